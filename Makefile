@@ -1,0 +1,23 @@
+# Open Lima — the two commands of the README, plus helpers.
+.PHONY: run test lint format migrations-check messages bench
+
+run:          ## Run the portal (web + Celery worker + beat), embedded default unless env says otherwise
+	bash scripts/run.sh
+
+test:         ## Run the whole test suite (browser tests skip without Chromium; PG-only tests without PostgreSQL)
+	bash scripts/test.sh
+
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+migrations-check:
+	.venv/bin/python manage.py makemigrations --check --dry-run
+
+messages:     ## Update and compile the English catalogues of every app
+	bash scripts/messages.sh
+
+bench:
+	.venv/bin/python bench/run.py

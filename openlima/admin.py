@@ -1,0 +1,141 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditLog, District, JobHeartbeat, OrgUnit, OutboxMessage, User
+from .services import audit_log_record
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = [
+        "email",
+        "display_name",
+        "org_unit",
+        "is_staff",
+        "is_verified_resident",
+        "is_active",
+    ]
+    list_filter = [
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "is_verified_resident",
+        "org_unit",
+        "groups",
+    ]
+    search_fields = ["email", "display_name"]
+    list_select_related = ["org_unit"]
+    autocomplete_fields = ["org_unit", "district"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (
+            _("Datos personales"),
+            {"fields": ("display_name", "district", "public_profile")},
+        ),
+        (_("Personal municipal"), {"fields": ("org_unit", "is_staff", "groups")}),
+        (_("Verificación"), {"fields": ("is_verified_resident",)}),
+        (
+            _("Permisos avanzados"),
+            {
+                "classes": ("collapse",),
+                "fields": ("is_active", "is_superuser", "user_permissions"),
+            },
+        ),
+        (
+            _("Fechas"),
+            {
+                "fields": (
+                    "last_login",
+                    "date_joined",
+                    "privacy_accepted_at",
+                    "deleted_at",
+                )
+            },
+        ),
+    )
+    readonly_fields = ["last_login", "date_joined", "privacy_accepted_at", "deleted_at"]
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = [
+            f
+            for f in form.changed_data
+            if f
+            in (
+                "is_staff",
+                "is_superuser",
+                "is_active",
+                "org_unit",
+                "groups",
+                "user_permissions",
+            )
+        ]
+        if changed:
+            audit_log_record(
+                actor=request.user,
+                action="permission.change",
+                obj=obj,
+                details={"fields": changed},
+            )
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "email", "is_active"]
+    search_fields = ["name", "acronym"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["ubigeo", "name"]
+    search_fields = ["name", "ubigeo"]
+    readonly_fields = ["ubigeo"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor_label", "action", "object_type", "object_repr"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_label", "action", "object_repr"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "task_name",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["task_name"]
+
+
+@admin.register(JobHeartbeat)
+class JobHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ["name", "last_run_at", "last_result"]

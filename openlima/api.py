@@ -1,0 +1,35 @@
+"""Shared REST pieces: pagination with stable ordering and the one exception handler."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import ApplicationError
+
+
+class StandardPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def exception_handler(exc, context):
+    """ApplicationError and model ValidationError become a 4xx with a message (never a 500)."""
+    if isinstance(exc, ApplicationError):
+        data = {"detail": exc.message}
+        if exc.field_errors:
+            data["errors"] = exc.field_errors
+        return Response(data, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "message_dict"):
+            return Response(
+                {"detail": "invalid", "errors": exc.message_dict},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+    response = drf_exception_handler(exc, context)
+    if response is None and isinstance(exc, exceptions.APIException):
+        response = Response({"detail": str(exc)}, status=exc.status_code)
+    return response

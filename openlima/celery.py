@@ -1,0 +1,12 @@
+"""The Celery application: configuration from Django settings (CELERY_*), tasks
+autodiscovered from every installed app's `tasks.py`."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openlima.settings.base")
+
+app = Celery("openlima")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

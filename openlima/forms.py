@@ -1,0 +1,65 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import District
+
+
+class SignupForm(forms.Form):
+    """Extra registration fields, with the privacy notice of Ley 29733."""
+
+    display_name = forms.CharField(
+        label=_("Nombre para mostrar"),
+        max_length=80,
+        required=False,
+        help_text=_("Opcional. Solo se muestra si activas tu perfil público."),
+    )
+    district = forms.ModelChoiceField(
+        label=_("Distrito donde vives"),
+        queryset=District.objects.order_by("name"),
+        required=False,
+        empty_label=_("Prefiero no decirlo"),
+    )
+    accept_privacy = forms.BooleanField(
+        label=_(
+            "He leído la política de privacidad y acepto el tratamiento de mis datos personales."
+        ),
+        required=True,
+        error_messages={
+            "required": _("Debes aceptar la política de privacidad para registrarte.")
+        },
+    )
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data.get("display_name", "")
+        user.district = self.cleaned_data.get("district")
+        user.privacy_accepted_at = timezone.now()
+        user.save(update_fields=["display_name", "district", "privacy_accepted_at"])
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Nombre para mostrar"), max_length=80, required=False
+    )
+    district = forms.ModelChoiceField(
+        label=_("Distrito"),
+        queryset=District.objects.order_by("name"),
+        required=False,
+        empty_label=_("Prefiero no decirlo"),
+    )
+    public_profile = forms.BooleanField(
+        label=_("Mostrar mi nombre junto a mis aportes"), required=False
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Escribe ELIMINAR para confirmar"),
+        max_length=20,
+    )
+
+    def clean_confirm(self):
+        value = self.cleaned_data["confirm"].strip().upper()
+        if value not in ("ELIMINAR", "DELETE"):
+            raise forms.ValidationError(_("Escribe ELIMINAR para confirmar."))
+        return value

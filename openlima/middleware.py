@@ -1,0 +1,98 @@
+"""Security headers for every response, anonymity for reporter paths, staff idle timeout."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+
+DEFAULT_CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "worker-src": "'self' blob:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# Swagger UI (self-hosted through drf-spectacular-sidecar) sets inline styles.
+RELAXED_STYLE_PATHS = ("/api/v1/docs/",)
+
+
+def is_anonymous_path(path: str) -> bool:
+    """Paths of Lima Honesta, where nothing identifying may be kept (DESIGN: complaints)."""
+    prefixes = getattr(
+        settings, "ANONYMOUS_PATH_PREFIXES", ("/denuncias/", "/en/denuncias/")
+    )
+    return path.startswith(tuple(prefixes))
+
+
+class SecurityHeadersMiddleware:
+    """CSP, Permissions-Policy and Referrer-Policy; strips client data on reporter paths.
+
+    Placed first so that no later middleware, view or log line can read the client's
+    address or user agent on `/denuncias/`.
+    """
+
+    STRIPPED_META = (
+        "REMOTE_ADDR",
+        "REMOTE_HOST",
+        "HTTP_USER_AGENT",
+        "HTTP_X_FORWARDED_FOR",
+        "HTTP_X_REAL_IP",
+        "HTTP_FORWARDED",
+        "HTTP_REFERER",
+        "HTTP_VIA",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        policy = dict(DEFAULT_CSP)
+        policy.update(getattr(settings, "CONTENT_SECURITY_POLICY", {}))
+        self.csp = "; ".join(f"{k} {v}" for k, v in policy.items())
+        relaxed = dict(policy, **{"style-src": "'self' 'unsafe-inline'"})
+        self.relaxed_csp = "; ".join(f"{k} {v}" for k, v in relaxed.items())
+
+    def __call__(self, request):
+        anonymous = is_anonymous_path(request.path)
+        if anonymous:
+            for key in self.STRIPPED_META:
+                if key in request.META:
+                    request.META[key] = ""
+        response = self.get_response(request)
+        if request.path.startswith(RELAXED_STYLE_PATHS):
+            response.headers.setdefault("Content-Security-Policy", self.relaxed_csp)
+        else:
+            response.headers.setdefault("Content-Security-Policy", self.csp)
+        response.headers.setdefault(
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        )
+        response.headers["Referrer-Policy"] = (
+            "no-referrer" if anonymous else "same-origin"
+        )
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response
+
+
+class StaffSessionTimeoutMiddleware:
+    """Logs staff out after STAFF_SESSION_IDLE_TIMEOUT seconds without a request."""
+
+    KEY = "_staff_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            now = int(time.time())
+            last = request.session.get(self.KEY)
+            if last and now - last > settings.STAFF_SESSION_IDLE_TIMEOUT:
+                logout(request)
+            else:
+                request.session[self.KEY] = now
+        return self.get_response(request)

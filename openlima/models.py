@@ -1,0 +1,193 @@
+"""Core data shared by every part of the portal: people, municipal units, districts,
+the audit trail, the outbox of background work and job heartbeats."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class District(models.Model):
+    """One of the 43 districts of the province of Lima, keyed by its INEI UBIGEO code."""
+
+    ubigeo = models.CharField(_("UBIGEO"), max_length=6, unique=True)
+    name = models.CharField(_("nombre"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("distrito")
+        verbose_name_plural = _("distritos")
+
+    def __str__(self):
+        return self.name
+
+
+class OrgUnit(models.Model):
+    """A municipal unit (gerencia, subgerencia, oficina) that owns commitments and cases."""
+
+    name = models.CharField(_("nombre"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    acronym = models.CharField(_("siglas"), max_length=30, blank=True)
+    email = models.EmailField(_("correo de contacto"), blank=True)
+    is_active = models.BooleanField(_("activa"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unidad orgánica")
+        verbose_name_plural = _("unidades orgánicas")
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person with an account: citizen, resident or municipal staff (e-mail is the login)."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("correo electrónico"), unique=True)
+    display_name = models.CharField(_("nombre para mostrar"), max_length=80, blank=True)
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("distrito"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("unidad orgánica"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("Solo para personal municipal: la unidad en la que trabaja."),
+    )
+    is_verified_resident = models.BooleanField(
+        _("vecino/a verificado/a"), default=False
+    )
+    public_profile = models.BooleanField(
+        _("perfil público"),
+        default=False,
+        help_text=_(
+            "Mostrar mi nombre junto a mis aportes; si no, aparezco como vecino/a de mi distrito."
+        ),
+    )
+    privacy_accepted_at = models.DateTimeField(
+        _("aceptó la política de privacidad"), null=True, blank=True
+    )
+    deleted_at = models.DateTimeField(_("cuenta eliminada el"), null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("usuario")
+        verbose_name_plural = _("usuarios")
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def get_full_name(self):
+        return self.display_name or self.email
+
+    def get_short_name(self):
+        return self.display_name or self.email.split("@")[0]
+
+
+class AuditLog(models.Model):
+    """Append-only record of sensitive actions (staff logins, permission changes, case reads).
+
+    Never stores an IP address or user agent. Rows are only ever inserted (see
+    `openlima.services.audit_log_record`); on PostgreSQL a trigger rejects UPDATE/DELETE.
+    """
+
+    created_at = models.DateTimeField(_("fecha"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor (texto)"), max_length=254, blank=True)
+    action = models.CharField(_("acción"), max_length=80, db_index=True)
+    object_type = models.CharField(_("tipo de objeto"), max_length=80, blank=True)
+    object_id = models.CharField(_("id del objeto"), max_length=64, blank=True)
+    object_repr = models.CharField(_("objeto"), max_length=254, blank=True)
+    details = models.JSONField(_("detalles"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("registro de auditoría")
+        verbose_name_plural = _("registro de auditoría")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task recorded in the database before it is sent to the broker.
+
+    If the broker is down the web request still succeeds; `outbox_flush` sends it later.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now)
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("mensaje pendiente")
+        verbose_name_plural = _("mensajes pendientes")
+
+    def __str__(self):
+        return f"{self.task_name} #{self.pk}"
+
+
+class JobHeartbeat(models.Model):
+    """When a scheduled job last ran, so `/readyz` can tell whether beat is alive."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField()
+    last_result = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("latido de tarea")
+        verbose_name_plural = _("latidos de tareas")
+
+    def __str__(self):
+        return f"{self.name} @ {self.last_run_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,98 @@
+"""Every read and permission check of the core."""
+
+from django.core.exceptions import PermissionDenied
+
+from . import roles
+from .models import District, OrgUnit
+
+
+def user_has_role(*, user, role: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.groups.filter(name=role).exists()
+
+
+def user_has_totp(*, user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.TOTP
+    ).exists()
+
+
+def session_passed_mfa(*, request) -> bool:
+    """Whether this session's login included a second factor (allauth records it)."""
+    from allauth.account.authentication import get_authentication_records
+
+    return any(
+        record.get("method") == "mfa" for record in get_authentication_records(request)
+    )
+
+
+def staff_with_2fa(*, request) -> bool:
+    """Staff areas need: an active staff account, TOTP set up, and this session's login
+    completed with it."""
+    user = request.user
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user_has_totp(user=user)
+        and session_passed_mfa(request=request)
+    )
+
+
+def access_staff_area(*, request) -> None:
+    """Raise PermissionDenied unless the request may enter a staff area."""
+    if not staff_with_2fa(request=request):
+        raise PermissionDenied
+
+
+def district_list():
+    return District.objects.order_by("name")
+
+
+def org_unit_list(*, active_only: bool = True):
+    qs = OrgUnit.objects.order_by("name")
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def org_unit_get_integrity():
+    return OrgUnit.objects.filter(slug=roles.INTEGRITY_UNIT_SLUG).first()
+
+
+def user_public_label(*, user) -> str:
+    """How a citizen appears next to a contribution (DESIGN: public profile is opt-in)."""
+    from django.utils.translation import gettext as _
+
+    if user is None or user.deleted_at:
+        return _("cuenta eliminada")
+    if user.public_profile and user.display_name:
+        return user.display_name
+    if user.district_id:
+        return _("Vecino/a de %(district)s") % {"district": user.district.name}
+    return _("Vecino/a de Lima")
+
+
+def user_personal_data(*, user) -> dict:
+    """ARCO access right: everything the core keeps about one person, as a dict."""
+    from allauth.account.models import EmailAddress
+
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "district": user.district.name if user.district_id else None,
+        "public_profile": user.public_profile,
+        "is_verified_resident": user.is_verified_resident,
+        "date_joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "privacy_accepted_at": user.privacy_accepted_at.isoformat()
+        if user.privacy_accepted_at
+        else None,
+        "email_addresses": list(
+            EmailAddress.objects.filter(user=user).values(
+                "email", "verified", "primary"
+            )
+        ),
+        "two_factor": user_has_totp(user=user),
+    }

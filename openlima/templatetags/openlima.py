@@ -1,0 +1,35 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_info
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """Links to the current page in every language (plain links: no cookie, no JavaScript)."""
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "url": translate_url(path, code),
+                "current": code == current,
+            }
+        )
+    return links
+
+
+@register.filter
+def percent(value, total):
+    """value/total as an integer percentage (0 when total is 0)."""
+    try:
+        return round(100 * float(value) / float(total)) if float(total) else 0
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,43 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import views
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"
+    ),
+    path("", include("commitments.api_urls")),
+    path("", include("complaints.api_urls")),
+    path("", include("participation.api_urls")),
+    path("", include("opendata.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("gestion/", admin.site.urls),
+    # Non-localised machine endpoints of opendata (CKAN API, DCAT catalogue).
+    path("", include("opendata.root_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("privacidad/", views.privacy, name="privacy"),
+    path("cuenta/", include("allauth.urls")),
+    path("cuenta/mis-datos/", views.account, name="account_profile"),
+    path("cuenta/mis-datos/descargar/", views.account_export, name="account_export"),
+    path("cuenta/eliminar/", views.account_delete, name="account_delete"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("compromisos/", include("commitments.urls")),
+    path("denuncias/", include("complaints.urls")),
+    path("participa/", include("participation.urls")),
+    path("", include("opendata.urls")),
+    prefix_default_language=False,
+)

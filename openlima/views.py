@@ -1,0 +1,132 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .forms import DeleteAccountForm, ProfileForm
+from .models import JobHeartbeat
+
+
+def home(request):
+    return render(request, "openlima/home.html")
+
+
+def privacy(request):
+    return render(request, "openlima/privacy.html")
+
+
+@never_cache
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        return (
+            f"database unreachable: {exc.__class__.__name__}: {str(exc).strip()[:200]}"
+        )
+    return None
+
+
+def _check_broker() -> str | None:
+    from .celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        return f"broker unreachable: {exc.__class__.__name__}: {str(exc).strip()[:200]}"
+    return None
+
+
+def _check_cache() -> str | None:
+    from django.core.cache import cache
+
+    try:
+        cache.set("readyz", "1", timeout=5)
+        if cache.get("readyz") != "1":
+            return "cache unreachable: value not stored"
+    except Exception as exc:
+        return f"cache unreachable: {exc.__class__.__name__}: {str(exc).strip()[:200]}"
+    return None
+
+
+@never_cache
+def readyz(request):
+    """503 with the reasons when the database, cache or broker cannot be reached."""
+    problems = [p for p in (_check_database(), _check_cache(), _check_broker()) if p]
+    body = {"status": "ok" if not problems else "unavailable", "problems": problems}
+    if not problems[:1] or not problems[0].startswith("database"):
+        beat = JobHeartbeat.objects.filter(name="publish_scheduled").first()
+        body["scheduler_last_run"] = beat.last_run_at.isoformat() if beat else None
+    return JsonResponse(body, status=503 if problems else 200)
+
+
+@login_required
+def account(request):
+    """ARCO rights (Ley 29733): see, download, correct and delete one's own data."""
+    user = request.user
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "display_name": user.display_name,
+            "district": user.district,
+            "public_profile": user.public_profile,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=user, **form.cleaned_data)
+        messages.success(request, _("Tus datos se actualizaron."))
+        return redirect("account_profile")
+    return render(
+        request,
+        "openlima/account.html",
+        {
+            "form": form,
+            "data": selectors.user_personal_data(user=user),
+            "delete_form": DeleteAccountForm(),
+        },
+    )
+
+
+@login_required
+def account_export(request):
+    data = selectors.user_personal_data(user=request.user)
+    data["exported_at"] = timezone.now().isoformat()
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mis-datos-openlima.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.user_delete_account(user=user)
+        messages.success(
+            request,
+            _(
+                "Tu cuenta fue eliminada. Tus aportes se muestran como «cuenta eliminada»."
+            ),
+        )
+        return redirect("home")
+    return render(request, "openlima/account_delete.html", {"form": form})
