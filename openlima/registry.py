@@ -1,10 +1,30 @@
-"""Hooks through which the domain apps plug into shared jobs without the core importing them.
+"""Hooks through which the domain apps plug into shared features without importing each other.
 
-Each app registers its functions in its `AppConfig.ready()`:
+DESIGN.md: the domain apps import `openlima`, never each other. Each app registers its
+functions in its `AppConfig.ready()`; whoever needs them asks the registry by name:
 
-    from openlima.registry import register_publisher, register_demo_loader
-    register_publisher("commitments", services.progress_update_publish_due)
-    register_demo_loader("commitments", services.demo_load, order=10)
+    from openlima import registry
+    registry.register_publisher("commitments", services.progress_update_publish_due)
+    registry.register_demo_loader("commitments", demo.load, order=10)
+    registry.register_provider("search:commitments", selectors.site_search)
+
+Named providers (the contract between the apps; `registry.provider(name)` returns None when
+the app providing it is not installed, and callers degrade gracefully):
+
+- ``search:<app>`` -> ``func(*, query: str, limit: int) -> list[dict]`` with keys
+  ``kind`` (str code), ``kind_label`` (translated), ``title``, ``summary``, ``url``, ``rank`` (float).
+- ``dataset:<slug>`` -> ``func() -> dict`` with keys ``title``, ``description``,
+  ``publisher_slug`` (OrgUnit slug), ``tags`` (list), ``columns`` (list of column names) and
+  ``rows`` (list of dicts, JSON-serialisable): a platform dataset regenerated nightly.
+- ``indicators:<app>`` -> ``func() -> dict`` of aggregate figures for the home page
+  (see each app's selectors for the keys).
+- ``commitments.summary`` -> ``func(*, commitment_id: int) -> dict | None`` with keys ``id``,
+  ``title``, ``url``, ``plan_title``, ``progress`` (0-100), ``status``, ``status_label``.
+- ``commitments.choices`` -> ``func() -> list[tuple[int, str]]`` commitments to link to.
+- ``commitments.track_project`` -> ``func(*, plan_title, plan_slug, commitment_title,
+  unit_id, milestone_title, description, due_on) -> dict`` creates (idempotently) a
+  commitment and a milestone to follow a winning budget project; returns ``commitment_id``,
+  ``milestone_id``, ``url``.
 """
 
 from collections.abc import Callable
@@ -20,6 +40,7 @@ class _Hook:
 
 _publishers: dict[str, _Hook] = {}
 _demo_loaders: dict[str, _Hook] = {}
+_providers: dict[str, Callable] = {}
 
 
 def register_publisher(name: str, func: Callable, *, order: int = 50) -> None:
@@ -30,6 +51,23 @@ def register_publisher(name: str, func: Callable, *, order: int = 50) -> None:
 def register_demo_loader(name: str, func: Callable, *, order: int = 50) -> None:
     """`func(*, stdout)` loads demo data idempotently (run by `manage.py load_demo`)."""
     _demo_loaders[name] = _Hook(name, func, order)
+
+
+def register_provider(name: str, func: Callable) -> None:
+    _providers[name] = func
+
+
+def provider(name: str) -> Callable | None:
+    return _providers.get(name)
+
+
+def providers(prefix: str) -> dict[str, Callable]:
+    """All providers whose name starts with `prefix` (e.g. "search:"), keyed by the rest."""
+    return {
+        k[len(prefix) :]: v
+        for k, v in sorted(_providers.items())
+        if k.startswith(prefix)
+    }
 
 
 def publishers() -> list[_Hook]:

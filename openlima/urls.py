@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("complaints.api_urls")),
     path("", include("participation.api_urls")),
     path("", include("opendata.api_urls")),
+    path("", include("budgets.api_urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("compromisos/", include("commitments.urls")),
     path("denuncias/", include("complaints.urls")),
+    path("participa/presupuestos/", include("budgets.urls")),
     path("participa/", include("participation.urls")),
     path("", include("opendata.urls")),
     prefix_default_language=False,

@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$(pwd)/.venv/bin/python"
-for app in commitments complaints participation opendata; do
+for app in commitments complaints participation opendata budgets; do
   (cd "$app" && "$PY" ../manage.py makemessages -l en --no-obsolete -i 'migrations/*' >/dev/null)
 done
-"$PY" manage.py makemessages -l en --no-obsolete -i 'commitments/*' -i 'complaints/*' -i 'participation/*' -i 'opendata/*' -i '.venv/*' -i 'bench/*' -i 'tests/*' >/dev/null
+"$PY" manage.py makemessages -l en --no-obsolete -i 'commitments/*' -i 'complaints/*' -i 'participation/*' -i 'opendata/*' -i 'budgets/*' -i '.venv/*' -i 'bench/*' -i 'tests/*' >/dev/null
 "$PY" manage.py compilemessages --ignore=.venv >/dev/null
 echo "catalogues updated and compiled"

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "complaints",
     "participation",
     "opendata",
+    "budgets",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,53 @@
+"""Full-text search shared by the apps: PostgreSQL with the Spanish configuration and
+`unaccent` ("participacion" finds "participación"), ranked; a simple `icontains` fallback
+on SQLite."""
+
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db.models import F, FloatField, Func, Q, QuerySet, Value
+
+
+class Unaccent(Func):
+    function = "unaccent"
+
+
+def text_search(
+    queryset: QuerySet,
+    *,
+    fields: list[str],
+    query: str,
+    weights: list[str] | None = None,
+) -> QuerySet:
+    """Filter `queryset` to rows matching `query` in `fields`, annotated with `rank`
+    (ordered by rank, best first). `weights` ("A".."D") follow `fields`."""
+    query = (query or "").strip()[:200]
+    if not query:
+        return queryset.none()
+    if settings.IS_POSTGRES:
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        weights = weights or ["A"] + ["B"] * (len(fields) - 1)
+        vector = reduce(
+            lambda a, b: a + b,
+            [
+                SearchVector(Unaccent(F(f)), config="spanish", weight=w)
+                for f, w in zip(fields, weights, strict=True)
+            ],
+        )
+        search_query = SearchQuery(
+            Unaccent(Value(query)), config="spanish", search_type="websearch"
+        )
+        return (
+            queryset.annotate(rank=SearchRank(vector, search_query))
+            .filter(rank__gt=0)
+            .order_by("-rank")
+        )
+    terms = [t for t in query.split() if t][:8]
+    condition = Q()
+    for term in terms:
+        condition &= reduce(or_, [Q(**{f"{f}__icontains": term}) for f in fields])
+    return queryset.filter(condition).annotate(
+        rank=Value(1.0, output_field=FloatField())
+    )
