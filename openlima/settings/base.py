@@ -235,6 +235,10 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "openlima.forms.SignupForm"
+ACCOUNT_FORMS = {
+    "login": "openlima.account_forms.LoginForm",
+    "change_password": "openlima.account_forms.ChangePasswordForm",
+}
 ACCOUNT_ADAPTER = "openlima.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
