@@ -35,6 +35,23 @@ def _isolated_files_and_cache(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Districts, units and role groups come from a data migration; transactional tests
+    (browser, concurrency) flush them, so put them back for every test that uses the DB."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
+        if "live_server" in request.fixturenames:
+            request.getfixturevalue("transactional_db")
+        from openlima.reference_data import reference_data_ensure
+
+        reference_data_ensure()
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()

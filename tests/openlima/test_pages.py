@@ -24,3 +24,21 @@ def test_security_headers(client):
     assert "geolocation=()" in response["Permissions-Policy"]
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reference_data_survives_transactional_tests_1():
+    from openlima.models import District, OrgUnit
+
+    assert District.objects.count() == 43
+    assert OrgUnit.objects.filter(slug="integridad").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reference_data_survives_transactional_tests_2():
+    from django.contrib.auth.models import Group
+
+    from openlima.models import District
+
+    assert District.objects.count() == 43
+    assert Group.objects.filter(name="integrity_member").exists()
