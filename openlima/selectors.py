@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 
 from . import roles
-from .models import District, OrgUnit
+from .models import District, JobHeartbeat, OrgUnit
 
 
 def user_has_role(*, user, role: str) -> bool:
@@ -96,3 +96,12 @@ def user_personal_data(*, user) -> dict:
         ),
         "two_factor": user_has_totp(user=user),
     }
+
+
+def heartbeat_last_run(*, name: str):
+    """When the job `name` last recorded a heartbeat (None if never)."""
+    return (
+        JobHeartbeat.objects.filter(name=name)
+        .values_list("last_run_at", flat=True)
+        .first()
+    )
