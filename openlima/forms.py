@@ -1,5 +1,7 @@
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import District
@@ -29,6 +31,19 @@ class SignupForm(forms.Form):
             "required": _("Debes aceptar la política de privacidad para registrarte.")
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accept_privacy"].help_text = format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "La Municipalidad Metropolitana de Lima trata tus datos para gestionar tu "
+                "cuenta y tus aportes (Ley N.° 29733). Puedes verlos, corregirlos, "
+                "descargarlos o eliminar tu cuenta cuando quieras."
+            ),
+            reverse("privacy"),
+            _("Lee la política de privacidad."),
+        )
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data.get("display_name", "")

@@ -45,7 +45,9 @@ def _logged_in(client) -> bool:
 def test_signup_page_shows_the_privacy_notice(client):
     html = client.get("/cuenta/signup/").content.decode()
     assert 'name="accept_privacy"' in html
-    assert "/privacidad/" in html or "política de privacidad" in html
+    assert 'href="/privacidad/"' in html
+    assert "Ley N.° 29733" in html
+    assert client.get("/privacidad/").status_code == 200
 
 
 @pytest.mark.django_db

@@ -1,0 +1,98 @@
+"""Spanish by default, English under /en/, and every English catalogue complete."""
+
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = sorted(
+    p
+    for pattern in (
+        "locale/en/LC_MESSAGES/django.po",
+        "*/locale/en/LC_MESSAGES/django.po",
+    )
+    for p in ROOT.glob(pattern)
+    if ".venv" not in p.parts
+)
+
+
+def _entries(po: Path):
+    """(msgid, msgstr, flags) of every entry but the header, from a .po file."""
+
+    def unquote(chunk: str) -> str:
+        parts = re.findall(r'"((?:[^"\\]|\\.)*)"', chunk)
+        return (
+            "".join(parts).encode().decode("unicode_escape").encode("latin-1").decode()
+        )
+
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
+        flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
+        lines = [line for line in block.splitlines() if not line.startswith("#")]
+        text = "\n".join(lines)
+        match = re.search(
+            r"^msgid (.*?)^(?:msgid_plural .*?)?^msgstr(?:\[0\])? (.*?)(?=^msgstr\[|\Z)",
+            text,
+            re.S | re.M,
+        )
+        if not match:
+            continue
+        msgid = unquote(match.group(1))
+        if msgid:
+            yield msgid, unquote(match.group(2)), flags
+
+
+def test_the_core_catalogue_exists():
+    assert ROOT / "locale/en/LC_MESSAGES/django.po" in CATALOGUES
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_english_msgstr_is_filled_and_compiled(po):
+    entries = list(_entries(po))
+    assert entries, f"{po} has no entries"
+    empty = [msgid for msgid, msgstr, _ in entries if not msgstr.strip()]
+    fuzzy = [msgid for msgid, _, flags in entries if "fuzzy" in flags]
+    assert empty == [], f"untranslated in {po}: {empty[:10]}"
+    assert fuzzy == [], f"fuzzy in {po}: {fuzzy[:10]}"
+    mo = po.with_suffix(".mo")
+    assert mo.exists(), f"{mo} missing: run make messages and commit the .mo"
+    with mo.open("rb") as fh:
+        compiled = gettext.GNUTranslations(fh)
+    stale = [m for m, s, _ in entries if "\x00" not in m and compiled.gettext(m) != s]
+    assert stale == [], f"{mo} is out of date: {stale[:5]}"
+
+
+def test_the_parser_sees_an_empty_msgstr(tmp_path):
+    po = tmp_path / "django.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgid "Hola"\nmsgstr ""\n\n'
+        'msgid ""\n"Largo "\n"texto"\nmsgstr "Long text"\n',
+        encoding="utf-8",
+    )
+    assert list(_entries(po)) == [("Hola", "", ""), ("Largo texto", "Long text", "")]
+
+
+@pytest.mark.django_db
+def test_english_under_en_and_spanish_by_default(client):
+    es = client.get("/").content.decode()
+    en = client.get("/en/").content.decode()
+    assert '<html lang="es">' in es and '<html lang="en">' in en
+    for spanish, english in [
+        ("Inicio", "Home"),
+        ("Compromisos", "Commitments"),
+        ("Datos abiertos", "Open data"),
+        ("Iniciar sesión", "Sign in"),
+        ("Saltar al contenido", "Skip to content"),
+        ("Las cuatro partes del portal", "The four parts of the portal"),
+    ]:
+        assert spanish in es and english not in es.replace("Open Lima", "")
+        assert english in en and spanish not in en
+
+
+@pytest.mark.django_db
+def test_english_account_pages(client):
+    html = client.get("/en/cuenta/signup/").content.decode()
+    assert "I have read the privacy policy" in html
+    assert "(required)" in html
+    assert "obligatorio" not in html
