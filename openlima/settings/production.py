@@ -6,7 +6,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
-if not SECRET_KEY or SECRET_KEY.startswith("insecure-"):
+if not SECRET_KEY or SECRET_KEY.startswith(("insecure-", "change-me")):
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set to a long random value in production."
     )

@@ -77,3 +77,21 @@ def test_readyz_503_when_broker_is_unreachable(client, broker_down):
     assert body["problems"][0].startswith("broker unreachable:")
     assert "scheduler_last_run" in body  # the database is fine
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.django_db
+def test_job_heartbeat_check_command_for_the_beat_container():
+    from datetime import timedelta
+
+    from django.core.management import CommandError, call_command
+    from django.utils import timezone
+
+    from openlima.models import JobHeartbeat
+
+    with pytest.raises(CommandError, match="never ran"):
+        call_command("job_heartbeat_check", "publish_scheduled")
+    heartbeat_record(name="publish_scheduled")
+    call_command("job_heartbeat_check", "publish_scheduled", "--max-age", "60")
+    JobHeartbeat.objects.update(last_run_at=timezone.now() - timedelta(minutes=10))
+    with pytest.raises(CommandError, match="last ran"):
+        call_command("job_heartbeat_check", "publish_scheduled", "--max-age", "300")

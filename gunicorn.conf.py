@@ -1,0 +1,64 @@
+"""Gunicorn settings for Open Lima (docker-compose's web service and bench/run.py).
+
+The access log never carries the client address, user agent or referrer (DESIGN.md:
+nothing identifying a reporter is logged), and every gunicorn log line goes through the
+same address-masking filter as Django's logs.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(
+    os.environ.get("GUNICORN_WORKERS", min(4, multiprocessing.cpu_count() * 2 + 1))
+)
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# Time, request line, status, size, duration. No %(h)s (address), %(a)s (user agent),
+# %(f)s (referrer) or %(u)s (user).
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"no_client_data": {"()": "openlima.logging.StripClientDataFilter"}},
+    "formatters": {
+        "generic": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "generic",
+            "filters": ["no_client_data"],
+            "stream": "ext://sys.stdout",
+        },
+        "error_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "generic",
+            "filters": ["no_client_data"],
+            "stream": "ext://sys.stderr",
+        },
+    },
+    "loggers": {
+        "gunicorn.error": {
+            "level": loglevel.upper(),
+            "handlers": ["error_console"],
+            "propagate": False,
+        },
+        "gunicorn.access": {
+            "level": "INFO",
+            "handlers": ["console"],
+            "propagate": False,
+        },
+    },
+}

@@ -1,0 +1,143 @@
+"""docker-compose.yml, Dockerfile and gunicorn.conf.py: Docker cannot run here, so their
+content is checked: the services of DESIGN.md with health checks, and access logs without
+client addresses."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_the_five_services_each_with_a_health_check(compose):
+    services = compose["services"]
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    for name, service in services.items():
+        assert service["healthcheck"]["test"], name
+
+
+def test_compose_app_services_share_env_and_wait_for_healthy_backends(compose):
+    for name in ("web", "worker", "beat"):
+        service = compose["services"][name]
+        env_files = [
+            e["path"] if isinstance(e, dict) else e for e in service["env_file"]
+        ]
+        assert ".env.example" in env_files
+        env = service["environment"]
+        assert (
+            env["DATABASE_URL"].startswith("postgres://")
+            and "@postgres:5432/" in env["DATABASE_URL"]
+        )
+        assert env["REDIS_URL"].startswith("redis://redis:6379")
+        assert env["DJANGO_SETTINGS_MODULE"] == "openlima.settings.production"
+        assert ":?" in env["DJANGO_SECRET_KEY"]  # compose refuses to start without one
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_compose_commands(compose):
+    services = compose["services"]
+    assert "gunicorn -c gunicorn.conf.py openlima.wsgi" in services["web"]["command"]
+    assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
+    assert services["worker"]["command"].startswith("celery -A openlima worker")
+    assert "beat" in services["beat"]["command"]
+    assert "DatabaseScheduler" in services["beat"]["command"]
+
+
+def test_every_env_example_variable_is_documented_in_settings_or_readme():
+    names = [
+        line.lstrip("# ").split("=", 1)[0]
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if "=" in line and line.lstrip("# ").split("=", 1)[0].isupper()
+    ]
+    settings_text = "".join(
+        p.read_text() for p in (ROOT / "openlima/settings").glob("*.py")
+    )
+    readme = (ROOT / "README.md").read_text()
+    missing = [
+        n
+        for n in names
+        if n not in settings_text and n not in readme and n != "DJANGO_SETTINGS_MODULE"
+    ]
+    assert missing == []
+
+
+def test_dockerfile_runs_gunicorn_as_non_root_under_production_settings():
+    text = (ROOT / "Dockerfile").read_text()
+    assert "FROM python:3.11" in text
+    assert "USER openlima" in text
+    assert "openlima.settings.production" in text
+    assert '"gunicorn", "-c", "gunicorn.conf.py"' in text
+
+
+@pytest.fixture(scope="module")
+def gunicorn_conf():
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_gunicorn_access_log_has_no_client_data(gunicorn_conf):
+    fmt = gunicorn_conf["access_log_format"]
+    for atom in (
+        "%(h)s",
+        "%(a)s",
+        "%(f)s",
+        "%(u)s",
+        "%({x-forwarded-for}i)s",
+        "%({X-Forwarded-For}i)s",
+    ):
+        assert atom not in fmt
+    assert "%(s)s" in fmt and "%(r)s" in fmt
+
+
+def test_gunicorn_access_line_really_has_no_address(gunicorn_conf):
+    """Format one access line with gunicorn's own logger and this configuration."""
+    from datetime import timedelta
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    cfg = Config()
+    cfg.set("access_log_format", gunicorn_conf["access_log_format"])
+    logger = Logger(cfg)
+
+    class Response:
+        status = "200 OK"
+        response_length = 512
+        sent = 512
+        headers = []
+
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": "/denuncias/nueva/",
+        "PATH_INFO": "/denuncias/nueva/",
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.9",
+        "HTTP_USER_AGENT": "Mozilla/5.0 reporter-browser",
+        "HTTP_REFERER": "https://example.org/",
+        "HTTP_X_FORWARDED_FOR": "198.51.100.4",
+    }
+
+    class Request:
+        headers = [
+            ("USER-AGENT", "Mozilla/5.0 reporter-browser"),
+            ("X-FORWARDED-FOR", "198.51.100.4"),
+        ]
+
+    atoms = logger.atoms(Response(), Request(), environ, timedelta(milliseconds=12))
+    line = gunicorn_conf["access_log_format"] % atoms
+    assert "/denuncias/nueva/" in line and "200" in line
+    for secret in ("203.0.113.9", "198.51.100.4", "reporter-browser", "example.org"):
+        assert secret not in line
+
+
+def test_gunicorn_logs_go_through_the_address_filter(gunicorn_conf):
+    handlers = gunicorn_conf["logconfig_dict"]["handlers"]
+    assert all("no_client_data" in h["filters"] for h in handlers.values())
