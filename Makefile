@@ -19,5 +19,5 @@ migrations-check:
 messages:     ## Update and compile the English catalogues of every app
 	bash scripts/messages.sh
 
-bench:
-	.venv/bin/python bench/run.py
+bench:       ## Benchmark on PostgreSQL (db ol_bench): make bench ARGS="--only core --duration 20"
+	.venv/bin/python bench/run.py $(ARGS)

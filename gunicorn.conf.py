@@ -21,7 +21,9 @@ max_requests_jitter = 200
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# "-" (stdout, the default), a file path, or "off".
+_access = os.environ.get("GUNICORN_ACCESSLOG", "-")
+accesslog = None if _access == "off" else _access
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Time, request line, status, size, duration. No %(h)s (address), %(a)s (user agent),
@@ -42,6 +44,19 @@ logconfig_dict = {
             "filters": ["no_client_data"],
             "stream": "ext://sys.stdout",
         },
+        "access": {
+            "class": "logging.StreamHandler",
+            "formatter": "generic",
+            "filters": ["no_client_data"],
+            "stream": "ext://sys.stdout",
+        }
+        if _access in ("-", "off")
+        else {
+            "class": "logging.FileHandler",
+            "formatter": "generic",
+            "filters": ["no_client_data"],
+            "filename": _access,
+        },
         "error_console": {
             "class": "logging.StreamHandler",
             "formatter": "generic",
@@ -49,6 +64,7 @@ logconfig_dict = {
             "stream": "ext://sys.stderr",
         },
     },
+    "root": {"level": "INFO", "handlers": ["console"]},
     "loggers": {
         "gunicorn.error": {
             "level": loglevel.upper(),
@@ -56,8 +72,8 @@ logconfig_dict = {
             "propagate": False,
         },
         "gunicorn.access": {
-            "level": "INFO",
-            "handlers": ["console"],
+            "level": "INFO" if accesslog else "CRITICAL",
+            "handlers": ["access"],
             "propagate": False,
         },
     },

@@ -10,15 +10,15 @@ PY=.venv/bin/python
 $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput -v 0
 $PY manage.py load_demo
-
-
 mkdir -p var/log
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
-.venv/bin/celery -A openlima worker -B -l info --concurrency 2 \
-  --scheduler django_celery_beat.schedulers:DatabaseScheduler \
-  --schedule var/celerybeat-schedule >var/log/celery.log 2>&1 &
+# One worker process with the embedded broker: the jobs' cache locks live in its memory.
+concurrency=1
+[ -n "${REDIS_URL:-}" ] && concurrency=2
+.venv/bin/celery -A openlima worker -B -l info --concurrency "$concurrency" \
+  --scheduler django_celery_beat.schedulers:DatabaseScheduler >var/log/celery.log 2>&1 &
 pids+=($!)
 cat <<TXT
 
