@@ -5,7 +5,7 @@ run:          ## Run the portal (web + Celery worker + beat), embedded default u
 	bash scripts/run.sh
 
 test:         ## Run the whole test suite (browser tests skip without Chromium; PG-only tests without PostgreSQL)
-	bash scripts/test.sh
+	bash scripts/test.sh $(ARGS)
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -1,8 +1,22 @@
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Hook for allauth: keep e-mail addresses lower-case, as the User model does."""
+    """Hooks for allauth: e-mail addresses lower-case (as the User model keeps them) and
+    account e-mails signed "Open Lima" rather than with the server's host name."""
 
     def clean_email(self, email):
         return super().clean_email(email).lower()
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        site = get_current_site(allauth_context.request)
+        context = {
+            "current_site": SimpleNamespace(name="Open Lima", domain=site.domain),
+            **context,
+        }
+        super().send_mail(template_prefix, email, context)
