@@ -427,3 +427,11 @@ def test_production_check_deploy_is_clean():
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/denuncias/", "/en/denuncias/"])
+def test_reporter_pages_send_no_referrer_through_the_full_stack(client, path):
+    response = client.get(path, REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="reporter")
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
