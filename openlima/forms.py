@@ -8,7 +8,16 @@ from .models import District
 
 
 class SignupForm(forms.Form):
-    """Extra registration fields, with the privacy notice of Ley 29733."""
+    """Extra registration fields, with the privacy notice of Ley 29733 (asked last)."""
+
+    field_order = [
+        "email",
+        "password1",
+        "password2",
+        "display_name",
+        "district",
+        "accept_privacy",
+    ]
 
     display_name = forms.CharField(
         label=_("Nombre para mostrar"),

@@ -69,7 +69,9 @@ def test_register_verify_email_then_login(client):
 
     assert len(mail.outbox) >= 1
     assert mail.outbox[0].subject.startswith("[Open Lima]")
-    assert "Open Lima" in mail.outbox[0].body and "testserver!" not in mail.outbox[0].body
+    assert (
+        "Open Lima" in mail.outbox[0].body and "testserver!" not in mail.outbox[0].body
+    )
     confirm_path = _link(mail.outbox[0], "/cuenta/confirm-email/")
     assert client.get(confirm_path).status_code == 200  # GET only shows the button
     assert not EmailAddress.objects.get(user=user).verified
