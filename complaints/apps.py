@@ -13,7 +13,7 @@ class ComplaintsConfig(AppConfig):
         from openlima import registry
         from openlima.signals_defs import password_changed, password_verified
 
-        from . import demo, receivers, selectors
+        from . import demo, receivers, selectors, tasks  # noqa: F401
 
         password_verified.connect(receivers.on_password_verified, dispatch_uid="cmp-pv")
         password_changed.connect(receivers.on_password_changed, dispatch_uid="cmp-pc")
