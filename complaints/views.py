@@ -11,12 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openlima.errors import ApplicationError
 
 from . import antiabuse, crypto, selectors, services, unlock
+from .csrf import csrf_protect_no_referrer
 from .forms import (
     CodeForm,
     ComplaintForm,
@@ -121,7 +122,7 @@ def submit(request):
     return _submit(request)
 
 
-@csrf_protect
+@csrf_protect_no_referrer
 def _submit(request):
     challenge_error = ""
     if request.method == "POST":
@@ -242,6 +243,8 @@ def _case_page(
     )
 
 
+@csrf_exempt
+@csrf_protect_no_referrer
 @require_http_methods(["GET", "POST"])
 def track(request):
     if request.method == "GET":
@@ -271,7 +274,7 @@ def track_action(request):
     return _track_action(request)
 
 
-@csrf_protect
+@csrf_protect_no_referrer
 def _track_action(request):
     code_text = request.POST.get("code", "")
     found, response = _open_case(request, code_text)
@@ -350,6 +353,8 @@ def _workspace(view):
     return wrapped
 
 
+@csrf_exempt
+@csrf_protect_no_referrer
 @require_POST
 def workspace_unlock(request):
     """Unlock (or create) the member's key with their password in this session."""
@@ -425,6 +430,8 @@ def case(request, private, complaint_id):
     )
 
 
+@csrf_exempt
+@csrf_protect_no_referrer
 @require_POST
 @_workspace
 def case_action(request, private, complaint_id, action):
@@ -519,6 +526,8 @@ def _quote(name: str) -> str:
     return quote(name, safe="")
 
 
+@csrf_exempt
+@csrf_protect_no_referrer
 @require_http_methods(["GET", "POST"])
 @_workspace
 def register(request, private):
@@ -553,6 +562,8 @@ def register(request, private):
     )
 
 
+@csrf_exempt
+@csrf_protect_no_referrer
 @require_http_methods(["GET", "POST"])
 @_workspace
 def members(request, private):

@@ -41,13 +41,18 @@ def _make_case(member):
     user, private = member
     complaint, code = services.complaint_submit(
         body={"what": TEXT, "who": WHO, "contact": CONTACT},
-        files=[CleanFile(name=FILE_NAME, mime="application/pdf", data=pdf_bytes(FILE_MARK))],
+        files=[
+            CleanFile(name=FILE_NAME, mime="application/pdf", data=pdf_bytes(FILE_MARK))
+        ],
     )
     key = crypto.unseal(
-        private, bytes(KeyGrant.objects.get(complaint=complaint, member=user).sealed_key)
+        private,
+        bytes(KeyGrant.objects.get(complaint=complaint, member=user).sealed_key),
     )
     services.reporter_message_add(complaint=complaint, key=key, text=REPLY)
-    services.complaint_message_send(complaint=complaint, key=key, actor=user, text=MESSAGE)
+    services.complaint_message_send(
+        complaint=complaint, key=key, actor=user, text=MESSAGE
+    )
     services.complaint_note_add(complaint=complaint, key=key, actor=user, text=NOTE)
     services.complaint_transition(
         complaint=complaint, key=key, actor=user, to_stage="evaluation", note=NOTE
@@ -80,8 +85,12 @@ def test_dumpdata_and_files_hold_no_complaint_content(member, settings):
 @pytest.mark.django_db(transaction=True)
 def test_raw_select_and_pg_dump_hold_no_complaint_content(member):
     _complaint, code = _make_case(member)
-    tables = [t for t in connection.introspection.table_names() if t.startswith("complaints_")]
-    assert {"complaints_complaint", "complaints_entry", "complaints_attachment"} <= set(tables)
+    tables = [
+        t for t in connection.introspection.table_names() if t.startswith("complaints_")
+    ]
+    assert {"complaints_complaint", "complaints_entry", "complaints_attachment"} <= set(
+        tables
+    )
     chunks = []
     with connection.cursor() as cursor:
         for table in tables:
@@ -98,9 +107,20 @@ def test_raw_select_and_pg_dump_hold_no_complaint_content(member):
         s = connection.settings_dict
         env = dict(os.environ, PGPASSWORD=s.get("PASSWORD") or "")
         result = subprocess.run(
-            [pg_dump, "-h", s.get("HOST") or "127.0.0.1", "-p", str(s.get("PORT") or 5432),
-             "-U", s.get("USER") or "postgres", "--data-only", s["NAME"]],
-            capture_output=True, env=env, timeout=120,
+            [
+                pg_dump,
+                "-h",
+                s.get("HOST") or "127.0.0.1",
+                "-p",
+                str(s.get("PORT") or 5432),
+                "-U",
+                s.get("USER") or "postgres",
+                "--data-only",
+                s["NAME"],
+            ],
+            capture_output=True,
+            env=env,
+            timeout=120,
         )
         assert result.returncode == 0, result.stderr[:500]
         assert b"complaints_complaint" in result.stdout

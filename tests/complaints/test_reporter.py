@@ -63,7 +63,10 @@ def test_proof_of_work_cannot_be_replayed(client):
     from .conftest import altcha_payload
 
     payload = altcha_payload(client)
-    assert client.post("/denuncias/nueva/", {"what": "a", "altcha": payload}).status_code == 200
+    assert (
+        client.post("/denuncias/nueva/", {"what": "a", "altcha": payload}).status_code
+        == 200
+    )
     again = client.post("/denuncias/nueva/", {"what": "b", "altcha": payload})
     assert again.status_code == 400
     assert Complaint.objects.count() == 1
@@ -135,9 +138,7 @@ def test_oversized_file_refused_without_500(client, settings):
 
 
 def test_real_30mb_limit_does_not_500(client, settings):
-    big = SimpleUploadedFile(
-        "enorme.pdf", pdf_bytes() + b"0" * (30 * 1024 * 1024 + 1)
-    )
+    big = SimpleUploadedFile("enorme.pdf", pdf_bytes() + b"0" * (30 * 1024 * 1024 + 1))
     response = submit(client, files=[big])
     assert response.status_code == 400
     assert Complaint.objects.count() == 0
@@ -255,8 +256,9 @@ def test_lookup_runs_argon2_even_without_candidate(monkeypatch):
     assert len(calls) == 2
 
 
-def test_broker_down_complaint_and_code_kept(client, member, monkeypatch,
-                                             django_capture_on_commit_callbacks):
+def test_broker_down_complaint_and_code_kept(
+    client, member, monkeypatch, django_capture_on_commit_callbacks
+):
     from kombu.exceptions import OperationalError
 
     from openlima.celery import app
@@ -276,7 +278,9 @@ def test_broker_down_complaint_and_code_kept(client, member, monkeypatch,
     assert response.status_code == 200
     code = code_from(response)
     assert selectors.access_complaint_by_code(code=code) is not None
-    message = OutboxMessage.objects.get(task_name="complaints.tasks.complaint_notify_new")
+    message = OutboxMessage.objects.get(
+        task_name="complaints.tasks.complaint_notify_new"
+    )
     assert message.sent_at is None and mail.outbox == []
     monkeypatch.undo()
     app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
@@ -309,15 +313,67 @@ def test_no_address_user_agent_or_cookie_kept(member, caplog, settings):
     for response in responses:
         assert set(response.cookies) <= {"csrftoken"}, response.cookies
         assert response["Referrer-Policy"] == "no-referrer"
-    logged = "\n".join(
-        f"{r.getMessage()} {r.__dict__}" for r in caplog.records
-    )
-    for secret in ("203.0.113.77", "NavegadorDelDenunciante", "198.51.100.23", "delator"):
+    logged = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    for secret in (
+        "203.0.113.77",
+        "NavegadorDelDenunciante",
+        "198.51.100.23",
+        "delator",
+    ):
         assert secret not in logged
-    from django.core.management import call_command
     import io
+
+    from django.core.management import call_command
 
     dump = io.StringIO()
     call_command("dumpdata", stdout=dump)
-    for secret in ("203.0.113.77", "NavegadorDelDenunciante", "198.51.100.23", "delator"):
+    for secret in (
+        "203.0.113.77",
+        "NavegadorDelDenunciante",
+        "198.51.100.23",
+        "delator",
+    ):
         assert secret not in dump.getvalue()
+
+
+def test_csrf_under_no_referrer_policy(settings):
+    """Browsers post `Origin: null` under no-referrer: accepted only with the token and
+    the browser's own `Sec-Fetch-Site: same-origin`."""
+    client = Client(enforce_csrf_checks=True)
+    client.get("/denuncias/seguimiento/")
+    token = client.cookies["csrftoken"].value
+    data = {"code": "0" * 16, "csrfmiddlewaretoken": token}
+    ok = client.post(
+        "/denuncias/seguimiento/",
+        data,
+        HTTP_ORIGIN="null",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert ok.status_code == 404  # got past CSRF to the look-up
+    cross = client.post(
+        "/denuncias/seguimiento/",
+        data,
+        HTTP_ORIGIN="null",
+        HTTP_SEC_FETCH_SITE="cross-site",
+    )
+    assert cross.status_code == 403
+    evil = client.post(
+        "/denuncias/seguimiento/",
+        data,
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert evil.status_code == 403
+    no_token = client.post(
+        "/denuncias/seguimiento/",
+        {"code": "1"},
+        HTTP_ORIGIN="null",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert no_token.status_code == 403
+    secure = client.post(
+        "/denuncias/seguimiento/", data, secure=True, HTTP_SEC_FETCH_SITE="same-origin"
+    )
+    assert secure.status_code == 404
+    secure_cross = client.post("/denuncias/seguimiento/", data, secure=True)
+    assert secure_cross.status_code == 403

@@ -30,7 +30,10 @@ def test_submit_encrypts_and_seals_to_members_and_code(member):
     assert len(code) == 16 and code.isdigit()
     assert b"coima" not in bytes(complaint.sealed_body)
     key = _key_for(member, complaint)
-    assert selectors.complaint_body(complaint, key)["what"] == "Cobro de coima en ventanilla"
+    assert (
+        selectors.complaint_body(complaint, key)["what"]
+        == "Cobro de coima en ventanilla"
+    )
     found = selectors.access_complaint_by_code(code=crypto.code_format(code))
     assert found is not None and found[0] == complaint and found[1] == key
     assert selectors.access_complaint_by_code(code="0" * 16) is None
@@ -56,7 +59,11 @@ def test_transition_rules(member):
         complaint=complaint, key=key, actor=user, to_stage=Stage.EVALUATION, note="ok"
     )
     services.complaint_transition(
-        complaint=complaint, key=key, actor=user, to_stage=Stage.INVESTIGATION, note="ok"
+        complaint=complaint,
+        key=key,
+        actor=user,
+        to_stage=Stage.INVESTIGATION,
+        note="ok",
     )
     with pytest.raises(ApplicationError):  # destination required
         services.complaint_transition(
@@ -96,11 +103,18 @@ def test_reporter_sees_stage_but_not_private_note_nor_internal_notes(member):
     complaint, _code = services.complaint_submit(body={"what": "hechos"})
     key = _key_for(member, complaint)
     services.complaint_transition(
-        complaint=complaint, key=key, actor=user, to_stage=Stage.EVALUATION,
+        complaint=complaint,
+        key=key,
+        actor=user,
+        to_stage=Stage.EVALUATION,
         note="nota privada de la transición",
     )
-    services.complaint_note_add(complaint=complaint, key=key, actor=user, text="interna")
-    services.complaint_message_send(complaint=complaint, key=key, actor=user, text="hola")
+    services.complaint_note_add(
+        complaint=complaint, key=key, actor=user, text="interna"
+    )
+    services.complaint_message_send(
+        complaint=complaint, key=key, actor=user, text="hola"
+    )
     detail = selectors.complaint_detail(complaint, key, for_reporter=True)
     texts = [e["text"] for e in detail["entries"]]
     assert "hola" in texts
@@ -146,7 +160,9 @@ def test_member_key_rewrap_and_password_reset(member):
     from complaints.models import MemberKey
 
     assert services.member_key_rewrap(
-        user=user, old_password="clave-integridad-segura-1", new_password="otra-clave-99"
+        user=user,
+        old_password="clave-integridad-segura-1",
+        new_password="otra-clave-99",
     )
     assert services.member_key_unlock(user=user, password="otra-clave-99") == private
     # A reset password (unknown old one) cannot open the key: a new pair is made.
@@ -184,7 +200,9 @@ def test_recovery_key_regrants(member, capsys):
     assert KeyGrant.objects.filter(complaint=complaint, member__isnull=True).exists()
     lost, lost_private = make_member(password="clave-del-nuevo-1")
     KeyGrant.objects.filter(member=lost).delete()
-    assert services.recovery_grant_access(recovery_private=recovery_private, grantee=lost)
+    assert services.recovery_grant_access(
+        recovery_private=recovery_private, grantee=lost
+    )
     grant = KeyGrant.objects.get(member=lost, complaint=complaint)
     assert crypto.unseal(lost_private, bytes(grant.sealed_key))
 
@@ -229,14 +247,20 @@ def test_retention_purge_keeps_aggregates_and_audit(member, settings):
     )
     key = _key_for(member, complaint)
     services.complaint_transition(
-        complaint=complaint, key=key, actor=user, to_stage=Stage.ARCHIVED, note="n",
+        complaint=complaint,
+        key=key,
+        actor=user,
+        to_stage=Stage.ARCHIVED,
+        note="n",
         archive_reason="duplicate",
     )
     path = services.blob_path(complaint.attachments.get())
     assert path.exists()
     settings.COMPLAINT_RETENTION_DAYS = 30
     assert services.retention_purge(now=timezone.now()) == 0
-    assert services.retention_purge(now=timezone.now() + datetime.timedelta(days=31)) == 1
+    assert (
+        services.retention_purge(now=timezone.now() + datetime.timedelta(days=31)) == 1
+    )
     complaint.refresh_from_db()
     assert complaint.purged_at and complaint.sealed_body is None
     assert not path.exists()
@@ -245,7 +269,9 @@ def test_retention_purge_keeps_aggregates_and_audit(member, settings):
     assert complaint.stage == Stage.ARCHIVED
     assert selectors.access_complaint_by_code(code=code) is None
     assert AuditLog.objects.filter(action="complaints.complaint.purge").exists()
-    assert services.retention_purge(now=timezone.now() + datetime.timedelta(days=31)) == 0
+    assert (
+        services.retention_purge(now=timezone.now() + datetime.timedelta(days=31)) == 0
+    )
 
 
 def test_public_statistics_suppress_small_counts():

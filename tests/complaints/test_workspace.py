@@ -9,7 +9,13 @@ from openlima.models import AuditLog, OrgUnit
 from tests.conftest import login_with_2fa
 from tests.factories import StaffFactory, UserFactory
 
-from .conftest import MEMBER_PASSWORD, jpeg_with_gps, make_member, pdf_bytes, unlocked_client
+from .conftest import (
+    MEMBER_PASSWORD,
+    jpeg_with_gps,
+    make_member,
+    pdf_bytes,
+    unlocked_client,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +26,13 @@ SECRET = "SOBORNO-EN-LICENCIAS-4471"
 def case(member):
     complaint, code = services.complaint_submit(
         body={"what": SECRET, "who": "Gerente Z"},
-        files=[CleanFile(name="contrato-secreto.pdf", mime="application/pdf", data=pdf_bytes(SECRET))],
+        files=[
+            CleanFile(
+                name="contrato-secreto.pdf",
+                mime="application/pdf",
+                data=pdf_bytes(SECRET),
+            )
+        ],
     )
     return complaint
 
@@ -114,15 +126,25 @@ def test_superuser_admin_has_no_complaint_content(case):
     client = login_with_2fa(Client(), superuser)
     index = client.get("/gestion/")
     assert index.status_code == 200
-    for model in ("complaint", "entry", "attachment", "keygrant", "memberkey", "recoverykey"):
+    for model in (
+        "complaint",
+        "entry",
+        "attachment",
+        "keygrant",
+        "memberkey",
+        "recoverykey",
+    ):
         response = client.get(f"/gestion/complaints/{model}/")
         assert response.status_code == 404, model
     assert client.get("/gestion/complaints/category/").status_code == 200
     assert SECRET.encode() not in index.content
     # The superuser cannot take the role by unlocking with their own password either.
-    assert client.post(
-        "/denuncias/unidad/desbloquear/", {"password": "clave-segura-123"}
-    ).status_code == 403
+    assert (
+        client.post(
+            "/denuncias/unidad/desbloquear/", {"password": "clave-segura-123"}
+        ).status_code
+        == 403
+    )
 
 
 def test_locked_member_sees_unlock_page_only(case, member):
@@ -164,7 +186,10 @@ def test_case_page_decrypts_and_audits_every_read(member_client, case, member):
     assert response.status_code == 200
     assert SECRET in response.content.decode()
     assert "contrato-secreto.pdf" in response.content.decode()
-    assert AuditLog.objects.filter(action="complaints.complaint.read").count() == before + 1
+    assert (
+        AuditLog.objects.filter(action="complaints.complaint.read").count()
+        == before + 1
+    )
     log = AuditLog.objects.filter(action="complaints.complaint.read").last()
     assert log.actor == member[0] and SECRET not in str(log.details) + log.object_repr
     attachment = case.attachments.get()
@@ -174,20 +199,33 @@ def test_case_page_decrypts_and_audits_every_read(member_client, case, member):
     assert download.status_code == 200
     assert download.content == pdf_bytes(SECRET)
     assert "attachment" in download["Content-Disposition"]
-    assert AuditLog.objects.filter(action="complaints.complaint.attachment.read").exists()
+    assert AuditLog.objects.filter(
+        action="complaints.complaint.attachment.read"
+    ).exists()
 
 
 def test_workspace_actions(member_client, case, member):
     user, _ = member
     category = Category.objects.create(name="Soborno")
     base = f"/denuncias/unidad/casos/{case.pk}/"
-    assert member_client.post(f"{base}transition/", {"to_stage": "trial", "note": "x"}).status_code == 400
+    assert (
+        member_client.post(
+            f"{base}transition/", {"to_stage": "trial", "note": "x"}
+        ).status_code
+        == 400
+    )
     response = member_client.post(
-        f"{base}transition/", {"to_stage": "evaluation", "note": "evaluando", "is_public": "on"}
+        f"{base}transition/",
+        {"to_stage": "evaluation", "note": "evaluando", "is_public": "on"},
     )
     assert response.status_code == 302
-    assert member_client.post(f"{base}message/", {"message-text": "hola"}).status_code == 302
-    assert member_client.post(f"{base}note/", {"note-text": "interna"}).status_code == 302
+    assert (
+        member_client.post(f"{base}message/", {"message-text": "hola"}).status_code
+        == 302
+    )
+    assert (
+        member_client.post(f"{base}note/", {"note-text": "interna"}).status_code == 302
+    )
     assert member_client.post(f"{base}note/", {"note-text": ""}).status_code == 400
     response = member_client.post(
         f"{base}handling/",
@@ -199,7 +237,9 @@ def test_workspace_actions(member_client, case, member):
     assert case.assignee == user and case.category == category
     assert Entry.objects.filter(complaint=case).count() == 3
     outsider = _staff(roles=[roles.UNIT_EDITOR])
-    bad = member_client.post(f"{base}handling/", {"assignee": str(outsider.pk), "priority": "2"})
+    bad = member_client.post(
+        f"{base}handling/", {"assignee": str(outsider.pk), "priority": "2"}
+    )
     assert bad.status_code == 400
 
 
@@ -228,13 +268,17 @@ def test_register_phone_complaint(member_client):
     assert response.status_code == 200
     complaint = Complaint.objects.get()
     assert complaint.channel == "phone" and complaint.code_must_change
-    assert AuditLog.objects.filter(action="complaints.complaint.create", actor__isnull=False).exists()
+    assert AuditLog.objects.filter(
+        action="complaints.complaint.create", actor__isnull=False
+    ).exists()
 
 
 def test_members_page_grants(member_client, case, member):
     newcomer, _private = make_member(password="clave-del-nuevo-1")
     assert member_client.get("/denuncias/unidad/miembros/").status_code == 200
-    response = member_client.post("/denuncias/unidad/miembros/", {"grantee": str(newcomer.pk)})
+    response = member_client.post(
+        "/denuncias/unidad/miembros/", {"grantee": str(newcomer.pk)}
+    )
     assert response.status_code == 302
     assert KeyGrant.objects.filter(member=newcomer, complaint=case).exists()
 
@@ -249,7 +293,9 @@ def test_login_signal_unlocks_and_cookie_is_set(member, rf, settings):
     user, private = member
     request = rf.post("/cuenta/login/")
     request.session = SessionStore()
-    receivers.on_password_verified(None, request=request, user=user, password=MEMBER_PASSWORD)
+    receivers.on_password_verified(
+        None, request=request, user=user, password=MEMBER_PASSWORD
+    )
     assert unlock.SESSION_KEY in request.session
     assert crypto.b64(private) not in str(dict(request.session))
     response = HttpResponse()
@@ -262,10 +308,10 @@ def test_login_signal_unlocks_and_cookie_is_set(member, rf, settings):
 def test_image_attachment_served_without_exif(member_client, member):
     from io import BytesIO
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
     from complaints.uploads import clean_upload
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     clean = clean_upload(SimpleUploadedFile("gps.jpg", jpeg_with_gps()))
     complaint, _ = services.complaint_submit(body={"what": "foto"}, files=[clean])
