@@ -18,7 +18,7 @@ def _fast(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reporter_files_follows_and_replies(page, assert_no_axe_violations=None):
+def test_reporter_files_follows_and_replies(page):
     from tests.e2e.conftest import assert_no_axe_violations
 
     member, private = make_member()
