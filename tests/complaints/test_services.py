@@ -294,3 +294,19 @@ def test_public_statistics_suppress_small_counts():
     dataset = registry.provider("dataset:estadisticas-denuncias")()
     assert dataset["publisher_slug"] == "integridad"
     assert set(dataset["rows"][0]) == set(dataset["columns"])
+
+
+def test_demo_loader_idempotent(settings):
+    from complaints import demo
+    from complaints.models import MemberKey
+    from openlima.demo import DEMO_PASSWORD, demo_load_core
+
+    demo_load_core()
+    demo.load()
+    demo.load()
+    member = MemberKey.objects.get(user__email=demo.DEMO_MEMBER).user
+    assert Complaint.objects.count() == 2
+    private = services.member_key_unlock(user=member, password=DEMO_PASSWORD)
+    for complaint in Complaint.objects.all():
+        grant = KeyGrant.objects.get(complaint=complaint, member=member)
+        assert crypto.unseal(private, bytes(grant.sealed_key))
