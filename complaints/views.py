@@ -4,7 +4,12 @@ for integrity members with 2FA and an unlocked key."""
 
 import json
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -32,7 +37,13 @@ from .forms import (
     UnlockForm,
 )
 from .models import TRANSITIONS, Stage
-from .uploads import CappedUploadHandler, FileRefused, clean_upload
+from .uploads import (
+    CappedUploadHandler,
+    FileRefused,
+    clean_upload,
+    max_attachment_bytes,
+    max_attachments,
+)
 
 
 def _no_store(response):
@@ -114,11 +125,32 @@ def _passes_challenge(request) -> str | None:
     return None
 
 
+def _body_too_big(request):
+    """Parse the body now so that an oversized request gets a clear page, not a bare 400."""
+    try:
+        request.POST  # noqa: B018
+        request.FILES  # noqa: B018
+    except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+        return _render(
+            request,
+            "complaints/too_big.html",
+            {
+                "max_mb": max_attachment_bytes() // (1024 * 1024),
+                "max_files": max_attachments(),
+            },
+            status=413,
+        )
+    return None
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def submit(request):
     if request.method == "POST":
         _capped_uploads(request)
+        too_big = _body_too_big(request)
+        if too_big:
+            return too_big
     return _submit(request)
 
 
@@ -271,7 +303,7 @@ def track(request):
 @require_POST
 def track_action(request):
     _capped_uploads(request)
-    return _track_action(request)
+    return _body_too_big(request) or _track_action(request)
 
 
 @csrf_protect_no_referrer

@@ -377,3 +377,38 @@ def test_csrf_under_no_referrer_policy(settings):
     assert secure.status_code == 404
     secure_cross = client.post("/denuncias/seguimiento/", data, secure=True)
     assert secure_cross.status_code == 403
+
+
+def test_oversized_text_body_gets_clear_page_not_500(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 50_000
+    response = client.post(
+        "/denuncias/nueva/",
+        {
+            "what": "x" * 60_000,
+            "attachments": [SimpleUploadedFile("a.pdf", pdf_bytes())],
+        },
+    )
+    assert response.status_code == 413
+    assert "demasiado grande" in response.content.decode()
+    assert Complaint.objects.count() == 0
+
+
+def test_text_too_long_is_a_field_error(client):
+    response = submit(client, what="x" * 20_001)
+    assert response.status_code == 400
+    assert Complaint.objects.count() == 0
+
+
+def test_password_change_signal_rewraps_key(member):
+    from openlima.signals_defs import password_changed
+
+    user, private = member
+    password_changed.send(
+        sender=None,
+        user=user,
+        old_password="clave-integridad-segura-1",
+        new_password="nueva-clave-larga-7",
+    )
+    assert (
+        services.member_key_unlock(user=user, password="nueva-clave-larga-7") == private
+    )

@@ -320,3 +320,29 @@ def test_image_attachment_served_without_exif(member_client, member):
         f"/denuncias/unidad/casos/{complaint.pk}/adjuntos/{attachment.pk}/"
     )
     assert not Image.open(BytesIO(response.content)).getexif()
+
+
+def test_real_login_with_totp_unlocks_workspace(case, member):
+    """Password step parks the wrap key; the TOTP step hands it to the browser cookie."""
+    from openlima.totp import totp_code_now
+
+    user, _ = member
+    client = Client()
+    response = client.post(
+        "/cuenta/login/", {"login": user.email, "password": MEMBER_PASSWORD}
+    )
+    assert response.status_code == 302, response.content[:500]
+    assert unlock.COOKIE_NAME not in response.cookies
+    response = client.post(
+        response["Location"],
+        {"code": totp_code_now("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")},
+    )
+    assert response.status_code == 302
+    cookie = response.cookies[unlock.COOKIE_NAME]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    page = client.get(f"/denuncias/unidad/casos/{case.pk}/")
+    assert page.status_code == 200 and SECRET.encode() in page.content
+    # Logging out makes the cookie worthless.
+    client.post("/cuenta/logout/")
+    login_with_2fa(client, user)
+    assert client.get(f"/denuncias/unidad/casos/{case.pk}/").status_code == 403
