@@ -173,6 +173,17 @@ class MemberKey(models.Model):
     kdf_salt = models.BinaryField(max_length=32)
     kdf_params = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
+    # New complaints are sealed only to approved keys: approval comes from an existing
+    # member (the grant flow), so an administrator who gives themselves the role does not
+    # start receiving cases. The very first key of an installation is approved by itself.
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     def __str__(self):
         return f"Llave de miembro {self.user_id}"

@@ -290,8 +290,8 @@ def member_list():
     from .services import integrity_members
 
     members = list(integrity_members().order_by("email"))
-    keys = set(
-        MemberKey.objects.filter(user__in=members).values_list("user_id", flat=True)
+    keys = dict(
+        MemberKey.objects.filter(user__in=members).values_list("user_id", "approved_at")
     )
     counts = dict(
         KeyGrant.objects.filter(member__in=members)
@@ -304,6 +304,7 @@ def member_list():
         {
             "user": m,
             "has_key": m.pk in keys,
+            "approved": keys.get(m.pk) is not None,
             "cases": counts.get(m.pk, 0),
             "total": total,
         }

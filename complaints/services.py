@@ -106,6 +106,11 @@ def member_key_create(*, user, password: str) -> bytes:
     params = crypto.argon2_params()
     salt = crypto.random_salt()
     kek = crypto.password_key(password, salt, params)
+    bootstrap = (
+        not MemberKey.objects.filter(approved_at__isnull=False)
+        .exclude(user=user)
+        .exists()
+    )
     MemberKey.objects.update_or_create(
         user=user,
         defaults={
@@ -113,6 +118,8 @@ def member_key_create(*, user, password: str) -> bytes:
             "encrypted_private_key": crypto.encrypt(kek, private),
             "kdf_salt": salt,
             "kdf_params": params,
+            "approved_at": timezone.now() if bootstrap else None,
+            "approved_by": None,
         },
     )
     KeyGrant.objects.filter(member=user).delete()
@@ -185,7 +192,9 @@ def _grants_create(*, complaint, key: bytes) -> None:
             member_id=mk.user_id,
             sealed_key=crypto.seal(bytes(mk.public_key), key),
         )
-        for mk in MemberKey.objects.filter(user__in=integrity_members())
+        for mk in MemberKey.objects.filter(
+            user__in=integrity_members(), approved_at__isnull=False
+        )
     ]
     recovery = recovery_public_key()
     if recovery:
@@ -207,6 +216,12 @@ def member_grant_access(*, granter, granter_private: bytes, grantee) -> int:
         raise ApplicationError(
             _("Esa persona aún no tiene llave: debe iniciar sesión una vez.")
         )
+    if not MemberKey.objects.filter(user=granter, approved_at__isnull=False).exists():
+        raise ApplicationError(_("Su propia llave aún no fue aprobada."))
+    if target.approved_at is None:
+        target.approved_at = timezone.now()
+        target.approved_by = granter
+        target.save(update_fields=["approved_at", "approved_by"])
     return _grant_all(
         private=granter_private,
         grants=KeyGrant.objects.filter(member=granter),
@@ -220,6 +235,9 @@ def recovery_grant_access(*, recovery_private: bytes, grantee) -> int:
     target = MemberKey.objects.filter(user=grantee).first()
     if target is None:
         raise ApplicationError(_("Esa persona aún no tiene llave."))
+    if target.approved_at is None:
+        target.approved_at = timezone.now()
+        target.save(update_fields=["approved_at"])
     return _grant_all(
         private=recovery_private,
         grants=KeyGrant.objects.filter(member__isnull=True),

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openlima.errors import ApplicationError
+from openlima.services import audit_log_record
 
 from . import antiabuse, crypto, selectors, services, unlock
 from .csrf import csrf_protect_no_referrer
@@ -420,6 +421,12 @@ def workspace(request, private):
     rows = [
         {"complaint": c, "overdue": selectors.complaint_overdue(c)} for c in complaints
     ]
+    audit_log_record(
+        actor=request.user,
+        action="complaints.complaint.list",
+        object_type="complaints.complaint",
+        details={k: str(v) for k, v in filters.items() if v},
+    )
     return _render(
         request,
         "complaints/workspace/list.html",

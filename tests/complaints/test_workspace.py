@@ -346,3 +346,34 @@ def test_real_login_with_totp_unlocks_workspace(case, member):
     client.post("/cuenta/logout/")
     login_with_2fa(client, user)
     assert client.get(f"/denuncias/unidad/casos/{case.pk}/").status_code == 403
+
+
+def test_superuser_who_gives_himself_the_role_gets_no_new_cases(member):
+    """An administrator can add himself to the group, but his key is not approved by a
+    member, so no complaint is sealed to it until a real member approves it."""
+    from django.contrib.auth.models import Group
+
+    from complaints.models import MemberKey
+
+    superuser = _staff(is_superuser=True, password="clave-del-admin-1")
+    superuser.groups.add(Group.objects.get(name=roles.INTEGRITY_MEMBER))
+    admin_private = services.member_key_unlock(
+        user=superuser, password="clave-del-admin-1"
+    )
+    assert MemberKey.objects.get(user=superuser).approved_at is None
+    complaint, _ = services.complaint_submit(body={"what": SECRET})
+    assert not KeyGrant.objects.filter(complaint=complaint, member=superuser).exists()
+    client = unlocked_client(superuser, admin_private)
+    from openlima.demo import totp_activate
+
+    totp_activate(user=superuser, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    response = client.get(f"/denuncias/unidad/casos/{complaint.pk}/")
+    assert response.status_code == 403 and SECRET.encode() not in response.content
+    # Once a member approves the key, cases are granted and new ones sealed to it.
+    user, private = member
+    services.member_grant_access(
+        granter=user, granter_private=private, grantee=superuser
+    )
+    assert KeyGrant.objects.filter(complaint=complaint, member=superuser).exists()
+    newer, _ = services.complaint_submit(body={"what": "otra"})
+    assert KeyGrant.objects.filter(complaint=newer, member=superuser).exists()
