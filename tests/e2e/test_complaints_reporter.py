@@ -100,3 +100,26 @@ def test_reporter_files_follows_and_replies(page):
     assert not [e for e in console_errors if "Content Security Policy" in e], (
         console_errors
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reporter_without_javascript_uses_text_question(new_page):
+    """With JavaScript off the form still works, behind the accessible text question."""
+    import re
+
+    from complaints.antiabuse import NUMBERS
+
+    page = new_page(java_script_enabled=False)
+    page.goto("/denuncias/nueva/")
+    page.fill("textarea[name=what]", "Cobran por un trámite gratuito.")
+    question = page.inner_text("label[for=id_challenge_answer]")
+    words = {str(w): i for i, w in enumerate(NUMBERS)}
+    a, b = re.search(r"es (\w+) más (\w+)", question).groups()
+    page.fill("input[name=challenge_answer]", str(words[a] + words[b]))
+    page.click("form.complaint-form button[type=submit]")
+    code = page.inner_text("[data-testid=tracking-code]").strip()
+    assert selectors.access_complaint_by_code(code=code) is not None
+    page.goto("/denuncias/seguimiento/")
+    page.fill("input[name=code]", code)
+    page.click("main form button[type=submit]")
+    assert page.inner_text("[data-testid=stage]") == "Recibida"
