@@ -22,12 +22,17 @@ COOKIE_NAME = "ol_complaints_wk"
 PENDING_TTL = 300
 
 
-def workspace_paths() -> list[str]:
-    paths = []
+def workspace_cookies() -> list[tuple[str, str]]:
+    """(cookie name, path) per language prefix of the workspace. One cookie per path,
+    each with its own name: a response can carry only one cookie of a given name."""
+    out = []
     for code in ("es", "en"):
         with translation.override(code):
-            paths.append(reverse("complaints:workspace"))
-    return sorted(set(paths))
+            path = reverse("complaints:workspace")
+        name = COOKIE_NAME if not out else f"{COOKIE_NAME}_{code}"
+        if path not in [p for _n, p in out]:
+            out.append((name, path))
+    return out
 
 
 def wrap_into_session(*, request, private_key: bytes) -> bytes:
@@ -55,9 +60,9 @@ def take_parked_wrap_key(*, request) -> bytes | None:
 
 
 def set_cookie(*, request, response, wrap_key: bytes) -> None:
-    for path in workspace_paths():
+    for name, path in workspace_cookies():
         response.set_cookie(
-            COOKIE_NAME,
+            name,
             crypto.b64(wrap_key),
             max_age=None,
             path=path,
@@ -68,16 +73,20 @@ def set_cookie(*, request, response, wrap_key: bytes) -> None:
 
 
 def delete_cookie(*, response) -> None:
-    for path in workspace_paths():
-        response.delete_cookie(COOKIE_NAME, path=path, samesite="Strict")
+    for name, path in workspace_cookies():
+        response.delete_cookie(name, path=path, samesite="Strict")
 
 
 def private_key_from_request(request) -> bytes | None:
     wrapped = request.session.get(SESSION_KEY)
-    wrap_key = request.COOKIES.get(COOKIE_NAME)
-    if not wrapped or not wrap_key:
+    if not wrapped:
         return None
-    try:
-        return crypto.decrypt(crypto.unb64(wrap_key), crypto.unb64(wrapped))
-    except crypto.DecryptionError:
-        return None
+    for name, _path in workspace_cookies():
+        wrap_key = request.COOKIES.get(name)
+        if not wrap_key:
+            continue
+        try:
+            return crypto.decrypt(crypto.unb64(wrap_key), crypto.unb64(wrapped))
+        except crypto.DecryptionError:
+            continue
+    return None

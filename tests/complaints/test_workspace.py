@@ -160,7 +160,10 @@ def test_locked_member_sees_unlock_page_only(case, member):
     assert ok.status_code == 302
     cookie = ok.cookies[unlock.COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Strict"
-    assert cookie["path"] in ("/denuncias/unidad/", "/en/denuncias/unidad/")
+    assert cookie["path"] == "/denuncias/unidad/"
+    cookie_en = ok.cookies[unlock.COOKIE_NAME + "_en"]
+    assert cookie_en["path"] == "/en/denuncias/unidad/" and cookie_en["httponly"]
+    assert cookie_en.value == cookie.value
     # The session alone holds only ciphertext.
     from django.contrib.sessions.models import Session
 
