@@ -118,17 +118,28 @@ def code_format(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-def code_index(code: str) -> str:
+def _index_keys() -> list[str]:
+    explicit = getattr(settings, "COMPLAINT_CODE_INDEX_KEY", "")
+    if explicit:
+        return [explicit]
+    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+
+
+def code_index(code: str, key: str | None = None) -> str:
     """A short keyed index (16 bits) that narrows a look-up to ~N/65536 rows.
 
-    HMAC keyed with a server secret: a database dump alone cannot test codes against it,
-    and with the secret it removes only 16 of the code's 53 bits.
+    HMAC keyed with a server secret (COMPLAINT_CODE_INDEX_KEY, else SECRET_KEY): a
+    database dump alone cannot test codes against it, and with the secret it removes only
+    16 of the code's 53 bits.
     """
-    key = (
-        getattr(settings, "COMPLAINT_CODE_INDEX_KEY", "") or settings.SECRET_KEY
-    ).encode()
-    digest = hmac.new(key, b"complaint-code:" + code.encode(), hashlib.sha256)
+    key = key or _index_keys()[0]
+    digest = hmac.new(key.encode(), b"complaint-code:" + code.encode(), hashlib.sha256)
     return digest.hexdigest()[:4]
+
+
+def code_index_candidates(code: str) -> list[str]:
+    """Indexes under the current key and, after a SECRET_KEY rotation, the fallbacks."""
+    return sorted({code_index(code, key) for key in _index_keys()})
 
 
 def code_derive(code: str, salt: bytes, params: dict) -> tuple[bytes, bytes]:

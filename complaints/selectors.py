@@ -86,7 +86,8 @@ def access_complaint_by_code(*, code: str) -> tuple[Complaint, bytes] | None:
     if len(code) == crypto.CODE_DIGITS:
         candidates = list(
             Complaint.objects.filter(
-                code_index=crypto.code_index(code), purged_at__isnull=True
+                code_index__in=crypto.code_index_candidates(code),
+                purged_at__isnull=True,
             )
         )
     found = None

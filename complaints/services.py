@@ -57,7 +57,7 @@ def blob_path(attachment: Attachment) -> Path:
 
 def _attachments_write(
     *, complaint, key: bytes, files: list[CleanFile], entry=None, from_reporter=True
-) -> list[Attachment]:
+) -> list[Path]:
     written = []
     try:
         for f in files:

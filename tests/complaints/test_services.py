@@ -310,3 +310,13 @@ def test_demo_loader_idempotent(settings):
     for complaint in Complaint.objects.all():
         grant = KeyGrant.objects.get(complaint=complaint, member=member)
         assert crypto.unseal(private, bytes(grant.sealed_key))
+
+
+def test_codes_survive_secret_key_rotation(settings):
+    complaint, code = services.complaint_submit(body={"what": "x"})
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "another-secret-key-after-rotation-0123456789"
+    settings.SECRET_KEY_FALLBACKS = [old]
+    assert selectors.access_complaint_by_code(code=code)[0] == complaint
+    settings.SECRET_KEY_FALLBACKS = []
+    assert selectors.access_complaint_by_code(code=code) is None
