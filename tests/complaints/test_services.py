@@ -320,3 +320,13 @@ def test_codes_survive_secret_key_rotation(settings):
     assert selectors.access_complaint_by_code(code=code)[0] == complaint
     settings.SECRET_KEY_FALLBACKS = []
     assert selectors.access_complaint_by_code(code=code) is None
+
+
+def test_default_argon2id_parameters_are_memory_hard(settings):
+    del settings.COMPLAINT_ARGON2
+    params = crypto.argon2_params()
+    assert params["m"] >= 47104 and params["t"] >= 1  # OWASP minimum for argon2id
+    complaint, code = services.complaint_submit(body={"what": "x"})
+    assert complaint.code_params == params
+    assert len(bytes(complaint.code_verifier)) == 32
+    assert selectors.access_complaint_by_code(code=code)[0] == complaint
