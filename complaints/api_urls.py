@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import apis
+
+urlpatterns = [
+    path(
+        "complaints/statistics/",
+        apis.StatisticsApi.as_view(),
+        name="complaints-statistics",
+    ),
+]

@@ -1,0 +1,452 @@
+"""Every read and permission check of Lima Honesta."""
+
+import json
+import statistics
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openlima import roles
+from openlima.selectors import access_staff_area, user_has_role
+from openlima.services import audit_log_record
+
+from . import crypto, unlock
+from .models import (
+    ATTENDED_STAGES,
+    CLOSED_STAGES,
+    RESPONSE_STAGES,
+    STAGE_PATH,
+    Attachment,
+    Channel,
+    Complaint,
+    Entry,
+    KeyGrant,
+    MemberKey,
+    Stage,
+)
+
+SUPPRESS_BELOW = 5
+
+
+class WorkspaceLocked(PermissionDenied):
+    """A member whose private key is not unlocked in this session."""
+
+
+# --- Tracking code look-up ----------------------------------------------------------------
+
+_DUMMY = {}
+
+
+def _dummy_fields() -> tuple[bytes, dict]:
+    params = crypto.argon2_params()
+    key = json.dumps(params, sort_keys=True)
+    if key not in _DUMMY:
+        _DUMMY[key] = crypto.random_salt()
+    return _DUMMY[key], params
+
+
+def lookup_max_failures() -> int:
+    return int(getattr(settings, "COMPLAINT_LOOKUP_MAX_FAILURES", 20))
+
+
+def lookup_window() -> int:
+    return int(getattr(settings, "COMPLAINT_LOOKUP_WINDOW_SECONDS", 15 * 60))
+
+
+FAIL_KEY = "complaints:lookup-failures"
+
+
+def lookup_throttled() -> bool:
+    return int(cache.get(FAIL_KEY) or 0) >= lookup_max_failures()
+
+
+def _lookup_failed() -> None:
+    if cache.add(FAIL_KEY, 1, lookup_window()):
+        return
+    try:
+        cache.incr(FAIL_KEY)
+    except ValueError:
+        cache.add(FAIL_KEY, 1, lookup_window())
+
+
+def access_complaint_by_code(*, code: str) -> tuple[Complaint, bytes] | None:
+    """The case and its key for a reporter's code, or None.
+
+    Same work whether the code exists or not: the short keyed index selects the (usually
+    zero or one) candidate rows and argon2id always runs at least once, against a dummy
+    when there is no candidate. Failures count towards a global throttle (no address is
+    ever used); `lookup_throttled()` must be checked before calling this.
+    """
+    code = crypto.code_normalise(code)
+    candidates = []
+    if len(code) == crypto.CODE_DIGITS:
+        candidates = list(
+            Complaint.objects.filter(
+                code_index__in=crypto.code_index_candidates(code),
+                purged_at__isnull=True,
+            )
+        )
+    found = None
+    if not candidates:
+        salt, params = _dummy_fields()
+        crypto.code_derive(code or "0", salt, params)
+    for complaint in candidates:
+        verifier, reporter_key = crypto.code_derive(
+            code, bytes(complaint.code_salt), complaint.code_params
+        )
+        if found is None and crypto.verifier_matches(complaint.code_verifier, verifier):
+            try:
+                key = crypto.decrypt(reporter_key, bytes(complaint.reporter_grant))
+            except crypto.DecryptionError:
+                continue
+            found = (complaint, key)
+    if found is None:
+        _lookup_failed()
+    else:
+        cache.delete(FAIL_KEY)
+    return found
+
+
+# --- Workspace access -----------------------------------------------------------------------
+
+
+def access_workspace(*, request) -> None:
+    """Staff + 2FA + integrity role, else PermissionDenied (superusers included)."""
+    access_staff_area(request=request)
+    if not user_has_role(user=request.user, role=roles.INTEGRITY_MEMBER):
+        raise PermissionDenied
+
+
+def access_workspace_key(*, request) -> bytes:
+    access_workspace(request=request)
+    private = unlock.private_key_from_request(request)
+    if private is None:
+        raise WorkspaceLocked
+    record = MemberKey.objects.filter(user=request.user).first()
+    if record is None:
+        raise WorkspaceLocked
+    from nacl.public import PrivateKey
+
+    if bytes(PrivateKey(private).public_key) != bytes(record.public_key):
+        raise WorkspaceLocked
+    return private
+
+
+def access_complaint_for_member(
+    *, request, complaint_id: int, private_key: bytes, action: str = "read"
+) -> tuple[Complaint, bytes]:
+    """A case and its key for a member who holds a grant; every access is audit-logged."""
+    complaint = (
+        Complaint.objects.select_related("category", "assignee")
+        .filter(pk=complaint_id)
+        .first()
+    )
+    if complaint is None:
+        raise PermissionDenied
+    grant = KeyGrant.objects.filter(complaint=complaint, member=request.user).first()
+    if grant is None:
+        raise PermissionDenied
+    try:
+        key = crypto.unseal(private_key, bytes(grant.sealed_key))
+    except crypto.DecryptionError:
+        raise PermissionDenied from None
+    audit_log_record(
+        actor=request.user,
+        action=f"complaints.complaint.{action}",
+        obj=complaint,
+    )
+    return complaint, key
+
+
+def complaint_list(*, member, filters: dict):
+    qs = Complaint.objects.select_related("category", "assignee").annotate(
+        granted=Count("grants", filter=Q(grants__member=member))
+    )
+    if filters.get("stage"):
+        qs = qs.filter(stage=filters["stage"])
+    if filters.get("channel"):
+        qs = qs.filter(channel=filters["channel"])
+    if filters.get("priority"):
+        qs = qs.filter(priority=filters["priority"])
+    if filters.get("assignee") == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif filters.get("assignee") == "me":
+        qs = qs.filter(assignee=member)
+    elif filters.get("assignee"):
+        qs = qs.filter(assignee_id=filters["assignee"])
+    now = timezone.now()
+    deadline = filters.get("deadline")
+    if deadline == "overdue":
+        qs = qs.filter(_overdue_q(now))
+    elif deadline == "open":
+        qs = qs.exclude(stage__in=CLOSED_STAGES)
+    elif deadline == "closed":
+        qs = qs.filter(stage__in=CLOSED_STAGES)
+    return qs.order_by("-priority", "response_due_at", "-id")
+
+
+def _overdue_q(now):
+    return Q(acknowledged_at__isnull=True, ack_due_at__lt=now) | Q(
+        stage__in=list(RESPONSE_STAGES), response_due_at__lt=now
+    )
+
+
+def complaint_overdue(complaint: Complaint, now=None) -> dict:
+    now = now or timezone.now()
+    ack = complaint.acknowledged_at is None and complaint.ack_due_at < now
+    response = complaint.stage in RESPONSE_STAGES and complaint.response_due_at < now
+    return {"ack": ack, "response": response, "any": ack or response}
+
+
+def _text(key: bytes, data) -> str:
+    if data is None:
+        return ""
+    return crypto.decrypt(key, bytes(data)).decode()
+
+
+def complaint_body(complaint: Complaint, key: bytes) -> dict:
+    if complaint.sealed_body is None:
+        return {}
+    return json.loads(crypto.decrypt(key, bytes(complaint.sealed_body)))
+
+
+def attachment_meta(attachment: Attachment, key: bytes) -> dict:
+    meta = json.loads(crypto.decrypt(key, bytes(attachment.sealed_meta)))
+    meta["id"] = attachment.pk
+    meta["entry_id"] = attachment.entry_id
+    meta["from_reporter"] = attachment.from_reporter
+    return meta
+
+
+def complaint_detail(complaint: Complaint, key: bytes, *, for_reporter: bool) -> dict:
+    """Decrypted body, timeline and attachments; the reporter never sees internal notes
+    nor the note of a stage change unless it was made public."""
+    entries = []
+    for entry in complaint.entries.select_related("author").all():
+        if for_reporter and entry.kind == Entry.Kind.NOTE:
+            continue
+        text = _text(key, entry.sealed_text)
+        if for_reporter and entry.kind == Entry.Kind.STAGE and not entry.is_public:
+            text = ""
+        entries.append(
+            {
+                "entry": entry,
+                "kind": entry.kind,
+                "text": text,
+                "stage_to_label": dict(Stage.choices).get(entry.stage_to, ""),
+                "author": (
+                    None
+                    if for_reporter
+                    else (entry.author.display_name or entry.author.email)
+                    if entry.author
+                    else None
+                ),
+            }
+        )
+    attachments = [attachment_meta(a, key) for a in complaint.attachments.all()]
+    return {
+        "body": complaint_body(complaint, key),
+        "entries": entries,
+        "attachments": attachments,
+        "timeline": stage_timeline(complaint),
+    }
+
+
+def stage_timeline(complaint: Complaint) -> list[dict]:
+    if complaint.stage == Stage.ARCHIVED:
+        reached = {
+            e.stage_from for e in complaint.entries.all() if e.kind == Entry.Kind.STAGE
+        }
+        steps = [s for s in STAGE_PATH if s in reached] + [Stage.ARCHIVED]
+    else:
+        steps = list(STAGE_PATH)
+    current = steps.index(Stage(complaint.stage))
+    return [
+        {
+            "label": Stage(s).label,
+            "state": "done" if i < current else "current" if i == current else "todo",
+        }
+        for i, s in enumerate(steps)
+    ]
+
+
+def attachment_read(*, complaint: Complaint, key: bytes, attachment_id: int):
+    from .services import blob_path
+
+    attachment = Attachment.objects.filter(
+        complaint=complaint, pk=attachment_id
+    ).first()
+    if attachment is None:
+        raise PermissionDenied
+    meta = attachment_meta(attachment, key)
+    data = crypto.decrypt(key, blob_path(attachment).read_bytes())
+    return meta, data
+
+
+def member_list():
+    from .services import integrity_members
+
+    members = list(integrity_members().order_by("email"))
+    keys = dict(
+        MemberKey.objects.filter(user__in=members).values_list("user_id", "approved_at")
+    )
+    counts = dict(
+        KeyGrant.objects.filter(member__in=members)
+        .values_list("member_id")
+        .annotate(n=Count("id"))
+        .values_list("member_id", "n")
+    )
+    total = Complaint.objects.filter(purged_at__isnull=True).count()
+    return [
+        {
+            "user": m,
+            "has_key": m.pk in keys,
+            "approved": keys.get(m.pk) is not None,
+            "cases": counts.get(m.pk, 0),
+            "total": total,
+        }
+        for m in members
+    ]
+
+
+# --- Public aggregates ------------------------------------------------------------------------
+
+
+def _suppress(value):
+    return value if value is not None and value >= SUPPRESS_BELOW else None
+
+
+def public_statistics() -> dict:
+    """Aggregates only (DESIGN: complaints 6); any count under 5 is None."""
+    rows = Complaint.objects.aggregate(
+        received=Count("id"),
+        attended=Count("id", filter=Q(stage__in=list(ATTENDED_STAGES))),
+        ratings=Count("rating"),
+        average_rating=Avg("rating"),
+    )
+    received = rows["received"]
+    attended = _suppress(rows["attended"])
+    by_channel_raw = dict(
+        Complaint.objects.values_list("channel")
+        .annotate(n=Count("id"))
+        .values_list("channel", "n")
+    )
+    by_stage_raw = dict(
+        Complaint.objects.values_list("stage")
+        .annotate(n=Count("id"))
+        .values_list("stage", "n")
+    )
+    ack_days = [
+        (ack - rec).total_seconds() / 86400
+        for rec, ack in Complaint.objects.filter(acknowledged_at__isnull=False)
+        .values_list("received_at", "acknowledged_at")
+        .iterator()
+    ]
+    ratings = _suppress(rows["ratings"])
+    return {
+        "received": _suppress(received),
+        "attended": attended,
+        "attended_ratio": round(attended / received, 3)
+        if attended is not None and received
+        else None,
+        "by_channel": [
+            {
+                "channel": value,
+                "label": str(label),
+                "count": _suppress(by_channel_raw.get(value, 0)),
+            }
+            for value, label in Channel.choices
+        ],
+        "by_stage": [
+            {
+                "stage": value,
+                "label": str(label),
+                "count": _suppress(by_stage_raw.get(value, 0)),
+            }
+            for value, label in Stage.choices
+        ],
+        "median_days_to_acknowledge": round(statistics.median(ack_days), 1)
+        if len(ack_days) >= SUPPRESS_BELOW
+        else None,
+        "average_rating": round(rows["average_rating"], 2)
+        if ratings is not None
+        else None,
+        "ratings": ratings,
+        "suppressed_below": SUPPRESS_BELOW,
+    }
+
+
+def statistics_dataset() -> dict:
+    stats = public_statistics()
+    rows = [
+        {
+            "dimension": "total",
+            "category": "received",
+            "label": _("Recibidas"),
+            "value": stats["received"],
+        },
+        {
+            "dimension": "total",
+            "category": "attended",
+            "label": _("Atendidas"),
+            "value": stats["attended"],
+        },
+        {
+            "dimension": "total",
+            "category": "attended_ratio",
+            "label": _("Atendidas / recibidas"),
+            "value": stats["attended_ratio"],
+        },
+        {
+            "dimension": "total",
+            "category": "median_days_to_acknowledge",
+            "label": _("Mediana de días hasta el acuse"),
+            "value": stats["median_days_to_acknowledge"],
+        },
+        {
+            "dimension": "rating",
+            "category": "average",
+            "label": _("Valoración media"),
+            "value": stats["average_rating"],
+        },
+        {
+            "dimension": "rating",
+            "category": "count",
+            "label": _("Valoraciones"),
+            "value": stats["ratings"],
+        },
+    ]
+    rows += [
+        {
+            "dimension": "channel",
+            "category": c["channel"],
+            "label": c["label"],
+            "value": c["count"],
+        }
+        for c in stats["by_channel"]
+    ]
+    rows += [
+        {
+            "dimension": "stage",
+            "category": s["stage"],
+            "label": s["label"],
+            "value": s["count"],
+        }
+        for s in stats["by_stage"]
+    ]
+    return {
+        "title": _("Estadísticas de denuncias de Lima Honesta"),
+        "description": _(
+            "Cifras agregadas de las denuncias recibidas por Lima Honesta: por canal, por "
+            "etapa, atención y valoración. Las cifras menores que 5 se omiten (vacías) "
+            "para proteger a las personas denunciantes."
+        ),
+        "publisher_slug": roles.INTEGRITY_UNIT_SLUG,
+        "tags": ["denuncias", "integridad", "anticorrupción"],
+        "columns": ["dimension", "category", "label", "value"],
+        "rows": [{**r, "label": str(r["label"])} for r in rows],
+    }

@@ -1,0 +1,76 @@
+"""Demo data: a key pair for the demo integrity member and two complaints."""
+
+from django.contrib.auth import get_user_model
+
+from openlima.demo import DEMO_PASSWORD
+from openlima.models import AuditLog
+
+from . import crypto, services
+from .models import Category, Channel, MemberKey, Stage
+
+DEMO_MEMBER = "integridad@demo.openlima.pe"
+CATEGORIES = [
+    "Cobro indebido o soborno",
+    "Colusión en contrataciones",
+    "Uso indebido de bienes públicos",
+    "Nepotismo",
+    "Abuso de autoridad",
+    "Otra irregularidad",
+]
+
+
+def load(*, stdout=None) -> None:
+    for name in CATEGORIES:
+        Category.objects.get_or_create(name=name)
+    User = get_user_model()
+    member = User.objects.filter(email=DEMO_MEMBER).first()
+    if member is None:
+        return
+    if MemberKey.objects.filter(user=member).exists():
+        private = services.member_key_unlock(user=member, password=DEMO_PASSWORD)
+    else:
+        private = services.member_key_create(user=member, password=DEMO_PASSWORD)
+    if AuditLog.objects.filter(action="complaints.demo").exists():
+        return
+    first, code1 = services.complaint_submit(
+        body={
+            "what": "Un inspector pidió dinero para no multar un puesto de mercado.",
+            "unit": "Gerencia Municipal Metropolitana",
+            "district": "Cercado de Lima",
+            "when": "Marzo de 2026",
+            "who": "Inspector de la mañana",
+            "amount": "S/ 300",
+        }
+    )
+    second, code2 = services.complaint_submit(
+        body={"what": "Se usan camionetas municipales para fines particulares."},
+        channel=Channel.PHONE,
+        registered_by=member,
+    )
+    from .selectors import KeyGrant
+
+    key = crypto.unseal(
+        private, bytes(KeyGrant.objects.get(complaint=first, member=member).sealed_key)
+    )
+    services.complaint_transition(
+        complaint=first,
+        key=key,
+        actor=member,
+        to_stage=Stage.EVALUATION,
+        note="Recibimos su denuncia y la estamos evaluando.",
+        is_public=True,
+    )
+    services.complaint_message_send(
+        complaint=first,
+        key=key,
+        actor=member,
+        text="Gracias. ¿Recuerda el día exacto?",
+    )
+    from openlima.services import audit_log_record
+
+    audit_log_record(actor=None, action="complaints.demo")
+    if stdout:
+        stdout.write(
+            f"  demo complaints: web {crypto.code_format(code1)}, "
+            f"phone {crypto.code_format(code2)} (must be replaced at first use)"
+        )
