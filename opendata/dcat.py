@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from .ckan import package_qs, resource_url
 from .models import LICENSE_URLS, Dataset
@@ -102,6 +102,7 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
     if dataset.contact_name or dataset.contact_email or dataset.publisher.email:
         contact = BNode(f"contact-{dataset.uuid}")
         g.add((ds, DCAT.contactPoint, contact))
+        g.add((contact, RDF.type, VCARD.Kind))
         g.add((contact, RDF.type, VCARD.Organization))
         g.add((contact, VCARD.fn, Literal(dataset.contact_name or dataset.publisher.name)))
         email = dataset.contact_email or dataset.publisher.email
@@ -138,6 +139,7 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
             g.add((dist, DCTERMS.description, Literal(resource.description, lang="es")))
         url = URIRef(resource_url(resource, dataset, base))
         g.add((dist, DCAT.accessURL, url))
+        g.add((url, RDF.type, RDFS.Resource))
         if not resource.external_url:
             g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCTERMS.license, license_uri))
@@ -159,6 +161,7 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
             g.add((dist, SPDX.checksum, checksum))
             g.add((checksum, RDF.type, SPDX.Checksum))
             g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
             g.add((checksum, SPDX.checksumValue, Literal(resource.sha256, datatype=XSD.hexBinary)))
     return ds
 
