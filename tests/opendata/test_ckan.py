@@ -219,3 +219,21 @@ def test_ckanapi_dump_datasets_all(live_server, many_datasets, tmp_path):
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert sorted(r["name"] for r in records) == sorted(d.slug for d in many_datasets)
     assert all(r["organization"]["name"] == "sgdi" for r in records)
+
+
+def test_package_search_query_count_is_bounded(client, django_assert_max_num_queries):
+    from tests.opendata.test_pages import seed_catalogue
+
+    seed_catalogue(60)
+    params = {
+        "rows": 100,
+        "fq": "tags:lima",
+        "facet.field": '["organization", "tags", "res_format", "groups", "license_id"]',
+    }
+    with django_assert_max_num_queries(14):
+        r = client.get("/api/3/action/package_search", params)
+    result = r.json()["result"]
+    assert result["count"] == 60 and len(result["results"]) == 60
+    assert all(p["num_resources"] == 1 for p in result["results"])
+    with django_assert_max_num_queries(8):
+        assert len(client.get("/api/3/action/package_show", {"id": "seed-3"}).json()["result"]["resources"]) == 1
