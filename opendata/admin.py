@@ -75,10 +75,21 @@ class DatasetAdmin(DataPublisherOnly, admin.ModelAdmin):
     inlines = [ResourceInline]
     actions = ["publish_now"]
     fieldsets = (
-        (None, {"fields": ("title", "slug", "description", "publisher", "topics", "tags")}),
+        (
+            None,
+            {"fields": ("title", "slug", "description", "publisher", "topics", "tags")},
+        ),
         (
             _("Licencia y cobertura"),
-            {"fields": ("license", "frequency", "temporal_start", "temporal_end", "districts")},
+            {
+                "fields": (
+                    "license",
+                    "frequency",
+                    "temporal_start",
+                    "temporal_end",
+                    "districts",
+                )
+            },
         ),
         (_("Contacto"), {"fields": ("contact_name", "contact_email")}),
         (
@@ -90,7 +101,10 @@ class DatasetAdmin(DataPublisherOnly, admin.ModelAdmin):
                 ),
             },
         ),
-        (_("Identificación"), {"fields": ("uuid", "source", "created_at", "modified_at")}),
+        (
+            _("Identificación"),
+            {"fields": ("uuid", "source", "created_at", "modified_at")},
+        ),
     )
 
     def save_model(self, request, obj, form, change):
@@ -99,7 +113,11 @@ class DatasetAdmin(DataPublisherOnly, admin.ModelAdmin):
         if obj.state == Dataset.State.PUBLISHED and not obj.published_at:
             obj.published_at = now
             obj.publish_at = obj.publish_at or now
-        if obj.state == Dataset.State.SCHEDULED and obj.publish_at and obj.publish_at <= now:
+        if (
+            obj.state == Dataset.State.SCHEDULED
+            and obj.publish_at
+            and obj.publish_at <= now
+        ):
             obj.state = Dataset.State.PUBLISHED
             obj.published_at = now
         super().save_model(request, obj, form, change)
@@ -117,7 +135,9 @@ class ResourceForm(forms.ModelForm):
     upload = forms.FileField(
         label=_("Subir archivo (nueva versión)"),
         required=False,
-        help_text=_("CSV, XLSX, JSON, GeoJSON o PDF. Se revisa el contenido del archivo."),
+        help_text=_(
+            "CSV, XLSX, JSON, GeoJSON o PDF. Se revisa el contenido del archivo."
+        ),
     )
 
     class Meta:
@@ -137,7 +157,9 @@ class ResourceForm(forms.ModelForm):
             except ApplicationError as exc:
                 self.add_error("upload", exc.message)
             cleaned["upload_data"] = data
-        elif not cleaned.get("external_url") and not (self.instance.pk and self.instance.versions.exists()):
+        elif not cleaned.get("external_url") and not (
+            self.instance.pk and self.instance.versions.exists()
+        ):
             raise forms.ValidationError(_("Sube un archivo o indica una URL externa."))
         return cleaned
 
@@ -175,11 +197,23 @@ class ResourceAdmin(DataPublisherOnly, admin.ModelAdmin):
 class TransparencyDocumentForm(forms.ModelForm):
     class Meta:
         model = TransparencyDocument
-        fields = ["category", "title", "description", "file", "external_url", "dataset", "publish_at"]
+        fields = [
+            "category",
+            "title",
+            "description",
+            "file",
+            "external_url",
+            "dataset",
+            "publish_at",
+        ]
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload and hasattr(upload, "read") and not getattr(upload, "_committed", True):
+        if (
+            upload
+            and hasattr(upload, "read")
+            and not getattr(upload, "_committed", True)
+        ):
             data = upload.read()
             upload.seek(0)
             try:

@@ -4,9 +4,10 @@ types and status codes) so that CKAN clients and harvesters need no adapter."""
 import datetime as dt
 import json
 import re
+from operator import itemgetter
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -59,7 +60,9 @@ def _iso(value) -> str | None:
 
 
 def base_url(request) -> str:
-    return (getattr(settings, "OPENDATA_BASE_URL", "") or request.build_absolute_uri("/")).rstrip("/")
+    return (
+        getattr(settings, "OPENDATA_BASE_URL", "") or request.build_absolute_uri("/")
+    ).rstrip("/")
 
 
 def dataset_url(dataset, base) -> str:
@@ -156,7 +159,13 @@ def package_dict(dataset, base) -> dict:
             }
         )
     tags = [
-        {"id": str(t.pk), "name": t.name, "display_name": t.name, "state": "active", "vocabulary_id": None}
+        {
+            "id": str(t.pk),
+            "name": t.name,
+            "display_name": t.name,
+            "state": "active",
+            "vocabulary_id": None,
+        }
         for t in dataset.tags.all()
     ]
     districts = [d.name for d in dataset.districts.all()]
@@ -190,8 +199,18 @@ def package_dict(dataset, base) -> dict:
         "extras": [
             {"key": "frequency", "value": dataset.frequency},
             {"key": "issued", "value": _iso(dataset.published_at) or ""},
-            {"key": "temporal_start", "value": dataset.temporal_start.isoformat() if dataset.temporal_start else ""},
-            {"key": "temporal_end", "value": dataset.temporal_end.isoformat() if dataset.temporal_end else ""},
+            {
+                "key": "temporal_start",
+                "value": dataset.temporal_start.isoformat()
+                if dataset.temporal_start
+                else "",
+            },
+            {
+                "key": "temporal_end",
+                "value": dataset.temporal_end.isoformat()
+                if dataset.temporal_end
+                else "",
+            },
             {"key": "spatial", "value": ", ".join(districts) or "Lima Metropolitana"},
         ],
         "relationships_as_object": [],
@@ -233,7 +252,9 @@ def _list(params, key) -> list:
         try:
             parsed = json.loads(value)
         except ValueError:
-            raise ValidationError("Validation Error", {key: ["Invalid JSON list"]}) from None
+            raise ValidationError(
+                "Validation Error", {key: ["Invalid JSON list"]}
+            ) from None
         return [str(v) for v in parsed] if isinstance(parsed, list) else []
     return [value]
 
@@ -302,6 +323,7 @@ def _fq_filter(fq: str):
     return condition, joins
 
 
+SORT_COLUMNS = ("id", "uuid", "slug", "title", "modified_at", "created_at")
 SORT_FIELDS = {
     "id": "uuid",
     "name": "slug",
@@ -333,13 +355,43 @@ def _order(sort: str, has_query: bool) -> list[str]:
     return [*order, "id"]
 
 
-FACET_FIELDS = {
-    "organization": ("publisher__slug", "publisher__name"),
-    "groups": ("topics__slug", "topics__name"),
-    "tags": ("tags__name", "tags__name"),
-    "res_format": ("resources__format", "resources__format"),
-    "license_id": ("license", "license"),
-}
+FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
+
+
+def _facet_rows(field, ids):
+    """Counts of matching datasets per value, grouped on the narrowest table."""
+    if field == "organization":
+        qs = (
+            Dataset.objects.filter(id__in=ids)
+            .values(facet_name=F("publisher__slug"), facet_label=F("publisher__name"))
+            .annotate(count=Count("id"))
+        )
+    elif field == "license_id":
+        qs = (
+            Dataset.objects.filter(id__in=ids)
+            .values(facet_name=F("license"), facet_label=F("license"))
+            .annotate(count=Count("id"))
+        )
+    elif field == "tags":
+        qs = (
+            Dataset.tags.through.objects.filter(dataset_id__in=ids)
+            .values(facet_name=F("tag__name"), facet_label=F("tag__name"))
+            .annotate(count=Count("dataset_id"))
+        )
+    elif field == "groups":
+        qs = (
+            Dataset.topics.through.objects.filter(dataset_id__in=ids)
+            .values(facet_name=F("topic__slug"), facet_label=F("topic__name"))
+            .annotate(count=Count("dataset_id"))
+        )
+    else:
+        qs = (
+            Resource.objects.filter(dataset_id__in=ids)
+            .exclude(format="")
+            .values(facet_name=F("format"), facet_label=F("format"))
+            .annotate(count=Count("dataset_id", distinct=True))
+        )
+    return qs.order_by("-count", "facet_name")
 
 
 # --- Actions ------------------------------------------------------------------------------
@@ -421,39 +473,52 @@ def package_search(params, base):
             qs = qs.filter(id__in=Dataset.objects.filter(condition).values("id"))
         else:
             qs = qs.filter(condition)
-    if has_query:
-        qs = text_search(qs, fields=["title", "description"], query=q)
     sort = str(params.get("sort") or "score desc, metadata_modified desc")
     order = _order(sort, has_query)
-    count = qs.count()
-    ordered_ids = (
-        list(qs.order_by(*order).values_list("id", flat=True)[start : start + rows])
-        if rows
-        else []
+    if has_query:
+        # Full-text matching scans the table: do it once, then sort and page in memory.
+        matches = [
+            dict(zip(("rank", *SORT_COLUMNS), row, strict=True))
+            for row in text_search(qs, fields=["title", "description"], query=q)
+            .order_by()
+            .values_list("rank", *SORT_COLUMNS)
+        ]
+        for key in reversed(order):
+            matches.sort(key=itemgetter(key.lstrip("-")), reverse=key.startswith("-"))
+        count = len(matches)
+        ordered_ids = [m["id"] for m in matches[start : start + rows]] if rows else []
+        ids = [m["id"] for m in matches]
+    else:
+        count = qs.count()
+        ordered_ids = (
+            list(qs.order_by(*order).values_list("id", flat=True)[start : start + rows])
+            if rows
+            else []
+        )
+        ids = qs.values("id")
+    by_id = (
+        {d.id: d for d in package_qs().filter(id__in=ordered_ids)}
+        if ordered_ids
+        else {}
     )
-    by_id = {d.id: d for d in package_qs().filter(id__in=ordered_ids)} if ordered_ids else {}
     results = [package_dict(by_id[i], base) for i in ordered_ids if i in by_id]
 
     facet_fields = [f for f in _list(params, "facet.field") if f in FACET_FIELDS]
     facet_limit = _int(params, "facet.limit", 50, minimum=-1)
     facet_mincount = _int(params, "facet.mincount", 1)
     facets, search_facets = {}, {}
-    ids = qs.values("id")
     for field in facet_fields:
-        key, label = FACET_FIELDS[field]
-        rows_qs = (
-            Dataset.objects.filter(id__in=ids)
-            .exclude(**{f"{key}__isnull": True})
-            .values(key, label)
-            .annotate(count=Count("id", distinct=True))
-            .order_by("-count", key)
-        )
+        rows_qs = _facet_rows(field, ids)
         if facet_limit >= 0:
             rows_qs = rows_qs[:facet_limit]
         items = [
-            {"name": r[key], "display_name": r[label], "count": r["count"]}
+            {
+                "name": r["facet_name"],
+                "display_name": r["facet_label"],
+                "count": r["count"],
+            }
             for r in rows_qs
-            if r["count"] >= facet_mincount and r[key] not in ("", None)
+            if r["count"] >= facet_mincount and r["facet_name"] not in ("", None)
         ]
         facets[field] = {i["name"]: i["count"] for i in items}
         search_facets[field] = {"title": field, "items": items}
@@ -468,7 +533,9 @@ def package_search(params, base):
 
 def _org_qs():
     return OrgUnit.objects.filter(is_active=True).annotate(
-        package_count=Count("datasets", filter=Q(datasets__state=Dataset.State.PUBLISHED))
+        package_count=Count(
+            "datasets", filter=Q(datasets__state=Dataset.State.PUBLISHED)
+        )
     )
 
 
@@ -481,12 +548,23 @@ def organization_list(params, base):
     :param offset: when ``limit`` is given, the offset to start returning organizations
     :param organizations: a list of names of the organizations to return, if given
     """
-    return _group_like_list(params, _org_qs(), organization_dict, name_field="slug", title_field="name", filter_key="organizations")
+    return _group_like_list(
+        params,
+        _org_qs(),
+        organization_dict,
+        name_field="slug",
+        title_field="name",
+        filter_key="organizations",
+    )
 
 
 def _group_like_list(params, qs, to_dict, *, name_field, title_field, filter_key):
     sort = str(params.get("sort") or "name asc").split()
-    field = {"name": name_field, "title": title_field, "package_count": "package_count"}.get(sort[0], name_field)
+    field = {
+        "name": name_field,
+        "title": title_field,
+        "package_count": "package_count",
+    }.get(sort[0], name_field)
     desc = len(sort) > 1 and sort[1].lower() == "desc"
     qs = qs.order_by(f"-{field}" if desc else field, "pk")
     names = _list(params, filter_key)
@@ -520,7 +598,9 @@ def organization_show(params, base):
     if _bool(params, "include_datasets"):
         data["packages"] = [
             package_dict(d, base)
-            for d in package_qs().filter(publisher=org).order_by("-modified_at", "id")[:1000]
+            for d in package_qs()
+            .filter(publisher=org)
+            .order_by("-modified_at", "id")[:1000]
         ]
     return data
 
@@ -532,9 +612,18 @@ def group_list(params, base):
     :param sort: ``name asc`` (default), ``title asc`` or ``package_count desc``
     """
     qs = Topic.objects.annotate(
-        package_count=Count("datasets", filter=Q(datasets__state=Dataset.State.PUBLISHED))
+        package_count=Count(
+            "datasets", filter=Q(datasets__state=Dataset.State.PUBLISHED)
+        )
     )
-    return _group_like_list(params, qs, group_dict, name_field="slug", title_field="name", filter_key="groups")
+    return _group_like_list(
+        params,
+        qs,
+        group_dict,
+        name_field="slug",
+        title_field="name",
+        filter_key="groups",
+    )
 
 
 def tag_list(params, base):
@@ -544,13 +633,22 @@ def tag_list(params, base):
         this string will be returned
     :param all_fields: return full tag dictionaries instead of just names
     """
-    qs = Tag.objects.filter(datasets__state=Dataset.State.PUBLISHED).distinct().order_by("name")
+    qs = (
+        Tag.objects.filter(datasets__state=Dataset.State.PUBLISHED)
+        .distinct()
+        .order_by("name")
+    )
     query = str(params.get("query") or params.get("q") or "")
     if query:
         qs = qs.filter(name__icontains=query)
     if _bool(params, "all_fields"):
         return [
-            {"id": str(t.pk), "name": t.name, "display_name": t.name, "vocabulary_id": None}
+            {
+                "id": str(t.pk),
+                "name": t.name,
+                "display_name": t.name,
+                "vocabulary_id": None,
+            }
             for t in qs
         ]
     return list(qs.values_list("name", flat=True))
@@ -607,7 +705,10 @@ def call(name: str, params: dict, base: str) -> tuple[int, dict]:
         return 400, {
             "help": help_url,
             "success": False,
-            "error": {"__type": "Bad Request", "message": f"Bad request - Action name not known: {name}"},
+            "error": {
+                "__type": "Bad Request",
+                "message": f"Bad request - Action name not known: {name}",
+            },
         }
     try:
         result = func(params, base)

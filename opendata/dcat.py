@@ -16,7 +16,9 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
-EU_LANGUAGE_SPA = URIRef("http://publications.europa.eu/resource/authority/language/SPA")
+EU_LANGUAGE_SPA = URIRef(
+    "http://publications.europa.eu/resource/authority/language/SPA"
+)
 IANA = "https://www.iana.org/assignments/media-types/"
 LIMA_GEONAMES = URIRef("https://sws.geonames.org/3936456/")
 FORMATS = {
@@ -104,14 +106,18 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
         g.add((ds, DCAT.contactPoint, contact))
         g.add((contact, RDF.type, VCARD.Kind))
         g.add((contact, RDF.type, VCARD.Organization))
-        g.add((contact, VCARD.fn, Literal(dataset.contact_name or dataset.publisher.name)))
+        g.add(
+            (contact, VCARD.fn, Literal(dataset.contact_name or dataset.publisher.name))
+        )
         email = dataset.contact_email or dataset.publisher.email
         if email:
             g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{email}")))
     districts = list(dataset.districts.all())
     if districts:
         for district in districts:
-            place = URIRef(f"{base}{_url('opendata:catalogue')}?distrito={district.ubigeo}")
+            place = URIRef(
+                f"{base}{_url('opendata:catalogue')}?distrito={district.ubigeo}"
+            )
             g.add((ds, DCTERMS.spatial, place))
             g.add((place, RDF.type, DCTERMS.Location))
             g.add((place, SKOS.prefLabel, Literal(district.name, lang="es")))
@@ -125,13 +131,27 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
         g.add((ds, DCTERMS.temporal, period))
         g.add((period, RDF.type, DCTERMS.PeriodOfTime))
         if dataset.temporal_start:
-            g.add((period, DCAT.startDate, Literal(dataset.temporal_start.isoformat(), datatype=XSD.date)))
+            g.add(
+                (
+                    period,
+                    DCAT.startDate,
+                    Literal(dataset.temporal_start.isoformat(), datatype=XSD.date),
+                )
+            )
         if dataset.temporal_end:
-            g.add((period, DCAT.endDate, Literal(dataset.temporal_end.isoformat(), datatype=XSD.date)))
+            g.add(
+                (
+                    period,
+                    DCAT.endDate,
+                    Literal(dataset.temporal_end.isoformat(), datatype=XSD.date),
+                )
+            )
     license_uri = URIRef(LICENSE_URLS.get(dataset.license, LICENSE_URLS["cc-by-4.0"]))
     g.add((license_uri, RDF.type, DCTERMS.LicenseDocument))
     for resource in dataset.resources.all():
-        dist = URIRef(f"{base}{_url('opendata:dataset', slug=dataset.slug)}#resource-{resource.uuid}")
+        dist = URIRef(
+            f"{base}{_url('opendata:dataset', slug=dataset.slug)}#resource-{resource.uuid}"
+        )
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(resource.name, lang="es")))
@@ -155,14 +175,26 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
                 g.add((dist, DCTERMS["format"], fmt))
                 g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
         if resource.size is not None:
-            g.add((dist, DCAT.byteSize, Literal(resource.size, datatype=XSD.nonNegativeInteger)))
+            g.add(
+                (
+                    dist,
+                    DCAT.byteSize,
+                    Literal(resource.size, datatype=XSD.nonNegativeInteger),
+                )
+            )
         if resource.sha256:
             checksum = BNode(f"checksum-{resource.uuid}")
             g.add((dist, SPDX.checksum, checksum))
             g.add((checksum, RDF.type, SPDX.Checksum))
             g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
             g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
-            g.add((checksum, SPDX.checksumValue, Literal(resource.sha256, datatype=XSD.hexBinary)))
+            g.add(
+                (
+                    checksum,
+                    SPDX.checksumValue,
+                    Literal(resource.sha256, datatype=XSD.hexBinary),
+                )
+            )
     return ds
 
 
@@ -172,7 +204,13 @@ def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
     catalog = URIRef(f"{base}/catalog")
     home = URIRef(f"{base}/")
     g.add((catalog, RDF.type, DCAT.Catalog))
-    g.add((catalog, DCTERMS.title, Literal("Open Lima: datos abiertos de Lima", lang="es")))
+    g.add(
+        (
+            catalog,
+            DCTERMS.title,
+            Literal("Open Lima: datos abiertos de Lima", lang="es"),
+        )
+    )
     g.add((catalog, DCTERMS.title, Literal("Open Lima: open data of Lima", lang="en")))
     g.add(
         (
@@ -190,7 +228,13 @@ def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
     g.add((EU_LANGUAGE_SPA, RDF.type, DCTERMS.LinguisticSystem))
     publisher = URIRef(f"{base}/#municipalidad")
     g.add((publisher, RDF.type, FOAF.Agent))
-    g.add((publisher, FOAF.name, Literal("Municipalidad Metropolitana de Lima", lang="es")))
+    g.add(
+        (
+            publisher,
+            FOAF.name,
+            Literal("Municipalidad Metropolitana de Lima", lang="es"),
+        )
+    )
     g.add((catalog, DCTERMS.publisher, publisher))
     scheme = URIRef(f"{base}/catalog#temas")
     g.add((scheme, RDF.type, SKOS.ConceptScheme))

@@ -101,8 +101,12 @@ class Dataset(models.Model):
         choices=Frequency.choices,
         default=Frequency.IRREGULAR,
     )
-    temporal_start = models.DateField(_("cobertura temporal: desde"), null=True, blank=True)
-    temporal_end = models.DateField(_("cobertura temporal: hasta"), null=True, blank=True)
+    temporal_start = models.DateField(
+        _("cobertura temporal: desde"), null=True, blank=True
+    )
+    temporal_end = models.DateField(
+        _("cobertura temporal: hasta"), null=True, blank=True
+    )
     districts = models.ManyToManyField(
         District,
         verbose_name=_("cobertura espacial (distritos)"),
@@ -125,7 +129,9 @@ class Dataset(models.Model):
         help_text=_("Datos de la propia plataforma regenerados cada noche."),
     )
     created_at = models.DateTimeField(_("creado el"), default=timezone.now)
-    modified_at = models.DateTimeField(_("modificado el"), default=timezone.now, db_index=True)
+    modified_at = models.DateTimeField(
+        _("modificado el"), default=timezone.now, db_index=True
+    )
 
     class Meta:
         ordering = ["-modified_at", "-id"]
@@ -146,6 +152,11 @@ class Dataset(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("opendata:dataset", kwargs={"slug": self.slug})
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -162,11 +173,6 @@ class Dataset(models.Model):
             errors["temporal_end"] = _("El fin no puede ser anterior al inicio.")
         if errors:
             raise ValidationError(errors)
-
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("opendata:dataset", kwargs={"slug": self.slug})
 
     @property
     def license_url(self):
@@ -221,7 +227,9 @@ class ResourceVersion(models.Model):
         related_name="versions",
     )
     number = models.PositiveIntegerField(_("versión"))
-    file = models.FileField(_("archivo"), upload_to=resource_upload_path, max_length=300)
+    file = models.FileField(
+        _("archivo"), upload_to=resource_upload_path, max_length=300
+    )
     filename = models.CharField(_("nombre de archivo"), max_length=200)
     format = models.CharField(_("formato"), max_length=20)
     media_type = models.CharField(_("tipo de medio"), max_length=100)
@@ -261,6 +269,9 @@ class DatasetDailyStat(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.dataset_id} {self.day}"
+
 
 class ResourceDailyStat(models.Model):
     resource = models.ForeignKey(
@@ -277,6 +288,9 @@ class ResourceDailyStat(models.Model):
                 fields=["resource", "day"], name="opendata_resource_day_unique"
             )
         ]
+
+    def __str__(self):
+        return f"{self.resource_id} {self.day}"
 
 
 class TransparencyCategory(models.TextChoices):
@@ -300,7 +314,10 @@ def transparency_upload_path(instance, filename):
 
 class TransparencyDocument(models.Model):
     category = models.CharField(
-        _("categoría"), max_length=40, choices=TransparencyCategory.choices, db_index=True
+        _("categoría"),
+        max_length=40,
+        choices=TransparencyCategory.choices,
+        db_index=True,
     )
     title = models.CharField(_("título"), max_length=250)
     description = models.TextField(_("descripción"), blank=True)
@@ -317,7 +334,9 @@ class TransparencyDocument(models.Model):
         blank=True,
         related_name="transparency_documents",
     )
-    publish_at = models.DateTimeField(_("publicar el"), default=timezone.now, db_index=True)
+    publish_at = models.DateTimeField(
+        _("publicar el"), default=timezone.now, db_index=True
+    )
     created_at = models.DateTimeField(_("creado el"), default=timezone.now)
 
     class Meta:

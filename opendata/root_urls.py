@@ -12,8 +12,22 @@ urlpatterns = [
         views.ckan_action,
         name="ckan_action",
     ),
-    re_path(r"^catalog\.(?P<fmt>jsonld|ttl|rdf)$", views.catalog_rdf, name="catalog_rdf"),
-    path("datos/<slug:slug>.jsonld", views.dataset_rdf, {"fmt": "jsonld"}, name="dataset_jsonld"),
-    path("datos/<slug:slug>.ttl", views.dataset_rdf, {"fmt": "ttl"}, name="dataset_ttl"),
-    path("datos/<slug:slug>.rdf", views.dataset_rdf, {"fmt": "rdf"}, name="dataset_rdfxml"),
+    re_path(
+        r"^catalog\.(?P<fmt>jsonld|ttl|rdf)$", views.catalog_rdf, name="catalog_rdf"
+    ),
+    path(
+        "datos/<slug:slug>.jsonld",
+        views.dataset_rdf,
+        {"fmt": "jsonld"},
+        name="dataset_jsonld",
+    ),
+    path(
+        "datos/<slug:slug>.ttl", views.dataset_rdf, {"fmt": "ttl"}, name="dataset_ttl"
+    ),
+    path(
+        "datos/<slug:slug>.rdf",
+        views.dataset_rdf,
+        {"fmt": "rdf"},
+        name="dataset_rdfxml",
+    ),
 ]

@@ -4,7 +4,7 @@ transparency sections, site search and the home page indicators."""
 import logging
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models import Count, Max, Prefetch, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -44,11 +44,21 @@ def dataset_card_qs(qs):
     """What a list of datasets shows, in a bounded number of queries."""
     return qs.select_related("publisher").prefetch_related(
         "topics",
-        Prefetch("resources", queryset=Resource.objects.only("id", "dataset_id", "format")),
+        Prefetch(
+            "resources", queryset=Resource.objects.only("id", "dataset_id", "format")
+        ),
     )
 
 
-def catalogue_search(*, q: str = "", topic: str = "", publisher: str = "", format: str = "", license: str = "", sort: str = ""):
+def catalogue_search(
+    *,
+    q: str = "",
+    topic: str = "",
+    publisher: str = "",
+    format: str = "",
+    license: str = "",
+    sort: str = "",
+):
     """The filtered catalogue and its facets (counts computed on the filtered set)."""
     qs = dataset_published_qs()
     if topic:
@@ -116,7 +126,9 @@ def access_dataset_by_slug(*, slug: str) -> Dataset:
                 queryset=Resource.objects.prefetch_related(
                     Prefetch(
                         "versions",
-                        queryset=ResourceVersion.objects.defer("preview").order_by("-number"),
+                        queryset=ResourceVersion.objects.defer("preview").order_by(
+                            "-number"
+                        ),
                     )
                 ),
             ),
@@ -132,7 +144,9 @@ def resource_previews(*, dataset: Dataset) -> dict[int, dict]:
     """Preview of the latest version of each tabular resource, keyed by resource id."""
     previews = {}
     rows = (
-        ResourceVersion.objects.filter(resource__dataset=dataset, format__in=["CSV", "XLSX"])
+        ResourceVersion.objects.filter(
+            resource__dataset=dataset, format__in=["CSV", "XLSX"]
+        )
         .order_by("resource_id", "-number")
         .values("resource_id", "number", "preview")
     )
@@ -161,7 +175,9 @@ def access_resource_download(*, slug: str, resource_uuid, number: int | None = N
     """The file to serve for a published dataset's resource (latest or one version)."""
     resource = (
         Resource.objects.filter(
-            uuid=resource_uuid, dataset__slug=slug, dataset__state=Dataset.State.PUBLISHED
+            uuid=resource_uuid,
+            dataset__slug=slug,
+            dataset__state=Dataset.State.PUBLISHED,
         )
         .select_related("dataset")
         .first()
@@ -170,7 +186,9 @@ def access_resource_download(*, slug: str, resource_uuid, number: int | None = N
         raise Http404
     versions = resource.versions.defer("preview")
     version = (
-        versions.filter(number=number).first() if number else versions.order_by("-number").first()
+        versions.filter(number=number).first()
+        if number
+        else versions.order_by("-number").first()
     )
     return resource, version
 
@@ -248,7 +266,9 @@ def site_search(*, query: str, limit: int) -> list[dict]:
                 "kind_label": _("Documento de transparencia"),
                 "title": doc.title,
                 "summary": doc.description[:240],
-                "url": reverse("opendata:transparency_section", kwargs={"slug": doc.category}),
+                "url": reverse(
+                    "opendata:transparency_section", kwargs={"slug": doc.category}
+                ),
                 "rank": float(doc.rank),
             }
         )
@@ -330,7 +350,8 @@ def indicators_compute() -> dict:
         districts = [dict(d) for d in p.get("by_district") or []]
         for d in districts:
             d["participants"] = sum(
-                d.get(k) or 0 for k in ("proposals", "supports", "comments", "attendance")
+                d.get(k) or 0
+                for k in ("proposals", "supports", "comments", "attendance")
             )
         districts = sorted(districts, key=lambda d: -d["participants"])[:10]
         data["participation_districts"] = districts
@@ -338,7 +359,9 @@ def indicators_compute() -> dict:
             districts, value_key="participants", label_key="district"
         )
     if data["commitments"]:
-        data["commitments_bars"] = _bars(data["commitments"].get("completion_summary") or [])
+        data["commitments_bars"] = _bars(
+            data["commitments"].get("completion_summary") or []
+        )
     return data
 
 

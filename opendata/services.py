@@ -79,7 +79,10 @@ def file_sniff(*, data: bytes, filename: str, allowed=None) -> str:
 
     allowed = allowed or FORMATS.keys()
     if not data:
-        raise ApplicationError(_("El archivo está vacío."), field_errors={"file": [_("El archivo está vacío.")]})
+        raise ApplicationError(
+            _("El archivo está vacío."),
+            field_errors={"file": [_("El archivo está vacío.")]},
+        )
     if len(data) > max_upload_bytes():
         message = _("El archivo supera el tamaño máximo de %(mb)d MB.") % {
             "mb": max_upload_bytes() // (1024 * 1024)
@@ -107,7 +110,8 @@ def file_sniff(*, data: bytes, filename: str, allowed=None) -> str:
                 else:
                     fmt = (
                         "GeoJSON"
-                        if isinstance(parsed, dict) and parsed.get("type") in GEOJSON_TYPES
+                        if isinstance(parsed, dict)
+                        and parsed.get("type") in GEOJSON_TYPES
                         else "JSON"
                     )
             elif not stripped.startswith("<") and filename.lower().endswith(
@@ -137,10 +141,30 @@ def _infer_type(values) -> str:
     if not values:
         return "text"
     checks = [
-        ("integer", lambda v: isinstance(v, int) and not isinstance(v, bool) or (isinstance(v, str) and _INT.match(v))),
-        ("number", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) or (isinstance(v, str) and _DEC.match(v))),
-        ("date", lambda v: isinstance(v, (dt.date, dt.datetime)) or (isinstance(v, str) and _DATE.match(v))),
-        ("boolean", lambda v: isinstance(v, bool) or (isinstance(v, str) and v.lower() in ("true", "false", "si", "sí", "no"))),
+        (
+            "integer",
+            lambda v: isinstance(v, int)
+            and not isinstance(v, bool)
+            or (isinstance(v, str) and _INT.match(v)),
+        ),
+        (
+            "number",
+            lambda v: isinstance(v, (int, float))
+            and not isinstance(v, bool)
+            or (isinstance(v, str) and _DEC.match(v)),
+        ),
+        (
+            "date",
+            lambda v: isinstance(v, (dt.date, dt.datetime))
+            or (isinstance(v, str) and _DATE.match(v)),
+        ),
+        (
+            "boolean",
+            lambda v: isinstance(v, bool)
+            or (
+                isinstance(v, str) and v.lower() in ("true", "false", "si", "sí", "no")
+            ),
+        ),
     ]
     for name, check in checks:
         if all(check(v) for v in values):
@@ -163,7 +187,9 @@ def tabular_preview(*, data: bytes, fmt: str) -> dict:
             text = _decode_text(data) or ""
             sample = text[:65536]
             try:
-                dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t|")
+                dialect = csv.Sniffer().sniff(
+                    sample.split("\n", 1)[0], delimiters=",;\t|"
+                )
             except csv.Error:
                 dialect = csv.excel
             reader = csv.reader(io.StringIO(text), dialect)
@@ -192,7 +218,9 @@ def tabular_preview(*, data: bytes, fmt: str) -> dict:
     for i, name in enumerate(header):
         column_values = [r[i] if i < len(r) else None for r in raw]
         columns.append({"name": name, "type": _infer_type(column_values)})
-    rows = [[_cell(r[i]) if i < len(r) else "" for i in range(len(header))] for r in raw]
+    rows = [
+        [_cell(r[i]) if i < len(r) else "" for i in range(len(header))] for r in raw
+    ]
     return {"columns": columns, "rows": rows}
 
 
@@ -258,11 +286,19 @@ def dataset_publish(*, dataset: Dataset, actor=None, publish_at=None) -> Dataset
     dataset.modified_at = now
     dataset.full_clean()
     dataset.save(
-        update_fields=["state", "publish_at", "published_at", "withdrawn_reason", "modified_at"]
+        update_fields=[
+            "state",
+            "publish_at",
+            "published_at",
+            "withdrawn_reason",
+            "modified_at",
+        ]
     )
     audit_log_record(
         actor=actor,
-        action="dataset.schedule" if dataset.state == "scheduled" else "dataset.publish",
+        action="dataset.schedule"
+        if dataset.state == "scheduled"
+        else "dataset.publish",
         obj=dataset,
     )
     return dataset
@@ -281,7 +317,12 @@ def dataset_withdraw(*, dataset: Dataset, reason: str, actor=None) -> Dataset:
     dataset.modified_at = timezone.now()
     dataset.full_clean()
     dataset.save(update_fields=["state", "withdrawn_reason", "modified_at"])
-    audit_log_record(actor=actor, action="dataset.withdraw", obj=dataset, details={"reason": reason[:500]})
+    audit_log_record(
+        actor=actor,
+        action="dataset.withdraw",
+        obj=dataset,
+        details={"reason": reason[:500]},
+    )
     return dataset
 
 
@@ -369,7 +410,9 @@ def resource_version_add(
     resource.size = len(data)
     resource.sha256 = digest
     resource.modified_at = now
-    resource.save(update_fields=["format", "media_type", "size", "sha256", "modified_at"])
+    resource.save(
+        update_fields=["format", "media_type", "size", "sha256", "modified_at"]
+    )
     _touch(resource.dataset)
     return version
 
@@ -424,7 +467,9 @@ def transparency_document_create(
     if data is not None:
         fmt = file_sniff(data=data, filename=filename)
         doc.media_type = FORMATS[fmt]
-        safe_name = re.sub(r"[^\w.-]+", "-", filename.rsplit("/", 1)[-1])[:150] or "documento"
+        safe_name = (
+            re.sub(r"[^\w.-]+", "-", filename.rsplit("/", 1)[-1])[:150] or "documento"
+        )
         doc.file.save(safe_name, ContentFile(data), save=False)
     doc.full_clean()
     doc.save()
@@ -467,7 +512,10 @@ def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
     )
     now = timezone.now()
     with transaction.atomic():
-        dataset = Dataset.objects.filter(source=key).first() or Dataset.objects.filter(slug=slug).first()
+        dataset = (
+            Dataset.objects.filter(source=key).first()
+            or Dataset.objects.filter(slug=slug).first()
+        )
         if dataset is None:
             dataset = dataset_create(
                 title=str(spec.get("title") or key)[:200],
@@ -500,7 +548,9 @@ def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
         ("JSON", _render_json(columns, rows), "json"),
     ):
         with transaction.atomic():
-            resource = dataset.resources.filter(source_key=fmt).first() or resource_create(
+            resource = dataset.resources.filter(
+                source_key=fmt
+            ).first() or resource_create(
                 dataset=dataset,
                 name=f"{dataset.title} ({fmt})",
                 format=fmt,

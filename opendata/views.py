@@ -1,7 +1,13 @@
 import json
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -41,7 +47,14 @@ def catalogue(request):
                 link.pop(param, None)
             else:
                 link[param] = value
-            items.append({"name": name, "count": count, "active": active, "url": "?" + link.urlencode()})
+            items.append(
+                {
+                    "name": name,
+                    "count": count,
+                    "active": active,
+                    "url": "?" + link.urlencode(),
+                }
+            )
         facet_groups.append({"param": param, "label": label, "items": items})
     return render(
         request,
@@ -92,7 +105,10 @@ def resource_download(request, slug, resource, number=None):
         raise Http404 from None
     services.resource_download_count(resource=res)
     response = FileResponse(
-        handle, as_attachment=True, filename=version.filename, content_type=version.media_type
+        handle,
+        as_attachment=True,
+        filename=version.filename,
+        content_type=version.media_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Access-Control-Allow-Origin"] = "*"
@@ -101,7 +117,9 @@ def resource_download(request, slug, resource, number=None):
 
 def transparency(request):
     return render(
-        request, "opendata/transparency.html", {"sections": selectors.transparency_sections()}
+        request,
+        "opendata/transparency.html",
+        {"sections": selectors.transparency_sections()},
     )
 
 
@@ -109,7 +127,9 @@ def transparency_section(request, slug):
     section = selectors.transparency_section(slug=slug)
     page = Paginator(section["documents"], PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "opendata/transparency_section.html", {"section": section, "page": page}
+        request,
+        "opendata/transparency_section.html",
+        {"section": section, "page": page},
     )
 
 
@@ -145,26 +165,30 @@ def catalog_rdf(request, fmt):
         page = 1
     serializer, content_type = dcat.SERIALIZERS[fmt]
     graph = dcat.catalogue_graph(base=ckan.base_url(request), page=page, fmt=fmt)
-    response = HttpResponse(graph.serialize(format=serializer), content_type=content_type)
+    response = HttpResponse(
+        graph.serialize(format=serializer), content_type=content_type
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 def dataset_rdf(request, slug, fmt):
-    ds = (
-        ckan.package_qs().filter(slug=slug).first()
-    )
+    ds = ckan.package_qs().filter(slug=slug).first()
     if ds is None:
         raise Http404
     serializer, content_type = dcat.SERIALIZERS[fmt]
     graph = dcat.dataset_graph(dataset=ds, base=ckan.base_url(request))
-    response = HttpResponse(graph.serialize(format=serializer), content_type=content_type)
+    response = HttpResponse(
+        graph.serialize(format=serializer), content_type=content_type
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
 def _ckan_response(status, body):
-    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        body, status=status, json_dumps_params={"ensure_ascii": False}
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -176,7 +200,10 @@ def ckan_action(request, name):
     if request.method == "GET":
         params = {k: (v[0] if len(v) == 1 else v) for k, v in request.GET.lists()}
     elif request.method == "POST":
-        if request.content_type == "application/json" or request.body[:1] in (b"{", b"["):
+        if request.content_type == "application/json" or request.body[:1] in (
+            b"{",
+            b"[",
+        ):
             try:
                 params = json.loads(request.body or b"{}")
             except (ValueError, UnicodeDecodeError) as exc:
@@ -185,7 +212,10 @@ def ckan_action(request, name):
                     {
                         "help": f"{base}/api/3/action/help_show?name={name}",
                         "success": False,
-                        "error": {"__type": "Bad Request", "message": f"Bad request - JSON Error: {exc}"},
+                        "error": {
+                            "__type": "Bad Request",
+                            "message": f"Bad request - JSON Error: {exc}",
+                        },
                     },
                 )
             if not isinstance(params, dict):
@@ -195,7 +225,10 @@ def ckan_action(request, name):
     else:
         response = _ckan_response(
             405,
-            {"success": False, "error": {"__type": "Bad Request", "message": "Method not allowed"}},
+            {
+                "success": False,
+                "error": {"__type": "Bad Request", "message": "Method not allowed"},
+            },
         )
         response["Allow"] = "GET, POST"
         return response

@@ -1,10 +1,12 @@
 import pytest
 
-from openlima import registry
 from opendata import services
+from openlima import registry
 from tests.opendata.factories import DatasetFactory, TopicFactory
 
-CSV = b"distrito,poblacion,fecha\nMiraflores,99337,2024-01-01\nComas,573884,2024-01-01\n"
+CSV = (
+    b"distrito,poblacion,fecha\nMiraflores,99337,2024-01-01\nComas,573884,2024-01-01\n"
+)
 
 
 @pytest.fixture

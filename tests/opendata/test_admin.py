@@ -43,7 +43,9 @@ def dataset_form(**overrides):
 def test_other_staff_cannot_manage_datasets(staff_client_factory):
     client = staff_client_factory(StaffFactory(roles=[roles.MODERATOR]))
     assert client.get("/gestion/opendata/dataset/").status_code == 403
-    assert client.post("/gestion/opendata/dataset/add/", dataset_form()).status_code == 403
+    assert (
+        client.post("/gestion/opendata/dataset/add/", dataset_form()).status_code == 403
+    )
     assert not Dataset.objects.exists()
 
 
@@ -59,7 +61,11 @@ def test_data_publisher_creates_schedules_publishes_and_withdraws(publisher_clie
     later = timezone.localtime() + dt.timedelta(days=2)
     r = publisher_client.post(
         change,
-        dataset_form(state="scheduled", publish_at_0=later.strftime("%Y-%m-%d"), publish_at_1=later.strftime("%H:%M:%S")),
+        dataset_form(
+            state="scheduled",
+            publish_at_0=later.strftime("%Y-%m-%d"),
+            publish_at_1=later.strftime("%H:%M:%S"),
+        ),
     )
     assert r.status_code == 302
     dataset.refresh_from_db()
@@ -67,13 +73,16 @@ def test_data_publisher_creates_schedules_publishes_and_withdraws(publisher_clie
     # withdrawing needs a reason
     r = publisher_client.post(change, dataset_form(state="withdrawn"))
     assert r.status_code == 200 and "motivo" in r.content.decode()
-    r = publisher_client.post(change, dataset_form(state="withdrawn", withdrawn_reason="Duplicado"))
+    r = publisher_client.post(
+        change, dataset_form(state="withdrawn", withdrawn_reason="Duplicado")
+    )
     assert r.status_code == 302
     dataset.refresh_from_db()
     assert dataset.state == "withdrawn" and dataset.withdrawn_reason == "Duplicado"
     # the publish-now action
     r = publisher_client.post(
-        "/gestion/opendata/dataset/", {"action": "publish_now", "_selected_action": [dataset.pk]}
+        "/gestion/opendata/dataset/",
+        {"action": "publish_now", "_selected_action": [dataset.pk]},
     )
     dataset.refresh_from_db()
     assert dataset.state == "published" and dataset.published_at
@@ -82,13 +91,38 @@ def test_data_publisher_creates_schedules_publishes_and_withdraws(publisher_clie
 
 def test_upload_in_admin_is_sniffed(publisher_client, dataset_with_file):
     url = "/gestion/opendata/resource/add/"
-    fake = SimpleUploadedFile("datos.csv", b"MZ\x90\x00\x03binary", content_type="text/csv")
-    r = publisher_client.post(url, {"dataset": dataset_with_file.pk, "name": "Falso", "position": 0, "upload": fake,
-                                    "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0"})
+    fake = SimpleUploadedFile(
+        "datos.csv", b"MZ\x90\x00\x03binary", content_type="text/csv"
+    )
+    r = publisher_client.post(
+        url,
+        {
+            "dataset": dataset_with_file.pk,
+            "name": "Falso",
+            "position": 0,
+            "upload": fake,
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
+        },
+    )
     assert r.status_code == 200 and "no admitido" in r.content.decode()
     assert not Resource.objects.filter(name="Falso").exists()
     good = SimpleUploadedFile("datos.csv", b"a,b\n1,2\n", content_type="text/csv")
-    r = publisher_client.post(url, {"dataset": dataset_with_file.pk, "name": "Bueno", "position": 1, "upload": good,
-                                    "versions-TOTAL_FORMS": "0", "versions-INITIAL_FORMS": "0"})
+    r = publisher_client.post(
+        url,
+        {
+            "dataset": dataset_with_file.pk,
+            "name": "Bueno",
+            "position": 1,
+            "upload": good,
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
+        },
+    )
     assert r.status_code == 302, r.content.decode()[:2000]
-    assert ResourceVersion.objects.get(resource__name="Bueno").preview["columns"][0]["name"] == "a"
+    assert (
+        ResourceVersion.objects.get(resource__name="Bueno").preview["columns"][0][
+            "name"
+        ]
+        == "a"
+    )

@@ -55,9 +55,9 @@ def test_catalog_ttl_parses_back_with_the_dataset_triples(client, rich_dataset):
     assert g.value(period, DCAT.startDate) == Literal("2024-01-01", datatype=XSD.date)
     assert len(list(g.objects(ds, DCTERMS.spatial))) == 2
     contact = g.value(ds, DCAT.contactPoint)
-    assert g.value(contact, URIRef("http://www.w3.org/2006/vcard/ns#hasEmail")) == URIRef(
-        "mailto:datos@munlima.gob.pe"
-    )
+    assert g.value(
+        contact, URIRef("http://www.w3.org/2006/vcard/ns#hasEmail")
+    ) == URIRef("mailto:datos@munlima.gob.pe")
     resource = rich_dataset.resources.get(format="CSV")
     dist = URIRef(f"{BASE}/datos/poblacion-distrital/#resource-{resource.uuid}")
     assert (ds, DCAT.distribution, dist) in g
@@ -65,7 +65,9 @@ def test_catalog_ttl_parses_back_with_the_dataset_triples(client, rich_dataset):
     assert g.value(dist, DCAT.downloadURL) == URIRef(
         f"{BASE}/datos/poblacion-distrital/recursos/{resource.uuid}/descargar/"
     )
-    assert g.value(dist, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert g.value(dist, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
     checksum = g.value(dist, SPDX.checksum)
     assert str(g.value(checksum, SPDX.checksumValue)) == resource.sha256
 
@@ -93,7 +95,9 @@ def test_hydra_paging(client, settings):
     url = f"{BASE}/catalog.ttl?page=1"
     pages = 0
     while url:
-        g = Graph().parse(data=client.get(url.replace(BASE, "")).content.decode(), format="turtle")
+        g = Graph().parse(
+            data=client.get(url.replace(BASE, "")).content.decode(), format="turtle"
+        )
         view = URIRef(url)
         assert (view, RDF.type, HYDRA.PartialCollectionView) in g
         assert g.value(view, HYDRA.totalItems).toPython() == 5
@@ -108,10 +112,13 @@ def test_catalog_conforms_to_dcat_ap_3_shacl(client, rich_dataset, fake_provider
     from pyshacl import validate
 
     fake_providers(
-        "dataset:plans", lambda: {"title": "Planes", "columns": ["a"], "rows": [{"a": 1}]}
+        "dataset:plans",
+        lambda: {"title": "Planes", "columns": ["a"], "rows": [{"a": 1}]},
     )
     services.platform_datasets_refresh()
-    data = Graph().parse(data=client.get("/catalog.ttl").content.decode(), format="turtle")
+    data = Graph().parse(
+        data=client.get("/catalog.ttl").content.decode(), format="turtle"
+    )
     assert len(list(data.subjects(RDF.type, DCAT.Dataset))) == 2
     shapes = Graph().parse(SHAPES, format="turtle")
     conforms, _graph, report = validate(data, shacl_graph=shapes)
@@ -122,7 +129,11 @@ def test_shacl_catches_a_broken_catalogue(client, rich_dataset):
     """The validation is real: removing a mandatory property makes it fail."""
     from pyshacl import validate
 
-    data = Graph().parse(data=client.get("/catalog.ttl").content.decode(), format="turtle")
+    data = Graph().parse(
+        data=client.get("/catalog.ttl").content.decode(), format="turtle"
+    )
     data.remove((None, DCTERMS.description, None))
-    conforms, _graph, _report = validate(data, shacl_graph=Graph().parse(SHAPES, format="turtle"))
+    conforms, _graph, _report = validate(
+        data, shacl_graph=Graph().parse(SHAPES, format="turtle")
+    )
     assert not conforms

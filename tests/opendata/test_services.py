@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from opendata import services
 from opendata.models import (
@@ -74,7 +74,10 @@ def test_oversized_upload_is_rejected_without_half_write(settings, dataset_with_
     settings.OPENDATA_MAX_UPLOAD_BYTES = 100
     resource = dataset_with_file.resources.get()
     before = ResourceVersion.objects.count()
-    with pytest.raises(ApplicationError, match="tamaño máximo"):
+    with (
+        translation.override("es"),
+        pytest.raises(ApplicationError, match="tamaño máximo"),
+    ):
         services.resource_version_add(
             resource=resource, data=b"a,b\n" + b"1,2\n" * 100, filename="grande.csv"
         )
@@ -99,11 +102,17 @@ def test_xlsx_preview(dataset_with_file):
     version = services.resource_version_add(
         resource=resource, data=_xlsx_bytes(), filename="parques.xlsx"
     )
-    assert [c["type"] for c in version.preview["columns"]] == ["text", "integer", "date"]
+    assert [c["type"] for c in version.preview["columns"]] == [
+        "text",
+        "integer",
+        "date",
+    ]
     assert version.preview["rows"][1][0] == "Comas"
 
 
-def test_new_version_keeps_old_versions_and_skips_identical_content(dataset_with_file, csv_bytes):
+def test_new_version_keeps_old_versions_and_skips_identical_content(
+    dataset_with_file, csv_bytes
+):
     resource = dataset_with_file.resources.get()
     assert (
         services.resource_version_add(
@@ -112,7 +121,9 @@ def test_new_version_keeps_old_versions_and_skips_identical_content(dataset_with
         is None
     )
     v2 = services.resource_version_add(
-        resource=resource, data=csv_bytes + b"Lince,50000,2024-01-01\n", filename="p.csv"
+        resource=resource,
+        data=csv_bytes + b"Lince,50000,2024-01-01\n",
+        filename="p.csv",
     )
     assert v2.number == 2
     assert list(resource.versions.values_list("number", flat=True)) == [2, 1]
@@ -123,14 +134,18 @@ def test_new_version_keeps_old_versions_and_skips_identical_content(dataset_with
 def test_malicious_filename_is_sanitised(dataset_with_file, csv_bytes):
     resource = dataset_with_file.resources.get()
     version = services.resource_version_add(
-        resource=resource, data=csv_bytes + b"x,1,2024-01-01\n", filename="../../etc/<b>pass wd.csv"
+        resource=resource,
+        data=csv_bytes + b"x,1,2024-01-01\n",
+        filename="../../etc/<b>pass wd.csv",
     )
     assert "/" not in version.filename and "<" not in version.filename
     assert ".." not in version.file.name.split("/")
 
 
 def test_schedule_then_publish_scheduled_job_publishes(staff_user):
-    dataset = DatasetFactory(state=Dataset.State.DRAFT, published_at=None, publish_at=None)
+    dataset = DatasetFactory(
+        state=Dataset.State.DRAFT, published_at=None, publish_at=None
+    )
     soon = timezone.now() + dt.timedelta(hours=1)
     services.dataset_publish(dataset=dataset, publish_at=soon, actor=staff_user)
     dataset.refresh_from_db()
@@ -150,7 +165,9 @@ def test_withdraw_needs_a_reason(dataset_with_file):
         services.dataset_withdraw(dataset=dataset_with_file, reason="   ")
     dataset_with_file.refresh_from_db()
     assert dataset_with_file.state == Dataset.State.PUBLISHED
-    services.dataset_withdraw(dataset=dataset_with_file, reason="Datos con errores de origen")
+    services.dataset_withdraw(
+        dataset=dataset_with_file, reason="Datos con errores de origen"
+    )
     dataset_with_file.refresh_from_db()
     assert dataset_with_file.state == Dataset.State.WITHDRAWN
 
@@ -163,7 +180,9 @@ def test_counters_are_daily_rows_without_people(dataset_with_file):
     row = DatasetDailyStat.objects.get()
     assert (row.views, row.downloads, row.day) == (1, 3, timezone.localdate())
     assert ResourceDailyStat.objects.get().downloads == 3
-    fields = {f.name for m in (DatasetDailyStat, ResourceDailyStat) for f in m._meta.fields}
+    fields = {
+        f.name for m in (DatasetDailyStat, ResourceDailyStat) for f in m._meta.fields
+    }
     assert not fields & {"ip", "ip_address", "user", "user_id", "user_agent", "session"}
 
 
@@ -201,7 +220,9 @@ def test_platform_refresh_survives_a_failing_provider(fake_providers):
         raise RuntimeError("down")
 
     fake_providers("dataset:broken", boom)
-    fake_providers("dataset:ok", lambda: {"title": "Ok", "columns": ["a"], "rows": [{"a": 1}]})
+    fake_providers(
+        "dataset:ok", lambda: {"title": "Ok", "columns": ["a"], "rows": [{"a": 1}]}
+    )
     results = services.platform_datasets_refresh()
     assert results["broken"] == "error"
     assert results["ok"]["new_versions"] == 2
@@ -212,7 +233,10 @@ def test_transparency_document_requires_content_and_sniffs_files():
         services.transparency_document_create(category="presupuesto", title="Vacío")
     with pytest.raises(ApplicationError):
         services.transparency_document_create(
-            category="presupuesto", title="Falso", data=b"<html></html>", filename="a.pdf"
+            category="presupuesto",
+            title="Falso",
+            data=b"<html></html>",
+            filename="a.pdf",
         )
     assert TransparencyDocument.objects.count() == 0
     doc = services.transparency_document_create(
