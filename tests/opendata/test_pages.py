@@ -413,3 +413,16 @@ def test_english_catalogue_and_transparency(client, dataset_with_file):
     assert "Open data catalogue" in html and "Población distrital de Lima" in html
     html = client.get("/en/transparencia/").content.decode()
     assert "Investment projects and Infobras" in html and "Visitor log" in html
+
+
+def test_search_page_query_count(client, fake_providers, django_assert_max_num_queries):
+    seed_catalogue(30)
+    for i in range(20):
+        services.transparency_document_create(
+            category="presupuesto",
+            title=f"Movilidad informe {i}",
+            external_url="https://example.pe/",
+        )
+    with django_assert_max_num_queries(4):
+        r = client.get("/buscar/", {"q": "Movilidad"})
+    assert r.status_code == 200 and "Movilidad urbana" in r.content.decode()
