@@ -185,7 +185,7 @@ def package_dict(dataset, base) -> dict:
         "maintainer": dataset.contact_name or dataset.publisher.name,
         "maintainer_email": dataset.contact_email or dataset.publisher.email or None,
         "license_id": dataset.license,
-        "license_title": License(dataset.license).label,
+        "license_title": dict(License.choices).get(dataset.license, dataset.license),
         "license_url": LICENSE_URLS.get(dataset.license, ""),
         "metadata_created": _iso(dataset.created_at),
         "metadata_modified": _iso(dataset.modified_at),
@@ -358,7 +358,7 @@ def _order(sort: str, has_query: bool) -> list[str]:
 FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
 
 
-def _facet_rows(field, ids):
+def facet_rows(field, ids):
     """Counts of matching datasets per value, grouped on the narrowest table."""
     if field == "organization":
         qs = (
@@ -508,7 +508,7 @@ def package_search(params, base):
     facet_mincount = _int(params, "facet.mincount", 1)
     facets, search_facets = {}, {}
     for field in facet_fields:
-        rows_qs = _facet_rows(field, ids)
+        rows_qs = facet_rows(field, ids)
         if facet_limit >= 0:
             rows_qs = rows_qs[:facet_limit]
         items = [

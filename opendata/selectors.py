@@ -11,7 +11,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from openlima import registry
-from openlima.models import OrgUnit
 from openlima.search import text_search
 
 from .models import (
@@ -22,13 +21,18 @@ from .models import (
     ResourceDailyStat,
     ResourceVersion,
     Tag,
-    Topic,
     TransparencyCategory,
     TransparencyDocument,
 )
 
 logger = logging.getLogger(__name__)
 
+FACET_FIELDS = {
+    "topic": "groups",
+    "publisher": "organization",
+    "format": "res_format",
+    "license": "license_id",
+}
 SORTS = {
     "recientes": ("-modified_at", "-id"),
     "titulo": ("title", "id"),
@@ -72,40 +76,30 @@ def catalogue_search(
     if topic or format:
         qs = qs.distinct()
     if q.strip():
-        ids = text_search(
-            dataset_published_qs(), fields=["title", "description"], query=q
-        ).values("id")
-        qs = qs.filter(id__in=ids)
+        # Full-text matching scans the table: run it once, not once per facet.
+        ids = list(
+            text_search(qs, fields=["title", "description"], query=q)
+            .order_by()
+            .values_list("id", flat=True)
+        )
+        qs = Dataset.objects.filter(id__in=ids)
+    from .ckan import facet_rows
+
     base_ids = qs.values("id")
-    facets = {
-        "topic": list(
-            Topic.objects.filter(datasets__in=base_ids)
-            .annotate(count=Count("datasets", distinct=True))
-            .values_list("slug", "name", "count")
-            .order_by("-count", "name")[:30]
-        ),
-        "publisher": list(
-            OrgUnit.objects.filter(datasets__in=base_ids)
-            .annotate(count=Count("datasets", distinct=True))
-            .values_list("slug", "name", "count")
-            .order_by("-count", "name")[:30]
-        ),
-        "format": [
-            (row["format"], row["format"], row["count"])
-            for row in Resource.objects.filter(dataset__in=base_ids)
-            .exclude(format="")
-            .values("format")
-            .annotate(count=Count("dataset", distinct=True))
-            .order_by("-count", "format")[:30]
-        ],
-        "license": [
-            (row["license"], License(row["license"]).label, row["count"])
-            for row in Dataset.objects.filter(id__in=base_ids)
-            .values("license")
-            .annotate(count=Count("id"))
-            .order_by("-count", "license")
-        ],
-    }
+    facets = {}
+    for key, field in FACET_FIELDS.items():
+        rows = facet_rows(field, base_ids)[:30]
+        facets[key] = [
+            (
+                r["facet_name"],
+                dict(License.choices).get(r["facet_label"], r["facet_label"])
+                if key == "license"
+                else r["facet_label"],
+                r["count"],
+            )
+            for r in rows
+            if r["facet_name"]
+        ]
     qs = qs.order_by(*SORTS.get(sort, SORTS["recientes"]))
     return dataset_card_qs(qs), facets
 

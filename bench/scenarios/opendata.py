@@ -130,6 +130,20 @@ def endpoints(*, base_url: str) -> list[dict]:
             "body": None,
         },
         {
+            "name": "catalogue_search",
+            "method": "GET",
+            "path": "/datos/?q=parques&formato=CSV",
+            "headers": {},
+            "body": None,
+        },
+        {
+            "name": "site_search",
+            "method": "GET",
+            "path": "/buscar/?q=mercados",
+            "headers": {},
+            "body": None,
+        },
+        {
             "name": "dataset_page",
             "method": "GET",
             "path": "/datos/bench-42/",
