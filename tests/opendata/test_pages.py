@@ -430,7 +430,9 @@ def test_search_page_query_count(client, fake_providers, django_assert_max_num_q
 
 def test_catalogue_search_combines_with_facets(client, dataset_with_file):
     DatasetFactory(slug="poblacion-sin-tema", title="Población censada")
-    html = client.get("/datos/", {"q": "Población", "tema": "poblacion"}).content.decode()
+    html = client.get(
+        "/datos/", {"q": "Población", "tema": "poblacion"}
+    ).content.decode()
     assert "Población distrital de Lima" in html and "Población censada" not in html
     html = client.get("/datos/", {"q": "Población"}).content.decode()
     assert "Población distrital de Lima" in html and "Población censada" in html
