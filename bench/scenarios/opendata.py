@@ -104,7 +104,7 @@ def endpoints(*, base_url: str) -> list[dict]:
             "path": "/api/3/action/package_search",
             "headers": {"Content-Type": "application/json"},
             "body": (
-                b'{"q": "parques", "rows": 100, "fq": "tags:etiqueta-3", '
+                b'{"q": "parques", "rows": 100, "fq": "tags:etiqueta-10", '
                 b'"facet.field": ["organization", "tags", "res_format"]}'
             ),
         },
