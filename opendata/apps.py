@@ -8,3 +8,10 @@ class OpendataConfig(AppConfig):
 
     def ready(self):
         """Register this app's hooks (publishers, demo loaders) in openlima.registry."""
+        from openlima import registry
+
+        from . import demo, selectors, services
+
+        registry.register_publisher("opendata", services.datasets_publish_due)
+        registry.register_demo_loader("opendata", demo.load, order=40)
+        registry.register_provider("search:opendata", selectors.site_search)

@@ -1,5 +1,33 @@
-"""Machine endpoints outside the language prefix: CKAN Action API and DCAT catalogue."""
+"""Machine endpoints outside the language prefix: CKAN Action API and DCAT catalogue.
 
-from django.urls import path  # noqa: F401
+No trailing slash is needed (and none is added): clients POST to these exact paths."""
 
-urlpatterns = []
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    re_path(
+        r"^api/(?:3/)?action/(?P<name>[A-Za-z_]+)/?$",
+        views.ckan_action,
+        name="ckan_action",
+    ),
+    re_path(
+        r"^catalog\.(?P<fmt>jsonld|ttl|rdf)$", views.catalog_rdf, name="catalog_rdf"
+    ),
+    path(
+        "datos/<slug:slug>.jsonld",
+        views.dataset_rdf,
+        {"fmt": "jsonld"},
+        name="dataset_jsonld",
+    ),
+    path(
+        "datos/<slug:slug>.ttl", views.dataset_rdf, {"fmt": "ttl"}, name="dataset_ttl"
+    ),
+    path(
+        "datos/<slug:slug>.rdf",
+        views.dataset_rdf,
+        {"fmt": "rdf"},
+        name="dataset_rdfxml",
+    ),
+]

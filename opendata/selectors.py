@@ -1,0 +1,382 @@
+"""Every read of the open data catalogue: catalogue and facets, dataset pages, counters,
+transparency sections, site search and the home page indicators."""
+
+import logging
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, Sum
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from openlima import registry
+from openlima.search import text_search
+
+from .models import (
+    Dataset,
+    DatasetDailyStat,
+    License,
+    Resource,
+    ResourceDailyStat,
+    ResourceVersion,
+    Tag,
+    TransparencyCategory,
+    TransparencyDocument,
+)
+
+logger = logging.getLogger(__name__)
+
+FACET_FIELDS = {
+    "topic": "groups",
+    "publisher": "organization",
+    "format": "res_format",
+    "license": "license_id",
+}
+SORTS = {
+    "recientes": ("-modified_at", "-id"),
+    "titulo": ("title", "id"),
+    "antiguos": ("modified_at", "id"),
+}
+
+
+def dataset_published_qs():
+    return Dataset.objects.filter(state=Dataset.State.PUBLISHED)
+
+
+def dataset_card_qs(qs):
+    """What a list of datasets shows, in a bounded number of queries."""
+    return qs.select_related("publisher").prefetch_related(
+        "topics",
+        Prefetch(
+            "resources", queryset=Resource.objects.only("id", "dataset_id", "format")
+        ),
+    )
+
+
+def catalogue_search(
+    *,
+    q: str = "",
+    topic: str = "",
+    publisher: str = "",
+    format: str = "",
+    license: str = "",
+    sort: str = "",
+):
+    """The filtered catalogue and its facets (counts computed on the filtered set)."""
+    qs = dataset_published_qs()
+    if topic:
+        qs = qs.filter(topics__slug=topic)
+    if publisher:
+        qs = qs.filter(publisher__slug=publisher)
+    if format:
+        qs = qs.filter(resources__format__iexact=format)
+    if license:
+        qs = qs.filter(license=license)
+    if topic or format:
+        qs = qs.distinct()
+    if q.strip():
+        # Full-text matching scans the table: run it once, not once per facet.
+        ids = list(
+            text_search(qs, fields=["title", "description"], query=q)
+            .order_by()
+            .values_list("id", flat=True)
+        )
+        qs = Dataset.objects.filter(id__in=ids)
+    from .ckan import facet_rows
+
+    base_ids = qs.values("id")
+    facets = {}
+    for key, field in FACET_FIELDS.items():
+        rows = facet_rows(field, base_ids)[:30]
+        facets[key] = [
+            (
+                r["facet_name"],
+                dict(License.choices).get(r["facet_label"], r["facet_label"])
+                if key == "license"
+                else r["facet_label"],
+                r["count"],
+            )
+            for r in rows
+            if r["facet_name"]
+        ]
+    qs = qs.order_by(*SORTS.get(sort, SORTS["recientes"]))
+    return dataset_card_qs(qs), facets
+
+
+def access_dataset_by_slug(*, slug: str) -> Dataset:
+    """A published or withdrawn dataset (withdrawn ones show their reason, no files)."""
+    dataset = (
+        Dataset.objects.filter(
+            slug=slug, state__in=[Dataset.State.PUBLISHED, Dataset.State.WITHDRAWN]
+        )
+        .select_related("publisher")
+        .prefetch_related(
+            "topics",
+            "tags",
+            "districts",
+            Prefetch(
+                "resources",
+                queryset=Resource.objects.prefetch_related(
+                    Prefetch(
+                        "versions",
+                        queryset=ResourceVersion.objects.defer("preview").order_by(
+                            "-number"
+                        ),
+                    )
+                ),
+            ),
+        )
+        .first()
+    )
+    if dataset is None:
+        raise Http404
+    return dataset
+
+
+def resource_previews(*, dataset: Dataset) -> dict[int, dict]:
+    """Preview of the latest version of each tabular resource, keyed by resource id."""
+    previews = {}
+    rows = (
+        ResourceVersion.objects.filter(
+            resource__dataset=dataset, format__in=["CSV", "XLSX"]
+        )
+        .order_by("resource_id", "-number")
+        .values("resource_id", "number", "preview")
+    )
+    for row in rows:
+        previews.setdefault(row["resource_id"], row["preview"])
+    return previews
+
+
+def dataset_counts(*, dataset: Dataset) -> dict:
+    totals = DatasetDailyStat.objects.filter(dataset=dataset).aggregate(
+        views=Sum("views"), downloads=Sum("downloads")
+    )
+    return {"views": totals["views"] or 0, "downloads": totals["downloads"] or 0}
+
+
+def resource_download_totals(*, dataset: Dataset) -> dict[int, int]:
+    return dict(
+        ResourceDailyStat.objects.filter(resource__dataset=dataset)
+        .values("resource_id")
+        .annotate(total=Sum("downloads"))
+        .values_list("resource_id", "total")
+    )
+
+
+def access_resource_download(*, slug: str, resource_uuid, number: int | None = None):
+    """The file to serve for a published dataset's resource (latest or one version)."""
+    resource = (
+        Resource.objects.filter(
+            uuid=resource_uuid,
+            dataset__slug=slug,
+            dataset__state=Dataset.State.PUBLISHED,
+        )
+        .select_related("dataset")
+        .first()
+    )
+    if resource is None:
+        raise Http404
+    versions = resource.versions.defer("preview")
+    version = (
+        versions.filter(number=number).first()
+        if number
+        else versions.order_by("-number").first()
+    )
+    return resource, version
+
+
+# --- Transparency ---------------------------------------------------------------------
+
+
+def transparency_published_qs():
+    return TransparencyDocument.objects.filter(publish_at__lte=timezone.now())
+
+
+def transparency_sections() -> list[dict]:
+    stats = {
+        row["category"]: row
+        for row in transparency_published_qs()
+        .values("category")
+        .annotate(count=Count("id"), last=Max("publish_at"))
+    }
+    return [
+        {
+            "slug": value,
+            "label": label,
+            "count": stats.get(value, {}).get("count", 0),
+            "last_update": stats.get(value, {}).get("last"),
+        }
+        for value, label in TransparencyCategory.choices
+    ]
+
+
+def transparency_section(*, slug: str) -> dict:
+    if slug not in TransparencyCategory.values:
+        raise Http404
+    return {
+        "slug": slug,
+        "label": TransparencyCategory(slug).label,
+        "documents": transparency_published_qs()
+        .filter(category=slug)
+        .select_related("dataset")
+        .order_by("-publish_at", "-id"),
+    }
+
+
+def access_transparency_document(*, pk: int) -> TransparencyDocument:
+    doc = transparency_published_qs().filter(pk=pk).exclude(file="").first()
+    if doc is None:
+        raise Http404
+    return doc
+
+
+# --- Site search ----------------------------------------------------------------------
+
+
+def site_search(*, query: str, limit: int) -> list[dict]:
+    """Provider `search:opendata`: datasets and transparency documents."""
+    results = []
+    for d in text_search(
+        dataset_published_qs(), fields=["title", "description"], query=query
+    ).only("slug", "title", "description")[:limit]:
+        results.append(
+            {
+                "kind": "dataset",
+                "kind_label": _("Conjunto de datos"),
+                "title": d.title,
+                "summary": d.description[:240],
+                "url": d.get_absolute_url(),
+                "rank": float(d.rank),
+            }
+        )
+    for doc in text_search(
+        transparency_published_qs(), fields=["title", "description"], query=query
+    ).only("id", "title", "description", "category")[:limit]:
+        results.append(
+            {
+                "kind": "transparency",
+                "kind_label": _("Documento de transparencia"),
+                "title": doc.title,
+                "summary": doc.description[:240],
+                "url": reverse(
+                    "opendata:transparency_section", kwargs={"slug": doc.category}
+                ),
+                "rank": float(doc.rank),
+            }
+        )
+    return results
+
+
+def search_everything(*, query: str, limit: int = 50) -> list[dict]:
+    """Results of every `search:` provider merged and ranked, best first."""
+    query = (query or "").strip()[:200]
+    if not query:
+        return []
+    results = []
+    for name, func in registry.providers("search:").items():
+        try:
+            results.extend(func(query=query, limit=limit))
+        except Exception:  # an app's failure must not break site search
+            logger.exception("search provider %s failed", name)
+    results.sort(key=lambda r: -float(r.get("rank") or 0))
+    return results[:limit]
+
+
+# --- Home page indicators ---------------------------------------------------------------
+
+INDICATORS_TIMEOUT = 15 * 60
+
+
+def _indicators_key() -> str:
+    return f"opendata:home_indicators:{translation.get_language() or 'es'}"
+
+
+def _bars(items, *, value_key="count", label_key="label", width=260) -> dict:
+    """A horizontal bar chart drawn on the server: rows with bar widths scaled to the
+    largest value (None values, e.g. suppressed figures, draw no bar)."""
+    values = [i.get(value_key) or 0 for i in items]
+    top = max(values) if values and max(values) > 0 else 1
+    rows = []
+    for n, item in enumerate(items):
+        label = str(item.get(label_key) or "")
+        value = item.get(value_key)
+        bar = round((value or 0) * width / top)
+        rows.append(
+            {
+                "label": label,
+                "short_label": label if len(label) <= 24 else label[:23] + "…",
+                "value": value,
+                "width": bar,
+                "y": n * 30,
+                "text_y": n * 30 + 16,
+                "value_x": 190 + bar + 6,
+            }
+        )
+    return {"rows": rows, "height": max(len(rows) * 30, 30)}
+
+
+def indicators_compute() -> dict:
+    """Fresh figures for the home page (providers that are absent or fail are None)."""
+    published = dataset_published_qs().count()
+    downloads = DatasetDailyStat.objects.aggregate(d=Sum("downloads"))["d"] or 0
+    data = {
+        "datasets_published": published,
+        "datasets_downloads": downloads,
+        "computed_at": timezone.now().isoformat(),
+        "commitments": None,
+        "complaints": None,
+        "participation": None,
+    }
+    for key, func in registry.providers("indicators:").items():
+        if key not in data:
+            continue
+        try:
+            data[key] = func()
+        except Exception:
+            logger.exception("indicator provider %s failed", key)
+    if data["complaints"]:
+        c = data["complaints"]
+        data["complaints_channel_bars"] = _bars(c.get("by_channel") or [])
+    if data["participation"]:
+        p = data["participation"]
+        districts = [dict(d) for d in p.get("by_district") or []]
+        for d in districts:
+            d["participants"] = sum(
+                d.get(k) or 0
+                for k in ("proposals", "supports", "comments", "attendance")
+            )
+        districts = sorted(districts, key=lambda d: -d["participants"])[:10]
+        data["participation_districts"] = districts
+        data["participation_district_bars"] = _bars(
+            districts, value_key="participants", label_key="district"
+        )
+    if data["commitments"]:
+        data["commitments_bars"] = _bars(
+            data["commitments"].get("completion_summary") or []
+        )
+    return data
+
+
+def indicators_refresh() -> dict:
+    data = indicators_compute()
+    cache.set(_indicators_key(), data, INDICATORS_TIMEOUT)
+    return data
+
+
+def home_indicators() -> dict:
+    """A cached snapshot (refreshed every 5 minutes by `indicators_refresh`)."""
+    data = cache.get(_indicators_key())
+    if data is None:
+        data = indicators_refresh()
+    return data
+
+
+def tag_names() -> list[str]:
+    return list(
+        Tag.objects.filter(datasets__state=Dataset.State.PUBLISHED)
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )

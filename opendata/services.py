@@ -1,0 +1,578 @@
+"""Every write of the open data catalogue."""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+import re
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from openlima import registry
+from openlima.errors import ApplicationError
+from openlima.models import OrgUnit
+from openlima.services import audit_log_record
+
+from .models import (
+    Dataset,
+    DatasetDailyStat,
+    Resource,
+    ResourceDailyStat,
+    ResourceVersion,
+    Tag,
+    TransparencyDocument,
+)
+
+logger = logging.getLogger(__name__)
+
+FORMATS = {
+    "CSV": "text/csv",
+    "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "JSON": "application/json",
+    "GeoJSON": "application/geo+json",
+    "PDF": "application/pdf",
+}
+GEOJSON_TYPES = {
+    "FeatureCollection",
+    "Feature",
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+}
+PREVIEW_ROWS = 10
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "OPENDATA_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+
+
+# --- Files: sniffing and previews ---------------------------------------------------
+
+
+def _decode_text(data: bytes) -> str | None:
+    if b"\x00" in data[:65536]:
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def file_sniff(*, data: bytes, filename: str, allowed=None) -> str:
+    """The format of `data` judged by its content (the extension only tells CSV from
+    other text). Raises ApplicationError for anything not in `allowed`."""
+    import filetype
+
+    allowed = allowed or FORMATS.keys()
+    if not data:
+        raise ApplicationError(
+            _("El archivo está vacío."),
+            field_errors={"file": [_("El archivo está vacío.")]},
+        )
+    if len(data) > max_upload_bytes():
+        message = _("El archivo supera el tamaño máximo de %(mb)d MB.") % {
+            "mb": max_upload_bytes() // (1024 * 1024)
+        }
+        raise ApplicationError(message, field_errors={"file": [message]})
+    kind = filetype.guess(data[:8192])
+    fmt = None
+    if kind is not None:
+        if kind.mime == "application/pdf":
+            fmt = "PDF"
+        elif kind.extension == "xlsx" or (
+            kind.mime == "application/zip" and b"xl/" in data[:65536]
+        ):
+            fmt = "XLSX"
+    else:
+        text = _decode_text(data)
+        if text is not None:
+            stripped = text.lstrip()
+            if stripped[:1] in ("{", "["):
+                try:
+                    parsed = json.loads(text)
+                except ValueError:
+                    parsed = None
+                    fmt = None
+                else:
+                    fmt = (
+                        "GeoJSON"
+                        if isinstance(parsed, dict)
+                        and parsed.get("type") in GEOJSON_TYPES
+                        else "JSON"
+                    )
+            elif not stripped.startswith("<") and filename.lower().endswith(
+                (".csv", ".txt", ".tsv")
+            ):
+                try:
+                    rows = list(csv.reader(io.StringIO(text[:65536])))
+                except csv.Error:
+                    rows = []
+                if rows and rows[0]:
+                    fmt = "CSV"
+    if fmt is None or fmt not in allowed:
+        message = _(
+            "Tipo de archivo no admitido. Se aceptan: %(formats)s (se revisa el contenido, no la extensión)."
+        ) % {"formats": ", ".join(allowed)}
+        raise ApplicationError(message, field_errors={"file": [message]})
+    return fmt
+
+
+_INT = re.compile(r"^[+-]?\d+$")
+_DEC = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _infer_type(values) -> str:
+    values = [v for v in values if v not in ("", None)]
+    if not values:
+        return "text"
+    checks = [
+        (
+            "integer",
+            lambda v: isinstance(v, int)
+            and not isinstance(v, bool)
+            or (isinstance(v, str) and _INT.match(v)),
+        ),
+        (
+            "number",
+            lambda v: isinstance(v, (int, float))
+            and not isinstance(v, bool)
+            or (isinstance(v, str) and _DEC.match(v)),
+        ),
+        (
+            "date",
+            lambda v: isinstance(v, (dt.date, dt.datetime))
+            or (isinstance(v, str) and _DATE.match(v)),
+        ),
+        (
+            "boolean",
+            lambda v: isinstance(v, bool)
+            or (
+                isinstance(v, str) and v.lower() in ("true", "false", "si", "sí", "no")
+            ),
+        ),
+    ]
+    for name, check in checks:
+        if all(check(v) for v in values):
+            return name
+    return "text"
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)[:200]
+
+
+def tabular_preview(*, data: bytes, fmt: str) -> dict:
+    """First rows, column names and inferred column types of a CSV or XLSX file."""
+    try:
+        if fmt == "CSV":
+            text = _decode_text(data) or ""
+            sample = text[:65536]
+            try:
+                dialect = csv.Sniffer().sniff(
+                    sample.split("\n", 1)[0], delimiters=",;\t|"
+                )
+            except csv.Error:
+                dialect = csv.excel
+            reader = csv.reader(io.StringIO(text), dialect)
+            header = next(reader, [])
+            raw = []
+            for row in reader:
+                raw.append(row)
+                if len(raw) >= PREVIEW_ROWS:
+                    break
+        elif fmt == "XLSX":
+            from openpyxl import load_workbook
+
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheet = book.worksheets[0]
+            rows = sheet.iter_rows(values_only=True, max_row=PREVIEW_ROWS + 1)
+            header = [_cell(v) for v in next(rows, ())]
+            raw = [list(r) for r in rows]
+            book.close()
+        else:
+            return {}
+    except Exception:  # a broken file still uploads; it just has no preview
+        logger.info("preview failed", exc_info=True)
+        return {}
+    header = [h.strip() or f"col{i + 1}" for i, h in enumerate(header)][:50]
+    columns = []
+    for i, name in enumerate(header):
+        column_values = [r[i] if i < len(r) else None for r in raw]
+        columns.append({"name": name, "type": _infer_type(column_values)})
+    rows = [
+        [_cell(r[i]) if i < len(r) else "" for i in range(len(header))] for r in raw
+    ]
+    return {"columns": columns, "rows": rows}
+
+
+# --- Datasets -------------------------------------------------------------------------
+
+
+def _tags_set(dataset: Dataset, tags) -> None:
+    names = sorted({t.strip()[:100] for t in tags if t and t.strip()})
+    objs = []
+    for name in names:
+        tag, _created = Tag.objects.get_or_create(name=name)
+        objs.append(tag)
+    dataset.tags.set(objs)
+
+
+@transaction.atomic
+def dataset_create(
+    *,
+    title: str,
+    description: str,
+    publisher: OrgUnit,
+    slug: str = "",
+    tags=(),
+    topics=(),
+    districts=(),
+    actor=None,
+    **fields,
+) -> Dataset:
+    dataset = Dataset(
+        title=title,
+        slug=slug or slugify(title)[:100],
+        description=description,
+        publisher=publisher,
+        **fields,
+    )
+    dataset.full_clean()
+    dataset.save()
+    _tags_set(dataset, tags)
+    dataset.topics.set(topics)
+    dataset.districts.set(districts)
+    if actor is not None:
+        audit_log_record(actor=actor, action="dataset.create", obj=dataset)
+    return dataset
+
+
+def _touch(dataset: Dataset) -> None:
+    Dataset.objects.filter(pk=dataset.pk).update(modified_at=timezone.now())
+
+
+@transaction.atomic
+def dataset_publish(*, dataset: Dataset, actor=None, publish_at=None) -> Dataset:
+    """Publish now, or schedule for `publish_at` (in the future)."""
+    now = timezone.now()
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    if publish_at and publish_at > now:
+        dataset.state = Dataset.State.SCHEDULED
+        dataset.publish_at = publish_at
+    else:
+        dataset.state = Dataset.State.PUBLISHED
+        dataset.publish_at = dataset.publish_at or now
+        dataset.published_at = dataset.published_at or now
+    dataset.withdrawn_reason = ""
+    dataset.modified_at = now
+    dataset.full_clean()
+    dataset.save(
+        update_fields=[
+            "state",
+            "publish_at",
+            "published_at",
+            "withdrawn_reason",
+            "modified_at",
+        ]
+    )
+    audit_log_record(
+        actor=actor,
+        action="dataset.schedule"
+        if dataset.state == "scheduled"
+        else "dataset.publish",
+        obj=dataset,
+    )
+    return dataset
+
+
+@transaction.atomic
+def dataset_withdraw(*, dataset: Dataset, reason: str, actor=None) -> Dataset:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            _("Indica el motivo del retiro."),
+            field_errors={"withdrawn_reason": [_("Indica el motivo del retiro.")]},
+        )
+    dataset.state = Dataset.State.WITHDRAWN
+    dataset.withdrawn_reason = reason[:2000]
+    dataset.modified_at = timezone.now()
+    dataset.full_clean()
+    dataset.save(update_fields=["state", "withdrawn_reason", "modified_at"])
+    audit_log_record(
+        actor=actor,
+        action="dataset.withdraw",
+        obj=dataset,
+        details={"reason": reason[:500]},
+    )
+    return dataset
+
+
+def datasets_publish_due(*, now) -> int:
+    """Publisher for `publish_scheduled`: scheduled datasets whose date has come."""
+    count = 0
+    for pk in Dataset.objects.filter(
+        state=Dataset.State.SCHEDULED, publish_at__lte=now
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            updated = Dataset.objects.filter(
+                pk=pk, state=Dataset.State.SCHEDULED
+            ).update(state=Dataset.State.PUBLISHED, published_at=now, modified_at=now)
+            if updated:
+                count += 1
+                audit_log_record(
+                    actor=None,
+                    action="dataset.publish",
+                    object_type="opendata.dataset",
+                    object_id=pk,
+                )
+    return count
+
+
+# --- Resources ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def resource_create(
+    *,
+    dataset: Dataset,
+    name: str,
+    description: str = "",
+    external_url: str = "",
+    format: str = "",
+    media_type: str = "",
+    source_key: str = "",
+) -> Resource:
+    resource = Resource(
+        dataset=dataset,
+        name=name,
+        description=description,
+        external_url=external_url,
+        format=format,
+        media_type=media_type,
+        source_key=source_key,
+        position=dataset.resources.count(),
+    )
+    resource.full_clean()
+    resource.save()
+    _touch(dataset)
+    return resource
+
+
+@transaction.atomic
+def resource_version_add(
+    *, resource: Resource, data: bytes, filename: str, only_if_changed: bool = False
+) -> ResourceVersion | None:
+    """Store a new file for `resource` (sniffed, size-limited, hashed, previewed).
+
+    With `only_if_changed`, content identical to the latest version adds nothing."""
+    fmt = file_sniff(data=data, filename=filename)
+    digest = hashlib.sha256(data).hexdigest()
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    latest = resource.versions.order_by("-number").first()
+    if only_if_changed and latest is not None and latest.sha256 == digest:
+        return None
+    safe_name = re.sub(r"[^\w.-]+", "-", filename.rsplit("/", 1)[-1])[:150] or "archivo"
+    now = timezone.now()
+    version = ResourceVersion(
+        resource=resource,
+        number=(latest.number + 1) if latest else 1,
+        filename=safe_name,
+        format=fmt,
+        media_type=FORMATS[fmt],
+        size=len(data),
+        sha256=digest,
+        preview=tabular_preview(data=data, fmt=fmt) if fmt in ("CSV", "XLSX") else {},
+        created_at=now,
+    )
+    version.file.save(safe_name, ContentFile(data), save=False)
+    version.save()
+    resource.format = fmt
+    resource.media_type = FORMATS[fmt]
+    resource.size = len(data)
+    resource.sha256 = digest
+    resource.modified_at = now
+    resource.save(
+        update_fields=["format", "media_type", "size", "sha256", "modified_at"]
+    )
+    _touch(resource.dataset)
+    return version
+
+
+# --- Counters (no IP, no user id: one row per item and day) ---------------------------
+
+
+def _bump(model, lookup: dict, field: str) -> None:
+    day = timezone.localdate()
+    if model.objects.filter(day=day, **lookup).update(**{field: F(field) + 1}):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(day=day, **lookup, **{field: 1})
+    except IntegrityError:  # another request created today's row first
+        model.objects.filter(day=day, **lookup).update(**{field: F(field) + 1})
+
+
+def dataset_view_count(*, dataset_id: int) -> None:
+    _bump(DatasetDailyStat, {"dataset_id": dataset_id}, "views")
+
+
+def resource_download_count(*, resource: Resource) -> None:
+    _bump(ResourceDailyStat, {"resource_id": resource.pk}, "downloads")
+    _bump(DatasetDailyStat, {"dataset_id": resource.dataset_id}, "downloads")
+
+
+# --- Transparency ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def transparency_document_create(
+    *,
+    category: str,
+    title: str,
+    description: str = "",
+    data: bytes | None = None,
+    filename: str = "",
+    external_url: str = "",
+    dataset=None,
+    publish_at=None,
+    actor=None,
+) -> TransparencyDocument:
+    doc = TransparencyDocument(
+        category=category,
+        title=title,
+        description=description,
+        external_url=external_url,
+        dataset=dataset,
+        publish_at=publish_at or timezone.now(),
+    )
+    if data is not None:
+        fmt = file_sniff(data=data, filename=filename)
+        doc.media_type = FORMATS[fmt]
+        safe_name = (
+            re.sub(r"[^\w.-]+", "-", filename.rsplit("/", 1)[-1])[:150] or "documento"
+        )
+        doc.file.save(safe_name, ContentFile(data), save=False)
+    doc.full_clean()
+    doc.save()
+    if actor is not None:
+        audit_log_record(actor=actor, action="transparency.publish", obj=doc)
+    return doc
+
+
+# --- The platform's own datasets ------------------------------------------------------
+
+
+def _render_csv(columns, rows) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    return out.getvalue().encode("utf-8")
+
+
+def _render_json(columns, rows) -> bytes:
+    payload = [{c: row.get(c) for c in columns} for row in rows]
+    return json.dumps(
+        payload, ensure_ascii=False, indent=1, sort_keys=False, default=str
+    ).encode("utf-8")
+
+
+def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
+    """Create or update the platform dataset `key` from a provider's `spec`; a resource
+    gets a new version only when its content changed (SHA-256)."""
+    slug = slugify(f"openlima-{key}")[:100]
+    columns = list(spec.get("columns") or [])
+    rows = list(spec.get("rows") or [])
+    if not columns and rows:
+        columns = list(rows[0].keys())
+    publisher = (
+        OrgUnit.objects.filter(slug=spec.get("publisher_slug") or "").first()
+        or OrgUnit.objects.filter(slug="sgdi").first()
+        or OrgUnit.objects.order_by("pk").first()
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        dataset = (
+            Dataset.objects.filter(source=key).first()
+            or Dataset.objects.filter(slug=slug).first()
+        )
+        if dataset is None:
+            dataset = dataset_create(
+                title=str(spec.get("title") or key)[:200],
+                description=str(spec.get("description") or spec.get("title") or key),
+                publisher=publisher,
+                slug=slug,
+                tags=spec.get("tags") or [],
+                source=key,
+                frequency="DAILY",
+                state=Dataset.State.PUBLISHED,
+                publish_at=now,
+                published_at=now,
+            )
+        else:
+            changed = []
+            for field, value in (
+                ("title", str(spec.get("title") or dataset.title)[:200]),
+                ("description", str(spec.get("description") or dataset.description)),
+            ):
+                if getattr(dataset, field) != value:
+                    setattr(dataset, field, value)
+                    changed.append(field)
+            if changed:
+                dataset.modified_at = now
+                dataset.save(update_fields=[*changed, "modified_at"])
+            _tags_set(dataset, spec.get("tags") or [])
+    result = {"dataset": dataset.slug, "new_versions": 0}
+    for fmt, payload, ext in (
+        ("CSV", _render_csv(columns, rows), "csv"),
+        ("JSON", _render_json(columns, rows), "json"),
+    ):
+        with transaction.atomic():
+            resource = dataset.resources.filter(
+                source_key=fmt
+            ).first() or resource_create(
+                dataset=dataset,
+                name=f"{dataset.title} ({fmt})",
+                format=fmt,
+                media_type=FORMATS[fmt],
+                source_key=fmt,
+            )
+            if resource_version_add(
+                resource=resource,
+                data=payload,
+                filename=f"{dataset.slug}.{ext}",
+                only_if_changed=True,
+            ):
+                result["new_versions"] += 1
+    return result
+
+
+def platform_datasets_refresh() -> dict:
+    results = {}
+    for key, func in registry.providers("dataset:").items():
+        try:
+            results[key] = platform_dataset_refresh(key=key, spec=func())
+        except Exception:  # one provider's failure must not stop the others
+            logger.exception("opendata_refresh: %s failed", key)
+            results[key] = "error"
+    return results

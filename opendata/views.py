@@ -1,13 +1,236 @@
+import json
+
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+
+from . import ckan, dcat, selectors, services
+from .models import Dataset, License
+
+PAGE_SIZE = 20
+FACETS = [
+    ("topic", "tema", _("Tema")),
+    ("publisher", "publicador", _("Publicador")),
+    ("format", "formato", _("Formato")),
+    ("license", "licencia", _("Licencia")),
+]
 
 
 def catalogue(request):
-    return render(request, "openlima/section_pending.html", {"section": "opendata"})
+    params = {
+        "q": request.GET.get("q", "")[:200],
+        "topic": request.GET.get("tema", "")[:140],
+        "publisher": request.GET.get("publicador", "")[:200],
+        "format": request.GET.get("formato", "")[:20],
+        "license": request.GET.get("licencia", "")[:20],
+        "sort": request.GET.get("orden", ""),
+    }
+    qs, facets = selectors.catalogue_search(**params)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    facet_groups = []
+    for key, param, label in FACETS:
+        items = []
+        for value, name, count in facets[key]:
+            link = query.copy()
+            active = params[key] == value
+            if active:
+                link.pop(param, None)
+            else:
+                link[param] = value
+            items.append(
+                {
+                    "name": name,
+                    "count": count,
+                    "active": active,
+                    "url": "?" + link.urlencode(),
+                }
+            )
+        facet_groups.append({"param": param, "label": label, "items": items})
+    return render(
+        request,
+        "opendata/catalogue.html",
+        {
+            "page": page,
+            "facet_groups": facet_groups,
+            "params": params,
+            "querystring": query.urlencode(),
+            "licenses": License.choices,
+            "sorts": [
+                ("recientes", _("Actualizados recientemente")),
+                ("titulo", _("Título (A-Z)")),
+                ("antiguos", _("Actualizados hace más tiempo")),
+            ],
+        },
+    )
+
+
+def dataset(request, slug):
+    ds = selectors.access_dataset_by_slug(slug=slug)
+    if ds.state == Dataset.State.PUBLISHED:
+        services.dataset_view_count(dataset_id=ds.pk)
+    previews = selectors.resource_previews(dataset=ds)
+    downloads = selectors.resource_download_totals(dataset=ds)
+    for resource in ds.resources.all():
+        resource.preview = previews.get(resource.pk) or {}
+        resource.download_total = downloads.get(resource.pk, 0)
+    return render(
+        request,
+        "opendata/dataset.html",
+        {"dataset": ds, "counts": selectors.dataset_counts(dataset=ds)},
+    )
+
+
+def resource_download(request, slug, resource, number=None):
+    res, version = selectors.access_resource_download(
+        slug=slug, resource_uuid=resource, number=number
+    )
+    if version is None:
+        if res.external_url and number is None:
+            services.resource_download_count(resource=res)
+            return HttpResponseRedirect(res.external_url)
+        raise Http404
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    services.resource_download_count(resource=res)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=version.filename,
+        content_type=version.media_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def transparency(request):
-    return render(request, "openlima/section_pending.html", {"section": "transparency"})
+    return render(
+        request,
+        "opendata/transparency.html",
+        {"sections": selectors.transparency_sections()},
+    )
+
+
+def transparency_section(request, slug):
+    section = selectors.transparency_section(slug=slug)
+    page = Paginator(section["documents"], PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "opendata/transparency_section.html",
+        {"section": section, "page": page},
+    )
+
+
+def transparency_document(request, pk):
+    doc = selectors.access_transparency_document(pk=pk)
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=doc.file.name.rsplit("/", 1)[-1],
+        content_type=doc.media_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def search(request):
-    return render(request, "openlima/section_pending.html", {"section": "search"})
+    query = request.GET.get("q", "").strip()[:200]
+    results = selectors.search_everything(query=query) if query else []
+    return render(request, "opendata/search.html", {"query": query, "results": results})
+
+
+# --- Machine endpoints (outside the language prefix) ------------------------------------
+
+
+def catalog_rdf(request, fmt):
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    serializer, content_type = dcat.SERIALIZERS[fmt]
+    graph = dcat.catalogue_graph(base=ckan.base_url(request), page=page, fmt=fmt)
+    response = HttpResponse(
+        graph.serialize(format=serializer), content_type=content_type
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def dataset_rdf(request, slug, fmt):
+    ds = ckan.package_qs().filter(slug=slug).first()
+    if ds is None:
+        raise Http404
+    serializer, content_type = dcat.SERIALIZERS[fmt]
+    graph = dcat.dataset_graph(dataset=ds, base=ckan.base_url(request))
+    response = HttpResponse(
+        graph.serialize(format=serializer), content_type=content_type
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _ckan_response(status, body):
+    response = JsonResponse(
+        body, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@csrf_exempt
+def ckan_action(request, name):
+    """CKAN Action API: GET with query parameters or POST with a JSON (or form) body."""
+    base = ckan.base_url(request)
+    if request.method == "GET":
+        params = {k: (v[0] if len(v) == 1 else v) for k, v in request.GET.lists()}
+    elif request.method == "POST":
+        if request.content_type == "application/json" or request.body[:1] in (
+            b"{",
+            b"[",
+        ):
+            try:
+                params = json.loads(request.body or b"{}")
+            except (ValueError, UnicodeDecodeError) as exc:
+                return _ckan_response(
+                    400,
+                    {
+                        "help": f"{base}/api/3/action/help_show?name={name}",
+                        "success": False,
+                        "error": {
+                            "__type": "Bad Request",
+                            "message": f"Bad request - JSON Error: {exc}",
+                        },
+                    },
+                )
+            if not isinstance(params, dict):
+                params = {}
+        else:
+            params = {k: (v[0] if len(v) == 1 else v) for k, v in request.POST.lists()}
+    else:
+        response = _ckan_response(
+            405,
+            {
+                "success": False,
+                "error": {"__type": "Bad Request", "message": "Method not allowed"},
+            },
+        )
+        response["Allow"] = "GET, POST"
+        return response
+    status, body = ckan.call(name, params, base)
+    return _ckan_response(status, body)

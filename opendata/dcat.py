@@ -1,0 +1,275 @@
+"""The catalogue as DCAT-AP 3 RDF (rdflib): catalogue, datasets, distributions, paged
+with Hydra. URIs are stable: they use the dataset slug and resource UUIDs."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+
+from .ckan import package_qs, resource_url
+from .models import LICENSE_URLS, Dataset
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+EU_LANGUAGE_SPA = URIRef(
+    "http://publications.europa.eu/resource/authority/language/SPA"
+)
+IANA = "https://www.iana.org/assignments/media-types/"
+LIMA_GEONAMES = URIRef("https://sws.geonames.org/3936456/")
+FORMATS = {
+    "text/csv": "CSV",
+    "application/json": "JSON",
+    "application/geo+json": "GEOJSON",
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+}
+SERIALIZERS = {
+    "ttl": ("turtle", "text/turtle; charset=utf-8"),
+    "jsonld": ("json-ld", "application/ld+json; charset=utf-8"),
+    "rdf": ("xml", "application/rdf+xml; charset=utf-8"),
+}
+
+
+def page_size() -> int:
+    return getattr(settings, "OPENDATA_DCAT_PAGE_SIZE", 100)
+
+
+def _url(name, **kwargs) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(name, kwargs=kwargs)
+
+
+def _graph() -> Graph:
+    g = Graph()
+    for prefix, ns in (
+        ("dcat", DCAT),
+        ("dct", DCTERMS),
+        ("foaf", FOAF),
+        ("vcard", VCARD),
+        ("spdx", SPDX),
+        ("hydra", HYDRA),
+        ("skos", SKOS),
+        ("adms", ADMS),
+    ):
+        g.bind(prefix, ns)
+    return g
+
+
+def dataset_uri(dataset, base) -> URIRef:
+    return URIRef(f"{base}{_url('opendata:dataset', slug=dataset.slug)}#dataset")
+
+
+def _agent(g, org, base) -> URIRef:
+    agent = URIRef(f"{base}/api/3/action/organization_show?id={org.slug}")
+    g.add((agent, RDF.type, FOAF.Agent))
+    g.add((agent, FOAF.name, Literal(org.name, lang="es")))
+    return agent
+
+
+def _literal_dt(value):
+    return Literal(value.isoformat(), datatype=XSD.dateTime)
+
+
+def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
+    ds = dataset_uri(dataset, base)
+    landing = URIRef(f"{base}{_url('opendata:dataset', slug=dataset.slug)}")
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCTERMS.title, Literal(dataset.title, lang="es")))
+    g.add((ds, DCTERMS.description, Literal(dataset.description, lang="es")))
+    g.add((ds, DCTERMS.identifier, Literal(str(dataset.uuid))))
+    if dataset.published_at:
+        g.add((ds, DCTERMS.issued, _literal_dt(dataset.published_at)))
+    g.add((ds, DCTERMS.modified, _literal_dt(dataset.modified_at)))
+    g.add((ds, DCTERMS.publisher, _agent(g, dataset.publisher, base)))
+    g.add((ds, DCAT.landingPage, landing))
+    g.add((landing, RDF.type, FOAF.Document))
+    g.add((ds, DCTERMS.language, EU_LANGUAGE_SPA))
+    g.add((EU_LANGUAGE_SPA, RDF.type, DCTERMS.LinguisticSystem))
+    frequency = URIRef(EU_FREQUENCY + dataset.frequency)
+    g.add((ds, DCTERMS.accrualPeriodicity, frequency))
+    g.add((frequency, RDF.type, DCTERMS.Frequency))
+    for tag in dataset.tags.all():
+        g.add((ds, DCAT.keyword, Literal(tag.name, lang="es")))
+    for topic in dataset.topics.all():
+        concept = URIRef(f"{base}{_url('opendata:catalogue')}?tema={topic.slug}")
+        g.add((ds, DCAT.theme, concept))
+        g.add((concept, RDF.type, SKOS.Concept))
+        g.add((concept, SKOS.prefLabel, Literal(topic.name, lang="es")))
+        g.add((concept, SKOS.inScheme, URIRef(f"{base}/catalog#temas")))
+    if dataset.contact_name or dataset.contact_email or dataset.publisher.email:
+        contact = BNode(f"contact-{dataset.uuid}")
+        g.add((ds, DCAT.contactPoint, contact))
+        g.add((contact, RDF.type, VCARD.Kind))
+        g.add((contact, RDF.type, VCARD.Organization))
+        g.add(
+            (contact, VCARD.fn, Literal(dataset.contact_name or dataset.publisher.name))
+        )
+        email = dataset.contact_email or dataset.publisher.email
+        if email:
+            g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+    districts = list(dataset.districts.all())
+    if districts:
+        for district in districts:
+            place = URIRef(
+                f"{base}{_url('opendata:catalogue')}?distrito={district.ubigeo}"
+            )
+            g.add((ds, DCTERMS.spatial, place))
+            g.add((place, RDF.type, DCTERMS.Location))
+            g.add((place, SKOS.prefLabel, Literal(district.name, lang="es")))
+            g.add((place, DCTERMS.identifier, Literal(district.ubigeo)))
+    else:
+        g.add((ds, DCTERMS.spatial, LIMA_GEONAMES))
+        g.add((LIMA_GEONAMES, RDF.type, DCTERMS.Location))
+        g.add((LIMA_GEONAMES, SKOS.prefLabel, Literal("Lima Metropolitana", lang="es")))
+    if dataset.temporal_start or dataset.temporal_end:
+        period = BNode(f"period-{dataset.uuid}")
+        g.add((ds, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        if dataset.temporal_start:
+            g.add(
+                (
+                    period,
+                    DCAT.startDate,
+                    Literal(dataset.temporal_start.isoformat(), datatype=XSD.date),
+                )
+            )
+        if dataset.temporal_end:
+            g.add(
+                (
+                    period,
+                    DCAT.endDate,
+                    Literal(dataset.temporal_end.isoformat(), datatype=XSD.date),
+                )
+            )
+    license_uri = URIRef(LICENSE_URLS.get(dataset.license, LICENSE_URLS["cc-by-4.0"]))
+    g.add((license_uri, RDF.type, DCTERMS.LicenseDocument))
+    for resource in dataset.resources.all():
+        dist = URIRef(
+            f"{base}{_url('opendata:dataset', slug=dataset.slug)}#resource-{resource.uuid}"
+        )
+        g.add((ds, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(resource.name, lang="es")))
+        if resource.description:
+            g.add((dist, DCTERMS.description, Literal(resource.description, lang="es")))
+        url = URIRef(resource_url(resource, dataset, base))
+        g.add((dist, DCAT.accessURL, url))
+        g.add((url, RDF.type, RDFS.Resource))
+        if not resource.external_url:
+            g.add((dist, DCAT.downloadURL, url))
+        g.add((dist, DCTERMS.license, license_uri))
+        g.add((dist, DCTERMS.issued, _literal_dt(resource.created_at)))
+        g.add((dist, DCTERMS.modified, _literal_dt(resource.modified_at)))
+        if resource.media_type:
+            media = URIRef(IANA + resource.media_type)
+            g.add((dist, DCAT.mediaType, media))
+            g.add((media, RDF.type, DCTERMS.MediaType))
+            code = FORMATS.get(resource.media_type)
+            if code:
+                fmt = URIRef(EU_FILE_TYPE + code)
+                g.add((dist, DCTERMS["format"], fmt))
+                g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
+        if resource.size is not None:
+            g.add(
+                (
+                    dist,
+                    DCAT.byteSize,
+                    Literal(resource.size, datatype=XSD.nonNegativeInteger),
+                )
+            )
+        if resource.sha256:
+            checksum = BNode(f"checksum-{resource.uuid}")
+            g.add((dist, SPDX.checksum, checksum))
+            g.add((checksum, RDF.type, SPDX.Checksum))
+            g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
+            g.add(
+                (
+                    checksum,
+                    SPDX.checksumValue,
+                    Literal(resource.sha256, datatype=XSD.hexBinary),
+                )
+            )
+    return ds
+
+
+def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
+    """One page of the catalogue, with Hydra links to the other pages."""
+    g = _graph()
+    catalog = URIRef(f"{base}/catalog")
+    home = URIRef(f"{base}/")
+    g.add((catalog, RDF.type, DCAT.Catalog))
+    g.add(
+        (
+            catalog,
+            DCTERMS.title,
+            Literal("Open Lima: datos abiertos de Lima", lang="es"),
+        )
+    )
+    g.add((catalog, DCTERMS.title, Literal("Open Lima: open data of Lima", lang="en")))
+    g.add(
+        (
+            catalog,
+            DCTERMS.description,
+            Literal(
+                "Catálogo de datos abiertos de la Municipalidad Metropolitana de Lima.",
+                lang="es",
+            ),
+        )
+    )
+    g.add((catalog, FOAF.homepage, home))
+    g.add((home, RDF.type, FOAF.Document))
+    g.add((catalog, DCTERMS.language, EU_LANGUAGE_SPA))
+    g.add((EU_LANGUAGE_SPA, RDF.type, DCTERMS.LinguisticSystem))
+    publisher = URIRef(f"{base}/#municipalidad")
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add(
+        (
+            publisher,
+            FOAF.name,
+            Literal("Municipalidad Metropolitana de Lima", lang="es"),
+        )
+    )
+    g.add((catalog, DCTERMS.publisher, publisher))
+    scheme = URIRef(f"{base}/catalog#temas")
+    g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    g.add((scheme, DCTERMS.title, Literal("Temas de Open Lima", lang="es")))
+    g.add((catalog, DCAT.themeTaxonomy, scheme))
+
+    qs = Dataset.objects.filter(state=Dataset.State.PUBLISHED)
+    total = qs.count()
+    size = page_size()
+    last = max(1, -(-total // size))
+    page = min(max(page, 1), last)
+    latest = qs.order_by("-modified_at").values_list("modified_at", flat=True).first()
+    if latest:
+        g.add((catalog, DCTERMS.modified, _literal_dt(latest)))
+    for dataset in package_qs().order_by("id")[(page - 1) * size : page * size]:
+        g.add((catalog, DCAT.dataset, dataset_add(g, dataset, base)))
+
+    def page_uri(n):
+        return URIRef(f"{base}/catalog.{fmt}?page={n}")
+
+    view = page_uri(page)
+    g.add((view, RDF.type, HYDRA.PartialCollectionView))
+    g.add((view, HYDRA.totalItems, Literal(total, datatype=XSD.nonNegativeInteger)))
+    g.add((view, HYDRA.itemsPerPage, Literal(size, datatype=XSD.nonNegativeInteger)))
+    g.add((view, HYDRA.first, page_uri(1)))
+    g.add((view, HYDRA.last, page_uri(last)))
+    if page < last:
+        g.add((view, HYDRA.next, page_uri(page + 1)))
+    if page > 1:
+        g.add((view, HYDRA.previous, page_uri(page - 1)))
+    g.add((catalog, HYDRA.view, view))
+    return g
+
+
+def dataset_graph(*, dataset: Dataset, base: str) -> Graph:
+    g = _graph()
+    dataset_add(g, dataset, base)
+    return g

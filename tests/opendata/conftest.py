@@ -1,0 +1,47 @@
+import pytest
+
+from opendata import services
+from openlima import registry
+from tests.opendata.factories import DatasetFactory, TopicFactory
+
+CSV = (
+    b"distrito,poblacion,fecha\nMiraflores,99337,2024-01-01\nComas,573884,2024-01-01\n"
+)
+
+
+@pytest.fixture
+def csv_bytes():
+    return CSV
+
+
+@pytest.fixture
+def dataset_with_file(db):
+    """A published dataset with one CSV resource, tagged and with a topic."""
+    topic = TopicFactory(slug="poblacion", name="Población")
+    dataset = DatasetFactory(
+        slug="poblacion-distrital",
+        title="Población distrital de Lima",
+        description="Población estimada por distrito, participación vecinal incluida.",
+        tags=["población", "distritos"],
+        topics=[topic],
+        contact_name="Equipo de datos",
+        contact_email="datos@munlima.gob.pe",
+    )
+    resource = services.resource_create(dataset=dataset, name="Población 2024")
+    services.resource_version_add(resource=resource, data=CSV, filename="poblacion.csv")
+    dataset.refresh_from_db()
+    return dataset
+
+
+@pytest.fixture
+def fake_providers():
+    """Register fake providers of the other apps; remove them afterwards."""
+    added = []
+
+    def add(name, func):
+        registry.register_provider(name, func)
+        added.append(name)
+
+    yield add
+    for name in added:
+        registry._providers.pop(name, None)
