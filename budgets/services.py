@@ -1,5 +1,6 @@
 """Every write of participatory budgeting."""
 
+import hmac
 import io
 import logging
 from datetime import date, timedelta
@@ -67,14 +68,34 @@ def _mark_resident(*, verification: ResidentVerification, staff=None) -> None:
     user.save(update_fields=["is_verified_resident", "district"])
 
 
-@transaction.atomic
 def resident_verification_request(
     *, user, dni: str, birth_date: date, district
 ) -> ResidentVerification:
-    """A citizen declares DNI, date of birth and district; the backend decides."""
+    """A citizen declares DNI, date of birth and district; the backend decides.
+
+    Refusals are audit-logged too (outside the refused transaction, so they stay)."""
     if not getattr(user, "is_authenticated", False):
         raise ApplicationError(_("Inicie sesión para verificarse."), status_code=403)
     _verification_attempt_count(user=user)
+    try:
+        return _resident_verification_request(
+            user=user, dni=dni, birth_date=birth_date, district=district
+        )
+    except ApplicationError as exc:
+        audit_log_record(
+            actor=user,
+            action="budgets.verification.refused",
+            object_type="openlima.user",
+            object_id=user.pk,
+            details={"reason": str(exc.message)[:200]},
+        )
+        raise
+
+
+@transaction.atomic
+def _resident_verification_request(
+    *, user, dni: str, birth_date: date, district
+) -> ResidentVerification:
     existing = (
         ResidentVerification.objects.select_for_update().filter(user=user).first()
     )
@@ -117,12 +138,6 @@ def resident_verification_request(
         field_errors={"dni": [_("DNI ya registrado en otra cuenta.")]},
     )
     if taken:
-        audit_log_record(
-            actor=user,
-            action="budgets.verification.duplicate_dni",
-            object_type="openlima.user",
-            object_id=user.pk,
-        )
         raise duplicate_error
     decision = backends.verification_backend().check(
         dni=number, birth_date=birth_date, district=district
@@ -154,12 +169,35 @@ def resident_verification_request(
     return verification
 
 
-@transaction.atomic
+class _DniMismatch(ApplicationError):
+    pass
+
+
 def resident_verification_confirm(
     *, verification_id: int, staff, dni_shown: str
 ) -> ResidentVerification:
-    """Staff at a municipal office confirm a pending claim with the DNI card shown."""
+    """Staff at a municipal office confirm a pending claim with the DNI card shown.
+
+    A DNI that does not match is audit-logged (outside the refused transaction)."""
     selectors.access_verification_for_decision(staff=staff)
+    try:
+        return _resident_verification_confirm(
+            verification_id=verification_id, staff=staff, dni_shown=dni_shown
+        )
+    except _DniMismatch:
+        audit_log_record(
+            actor=staff,
+            action="budgets.verification.mismatch",
+            object_type="budgets.residentverification",
+            object_id=verification_id,
+        )
+        raise
+
+
+@transaction.atomic
+def _resident_verification_confirm(
+    *, verification_id: int, staff, dni_shown: str
+) -> ResidentVerification:
     verification = (
         ResidentVerification.objects.select_for_update()
         .select_related("district")
@@ -171,17 +209,10 @@ def resident_verification_confirm(
     if verification.status != ResidentVerification.Status.PENDING:
         raise ApplicationError(_("Esta verificación ya fue decidida."))
     number = dni_parse(dni_shown)
-    import hmac as _hmac
-
-    if number is None or not _hmac.compare_digest(
+    if number is None or not hmac.compare_digest(
         dni_hmac(number), verification.dni_hmac
     ):
-        audit_log_record(
-            actor=staff,
-            action="budgets.verification.mismatch",
-            obj=verification,
-        )
-        raise ApplicationError(
+        raise _DniMismatch(
             _("El DNI presentado no coincide con el declarado por el vecino o vecina."),
             field_errors={"dni_shown": [_("El DNI no coincide.")]},
         )
