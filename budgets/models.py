@@ -128,7 +128,7 @@ class BudgetProcess(models.Model):
     results_published_at = models.DateTimeField(
         _("resultados publicados el"), null=True, blank=True
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-balloting_starts_at", "-id"]
@@ -310,7 +310,7 @@ class Project(models.Model):
     tracking_url = models.CharField(
         _("enlace de seguimiento"), max_length=300, blank=True
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["heading", "title", "id"]
@@ -394,7 +394,7 @@ class Support(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="supports"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("apoyo")
