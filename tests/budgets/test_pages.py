@@ -5,7 +5,6 @@ import pytest
 
 from budgets.models import Ballot, ProjectImage, ResidentVerification
 from openlima.models import AuditLog
-from tests.conftest import login_with_2fa
 from tests.factories import StaffFactory, UserFactory
 
 from .factories import HeadingFactory, ProcessFactory, ProjectFactory
