@@ -320,3 +320,15 @@ def test_admin_project_image_inline_strips_metadata(client, staff_client_factory
         assert not stored.getexif()
     assert image.width == 30
     assert AuditLog.objects.filter(action="budgets.project.assess").count() == 0
+
+
+def test_pages_in_english(client, resident, district_heading):
+    ProjectFactory(heading=district_heading)
+    html = client.get("/en/participa/presupuestos/").content.decode()
+    assert (
+        "Participatory budget" in html and "Presupuesto participativo</h1>" not in html
+    )
+    client.force_login(resident)
+    url = f"/en/participa/presupuestos/{district_heading.process.slug}/{district_heading.slug}/votar/"
+    html = client.get(url).content.decode()
+    assert "Remaining:" in html and "Remaining: __AMOUNT__" in html
