@@ -75,3 +75,13 @@ def budget_staff(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(pk=staff.pk)
+
+
+@pytest.fixture(autouse=True)
+def _spanish():
+    """Service messages are asserted in Spanish; a page under /en/ must not leak English
+    into the next test through the thread's active language."""
+    from django.utils import translation
+
+    with translation.override("es"):
+        yield
