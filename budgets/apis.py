@@ -103,6 +103,8 @@ class HeadingProjectsApi(ListAPIView):
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Project.objects.none()
         heading = selectors.heading_get_public(
             process_slug=self.kwargs["slug"], heading_slug=self.kwargs["heading_slug"]
         )

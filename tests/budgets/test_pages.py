@@ -332,3 +332,41 @@ def test_pages_in_english(client, resident, district_heading):
     url = f"/en/participa/presupuestos/{district_heading.process.slug}/{district_heading.slug}/votar/"
     html = client.get(url).content.decode()
     assert "Remaining:" in html and "Remaining: __AMOUNT__" in html
+
+
+def test_results_page_and_api_have_bounded_queries(
+    client, districts, django_assert_max_num_queries
+):
+    from budgets import services
+    from budgets.models import BudgetProcess
+
+    process = ProcessFactory(phase="results")
+    for i, district in enumerate([None, *districts]):
+        heading = HeadingFactory(process=process, slug=f"h{i}", district=district)
+        for _ in range(10):
+            project = ProjectFactory(heading=heading, estimated_cost=Decimal("10"))
+            Ballot.objects.create(user=UserFactory(), heading=heading).projects.add(
+                project
+            )
+    services.results_publish(process=process)
+    assert BudgetProcess.objects.get(pk=process.pk).results_published_at
+    for url in (
+        f"{BASE}/{process.slug}/resultados/",
+        f"/api/v1/budgets/{process.slug}/results/",
+    ):
+        with django_assert_max_num_queries(6):
+            response = client.get(url)
+        assert response.status_code == 200
+    assert (
+        client.get(f"/api/v1/budgets/{process.slug}/results/").json()["headings"][0][
+            "projects"
+        ][0]["ballot_count"]
+        == 1
+    )
+
+
+def test_openapi_schema_includes_budget_endpoints(client, db):
+    response = client.get("/api/v1/schema/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "/api/v1/budgets/{slug}/headings/{heading_slug}/ballot/" in body
