@@ -152,3 +152,26 @@ def test_resident_verified_by_staff_votes_changes_and_sees_results(
     ]
     assert sorted(funded) == ["Biblioteca", "Rampas"]
     assert_no_axe_violations(page)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("lang", ["", "/en"])
+def test_public_budget_pages_have_no_axe_violations(page, lang):
+    from budgets.demo import DEMO_SLUG, demo_load
+
+    demo_load()
+    project = Project.objects.filter(heading__slug="ciudad").first()
+    Project.objects.filter(pk=project.pk).update(
+        feasibility="unfeasible", unfeasibility_reason="Terreno privado."
+    )
+    for path in (
+        "/participa/presupuestos/",
+        f"/participa/presupuestos/{DEMO_SLUG}/",
+        f"/participa/presupuestos/{DEMO_SLUG}/ciudad/",
+        f"/participa/presupuestos/{DEMO_SLUG}/ciudad/proyectos/{project.pk}/",
+        f"/participa/presupuestos/{DEMO_SLUG}/ciudad/votar/",
+        f"/participa/presupuestos/{DEMO_SLUG}/resultados/",
+    ):
+        page.goto(lang + path)
+        assert page.locator("main h1").count() == 1, path
+        assert_no_axe_violations(page)
