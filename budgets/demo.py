@@ -1,6 +1,6 @@
 """Demo data: a process in its balloting phase with a city heading and two districts."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -31,7 +31,46 @@ PROJECTS = {
 }
 
 
+# Demo citizens of the core loader: two verified residents and one pending in-person
+# check (confirm it in /gestion/ with the DNI printed by `load_demo`). Synthetic numbers.
+DEMO_RESIDENTS = [
+    ("vecino1@demo.openlima.pe", "00000001", "verified"),
+    ("vecino2@demo.openlima.pe", "00000002", "verified"),
+    ("vecino3@demo.openlima.pe", "00000003", "pending"),
+]
+
+
+def demo_residents(*, stdout=None) -> None:
+    from django.contrib.auth import get_user_model
+
+    from .dni import dni_check_characters, dni_hmac
+    from .models import ResidentVerification
+
+    for email, number, status in DEMO_RESIDENTS:
+        user = get_user_model().objects.filter(email=email).first()
+        if user is None or user.district_id is None:
+            continue
+        ResidentVerification.objects.get_or_create(
+            user=user,
+            defaults={
+                "dni_hmac": dni_hmac(number),
+                "birth_date": date(1990, 1, 1),
+                "district": user.district,
+                "status": status,
+                "backend": "demo",
+            },
+        )
+        if status == "verified" and not user.is_verified_resident:
+            user.is_verified_resident = True
+            user.save(update_fields=["is_verified_resident"])
+        if stdout:
+            stdout.write(
+                f"  budgets: {email} {status} (DNI {number}-{dni_check_characters(number)[0]})"
+            )
+
+
 def demo_load(*, stdout=None) -> None:
+    demo_residents(stdout=stdout)
     if BudgetProcess.objects.filter(slug=DEMO_SLUG).exists():
         return
     now = timezone.now()

@@ -165,6 +165,29 @@ def test_demo_loader_is_idempotent_and_registered():
     assert Project.objects.filter(is_selected=True).count() == 10
 
 
+@pytest.mark.django_db
+def test_demo_residents_can_vote_after_the_core_demo():
+    from budgets.demo import demo_load
+    from budgets.models import Ballot, Heading
+    from openlima.demo import demo_load_core
+    from openlima.models import User
+
+    demo_load_core()
+    demo_load()
+    demo_load()
+    vecino1 = User.objects.get(email="vecino1@demo.openlima.pe")
+    assert vecino1.is_verified_resident
+    heading = Heading.objects.get(district=vecino1.district)
+    project = heading.projects.first()
+    services.ballot_submit(
+        user=vecino1, heading_id=heading.pk, project_ids=[project.pk]
+    )
+    assert Ballot.objects.filter(user=vecino1).count() == 1
+    vecino3 = User.objects.get(email="vecino3@demo.openlima.pe")
+    assert not vecino3.is_verified_resident
+    assert vecino3.resident_verification.status == "pending"
+
+
 def test_admin_publish_results_action(
     client, staff_client_factory, district_heading, resident
 ):
