@@ -231,3 +231,20 @@ def test_results_page_lists_winners_only_after_publication(
     assert html.count("No financiado") == 3 and html.count(">Financiado<") == 3
     process = BudgetProcess.objects.get(pk=heading.process_id)
     assert selectors.results_for_process(process=process)[0].ranked[0].title == "A"
+
+
+def test_failing_provider_leaves_tracking_pending(known_case, no_track_provider):
+    heading, _ = known_case
+
+    def broken(**kwargs):
+        raise RuntimeError("commitments down")
+
+    registry.register_provider(TRACK, broken)
+    try:
+        BudgetProcess.objects.filter(pk=heading.process_id).update(phase="results")
+        assert services.results_publish(process=heading.process) == 3
+    finally:
+        registry._providers.pop(TRACK, None)
+    winners = Project.objects.filter(is_winner=True)
+    assert winners.count() == 3  # results stand even though tracking failed
+    assert set(winners.values_list("tracking_status", flat=True)) == {"pending"}
