@@ -370,3 +370,16 @@ def test_openapi_schema_includes_budget_endpoints(client, db):
     assert response.status_code == 200
     body = response.content.decode()
     assert "/api/v1/budgets/{slug}/headings/{heading_slug}/ballot/" in body
+
+
+def test_approval_ballot_page(client, resident, districts):
+    process = ProcessFactory(voting_style="approval", approval_max_projects=2)
+    heading = HeadingFactory(process=process, slug="ciudad")
+    projects = [ProjectFactory(heading=heading) for _ in range(3)]
+    client.force_login(resident)
+    url = f"{BASE}/{process.slug}/ciudad/votar/"
+    html = client.get(url).content.decode()
+    assert "Elija hasta 2 proyectos." in html and 'data-style="approval"' in html
+    response = client.post(url, {"projects": [p.pk for p in projects]})
+    assert response.status_code == 400 and "como máximo 2" in response.content.decode()
+    assert client.post(url, {"projects": [projects[0].pk]}).status_code == 302
