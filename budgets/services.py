@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
@@ -152,11 +153,11 @@ def _resident_verification_request(
     verification.rejection_reason = decision.reason[:300]
     verification.decided_at = None if decision.status == "pending" else timezone.now()
     verification.decided_by = None
-    verification.full_clean(exclude=["user"] if existing is None else None)
     try:
+        verification.full_clean(exclude=["user"])
         with transaction.atomic():
             verification.save()
-    except IntegrityError:
+    except (IntegrityError, ValidationError):  # a concurrent claim of the same DNI
         raise duplicate_error from None
     if decision.status == ResidentVerification.Status.VERIFIED:
         _mark_resident(verification=verification)
