@@ -8,3 +8,13 @@ class BudgetsConfig(AppConfig):
 
     def ready(self):
         """Register this app's hooks (publishers, demo loaders) in openlima.registry."""
+        from openlima import registry
+
+        from . import demo, selectors, services
+
+        registry.register_publisher("budgets", services.budgets_publish_due)
+        registry.register_demo_loader("budgets", demo.demo_load, order=50)
+        registry.register_provider(
+            "dataset:presupuesto-participativo", selectors.dataset_budgets
+        )
+        registry.register_provider("indicators:budgets", selectors.indicators_budgets)

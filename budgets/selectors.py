@@ -1,0 +1,280 @@
+"""Every read and permission check of participatory budgeting."""
+
+from django.db.models import Count, F, Prefetch, Q, Sum
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from openlima.errors import ApplicationError
+
+from .models import (
+    Ballot,
+    BudgetProcess,
+    Heading,
+    Project,
+    ProjectImage,
+    ResidentVerification,
+)
+
+PUBLIC = ~Q(phase=BudgetProcess.Phase.DRAFT)
+# The city-wide heading (no district) first, then districts by name.
+CITY_FIRST = F("district__name").asc(nulls_first=True)
+
+
+# --- Residents -------------------------------------------------------------------------
+def resident_verification_get(*, user) -> ResidentVerification | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        ResidentVerification.objects.select_related("district")
+        .filter(user=user)
+        .first()
+    )
+
+
+def resident_voting_district(*, user):
+    """The district a verified resident votes in: the one confirmed at verification
+    (not the editable profile district), or None when not a verified resident."""
+    if not getattr(user, "is_authenticated", False) or not user.is_verified_resident:
+        return None
+    verification = resident_verification_get(user=user)
+    if verification is None or verification.status != "verified":
+        return None
+    return verification.district
+
+
+def access_verification_for_decision(*, staff) -> None:
+    """Only staff allowed to change verifications may confirm or reject them."""
+    if not (
+        getattr(staff, "is_authenticated", False)
+        and staff.is_active
+        and staff.is_staff
+        and staff.has_perm("budgets.change_residentverification")
+    ):
+        raise ApplicationError(
+            _("No tiene permiso para decidir verificaciones."), status_code=403
+        )
+
+
+def access_paper_ballot_entry(*, staff) -> None:
+    if not (
+        getattr(staff, "is_authenticated", False)
+        and staff.is_active
+        and staff.is_staff
+        and staff.has_perm("budgets.add_paperballot")
+    ):
+        raise ApplicationError(
+            _("No tiene permiso para registrar cédulas en papel."), status_code=403
+        )
+
+
+# --- Processes, headings, projects -----------------------------------------------------
+def process_list_public():
+    return (
+        BudgetProcess.objects.filter(PUBLIC)
+        .annotate(heading_count=Count("headings", distinct=True))
+        .annotate(total_amount=Sum("headings__amount"))
+        .order_by("-balloting_starts_at", "-id")
+    )
+
+
+def process_get_public(*, slug: str) -> BudgetProcess:
+    process = BudgetProcess.objects.filter(PUBLIC, slug=slug).first()
+    if process is None:
+        raise Http404
+    return process
+
+
+def heading_list(*, process):
+    return (
+        Heading.objects.filter(process=process)
+        .select_related("district")
+        .annotate(
+            project_count=Count("projects", distinct=True),
+        )
+        .order_by(CITY_FIRST, "name")
+    )
+
+
+def heading_get_public(*, process_slug: str, heading_slug: str) -> Heading:
+    heading = (
+        Heading.objects.select_related("process", "district")
+        .filter(process__slug=process_slug, slug=heading_slug)
+        .exclude(process__phase=BudgetProcess.Phase.DRAFT)
+        .first()
+    )
+    if heading is None:
+        raise Http404
+    return heading
+
+
+def _images():
+    return Prefetch("images", queryset=ProjectImage.objects.order_by("id"))
+
+
+def project_list(*, heading, ballot_only: bool = False):
+    qs = Project.objects.filter(heading=heading).select_related("unit")
+    if ballot_only:
+        qs = qs.filter(is_selected=True)
+    return qs.prefetch_related(_images()).order_by("title", "id")
+
+
+def project_get_public(*, heading, project_id) -> Project:
+    project = (
+        Project.objects.filter(heading=heading, pk=project_id)
+        .select_related("heading__process", "heading__district", "unit")
+        .prefetch_related(_images())
+        .first()
+    )
+    if project is None:
+        raise Http404
+    return project
+
+
+def project_image_get_public(*, image_id) -> ProjectImage:
+    image = (
+        ProjectImage.objects.filter(pk=image_id)
+        .exclude(project__heading__process__phase=BudgetProcess.Phase.DRAFT)
+        .first()
+    )
+    if image is None:
+        raise Http404
+    return image
+
+
+# --- Ballots ------------------------------------------------------------------------------
+def access_ballot_for_heading(*, user, heading) -> None:
+    """Raise ApplicationError unless `user` may fill a ballot in `heading` now."""
+    if not getattr(user, "is_authenticated", False):
+        raise ApplicationError(_("Inicie sesión para votar."), status_code=403)
+    verification = resident_verification_get(user=user)
+    if verification is not None and verification.status == "pending":
+        raise ApplicationError(
+            _(
+                "Su verificación de residencia está pendiente: acérquese a una oficina municipal con su DNI."
+            ),
+            status_code=403,
+        )
+    district = resident_voting_district(user=user)
+    if district is None:
+        raise ApplicationError(
+            _("Solo los vecinos y vecinas verificados pueden votar."), status_code=403
+        )
+    if heading.process.phase != BudgetProcess.Phase.BALLOTING:
+        raise ApplicationError(
+            _("La votación de este proceso no está abierta."), status_code=409
+        )
+    if heading.district_id is not None and heading.district_id != district.pk:
+        raise ApplicationError(
+            _("Solo puede votar en la partida de su propio distrito."), status_code=403
+        )
+
+
+def ballot_get(*, user, heading) -> Ballot | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Ballot.objects.filter(user=user, heading=heading)
+        .prefetch_related("projects")
+        .first()
+    )
+
+
+def ballot_headings_for_user(*, user, process) -> list[Heading]:
+    """Headings `user` may vote in: the city-wide one and their own district's."""
+    district = resident_voting_district(user=user)
+    if district is None:
+        return []
+    return list(
+        Heading.objects.filter(process=process)
+        .filter(Q(district__isnull=True) | Q(district=district))
+        .select_related("district")
+        .order_by(CITY_FIRST, "name")
+    )
+
+
+# --- Results and open data ------------------------------------------------------------------
+def results_for_process(*, process):
+    """Headings with their voted projects in result order (only once published)."""
+    if process.results_published_at is None:
+        return []
+    projects = Project.objects.filter(is_selected=True).order_by(
+        "result_position", "id"
+    )
+    return list(
+        Heading.objects.filter(process=process)
+        .select_related("district")
+        .prefetch_related(Prefetch("projects", queryset=projects, to_attr="ranked"))
+        .order_by(CITY_FIRST, "name")
+    )
+
+
+def dataset_budgets() -> dict:
+    """Provider `dataset:presupuesto-participativo`: ballot counts per project, no voters."""
+    rows = []
+    qs = (
+        Project.objects.filter(
+            is_selected=True, heading__process__results_published_at__isnull=False
+        )
+        .select_related("heading__process", "heading__district")
+        .order_by("heading__process__id", "heading__id", "result_position", "id")
+    )
+    for p in qs.iterator(chunk_size=2000):
+        heading = p.heading
+        rows.append(
+            {
+                "process": heading.process.slug,
+                "process_title": heading.process.title,
+                "heading": heading.slug,
+                "heading_name": heading.name,
+                "district_ubigeo": heading.district.ubigeo if heading.district else "",
+                "heading_amount": str(heading.amount),
+                "project_id": p.pk,
+                "project_title": p.title,
+                "estimated_cost": str(p.estimated_cost),
+                "ballot_count": p.ballot_count,
+                "position": p.result_position,
+                "funded": p.is_winner,
+            }
+        )
+    return {
+        "title": str(_("Presupuesto participativo: votos por proyecto")),
+        "description": str(
+            _(
+                "Votos recibidos por cada proyecto en las votaciones del presupuesto participativo y proyectos financiados. No incluye la identidad de quienes votaron."
+            )
+        ),
+        "publisher_slug": "participacion-vecinal",
+        "tags": ["presupuesto participativo", "participación", "votación"],
+        "columns": [
+            "process",
+            "process_title",
+            "heading",
+            "heading_name",
+            "district_ubigeo",
+            "heading_amount",
+            "project_id",
+            "project_title",
+            "estimated_cost",
+            "ballot_count",
+            "position",
+            "funded",
+        ],
+        "rows": rows,
+    }
+
+
+def indicators_budgets() -> dict:
+    """Provider `indicators:budgets`: keys verified_residents, processes, ballots,
+    funded_projects, funded_amount (str, soles)."""
+    funded = Project.objects.filter(is_winner=True).aggregate(
+        n=Count("id"), total=Sum("estimated_cost")
+    )
+    return {
+        "verified_residents": ResidentVerification.objects.filter(
+            status="verified"
+        ).count(),
+        "processes": BudgetProcess.objects.filter(PUBLIC).count(),
+        "ballots": Ballot.objects.count(),
+        "funded_projects": funded["n"] or 0,
+        "funded_amount": str(funded["total"] or 0),
+    }

@@ -1,0 +1,60 @@
+"""Pluggable resident verification (setting RESIDENT_VERIFICATION_BACKEND, a dotted path).
+
+A backend receives the declared data (the DNI number is already checked and is passed
+in clear only in memory) and answers with a decision; the service stores and audits it.
+"""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_BACKEND = "budgets.backends.InPersonCheckBackend"
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str  # "pending" | "verified" | "rejected"
+    reason: str = ""
+
+
+class InPersonCheckBackend:
+    """Accept the declared data; a staff member confirms it later in /gestion/."""
+
+    def check(self, *, dni: str, birth_date, district) -> Decision:
+        return Decision("pending")
+
+
+class CensusCsvBackend:
+    """Confirm at once against a census CSV (setting RESIDENT_CENSUS_CSV) with columns
+    ``dni`` (8 digits), ``birth_date`` (YYYY-MM-DD) and ``ubigeo`` (district code)."""
+
+    def check(self, *, dni: str, birth_date, district) -> Decision:
+        path = getattr(settings, "RESIDENT_CENSUS_CSV", "")
+        if not path or not Path(path).is_file():
+            return Decision("pending")
+        with open(path, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                if (row.get("dni") or "").strip() != dni:
+                    continue
+                if (row.get("birth_date") or "").strip() == birth_date.isoformat() and (
+                    row.get("ubigeo") or ""
+                ).strip() == district.ubigeo:
+                    return Decision("verified")
+                break
+        return Decision(
+            "rejected",
+            str(_("Los datos no coinciden con el padrón de residentes.")),
+        )
+
+
+def verification_backend():
+    path = getattr(settings, "RESIDENT_VERIFICATION_BACKEND", "") or DEFAULT_BACKEND
+    return import_string(path)()
+
+
+def backend_name() -> str:
+    return getattr(settings, "RESIDENT_VERIFICATION_BACKEND", "") or DEFAULT_BACKEND
