@@ -227,6 +227,10 @@ class CommitmentAdmin(_RoleAdmin):
 
 
 class EvidenceForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("enlace"), required=False, max_length=500, assume_scheme="https"
+    )
+
     class Meta:
         model = Evidence
         fields = ["description", "url", "file"]

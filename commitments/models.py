@@ -108,6 +108,9 @@ class ActionPlan(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("commitments:plan_detail", kwargs={"plan_slug": self.slug})
+
     def clean(self):
         if (
             self.period_start

@@ -142,6 +142,7 @@ def plan_commitments(*, plan, filters: dict | None = None):
     filters = filters or {}
     qs = (
         Commitment.objects.filter(plan=plan)
+        .select_related("plan")
         .prefetch_related(
             "responsible_units",
             Prefetch("milestones", queryset=_milestone_qs()),
