@@ -456,9 +456,18 @@ class MilestoneAdmin(_RoleAdmin):
 
 
 class ProgressUpdateForm(forms.ModelForm):
+    publish_at = forms.DateTimeField(
+        label=_("Publicar el"),
+        required=False,
+        help_text=_("Déjelo vacío para publicar ahora; una fecha futura lo programa."),
+    )
+
     class Meta:
         model = ProgressUpdate
         fields = ["commitment", "milestone", "note", "publish_at"]
+
+    def clean_publish_at(self):
+        return self.cleaned_data.get("publish_at") or timezone.now()
 
 
 @admin.register(ProgressUpdate)

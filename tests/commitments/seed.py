@@ -36,8 +36,14 @@ def seed_plan(*, commitments: int, milestones: int, slug: str = "grande"):
     )
     through = Commitment.responsible_units.through
     through.objects.bulk_create(
-        [through(commitment_id=c.pk, orgunit_id=units[i % 3].pk) for i, c in enumerate(cs)]
-        + [through(commitment_id=c.pk, orgunit_id=units[(i + 1) % 3].pk) for i, c in enumerate(cs)]
+        [
+            through(commitment_id=c.pk, orgunit_id=units[i % 3].pk)
+            for i, c in enumerate(cs)
+        ]
+        + [
+            through(commitment_id=c.pk, orgunit_id=units[(i + 1) % 3].pk)
+            for i, c in enumerate(cs)
+        ]
     )
     start = datetime.date(2025, 1, 1)
     ms = Milestone.objects.bulk_create(
@@ -57,7 +63,10 @@ def seed_plan(*, commitments: int, milestones: int, slug: str = "grande"):
         ]
     )
     Evidence.objects.bulk_create(
-        [Evidence(milestone=m, description="Acta", url="https://example.org/a") for m in ms]
+        [
+            Evidence(milestone=m, description="Acta", url="https://example.org/a")
+            for m in ms
+        ]
     )
     now = timezone.now()
     ProgressUpdate.objects.bulk_create(
@@ -78,7 +87,9 @@ def seed_plan(*, commitments: int, milestones: int, slug: str = "grande"):
     )
     Measurement.objects.bulk_create(
         [
-            Measurement(indicator=ind, measured_on=start + datetime.timedelta(days=k), value=k)
+            Measurement(
+                indicator=ind, measured_on=start + datetime.timedelta(days=k), value=k
+            )
             for ind in indicators
             for k in range(3)
         ]

@@ -54,10 +54,16 @@ def test_import_lima_expands_the_milestone_template():
     assert plan.coordinating_unit.slug == "sgdi"
     assert plan.commitments.count() == 3
     honesta = plan.commitments.get(slug="lima-honesta")
-    assert sorted(u.slug for u in honesta.responsible_units.all()) == ["integridad", "sgdi"]
+    assert sorted(u.slug for u in honesta.responsible_units.all()) == [
+        "integridad",
+        "sgdi",
+    ]
     assert list(honesta.milestones.values_list("code", flat=True)) == list("ABCDEFG")
     d = honesta.milestones.get(code="D")
-    assert (d.start_on.isoformat(), d.due_on.isoformat()) == ("2022-08-08", "2022-11-10")
+    assert (d.start_on.isoformat(), d.due_on.isoformat()) == (
+        "2022-08-08",
+        "2022-11-10",
+    )
     assert Milestone.objects.filter(commitment__plan=plan).count() == 21
     assert "lima-2022" in out.getvalue()
 
@@ -114,13 +120,28 @@ def broken(mutate):
         (lambda d: d["plan"].update(period_end="2020-01-01"), "$.plan.period_end"),
         (lambda d: d["plan"].update(level="galactic"), "$.plan.level"),
         (lambda d: d["plan"].update(slug="Con Espacios"), "$.plan.slug"),
-        (lambda d: d["milestone_template"][1].update(end="2022-01-01"), "$.milestone_template[1].end"),
-        (lambda d: d["milestone_template"][2].update(start="31/12/2022"), "$.milestone_template[2].start"),
+        (
+            lambda d: d["milestone_template"][1].update(end="2022-01-01"),
+            "$.milestone_template[1].end",
+        ),
+        (
+            lambda d: d["milestone_template"][2].update(start="31/12/2022"),
+            "$.milestone_template[2].start",
+        ),
         (lambda d: d["commitments"][1].update(number=1), "$.commitments[1].number"),
-        (lambda d: d["commitments"][2]["ogp_values"].append("magic"), "$.commitments[2].ogp_values[2]"),
-        (lambda d: d["commitments"][0].update(responsible_units=["Ministerio X"]), "$.commitments[0].responsible_units[0]"),
+        (
+            lambda d: d["commitments"][2]["ogp_values"].append("magic"),
+            "$.commitments[2].ogp_values[2]",
+        ),
+        (
+            lambda d: d["commitments"][0].update(responsible_units=["Ministerio X"]),
+            "$.commitments[0].responsible_units[0]",
+        ),
         (lambda d: d["commitments"][0].update(title=42), "$.commitments[0].title"),
-        (lambda d: d["commitments"][0].update(compliance="great"), "$.commitments[0].compliance"),
+        (
+            lambda d: d["commitments"][0].update(compliance="great"),
+            "$.commitments[0].compliance",
+        ),
         (lambda d: d.update(commitments=[]), "$.commitments"),
     ],
 )
@@ -149,7 +170,9 @@ def test_problem_late_in_file_leaves_existing_plan_untouched():
     before = snapshot()
     data = load(LIMA)
     data["plan"]["title"] = "Nuevo título"
-    data["commitments"][2]["milestones"] = [{"code": "A", "title": "x", "start": "2022-01-02", "end": "2022-01-01"}]
+    data["commitments"][2]["milestones"] = [
+        {"code": "A", "title": "x", "start": "2022-01-02", "end": "2022-01-01"}
+    ]
     with pytest.raises(ImportFileError):
         import_plan(data)
     assert snapshot() == before

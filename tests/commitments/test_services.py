@@ -43,7 +43,12 @@ def test_every_change_writes_a_progress_update_with_the_unit(editor, milestone, 
     assert update.published_at is not None
     assert ProgressUpdate.objects.count() == 1
     # The same value again is no change: nothing is written.
-    assert services.milestone_update(user=editor, milestone=milestone, data={"progress": 40}) is None
+    assert (
+        services.milestone_update(
+            user=editor, milestone=milestone, data={"progress": 40}
+        )
+        is None
+    )
     assert ProgressUpdate.objects.count() == 1
 
 
@@ -65,12 +70,17 @@ def test_completed_sets_full_progress(editor, milestone):
         ({"progress": -1}, "progress"),
         ({"due_on": datetime.date(2025, 1, 1)}, "due_on"),  # before start_on 2026-01-01
         ({"status": "completed", "completed_on": None}, "completed_on"),
-        ({"completed_on": timezone.localdate() + datetime.timedelta(days=3)}, "completed_on"),
+        (
+            {"completed_on": timezone.localdate() + datetime.timedelta(days=3)},
+            "completed_on",
+        ),
         ({"title": ""}, "title"),
         ({"title": "x" * 301}, "title"),
     ],
 )
-def test_bad_milestone_input_is_refused_and_nothing_written(editor, milestone, data, field):
+def test_bad_milestone_input_is_refused_and_nothing_written(
+    editor, milestone, data, field
+):
     with pytest.raises(ApplicationError) as exc:
         services.milestone_update(user=editor, milestone=milestone, data=data)
     assert field in exc.value.field_errors
@@ -82,7 +92,9 @@ def test_bad_milestone_input_is_refused_and_nothing_written(editor, milestone, d
 
 def test_unknown_field_is_refused(editor, milestone):
     with pytest.raises(ApplicationError):
-        services.milestone_update(user=editor, milestone=milestone, data={"commitment_id": 9})
+        services.milestone_update(
+            user=editor, milestone=milestone, data={"commitment_id": 9}
+        )
 
 
 @pytest.mark.parametrize(
@@ -110,14 +122,18 @@ def test_inactive_editor_is_denied(editor, milestone):
     editor.is_active = False
     editor.save()
     with pytest.raises(PermissionDenied):
-        services.milestone_update(user=editor, milestone=milestone, data={"progress": 10})
+        services.milestone_update(
+            user=editor, milestone=milestone, data={"progress": 10}
+        )
 
 
 def test_coordinator_changes_any_unit(coordinator, other_unit):
     from .factories import CommitmentFactory
 
     m = MilestoneFactory(commitment=CommitmentFactory(units=[other_unit]))
-    assert services.milestone_update(user=coordinator, milestone=m, data={"progress": 5})
+    assert services.milestone_update(
+        user=coordinator, milestone=m, data={"progress": 5}
+    )
 
 
 def test_bulk_completed_is_all_or_nothing(editor, commitment, other_unit):
@@ -165,7 +181,10 @@ def test_evidence_upload_accepted_and_stored_under_media_root(
     editor, milestone, name, content, mime
 ):
     evidence = services.evidence_add(
-        user=editor, milestone=milestone, description="Acta", uploaded=upload(name, content)
+        user=editor,
+        milestone=milestone,
+        description="Acta",
+        uploaded=upload(name, content),
     )
     assert evidence.content_type == mime
     assert evidence.original_name == name
@@ -187,7 +206,10 @@ def test_bad_evidence_upload_is_refused_and_nothing_written(
 ):
     with pytest.raises(ApplicationError) as exc:
         services.evidence_add(
-            user=editor, milestone=milestone, description="x", uploaded=upload(name, content)
+            user=editor,
+            milestone=milestone,
+            description="x",
+            uploaded=upload(name, content),
         )
     assert message in exc.value.message
     assert Evidence.objects.count() == 0
@@ -259,5 +281,7 @@ def test_progress_update_note_validation(editor, commitment):
     with pytest.raises(ApplicationError):
         services.progress_update_create(user=editor, commitment=commitment, note="")
     with pytest.raises(ApplicationError):
-        services.progress_update_create(user=editor, commitment=commitment, note="x" * 4001)
+        services.progress_update_create(
+            user=editor, commitment=commitment, note="x" * 4001
+        )
     assert ProgressUpdate.objects.count() == 0

@@ -34,7 +34,9 @@ def count_queries(client, url):
     ],
     ids=["plan", "commitment", "report", "plan_list"],
 )
-def test_public_pages_run_bounded_queries(client, url_for, django_assert_max_num_queries):
+def test_public_pages_run_bounded_queries(
+    client, url_for, django_assert_max_num_queries
+):
     small_plan, small = seed_plan(commitments=2, milestones=2, slug="pequeno")
     small_count = count_queries(client, url_for(small_plan, small[0]))
     big_plan, big = seed_plan(commitments=40, milestones=12, slug="grande")
@@ -66,15 +68,24 @@ def test_plan_page_shows_progress_summary_timeline_and_overdue(client, sgdi):
     assert "<caption>Resumen del cumplimiento</caption>" in html
     assert 'class="bar bar-substantial"' in html
     assert "Cronograma de hitos" in html and "<caption>Hitos del plan</caption>" in html
-    overdue_section = html[html.index('id="overdue-heading"') : html.index('id="timeline-heading"')]
+    overdue_section = html[
+        html.index('id="overdue-heading"') : html.index('id="timeline-heading"')
+    ]
     assert "Hito vencido" in overdue_section and "Hito futuro" not in overdue_section
     assert "gantt-overdue" in html
 
 
 def test_plan_filters(client, sgdi, other_unit):
     plan = ActionPlanFactory(slug="filtros")
-    CommitmentFactory(plan=plan, title="Uno transparente", ogp_values="transparency", units=[sgdi])
-    CommitmentFactory(plan=plan, title="Dos participativo", ogp_values="participation", units=[other_unit])
+    CommitmentFactory(
+        plan=plan, title="Uno transparente", ogp_values="transparency", units=[sgdi]
+    )
+    CommitmentFactory(
+        plan=plan,
+        title="Dos participativo",
+        ogp_values="participation",
+        units=[other_unit],
+    )
     html = client.get("/compromisos/filtros/?ogp_value=transparency").content.decode()
     assert "Uno transparente" in html and "Dos participativo" not in html
     html = client.get(f"/compromisos/filtros/?unit={other_unit.slug}").content.decode()
@@ -96,7 +107,9 @@ def test_unpublished_plan_is_not_public(client):
 def test_commitment_page_shows_card_milestones_history_and_only_published(
     client, editor, milestone
 ):
-    services.milestone_update(user=editor, milestone=milestone, data={"progress": 35}, note="Publicado ya")
+    services.milestone_update(
+        user=editor, milestone=milestone, data={"progress": 35}, note="Publicado ya"
+    )
     services.progress_update_create(
         user=editor,
         commitment=milestone.commitment,
@@ -114,7 +127,10 @@ def test_commitment_page_shows_card_milestones_history_and_only_published(
 
 def test_commitment_page_escapes_html(client, editor, milestone):
     services.milestone_update(
-        user=editor, milestone=milestone, data={"progress": 5}, note="<script>alert(1)</script>"
+        user=editor,
+        milestone=milestone,
+        data={"progress": 5},
+        note="<script>alert(1)</script>",
     )
     html = client.get(milestone.commitment.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in html
@@ -141,7 +157,10 @@ def test_exports(client, milestone):
 
 def test_evidence_file_served_by_view(client, editor, milestone):
     evidence = services.evidence_add(
-        user=editor, milestone=milestone, description="Acta", uploaded=upload("acta.pdf", PDF_BYTES)
+        user=editor,
+        milestone=milestone,
+        description="Acta",
+        uploaded=upload("acta.pdf", PDF_BYTES),
     )
     response = client.get(f"/compromisos/evidencias/{evidence.pk}/archivo/")
     assert response.status_code == 200
