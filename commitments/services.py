@@ -104,10 +104,10 @@ def commitment_recompute(*, commitment: Commitment) -> Commitment:
         if m.status != MilestoneStatus.CANCELLED
     ]
     total_weight = sum(m.weight for m in milestones)
+    weighted = sum(m.progress * m.weight for m in milestones)
+    # Half up (not banker's rounding): 32.5 % shows as 33 %.
     progress = (
-        round(sum(m.progress * m.weight for m in milestones) / total_weight)
-        if total_weight
-        else 0
+        (2 * weighted + total_weight) // (2 * total_weight) if total_weight else 0
     )
     today = timezone.localdate()
     if milestones and all(m.status == MilestoneStatus.COMPLETED for m in milestones):

@@ -131,15 +131,15 @@ def test_summary_and_choices(data):
 
 def test_track_project_is_idempotent(sgdi):
     track = registry.provider("commitments.track_project")
-    kwargs = dict(
-        plan_title="Presupuesto participativo 2026",
-        plan_slug="presupuesto-participativo-2026",
-        commitment_title="Parque en Comas",
-        unit_id=sgdi.pk,
-        milestone_title="Obra terminada",
-        description="Proyecto ganador",
-        due_on=datetime.date(2027, 3, 31),
-    )
+    kwargs = {
+        "plan_title": "Presupuesto participativo 2026",
+        "plan_slug": "presupuesto-participativo-2026",
+        "commitment_title": "Parque en Comas",
+        "unit_id": sgdi.pk,
+        "milestone_title": "Obra terminada",
+        "description": "Proyecto ganador",
+        "due_on": datetime.date(2027, 3, 31),
+    }
     first = track(**kwargs)
     second = track(**kwargs)
     assert first == second
