@@ -27,10 +27,10 @@ def test_progress_is_derived_from_weighted_milestones(editor, commitment):
     b = MilestoneFactory(commitment=commitment, code="B", weight=1)
     services.milestone_update(user=editor, milestone=a, data={"progress": 50})
     commitment.refresh_from_db()
-    assert commitment.progress == round(50 * 3 / 4)  # 38
+    assert commitment.progress == 38  # 150 / 4 = 37.5, rounded half up
     services.milestone_update(user=editor, milestone=b, data={"progress": 100})
     commitment.refresh_from_db()
-    assert commitment.progress == round((150 + 100) / 4)
+    assert commitment.progress == 63  # 250 / 4 = 62.5, half up (not banker's 62)
     assert commitment.status == "in_progress"
 
 
