@@ -24,22 +24,58 @@ def plan_list(request):
     return render(request, "commitments/plan_list.html", {"plans": plans})
 
 
+TIMELINE_MAX_MILESTONE_ROWS = 60
+OVERDUE_LIST_MAX = 30
+
+
 def _timeline_rows(commitments, today):
+    """One row per milestone; for large plans one row per commitment (its milestones'
+    span), so the page stays light — each commitment page has the full detail."""
+    total = sum(len(c.milestones.all()) for c in commitments)
     rows = []
     for c in commitments:
-        for m in c.milestones.all():
+        milestones = list(c.milestones.all())
+        if total <= TIMELINE_MAX_MILESTONE_ROWS:
+            for m in milestones:
+                rows.append(
+                    {
+                        "label": f"{c.number}.{m.code} {m.title}",
+                        "url": f"{c.public_url}#hito-{m.pk}",
+                        "start_on": m.start_on,
+                        "due_on": m.due_on,
+                        "status": m.status,
+                        "status_label": m.get_status_display(),
+                        "progress": m.progress,
+                        "overdue": m.is_overdue(today),
+                    }
+                )
+        elif milestones:
             rows.append(
                 {
-                    "label": f"{c.number}.{m.code} {m.title}",
-                    "commitment": c,
-                    "milestone": m,
-                    "start_on": m.start_on,
-                    "due_on": m.due_on,
-                    "status": m.status,
-                    "overdue": m.is_overdue(today),
+                    "label": f"{c.number}. {c.title}",
+                    "url": c.public_url,
+                    "start_on": min(m.start_on for m in milestones),
+                    "due_on": max(m.due_on for m in milestones),
+                    "status": c.status,
+                    "status_label": c.get_status_display(),
+                    "progress": c.progress,
+                    "overdue": any(m.is_overdue(today) for m in milestones),
                 }
             )
-    return rows
+    return rows, total > TIMELINE_MAX_MILESTONE_ROWS
+
+
+def _overdue(commitments, today):
+    return [
+        {
+            "label": f"{c.number}.{m.code} {m.title}",
+            "url": f"{c.public_url}#hito-{m.pk}",
+            "due_on": m.due_on,
+        }
+        for c in commitments
+        for m in c.milestones.all()
+        if m.is_overdue(today)
+    ]
 
 
 def plan_detail(request, plan_slug):
@@ -56,9 +92,11 @@ def plan_detail(request, plan_slug):
         commitments = list(selectors.plan_commitments(plan=plan, filters=filters))
     else:
         commitments = all_commitments
+    for c in all_commitments + commitments:
+        c.public_url = c.get_absolute_url()
     summary = selectors.completion_summary(plan=plan)
-    rows = _timeline_rows(commitments, today)
-    overdue = [r for r in rows if r["overdue"]]
+    rows, grouped = _timeline_rows(commitments, today)
+    overdue = _overdue(commitments, today)
     return render(
         request,
         "commitments/plan_detail.html",
@@ -72,7 +110,9 @@ def plan_detail(request, plan_slug):
             "summary_chart": charts.completion_bars(summary),
             "timeline": charts.gantt(rows, today=today),
             "timeline_rows": rows,
-            "overdue": overdue,
+            "timeline_grouped": grouped,
+            "overdue": overdue[:OVERDUE_LIST_MAX],
+            "overdue_more": max(len(overdue) - OVERDUE_LIST_MAX, 0),
             "today": today,
         },
     )

@@ -224,3 +224,13 @@ def test_email_follow_bad_input(client, commitment):
 def test_progress_updates_count_unchanged_by_page_views(client, milestone):
     client.get(milestone.commitment.get_absolute_url())
     assert ProgressUpdate.objects.count() == 0
+
+
+def test_large_plan_timeline_groups_by_commitment(client):
+    plan, cs = seed_plan(commitments=30, milestones=5, slug="grande")
+    html = client.get("/compromisos/grande/").content.decode()
+    table = html[html.index("Periodo de los hitos de cada compromiso") :]
+    assert table.count('<tr><th scope="row">') == 30
+    assert "hitos vencidos más" in html  # 100 overdue milestones, 30 listed
+    small = client.get("/compromisos/grande/?status=completed").status_code
+    assert small == 200
