@@ -366,6 +366,7 @@ def import_plan(data) -> dict:
             != wanted_units
         ):
             commitment.responsible_units.set(wanted_units)
+            Commitment.objects.filter(pk=commitment.pk).update(updated_at=now)
         for order, name in enumerate(c["indicators"]):
             _ind, created = Indicator.objects.get_or_create(
                 commitment=commitment, name=name[:300], defaults={"order": order}

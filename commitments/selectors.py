@@ -160,6 +160,20 @@ def plan_commitments(*, plan, filters: dict | None = None):
     return qs
 
 
+def plan_version(*, plan) -> str:
+    """Changes whenever a commitment or milestone of the plan is added, removed or saved
+    (services stamp `updated_at`): the key of the plan page cache."""
+    from django.db.models import Max
+
+    c = Commitment.objects.filter(plan=plan).aggregate(
+        n=Count("id"), last=Max("updated_at")
+    )
+    m = Milestone.objects.filter(commitment__plan=plan).aggregate(
+        n=Count("id"), last=Max("updated_at")
+    )
+    return f"{plan.updated_at.isoformat()}|{c['n']}|{c['last']}|{m['n']}|{m['last']}"
+
+
 def completion_summary(*, plan) -> list[dict]:
     """Counts per OGP IRM completion level, in the scale's order. The four levels of the
     self-assessment form are always listed; "no evidence" and "not assessed" only when

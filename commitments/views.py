@@ -1,14 +1,19 @@
 """Public pages of commitment tracking (thin: selectors and services do the work)."""
 
 import csv
+import hashlib
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -78,9 +83,34 @@ def _overdue(commitments, today):
     ]
 
 
+PLAN_PAGE_CACHE_SECONDS = 300
+
+
 def plan_detail(request, plan_slug):
+    """The body is the same for every visitor: cached per plan version (any change to a
+    commitment or milestone changes the key), language, day and filter query."""
     plan = selectors.plan_get_public(slug=plan_slug)
     today = timezone.localdate()
+    version = selectors.plan_version(plan=plan)
+    query = request.GET.urlencode()[:500]
+    key = (
+        "commitments:plan:"
+        + hashlib.sha256(
+            f"{plan.pk}|{version}|{get_language()}|{today}|{query}".encode()
+        ).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(
+            "commitments/_plan_body.html", _plan_context(request, plan, today)
+        )
+        cache.set(key, body, PLAN_PAGE_CACHE_SECONDS)
+    return render(
+        request, "commitments/plan_detail.html", {"plan": plan, "body": mark_safe(body)}
+    )
+
+
+def _plan_context(request, plan, today):
     all_commitments = list(selectors.plan_commitments(plan=plan))
     units = sorted(
         {u.pk: u for c in all_commitments for u in c.responsible_units.all()}.values(),
@@ -97,25 +127,21 @@ def plan_detail(request, plan_slug):
     summary = selectors.completion_summary(plan=plan)
     rows, grouped = _timeline_rows(commitments, today)
     overdue = _overdue(commitments, today)
-    return render(
-        request,
-        "commitments/plan_detail.html",
-        {
-            "plan": plan,
-            "commitments": commitments,
-            "form": form,
-            "filtered": any(filters.values()),
-            "summary": summary,
-            "summary_total": sum(r["count"] for r in summary),
-            "summary_chart": charts.completion_bars(summary),
-            "timeline": charts.gantt(rows, today=today),
-            "timeline_rows": rows,
-            "timeline_grouped": grouped,
-            "overdue": overdue[:OVERDUE_LIST_MAX],
-            "overdue_more": max(len(overdue) - OVERDUE_LIST_MAX, 0),
-            "today": today,
-        },
-    )
+    return {
+        "plan": plan,
+        "commitments": commitments,
+        "form": form,
+        "filtered": any(filters.values()),
+        "summary": summary,
+        "summary_total": sum(r["count"] for r in summary),
+        "summary_chart": charts.completion_bars(summary),
+        "timeline": charts.gantt(rows, today=today),
+        "timeline_rows": rows,
+        "timeline_grouped": grouped,
+        "overdue": overdue[:OVERDUE_LIST_MAX],
+        "overdue_more": max(len(overdue) - OVERDUE_LIST_MAX, 0),
+        "today": today,
+    }
 
 
 def plan_report(request, plan_slug):

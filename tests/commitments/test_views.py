@@ -234,3 +234,21 @@ def test_large_plan_timeline_groups_by_commitment(client):
     assert "hitos vencidos más" in html  # 100 overdue milestones, 30 listed
     small = client.get("/compromisos/grande/?status=completed").status_code
     assert small == 200
+
+
+def test_plan_page_cache_follows_changes(
+    client, editor, milestone, django_assert_max_num_queries
+):
+    url = milestone.commitment.plan.get_absolute_url()
+    assert 'value="0"' in client.get(url).content.decode()
+    with django_assert_max_num_queries(4):  # cached body: plan, version, session-free
+        client.get(url)
+    services.milestone_update(user=editor, milestone=milestone, data={"progress": 80})
+    html = client.get(url).content.decode()
+    assert 'value="80"' in html
+    # Filters and languages are cached separately.
+    assert (
+        "Ningún compromiso coincide"
+        in client.get(url + "?status=completed").content.decode()
+    )
+    assert '<html lang="en">' in client.get("/en" + url).content.decode()
