@@ -10,7 +10,12 @@ class CommitmentsConfig(AppConfig):
         """Register this app's hooks (publishers, demo loaders, providers) in the registry."""
         from openlima import registry
 
-        from . import demo, selectors, services
+        from . import (
+            demo,
+            selectors,
+            services,
+            tasks,  # noqa: F401  (registers the Celery tasks for the outbox)
+        )
 
         registry.register_publisher("commitments", services.progress_update_publish_due)
         registry.register_demo_loader("commitments", demo.load, order=10)

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from openlima.errors import ApplicationError
-from openlima.services import audit_log_record
+from openlima.services import audit_log_record, outbox_enqueue
 
 from . import selectors
 from .models import (
@@ -556,19 +556,33 @@ def subscription_request_email(*, email: str, commitment: Commitment) -> None:
         subscription.confirmed_at = None
         subscription.token = secrets.token_urlsafe(32)
         subscription.save(update_fields=["unsubscribed_at", "confirmed_at", "token"])
+    # Recorded in the outbox: sent after commit, retried if the broker is down.
+    outbox_enqueue("commitments.tasks.subscription_confirmation", subscription.pk)
+
+
+def subscription_send_confirmation(*, subscription_id: int) -> bool:
+    subscription = (
+        Subscription.objects.filter(
+            pk=subscription_id, confirmed_at__isnull=True, unsubscribed_at__isnull=True
+        )
+        .select_related("commitment__plan")
+        .first()
+    )
+    if subscription is None or not subscription.email:
+        return False
     confirm_url = _site_url(
         reverse(
             "commitments:subscription_confirm", kwargs={"token": subscription.token}
         )
     )
-    body = render_to_string(
-        "commitments/email/confirm.txt",
-        {"commitment": commitment, "confirm_url": confirm_url},
-    )
-    subject = _("Confirme que quiere seguir un compromiso")
-    transaction.on_commit(
-        lambda: send_mail(subject, body, None, [email], fail_silently=True)
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "commitments/email/confirm.txt",
+            {"commitment": subscription.commitment, "confirm_url": confirm_url},
+        )
+        subject = _("Confirme que quiere seguir un compromiso")
+    send_mail(subject, body, None, [subscription.email])
+    return True
 
 
 @transaction.atomic

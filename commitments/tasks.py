@@ -30,3 +30,9 @@ def follower_digests() -> int:
         return sent
     finally:
         cache.delete("lock:commitments:follower_digests")
+
+
+@shared_task(name="commitments.tasks.subscription_confirmation")
+def subscription_confirmation(subscription_id: int) -> bool:
+    """Double opt-in e-mail (queued through the outbox by subscription_request_email)."""
+    return services.subscription_send_confirmation(subscription_id=subscription_id)

@@ -295,3 +295,53 @@ def test_coordinator_edits_the_card(
     url = f"/gestion/commitments/commitment/{commitment.pk}/change/"
     page = client.get(url)
     assert page.status_code == 200 and 'name="title"' in page.content.decode()
+
+
+@pytest.mark.parametrize("who", ["coordinator", "editor"])
+def test_admin_pages_open_for_staff_roles(
+    request, staff_client_factory, who, milestone
+):
+    from commitments import demo
+
+    demo.load()
+    client = staff_client_factory(request.getfixturevalue(who))
+    c = milestone.commitment
+    for model in [
+        "actionplan",
+        "commitment",
+        "milestone",
+        "progressupdate",
+        "indicator",
+    ]:
+        assert client.get(f"/gestion/commitments/{model}/").status_code == 200, model
+    assert (
+        client.get(f"/gestion/commitments/commitment/{c.pk}/change/").status_code == 200
+    )
+    assert client.get("/gestion/commitments/milestone/add/").status_code == 200
+    assert client.get("/gestion/commitments/progressupdate/add/").status_code == 200
+    expected = 200 if who == "coordinator" else 403
+    assert client.get("/gestion/commitments/subscription/").status_code == expected
+    assert client.get("/gestion/commitments/actionplan/add/").status_code == expected
+
+
+def test_editor_cannot_create_milestone_on_other_units_commitment(
+    staff_client_factory, other_editor, commitment
+):
+    client = staff_client_factory(other_editor)
+    response = client.post(
+        "/gestion/commitments/milestone/add/",
+        {
+            "commitment": commitment.pk,
+            "code": "Z",
+            "title": "Intruso",
+            "start_on": "2026-01-01",
+            "due_on": "2026-02-01",
+            "status": "not_started",
+            "progress": "0",
+            "weight": "1",
+            "evidence-TOTAL_FORMS": "0",
+            "evidence-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200  # form error: not one of the choices
+    assert not Milestone.objects.filter(title="Intruso").exists()
