@@ -35,9 +35,10 @@ def gantt(rows: list[dict], *, today: datetime.date, width: int = 760) -> dict |
         return None
     label_w = 230
     row_h = 24
-    start = min(min(r["start_on"] for r in rows), today)
-    end = max(max(r["due_on"] for r in rows), today)
-    start = start.replace(day=1)
+    # The range is the milestones' own: a plan seen years later stays readable; today's
+    # line is drawn only when it falls inside.
+    start = min(r["start_on"] for r in rows).replace(day=1)
+    end = max(r["due_on"] for r in rows)
     span = max((end - start).days + 1, 1)
     plot_w = width - label_w - 10
 
@@ -70,7 +71,7 @@ def gantt(rows: list[dict], *, today: datetime.date, width: int = 760) -> dict |
         "label_w": label_w,
         "bars": bars,
         "ticks": ticks[::step],
-        "today_x": x(today),
+        "today_x": x(today) if start <= today <= end else None,
         "bottom": 30 + len(rows) * row_h,
     }
 

@@ -252,3 +252,22 @@ def test_plan_page_cache_follows_changes(
         in client.get(url + "?status=completed").content.decode()
     )
     assert '<html lang="en">' in client.get("/en" + url).content.decode()
+
+
+def test_svg_coordinates_are_not_localised(client, commitment):
+    """Spanish formats 12.5 as "12,5": SVG attributes must keep the dot."""
+    import re
+
+    today = timezone.localdate()
+    for i in range(3):
+        MilestoneFactory(
+            commitment=commitment,
+            start_on=today - datetime.timedelta(days=97 + i),
+            due_on=today + datetime.timedelta(days=13 + i),
+        )
+    html = client.get(commitment.plan.get_absolute_url()).content.decode()
+    svg = html[html.index('<svg role="img" aria-labelledby="timeline-title"') :]
+    svg = svg[: svg.index("</svg>")]
+    assert not re.search(r'(x|width|x1)="\d+,\d', svg)
+    assert re.search(r'x="\d+\.\d"', svg)
+    assert 'class="today"' in svg
