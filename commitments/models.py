@@ -403,6 +403,7 @@ class Evidence(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    publish_at = models.DateTimeField(_("publicar el"), default=timezone.now)
 
     class Meta:
         ordering = ["milestone_id", "created_at", "id"]
@@ -462,6 +463,8 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(_("registrado el"), default=timezone.now)
     publish_at = models.DateTimeField(_("publicar el"), default=timezone.now)
     published_at = models.DateTimeField(_("publicado el"), null=True, blank=True)
+    # When `changes` were applied to the milestone (at publication if scheduled).
+    applied_at = models.DateTimeField(_("aplicado el"), null=True, blank=True)
 
     class Meta:
         ordering = ["-publish_at", "-id"]

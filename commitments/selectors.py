@@ -226,7 +226,9 @@ def commitment_get_public(*, plan_slug: str, commitment_slug: str) -> Commitment
                 queryset=_milestone_qs().prefetch_related(
                     Prefetch(
                         "evidence",
-                        queryset=Evidence.objects.order_by("created_at", "id"),
+                        queryset=Evidence.objects.filter(
+                            publish_at__lte=timezone.now()
+                        ).order_by("created_at", "id"),
                     )
                 ),
             ),
@@ -258,7 +260,9 @@ def commitment_public_history(*, commitment, limit: int = 100):
 def evidence_get_public(*, evidence_id: int) -> Evidence:
     evidence = (
         Evidence.objects.filter(
-            pk=evidence_id, milestone__commitment__plan__is_published=True
+            pk=evidence_id,
+            milestone__commitment__plan__is_published=True,
+            publish_at__lte=timezone.now(),
         )
         .exclude(file="")
         .first()

@@ -206,10 +206,11 @@ def milestone_update(
     note = (note or "").strip()
     if not changes and not note:
         return None
-    if changes:
+    publish_at, published_at = _publish_fields(publish_at)
+    # A scheduled update changes the milestone only when it is published.
+    if changes and published_at is not None:
         milestone.updated_at = timezone.now()
         milestone.save(update_fields=[*changes.keys(), "updated_at"])
-    publish_at, published_at = _publish_fields(publish_at)
     update = ProgressUpdate(
         commitment=commitment,
         milestone=milestone,
@@ -219,6 +220,7 @@ def milestone_update(
         note=note,
         publish_at=publish_at,
         published_at=published_at,
+        applied_at=published_at,
     )
     update.full_clean()
     update.save()
@@ -435,8 +437,9 @@ def evidence_add(
             evidence.file = None
             evidence.file.save(evidence.stored_name, uploaded, save=False)
             stored = evidence.file.name
-        evidence.save()
         publish_at, published_at = _publish_fields(publish_at)
+        evidence.publish_at = publish_at
+        evidence.save()
         ProgressUpdate.objects.create(
             commitment=commitment,
             milestone=milestone,
@@ -489,11 +492,55 @@ def progress_update_create(
 
 
 def progress_update_publish_due(*, now=None) -> int:
-    """Publisher of `publish_scheduled`: updates whose `publish_at` has passed go public."""
+    """Publisher of `publish_scheduled`: updates whose `publish_at` has passed go public,
+    and scheduled milestone changes are applied then (oldest first)."""
     now = now or timezone.now()
-    return ProgressUpdate.objects.filter(
+    published = 0
+    due = ProgressUpdate.objects.filter(
         published_at__isnull=True, publish_at__lte=now
-    ).update(published_at=now)
+    ).order_by("publish_at", "id")
+    for update_id in due.values_list("pk", flat=True)[:1000]:
+        published += _progress_update_publish(update_id=update_id, now=now)
+    return published
+
+
+DATE_FIELDS = {"start_on", "due_on", "completed_on"}
+
+
+@transaction.atomic
+def _progress_update_publish(*, update_id: int, now) -> int:
+    update = (
+        ProgressUpdate.objects.select_for_update()
+        .filter(pk=update_id, published_at__isnull=True)
+        .first()
+    )
+    if update is None:
+        return 0
+    fields = {
+        k: v
+        for k, v in (update.changes or {}).items()
+        if k in MILESTONE_EDITABLE_FIELDS
+    }
+    if update.milestone_id and fields and update.applied_at is None:
+        milestone = Milestone.objects.select_for_update().get(pk=update.milestone_id)
+        for field, (_old, new) in fields.items():
+            if field in DATE_FIELDS and new:
+                new = datetime.date.fromisoformat(new)
+            setattr(milestone, field, new)
+        try:
+            with transaction.atomic():
+                milestone.full_clean()
+                milestone.updated_at = now
+                milestone.save(update_fields=[*fields.keys(), "updated_at"])
+            update.applied_at = now
+        except ValidationError:
+            logger.warning(
+                "scheduled update %s no longer valid; published as a note", update.pk
+            )
+        commitment_recompute(commitment=milestone.commitment)
+    update.published_at = now
+    update.save(update_fields=["published_at", "applied_at"])
+    return 1
 
 
 # --- followers ----------------------------------------------------------------------

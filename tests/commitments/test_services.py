@@ -248,17 +248,69 @@ def test_evidence_needs_exactly_one_of_link_or_file(editor, milestone):
     assert Evidence.objects.count() == 0 and media_files() == []
 
 
-def test_scheduled_update_is_published_by_the_publisher(editor, milestone):
+def test_scheduled_update_changes_the_milestone_only_when_published(editor, milestone):
     later = timezone.now() + datetime.timedelta(hours=2)
     update = services.milestone_update(
-        user=editor, milestone=milestone, data={"progress": 30}, publish_at=later
+        user=editor,
+        milestone=milestone,
+        data={"progress": 30, "status": "in_progress"},
+        note="Programado",
+        publish_at=later,
     )
-    assert update.published_at is None
+    assert update.published_at is None and update.applied_at is None
+    milestone.refresh_from_db()
+    assert milestone.progress == 0 and milestone.status == "not_started"
+    assert milestone.commitment.__class__.objects.get().progress == 0
     assert services.progress_update_publish_due(now=timezone.now()) == 0
     assert services.progress_update_publish_due(now=later) == 1
     update.refresh_from_db()
-    assert update.published_at is not None
+    assert update.published_at is not None and update.applied_at is not None
+    milestone.refresh_from_db()
+    assert milestone.progress == 30 and milestone.status == "in_progress"
+    assert milestone.commitment.__class__.objects.get().progress == 30
     assert services.progress_update_publish_due(now=later) == 0
+
+
+def test_scheduled_change_that_became_invalid_is_published_as_note(editor, milestone):
+    later = timezone.now() + datetime.timedelta(hours=2)
+    update = services.milestone_update(
+        user=editor,
+        milestone=milestone,
+        data={"due_on": datetime.date(2026, 2, 1)},
+        publish_at=later,
+    )
+    # Meanwhile the start moves after that due date.
+    services.milestone_update(
+        user=editor, milestone=milestone, data={"start_on": datetime.date(2026, 3, 1)}
+    )
+    assert services.progress_update_publish_due(now=later) == 1
+    update.refresh_from_db()
+    milestone.refresh_from_db()
+    assert update.published_at is not None and update.applied_at is None
+    assert milestone.due_on == datetime.date(2027, 6, 30)
+
+
+def test_scheduled_evidence_is_hidden_until_its_date(client, editor, milestone):
+    later = timezone.now() + datetime.timedelta(hours=2)
+    evidence = services.evidence_add(
+        user=editor,
+        milestone=milestone,
+        description="Acta futura",
+        uploaded=upload("acta.pdf", PDF_BYTES),
+        publish_at=later,
+    )
+    assert (
+        "Acta futura"
+        not in client.get(milestone.commitment.get_absolute_url()).content.decode()
+    )
+    assert (
+        client.get(f"/compromisos/evidencias/{evidence.pk}/archivo/").status_code == 404
+    )
+    Evidence.objects.filter(pk=evidence.pk).update(publish_at=timezone.now())
+    assert (
+        "Acta futura"
+        in client.get(milestone.commitment.get_absolute_url()).content.decode()
+    )
 
 
 def test_publisher_registered_for_publish_scheduled(editor, milestone):
@@ -270,7 +322,9 @@ def test_publisher_registered_for_publish_scheduled(editor, milestone):
         data={"progress": 30},
         publish_at=timezone.now() - datetime.timedelta(seconds=1),
     )
-    ProgressUpdate.objects.filter(pk=update.pk).update(published_at=None)
+    ProgressUpdate.objects.filter(pk=update.pk).update(
+        published_at=None, applied_at=None
+    )
     result = publish_scheduled()
     assert result["commitments"] == 1
     update.refresh_from_db()
