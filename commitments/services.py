@@ -622,10 +622,19 @@ def subscription_send_confirmation(*, subscription_id: int) -> bool:
             "commitments:subscription_confirm", kwargs={"token": subscription.token}
         )
     )
+    unsubscribe_url = _site_url(
+        reverse(
+            "commitments:subscription_unsubscribe", kwargs={"token": subscription.token}
+        )
+    )
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(
             "commitments/email/confirm.txt",
-            {"commitment": subscription.commitment, "confirm_url": confirm_url},
+            {
+                "commitment": subscription.commitment,
+                "confirm_url": confirm_url,
+                "unsubscribe_url": unsubscribe_url,
+            },
         )
         subject = _("Confirme que quiere seguir un compromiso")
     send_mail(subject, body, None, [subscription.email])

@@ -31,8 +31,10 @@ def count_queries(client, url):
         lambda plan, c: f"/compromisos/{plan.slug}/{c.slug}/",
         lambda plan, c: f"/compromisos/{plan.slug}/informe/",
         lambda plan, c: "/compromisos/",
+        lambda plan, c: f"/compromisos/{plan.slug}/compromisos.csv",
+        lambda plan, c: f"/compromisos/{plan.slug}/hitos.json",
     ],
-    ids=["plan", "commitment", "report", "plan_list"],
+    ids=["plan", "commitment", "report", "plan_list", "export_csv", "export_json"],
 )
 def test_public_pages_run_bounded_queries(
     client, url_for, django_assert_max_num_queries
@@ -193,6 +195,7 @@ def test_email_follow_double_opt_in_and_unsubscribe(
     assert len(mail.outbox) == 1
     confirm = f"/compromisos/suscripcion/{sub.token}/confirmar/"
     assert confirm in mail.outbox[0].body
+    assert f"/compromisos/suscripcion/{sub.token}/baja/" in mail.outbox[0].body
     # GET shows a button only; POST confirms.
     assert client.get(confirm).status_code == 200
     sub.refresh_from_db()
