@@ -1,0 +1,569 @@
+"""Staff admin at /gestion/. Object-level rules come from selectors; every milestone
+change goes through services.milestone_update (which writes the ProgressUpdate)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from openlima.errors import ApplicationError
+
+from . import selectors, services
+from .forms import MarkCompletedForm, MarkDelayedForm
+from .models import (
+    ActionPlan,
+    Commitment,
+    Evidence,
+    Indicator,
+    Measurement,
+    Milestone,
+    OgpValue,
+    ProgressUpdate,
+    SentNotice,
+    Subscription,
+)
+
+MILESTONE_FORM_FIELDS = [
+    "code",
+    "title",
+    "description",
+    "start_on",
+    "due_on",
+    "status",
+    "progress",
+    "completed_on",
+    "weight",
+    "delay_reason",
+]
+
+
+class _RoleAdmin(admin.ModelAdmin):
+    """Coordinators manage; unit editors see (and edit where a method says so)."""
+
+    def has_module_permission(self, request):
+        return selectors.user_may_manage(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return selectors.user_may_manage(user=request.user)
+
+    def has_add_permission(self, request):
+        return selectors.user_is_coordinator(user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return selectors.user_is_coordinator(user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return selectors.user_is_coordinator(user=request.user)
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(_RoleAdmin):
+    list_display = [
+        "title",
+        "level",
+        "status",
+        "period_start",
+        "period_end",
+        "is_published",
+    ]
+    list_filter = ["level", "status", "is_published"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def save_model(self, request, obj, form, change):
+        services.action_plan_save(user=request.user, plan=obj)
+
+
+class MilestoneInlineForm(forms.ModelForm):
+    update_note = forms.CharField(
+        label=_("Nota pública"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = Milestone
+        fields = MILESTONE_FORM_FIELDS
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    form = MilestoneInlineForm
+    fields = [
+        "code",
+        "title",
+        "start_on",
+        "due_on",
+        "status",
+        "progress",
+        "completed_on",
+        "weight",
+        "update_note",
+    ]
+    extra = 0
+    show_change_link = True
+
+    def has_view_permission(self, request, obj=None):
+        return selectors.user_may_manage(user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is not None and selectors.user_can_edit_commitment(
+            user=request.user, commitment=obj
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return selectors.user_is_coordinator(user=request.user)
+
+
+class CommitmentForm(forms.ModelForm):
+    ogp_values = forms.MultipleChoiceField(
+        label=_("Valores OGP"),
+        choices=OgpValue.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Commitment
+        exclude = []  # noqa: DJ006 - every card field (editors get them read-only)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "ogp_values" in self.fields:
+            self.initial["ogp_values"] = (
+                self.instance.ogp_value_list if self.instance.pk else []
+            )
+
+    def clean_ogp_values(self):
+        return ",".join(self.cleaned_data.get("ogp_values") or [])
+
+
+def _save_milestone_formset(request, formset, commitment):
+    """Inline milestones: create/update/delete through the services."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.forms:
+        if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+            continue
+        instance = form.instance
+        if formset.can_delete and form.cleaned_data.get("DELETE") and instance.pk:
+            services.milestone_delete(user=request.user, milestone=instance)
+            formset.deleted_objects.append(instance)
+            continue
+        if not form.has_changed():
+            continue
+        data = {
+            f: form.cleaned_data[f]
+            for f in MILESTONE_FORM_FIELDS
+            if f in form.cleaned_data
+        }
+        note = form.cleaned_data.get("update_note", "")
+        if instance.pk is None:
+            milestone = services.milestone_create(
+                user=request.user, commitment=commitment, data=data
+            )
+            formset.new_objects.append(milestone)
+        else:
+            changed = {f: data[f] for f in form.changed_data if f in data}
+            services.milestone_update(
+                user=request.user, milestone=instance, data=changed, note=note
+            )
+            formset.changed_objects.append((instance, form.changed_data))
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(_RoleAdmin):
+    form = CommitmentForm
+    inlines = [MilestoneInline]
+    list_display = ["number", "title", "plan", "progress", "status", "completion_level"]
+    list_display_links = ["number", "title"]
+    list_filter = ["plan", "status", "completion_level", "responsible_units"]
+    search_fields = ["title", "slug"]
+    filter_horizontal = ["responsible_units"]
+    readonly_fields = ["progress", "status"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("plan")
+            .prefetch_related("responsible_units")
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return selectors.user_may_manage(user=request.user)
+        return selectors.user_can_edit_commitment(user=request.user, commitment=obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if selectors.user_is_coordinator(user=request.user):
+            return self.readonly_fields
+        # Unit editors: the card is the coordinator's; they edit the milestones inline.
+        return [f.name for f in Commitment._meta.fields if f.name != "id"] + [
+            "responsible_units"
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if selectors.user_is_coordinator(user=request.user):
+            services.commitment_save(user=request.user, commitment=obj)
+
+    def save_related(self, request, form, formsets, change):
+        if selectors.user_is_coordinator(user=request.user):
+            form.save_m2m()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Milestone:
+            _save_milestone_formset(request, formset, form.instance)
+        else:  # pragma: no cover
+            formset.save()
+
+
+class EvidenceForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("enlace"), required=False, max_length=500, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["description", "url", "file"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.has_changed():
+            return cleaned
+        uploaded, url = cleaned.get("file"), cleaned.get("url")
+        if bool(uploaded) == bool(url):
+            raise forms.ValidationError(
+                _("Adjunte un documento o indique un enlace (uno solo).")
+            )
+        if uploaded:
+            try:
+                services.evidence_check_file(uploaded=uploaded)
+            except ApplicationError as exc:
+                self.add_error("file", exc.message)
+        return cleaned
+
+    def validate_constraints(self):  # checked in clean() and in the service
+        return None
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    form = EvidenceForm
+    fields = ["description", "url", "file"]
+    extra = 1
+
+    def has_view_permission(self, request, obj=None):
+        return selectors.user_may_manage(user=request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and selectors.user_can_edit_commitment(
+            user=request.user, commitment=obj.commitment
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False  # evidence is append-only
+
+    def has_delete_permission(self, request, obj=None):
+        return selectors.user_is_coordinator(user=request.user)
+
+
+class MilestoneAdminForm(forms.ModelForm):
+    update_note = forms.CharField(
+        label=_("Nota pública del cambio"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    publish_at = forms.DateTimeField(
+        label=_("Publicar el"),
+        required=False,
+        help_text=_("Déjelo vacío para publicar ahora; una fecha futura lo programa."),
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ["commitment", *MILESTONE_FORM_FIELDS]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(_RoleAdmin):
+    form = MilestoneAdminForm
+    inlines = [EvidenceInline]
+    list_display = [
+        "code",
+        "title",
+        "commitment",
+        "due_on",
+        "status",
+        "progress",
+        "overdue",
+    ]
+    list_filter = ["status", "commitment__plan", "commitment__responsible_units"]
+    search_fields = ["title", "commitment__title"]
+    actions = ["mark_completed", "mark_delayed"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("commitment__plan")
+
+    @admin.display(boolean=True, description=_("vencido"))
+    def overdue(self, obj):
+        return obj.is_overdue()
+
+    def has_add_permission(self, request):
+        return selectors.user_may_manage(user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return selectors.user_may_manage(user=request.user)
+        return selectors.user_can_edit_commitment(
+            user=request.user, commitment=obj.commitment
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["commitment"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "commitment":
+            kwargs["queryset"] = selectors.commitments_editable_by(
+                user=request.user
+            ).select_related("plan")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = {
+            f: form.cleaned_data[f]
+            for f in MILESTONE_FORM_FIELDS
+            if f in form.cleaned_data
+        }
+        if not change:
+            commitment = form.cleaned_data["commitment"]
+            created = services.milestone_create(
+                user=request.user, commitment=commitment, data=data
+            )
+            obj.pk = created.pk
+            obj.refresh_from_db()
+            return
+        changed = {f: data[f] for f in form.changed_data if f in data}
+        services.milestone_update(
+            user=request.user,
+            milestone=obj,
+            data=changed,
+            note=form.cleaned_data.get("update_note", ""),
+            publish_at=form.cleaned_data.get("publish_at"),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Evidence:  # pragma: no cover
+            return formset.save()
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
+            [],
+            [],
+            [],
+        )
+        milestone = form.instance
+        for f in formset.forms:
+            data = getattr(f, "cleaned_data", None) or {}
+            if f.instance.pk and data.get("DELETE"):
+                if not selectors.user_is_coordinator(user=request.user):
+                    raise PermissionDenied
+                f.instance.delete()
+                formset.deleted_objects.append(f.instance)
+            elif f.instance.pk is None and f.has_changed() and data:
+                evidence = services.evidence_add(
+                    user=request.user,
+                    milestone=milestone,
+                    description=data.get("description", ""),
+                    url=data.get("url", ""),
+                    uploaded=data.get("file") or None,
+                    publish_at=form.cleaned_data.get("publish_at"),
+                )
+                formset.new_objects.append(evidence)
+
+    def _bulk(self, request, queryset, *, form_class, title, run):
+        if "apply" in request.POST:
+            form = form_class(request.POST)
+            if form.is_valid():
+                try:
+                    with transaction.atomic():
+                        count = run(form.cleaned_data)
+                except PermissionDenied as exc:
+                    self.message_user(
+                        request, str(exc) or _("Permiso denegado."), messages.ERROR
+                    )
+                    return None
+                except ApplicationError as exc:
+                    self.message_user(request, exc.message, messages.ERROR)
+                    return None
+                self.message_user(
+                    request,
+                    _("%(n)d hitos actualizados.") % {"n": count},
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = form_class(initial={"completed_on": timezone.localdate()})
+        return TemplateResponse(
+            request,
+            "admin/commitments/milestone/bulk_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "milestones": queryset,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Marcar como completados (con fecha de cumplimiento)"))
+    def mark_completed(self, request, queryset):
+        return self._bulk(
+            request,
+            queryset,
+            form_class=MarkCompletedForm,
+            title=_("Marcar hitos como completados"),
+            run=lambda data: services.milestones_mark_completed(
+                user=request.user,
+                milestones=queryset.select_related("commitment"),
+                completed_on=data["completed_on"],
+                note=data.get("note", ""),
+            ),
+        )
+
+    @admin.action(description=_("Marcar como retrasados (con motivo)"))
+    def mark_delayed(self, request, queryset):
+        return self._bulk(
+            request,
+            queryset,
+            form_class=MarkDelayedForm,
+            title=_("Marcar hitos como retrasados"),
+            run=lambda data: services.milestones_mark_delayed(
+                user=request.user,
+                milestones=queryset.select_related("commitment"),
+                reason=data["reason"],
+            ),
+        )
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    publish_at = forms.DateTimeField(
+        label=_("Publicar el"),
+        required=False,
+        help_text=_("Déjelo vacío para publicar ahora; una fecha futura lo programa."),
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["commitment", "milestone", "note", "publish_at"]
+
+    def clean_publish_at(self):
+        return self.cleaned_data.get("publish_at") or timezone.now()
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(_RoleAdmin):
+    """Append-only: staff add notes (optionally scheduled); nobody edits or deletes."""
+
+    form = ProgressUpdateForm
+    list_display = ["publish_at", "commitment", "milestone", "unit", "published_at"]
+    list_filter = ["commitment__plan", "unit"]
+    search_fields = ["note", "commitment__title"]
+    list_select_related = ["commitment", "milestone", "unit"]
+
+    def has_add_permission(self, request):
+        return selectors.user_may_manage(user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "commitment":
+            kwargs["queryset"] = selectors.commitments_editable_by(user=request.user)
+        if db_field.name == "milestone":
+            kwargs["queryset"] = Milestone.objects.filter(
+                commitment__in=selectors.commitments_editable_by(user=request.user)
+            ).select_related("commitment")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        created = services.progress_update_create(
+            user=request.user,
+            commitment=form.cleaned_data["commitment"],
+            milestone=form.cleaned_data.get("milestone"),
+            note=form.cleaned_data.get("note", ""),
+            publish_at=form.cleaned_data.get("publish_at"),
+        )
+        obj.pk = created.pk
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    extra = 1
+
+    def has_view_permission(self, request, obj=None):
+        return selectors.user_may_manage(user=request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and selectors.user_can_edit_commitment(
+            user=request.user, commitment=obj.commitment
+        )
+
+    has_change_permission = has_add_permission
+    has_delete_permission = has_add_permission
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(_RoleAdmin):
+    inlines = [MeasurementInline]
+    list_display = ["name", "commitment"]
+    list_select_related = ["commitment"]
+    search_fields = ["name"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return selectors.user_may_manage(user=request.user)
+        return selectors.user_can_edit_commitment(
+            user=request.user, commitment=obj.commitment
+        )
+
+
+class _ReadOnly(_RoleAdmin):
+    def has_module_permission(self, request):
+        return selectors.user_is_coordinator(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return selectors.user_is_coordinator(user=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(_ReadOnly):
+    list_display = ["commitment", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_select_related = ["commitment"]
+
+
+@admin.register(SentNotice)
+class SentNoticeAdmin(_ReadOnly):
+    list_display = ["key", "recipient", "sent_on"]
+    search_fields = ["key", "recipient"]

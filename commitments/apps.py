@@ -7,4 +7,28 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Seguimiento de compromisos")
 
     def ready(self):
-        """Register this app's hooks (publishers, demo loaders) in openlima.registry."""
+        """Register this app's hooks (publishers, demo loaders, providers) in the registry."""
+        from openlima import registry
+
+        from . import (
+            demo,
+            selectors,
+            services,
+            tasks,  # noqa: F401  (registers the Celery tasks for the outbox)
+        )
+
+        registry.register_publisher("commitments", services.progress_update_publish_due)
+        registry.register_demo_loader("commitments", demo.load, order=10)
+        registry.register_provider("search:commitments", selectors.site_search)
+        registry.register_provider("dataset:planes-de-accion", selectors.dataset_plans)
+        registry.register_provider("dataset:compromisos", selectors.dataset_commitments)
+        registry.register_provider("dataset:hitos", selectors.dataset_milestones)
+        registry.register_provider(
+            "dataset:historial-de-avances", selectors.dataset_history
+        )
+        registry.register_provider("indicators:commitments", selectors.indicators)
+        registry.register_provider("commitments.summary", selectors.commitment_summary)
+        registry.register_provider("commitments.choices", selectors.commitment_choices)
+        registry.register_provider(
+            "commitments.track_project", services.commitment_track_project
+        )
