@@ -1,5 +1,6 @@
 """The only complaint API: public aggregates (never a case)."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -13,7 +14,8 @@ class StatisticsApi(APIView):
     authentication_classes = []
 
     @extend_schema(
-        summary="Lima Honesta: aggregate figures (counts under 5 suppressed)"
+        summary="Lima Honesta: aggregate figures (counts under 5 suppressed)",
+        responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         return Response(selectors.public_statistics())

@@ -35,13 +35,23 @@ def dataset_with_file(db):
 
 @pytest.fixture
 def fake_providers():
-    """Register fake providers of the other apps; remove them afterwards."""
-    added = []
+    """Register fake providers of the other apps in place of the real ones of the same
+    family ("dataset:", "search:", ...), so a test sees only its fakes; restore afterwards."""
+    saved = dict(registry._providers)
+    cleared = set()
 
     def add(name, func):
+        family = name.split(":", 1)[0] + ":" if ":" in name else name
+        if family not in cleared:
+            for existing in [
+                k
+                for k in registry._providers
+                if k.startswith(family) and not k.endswith(":opendata")
+            ]:
+                registry._providers.pop(existing)
+            cleared.add(family)
         registry.register_provider(name, func)
-        added.append(name)
 
     yield add
-    for name in added:
-        registry._providers.pop(name, None)
+    registry._providers.clear()
+    registry._providers.update(saved)

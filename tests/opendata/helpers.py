@@ -8,6 +8,8 @@ def use_home_with_indicators(settings, tmp_path):
     `{% block indicators %}{% load opendata %}{% home_indicators %}{% endblock %}`."""
     source = Path(django_settings.BASE_DIR) / "templates" / "openlima" / "home.html"
     text = source.read_text()
+    if "{% home_indicators %}" in text:  # the edit is merged: serve the real page
+        return
     assert "{% block indicators %}{% endblock %}" in text
     text = text.replace(
         "{% block indicators %}{% endblock %}",
