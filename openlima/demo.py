@@ -42,6 +42,12 @@ DEMO_STAFF = [
         "participacion-vecinal",
         [roles.MODERATOR],
     ),
+    (
+        "registro@demo.openlima.pe",
+        "Registro de vecinos",
+        "atencion-ciudadano",
+        [roles.RESIDENT_REGISTRAR],
+    ),
 ]
 
 

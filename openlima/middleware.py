@@ -96,3 +96,25 @@ class StaffSessionTimeoutMiddleware:
             else:
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+class NullOriginMiddleware:
+    """Lets Django's CSRF check work under `Referrer-Policy: no-referrer`.
+
+    With that policy (DESIGN: /denuncias/) browsers post forms with `Origin: null` and no
+    Referer (or, rarely, no Origin at all), which CsrfViewMiddleware rejects on HTTPS. When
+    the browser itself vouches that the
+    request comes from this site (`Sec-Fetch-Site: same-origin`, a header no page can set),
+    the null origin is replaced by the site's own; the CSRF token is still required.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.META.get("HTTP_ORIGIN") in (None, "null")
+            and request.headers.get("Sec-Fetch-Site") == "same-origin"
+        ):
+            request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
+        return self.get_response(request)

@@ -17,8 +17,7 @@ def reference_data_ensure() -> None:
     from .models import District, OrgUnit
 
     if Group.objects.filter(name__in=roles.ALL_ROLES).count() < len(roles.ALL_ROLES):
-        for name in roles.ALL_ROLES:
-            Group.objects.get_or_create(name=name)
+        role_groups_sync()
     if not District.objects.exists():
         with DISTRICTS_CSV.open(encoding="utf-8") as fh:
             District.objects.bulk_create(
@@ -33,3 +32,24 @@ def reference_data_ensure() -> None:
         OrgUnit.objects.bulk_create(
             [OrgUnit(name=n, slug=s, acronym=a) for n, s, a in roles.DEFAULT_ORG_UNITS]
         )
+
+
+def role_groups_sync(*, using: str = "default") -> None:
+    """Create the role groups and grant each the permissions listed in roles.ROLE_PERMISSIONS
+    (only those that exist yet: apps create theirs in their own post_migrate)."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    for name in roles.ALL_ROLES:
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        wanted = roles.ROLE_PERMISSIONS.get(name)
+        if not wanted:
+            continue
+        condition = Q(pk__in=[])
+        for spec in wanted:
+            app_label, codename = spec.split(".", 1)
+            if codename == "*":
+                condition |= Q(content_type__app_label=app_label)
+            else:
+                condition |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(*Permission.objects.using(using).filter(condition))

@@ -5,8 +5,30 @@ OGP_COORDINATOR = "ogp_coordinator"
 INTEGRITY_MEMBER = "integrity_member"
 MODERATOR = "moderator"
 DATA_PUBLISHER = "data_publisher"
+# Staff at a municipal office who confirm residents (DNI shown in person) and enter paper ballots.
+RESIDENT_REGISTRAR = "resident_registrar"
 
-ALL_ROLES = [UNIT_EDITOR, OGP_COORDINATOR, INTEGRITY_MEMBER, MODERATOR, DATA_PUBLISHER]
+ALL_ROLES = [
+    UNIT_EDITOR,
+    OGP_COORDINATOR,
+    INTEGRITY_MEMBER,
+    MODERATOR,
+    DATA_PUBLISHER,
+    RESIDENT_REGISTRAR,
+]
+
+# Django model permissions each role carries, for admin pages that use them (most apps check
+# roles in their selectors instead). "app_label.*" means every permission of that app.
+_REGISTRAR_PERMISSIONS = [
+    "budgets.view_residentverification",
+    "budgets.change_residentverification",
+    "budgets.view_paperballot",
+    "budgets.add_paperballot",
+]
+ROLE_PERMISSIONS = {
+    RESIDENT_REGISTRAR: _REGISTRAR_PERMISSIONS,
+    OGP_COORDINATOR: ["budgets.*", *_REGISTRAR_PERMISSIONS],
+}
 
 # Municipal units every installation starts with (a city adds its own in /gestion/).
 DEFAULT_ORG_UNITS = [

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_migrate
 from django.dispatch import receiver
 
 from .services import audit_log_record
@@ -43,3 +43,12 @@ def audit_permission_change(sender, instance, action, pk_set, reverse, **kwargs)
         obj=instance,
         details={"permission_ids": sorted(pk_set or [])},
     )
+
+
+@receiver(post_migrate)
+def sync_role_permissions(sender, using="default", **kwargs):
+    """Role groups exist and carry the permissions of `roles.ROLE_PERMISSIONS` after every
+    migrate (and after the flushes of transactional tests). Idempotent."""
+    from .reference_data import role_groups_sync
+
+    role_groups_sync(using=using)

@@ -435,3 +435,20 @@ def test_reporter_pages_send_no_referrer_through_the_full_stack(client, path):
     response = client.get(path, REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="reporter")
     assert response["Referrer-Policy"] == "no-referrer"
     assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_role_groups_carry_their_model_permissions():
+    """A resident registrar can confirm residents and enter paper ballots through the admin's
+    permission checks; the coordinator manages budget processes; others get nothing."""
+    from openlima import roles
+
+    registrar = StaffFactory(roles=[roles.RESIDENT_REGISTRAR])
+    coordinator = StaffFactory(roles=[roles.OGP_COORDINATOR])
+    editor = StaffFactory(roles=[roles.UNIT_EDITOR])
+    assert registrar.has_perm("budgets.change_residentverification")
+    assert registrar.has_perm("budgets.add_paperballot")
+    assert not registrar.has_perm("budgets.change_budgetprocess")
+    assert coordinator.has_perm("budgets.change_budgetprocess")
+    assert coordinator.has_perm("budgets.add_paperballot")
+    assert not editor.has_perm("budgets.change_residentverification")

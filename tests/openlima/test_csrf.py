@@ -1,4 +1,4 @@
-"""The project's CSRF middleware: the token is always required; under no-referrer a browser's
+"""CSRF with NullOriginMiddleware: the token is always required; under no-referrer a browser's
 `Origin: null` is accepted only with `Sec-Fetch-Site: same-origin` (a header pages cannot set)."""
 
 import pytest
