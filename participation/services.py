@@ -388,9 +388,7 @@ def proposal_support(*, user, proposal_id: int) -> Proposal:
     transaction as the row, under the proposal's row lock, so it is always exact."""
     selectors.access_participation(user=user)
     try:
-        proposal = _locked(Proposal.objects.select_related("assigned_unit")).get(
-            pk=proposal_id
-        )
+        proposal = _locked(Proposal.objects).get(pk=proposal_id)
     except Proposal.DoesNotExist as exc:
         raise ApplicationError(_("La propuesta no existe."), status_code=404) from exc
     if Support.objects.filter(proposal=proposal, user=user).exists():
