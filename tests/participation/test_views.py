@@ -236,7 +236,7 @@ def test_edit_page_forbidden_for_others_and_after_support(client):
             "topic": "otros",
         },
     )
-    assert r.status_code == 200 and "apoyos".encode() in r.content
+    assert r.status_code == 200 and b"apoyos" in r.content
     p.refresh_from_db()
     assert p.title != "Cambio tardío"
 
@@ -301,7 +301,7 @@ def test_answer_page_needs_2fa_staff_of_the_assigned_unit(client, threshold):
     p.refresh_from_db()
     assert p.outcome == "not_viable"
     page = client.get(reverse("participation:proposal_detail", args=[p.pk]))
-    assert "No es competencia municipal.".encode() in page.content
+    assert b"No es competencia municipal." in page.content
 
 
 def test_proposal_page_shows_linked_commitment_progress(client, fake_commitments):
