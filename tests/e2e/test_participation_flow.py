@@ -87,7 +87,7 @@ def test_proposal_from_signup_to_answer_with_commitment_progress(
     login(other, email=neighbour.email, password=PASSWORD)
     other.goto(f"/participa/propuestas/{proposal.pk}/")
     other.evaluate("window.__sameDocument = true")
-    other.click("#support-box-%d button[type=submit]" % proposal.pk)
+    other.click(f"#support-box-{proposal.pk} button[type=submit]")
     other.wait_for_function(
         "document.querySelector('[data-testid=support-count]').textContent.trim() === '1'"
     )
@@ -95,7 +95,7 @@ def test_proposal_from_signup_to_answer_with_commitment_progress(
     proposal.refresh_from_db()
     assert proposal.support_count == 1 and proposal.status == "evaluation"
     assert (
-        other.locator("#support-box-%d" % proposal.pk)
+        other.locator(f"#support-box-{proposal.pk}")
         .get_by_text("Retirar mi apoyo")
         .count()
         == 1
