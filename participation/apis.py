@@ -116,12 +116,8 @@ class ProposalListApi(generics.ListAPIView):
         qs = selectors.proposal_queryset(filters=filters)
         search = g.get("search", "").strip()
         if search:
-            from openlima.search import text_search
-
-            qs = text_search(qs, fields=["title", "summary", "body"], query=search)
-            qs = qs.filter(
-                pk__in=list(qs.order_by("-rank").values_list("pk", flat=True)[:500])
-            )
+            ranked = selectors.proposal_search(qs, query=search)
+            qs = qs.filter(pk__in=list(ranked.values_list("pk", flat=True)[:500]))
         return qs
 
     def paginate_queryset(self, queryset):

@@ -206,6 +206,9 @@ def load(*, stdout=None) -> None:
         ).count()
         proposal.save(update_fields=["support_count", "comment_count"])
 
+    from .services import proposal_search_index
+
+    proposal_search_index()
     plan = _plan_data()
     co = plan.get("co_creation", {})
     scale = co.get("priority_scale", {})

@@ -2,6 +2,7 @@
 consultations, participation sessions, follows and notifications."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -108,6 +109,8 @@ class Proposal(models.Model):
         _("motivo de moderación"), max_length=300, blank=True
     )
     updated_at = models.DateTimeField(_("actualizada el"), auto_now=True)
+    # PostgreSQL only: Spanish, unaccented tsvector kept by services (GIN index in 0002).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-id"]

@@ -172,6 +172,29 @@ def _cursor_decode(cursor: str, n: int) -> list[int] | None:
     return parts if len(parts) == n else None
 
 
+def proposal_search(qs, *, query: str):
+    """Ranked text search. PostgreSQL: the stored vector (GIN-indexed) with the same
+    Spanish + unaccent websearch query as openlima.search; elsewhere text_search itself."""
+    query = (query or "").strip()[:200]
+    if not query:
+        return qs.none()
+    if not settings.IS_POSTGRES:
+        return text_search(qs, fields=["title", "summary", "body"], query=query)
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.db.models import F, Value
+
+    from openlima.search import Unaccent
+
+    search_query = SearchQuery(
+        Unaccent(Value(query)), config="spanish", search_type="websearch"
+    )
+    return (
+        qs.filter(search_vector=search_query)
+        .annotate(rank=SearchRank(F("search_vector"), search_query))
+        .order_by("-rank", "-id")
+    )
+
+
 def proposal_base_queryset():
     return Proposal.objects.select_related("author", "author__district", "district")
 
@@ -197,7 +220,7 @@ def proposal_list(*, filters: ProposalFilters, page_size: int = PAGE_SIZE):
     and bounded to the first pages."""
     qs = proposal_queryset(filters=filters)
     if filters.q.strip():
-        qs = text_search(qs, fields=["title", "summary", "body"], query=filters.q)
+        qs = proposal_search(qs, query=filters.q)
         page = max(1, min(int(filters.page or 1), 10))
         start = (page - 1) * page_size
         items = list(qs.order_by("-rank", "-id")[start : start + page_size + 1])
@@ -668,7 +691,7 @@ def indicators() -> dict:
 
 def site_search(*, query: str, limit: int) -> list[dict]:
     qs = Proposal.objects.filter(is_hidden=False, status__in=PUBLIC_STATUSES)
-    results = text_search(qs, fields=["title", "summary", "body"], query=query)
+    results = proposal_search(qs, query=query)
     return [
         {
             "kind": "proposal",

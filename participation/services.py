@@ -68,6 +68,25 @@ def _rate_limit(*, user, kind: str, limit: int, seconds: int) -> None:
         )
 
 
+def proposal_search_index(*, proposal_ids=None) -> int:
+    """Refresh the stored Spanish, unaccented search vector (PostgreSQL; no-op elsewhere)."""
+    if connection.vendor != "postgresql":
+        return 0
+    from django.contrib.postgres.search import SearchVector
+
+    from openlima.search import Unaccent
+
+    vector = (
+        SearchVector(Unaccent(F("title")), config="spanish", weight="A")
+        + SearchVector(Unaccent(F("summary")), config="spanish", weight="B")
+        + SearchVector(Unaccent(F("body")), config="spanish", weight="C")
+    )
+    qs = Proposal.objects.all()
+    if proposal_ids is not None:
+        qs = qs.filter(pk__in=list(proposal_ids))
+    return qs.update(search_vector=vector)
+
+
 def _add_months(when, months: int):
     return when + timedelta(days=round(months * 30.44))
 
@@ -275,6 +294,7 @@ def proposal_create(
             )
     _validate(proposal)
     proposal.save()
+    proposal_search_index(proposal_ids=[proposal.pk])
     if notification_settings_get(user=author).follow_own_proposals:
         Follow.objects.get_or_create(
             user=author, kind=Follow.Kind.PROPOSAL, target_id=proposal.pk
@@ -323,6 +343,7 @@ def proposal_update(
             "updated_at",
         ]
     )
+    proposal_search_index(proposal_ids=[proposal.pk])
     return proposal
 
 

@@ -60,6 +60,10 @@ def seed(*, scale: int) -> None:
         Proposal.objects.bulk_create(batch)
     from django.db import connection
 
+    from participation.services import proposal_search_index
+
+    if existing < target:
+        proposal_search_index()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE participation_proposal")

@@ -16,6 +16,7 @@ from tests.factories import UserFactory
 class ProposalFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Proposal
+        skip_postgeneration_save = True
 
     author = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Propuesta de prueba {n}")
@@ -25,6 +26,13 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     topic = "participacion"
     published_at = factory.LazyFunction(timezone.now)
     support_ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=365))
+
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        if create:
+            from participation.services import proposal_search_index
+
+            proposal_search_index(proposal_ids=[self.pk])
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

@@ -84,3 +84,13 @@ def test_demo_loader_idempotent():
     )
     assert passed == ["Lima Activa", "Lima Digital", "Lima Honesta", "Open Lima"]
     assert c.ratings.exclude(contribution="").count() == 9
+
+
+@pytest.mark.postgres
+def test_spanish_unaccented_search_on_postgres(client):
+    p = ProposalFactory(title="Más participación en los parques")
+    ProposalFactory(title="Otra cosa distinta")
+    results = registry.provider("search:participation")(query="participacion", limit=5)
+    assert [r["url"] for r in results] == [f"/participa/propuestas/{p.pk}/"]
+    r = client.get("/participa/propuestas/?q=parque")  # Spanish stemming: parques
+    assert p.title.encode() in r.content and b"Otra cosa" not in r.content
