@@ -74,11 +74,16 @@ def _login(base_url: str) -> dict:
 
     import httpx
 
-    with httpx.Client(base_url=base_url, follow_redirects=False, timeout=30) as client:
-        page = client.get("/cuenta/login/")
-        token = re.search(
-            r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text
-        ).group(1)
+    with httpx.Client(base_url=base_url, follow_redirects=False, timeout=60) as client:
+        match = None
+        for _attempt in range(5):
+            page = client.get("/cuenta/login/")
+            match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+            if match:
+                break
+        if match is None:
+            raise RuntimeError(f"bench login page: HTTP {page.status_code}")
+        token = match.group(1)
         client.post(
             "/cuenta/login/",
             data={
