@@ -416,3 +416,17 @@ def test_my_lists(client):
     assert mine.title.encode() in r.content and other.title.encode() not in r.content
     r = client.get(reverse("participation:my_supports"))
     assert other.title.encode() in r.content and mine.title.encode() not in r.content
+
+
+def test_english_catalogue_complete_and_used(client):
+    import re
+    from pathlib import Path
+
+    import participation
+
+    po = Path(participation.__file__).parent / "locale/en/LC_MESSAGES/django.po"
+    text = po.read_text(encoding="utf-8")
+    assert "#, fuzzy" not in text
+    assert not re.search(r'^msgstr(\[\d\])? ""\n\n', text.split("\n\n", 1)[1], re.M)
+    r = client.get("/en" + reverse("participation:proposal_list").removeprefix("/en"))
+    assert b"Citizen proposals" in r.content
