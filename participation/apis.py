@@ -259,7 +259,11 @@ class ConsultationSerializer(serializers.ModelSerializer):
         return {str(k): v for k, v in obj.weights.items()}
 
     def get_results(self, obj) -> list[dict]:
-        results = selectors.consultation_results(consultation=obj)
+        cache = self.context.setdefault("_results", {})
+        if obj.pk not in cache:
+            objs = self.parent.instance if self.parent is not None else [obj]
+            cache.update(selectors.consultation_results_many(consultations=list(objs)))
+        results = cache[obj.pk]
         return OptionResultSerializer(
             sorted(results, key=lambda r: (r.rank, r.option.position)), many=True
         ).data

@@ -125,7 +125,13 @@ class Proposal(models.Model):
             ),
             models.Index(fields=["-support_count", "-id"], name="prop_sup"),
             models.Index(fields=["district", "-id"], name="prop_district_id"),
+            models.Index(
+                fields=["district", "-support_count", "-id"], name="prop_district_sup"
+            ),
             models.Index(fields=["topic", "-id"], name="prop_topic_id"),
+            models.Index(
+                fields=["topic", "-support_count", "-id"], name="prop_topic_sup"
+            ),
             models.Index(fields=["author", "-id"], name="prop_author_id"),
             models.Index(fields=["status", "support_ends_at"], name="prop_ends"),
         ]

@@ -209,7 +209,12 @@ def proposal_queryset(*, filters: ProposalFilters):
     if filters.district == "ciudad":
         qs = qs.filter(district__isnull=True)
     elif filters.district:
-        qs = qs.filter(district__slug=filters.district)
+        district_id = (
+            District.objects.filter(slug=filters.district)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        qs = qs.filter(district_id=district_id) if district_id else qs.none()
     if filters.topic:
         qs = qs.filter(topic=filters.topic)
     return qs
@@ -472,15 +477,37 @@ class OptionResult:
 def consultation_results(*, consultation: Consultation) -> list[OptionResult]:
     """Weighted score per option = Σ weight(level) × count(level); competition rank
     (1, 2, 2, 4); the cut marks which options pass. Two queries at any size."""
-    options = list(consultation.options.all())
-    counts = {o.pk: dict.fromkeys(Level.values, 0) for o in options}
+    return consultation_results_many(consultations=[consultation])[consultation.pk]
+
+
+def consultation_results_many(*, consultations) -> dict[int, list[OptionResult]]:
+    """Results of several consultations in two queries (API lists, datasets)."""
+    consultations = list(consultations)
+    ids = [c.pk for c in consultations]
+    options_by = {cid: [] for cid in ids}
+    for o in ConsultationOption.objects.filter(consultation_id__in=ids).order_by(
+        "position", "id"
+    ):
+        options_by[o.consultation_id].append(o)
+    counts = {
+        o.pk: dict.fromkeys(Level.values, 0)
+        for opts in options_by.values()
+        for o in opts
+    }
     for row in (
-        ConsultationRating.objects.filter(consultation=consultation)
+        ConsultationRating.objects.filter(consultation_id__in=ids)
         .values("option_id", "level")
         .annotate(n=Count("id"))
     ):
         if row["option_id"] in counts:
             counts[row["option_id"]][row["level"]] = row["n"]
+    return {
+        c.pk: _rank(consultation=c, options=options_by[c.pk], counts=counts)
+        for c in consultations
+    }
+
+
+def _rank(*, consultation, options, counts) -> list[OptionResult]:
     weights = consultation.weights
     results = [
         OptionResult(
@@ -765,10 +792,14 @@ def dataset_proposals() -> dict:
 
 def dataset_consultation_results() -> dict:
     rows = []
-    for c in Consultation.objects.filter(
-        status__in=[Consultation.Status.OPEN, Consultation.Status.CLOSED]
-    ).order_by("id"):
-        for r in consultation_results(consultation=c):
+    consultations = list(
+        Consultation.objects.filter(
+            status__in=[Consultation.Status.OPEN, Consultation.Status.CLOSED]
+        ).order_by("id")
+    )
+    all_results = consultation_results_many(consultations=consultations)
+    for c in consultations:
+        for r in all_results[c.pk]:
             rows.append(
                 {
                     "consulta": c.slug,

@@ -42,3 +42,14 @@ def fake_commitments():
 def threshold(settings):
     settings.PROPOSAL_SUPPORT_THRESHOLD = 3
     return 3
+
+
+@pytest.fixture(autouse=True)
+def _spanish_by_default():
+    """A request to /en/ leaves English active in this thread; reverse() in the next test
+    would then build /en/ URLs. Start every test in the default language."""
+    from django.utils import translation
+
+    translation.activate("es")
+    yield
+    translation.deactivate()

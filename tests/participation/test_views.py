@@ -430,3 +430,53 @@ def test_english_catalogue_complete_and_used(client):
     assert not re.search(r'^msgstr(\[\d\])? ""\n\n', text.split("\n\n", 1)[1], re.M)
     r = client.get("/en" + reverse("participation:proposal_list").removeprefix("/en"))
     assert b"Citizen proposals" in r.content
+
+
+def test_other_public_pages_query_counts(client, django_assert_max_num_queries):
+    from participation.models import Session
+
+    _many_proposals(120)
+    district = District.objects.order_by("name").first()
+    sessions = [SessionFactory(district=district) for _ in range(15)]
+    Session.objects.filter(pk__in=[s.pk for s in sessions[:5]]).update(
+        status="closed", attendance_count=9
+    )
+    for p in Proposal.objects.all()[:20]:
+        sessions[0].proposals.add(p)
+    mod = StaffFactory(roles=[roles.MODERATOR])
+    for c in [CommentFactory() for _ in range(30)]:
+        services.comment_moderate(moderator=mod, comment_id=c.pk, hide=True, reason="x")
+    for _ in range(12):
+        ConsultationFactory()
+    pages = {
+        reverse("participation:index"): 10,
+        reverse("participation:session_list"): 6,
+        reverse("participation:session_detail", args=[sessions[0].pk]): 6,
+        reverse("participation:district_detail", args=[district.slug]): 10,
+        reverse("participation:moderation_log"): 4,
+        reverse("participation:consultation_list"): 4,
+        "/api/v1/proposals/": 6,
+        "/api/v1/sessions/": 6,
+    }
+    for url, bound in pages.items():
+        with django_assert_max_num_queries(bound):
+            assert client.get(url).status_code == 200, url
+
+
+def test_consultation_api_list_query_count(client, django_assert_max_num_queries):
+    users = [UserFactory() for _ in range(3)]
+    from participation.models import ConsultationRating
+
+    for _ in range(10):
+        c = ConsultationFactory()
+        for o in [OptionFactory(consultation=c) for _ in range(4)]:
+            ConsultationRating.objects.bulk_create(
+                [
+                    ConsultationRating(consultation=c, option=o, user=u, level="low")
+                    for u in users
+                ]
+            )
+    with django_assert_max_num_queries(5):
+        r = client.get("/api/v1/consultations/")
+    assert r.status_code == 200
+    assert all(opt["score"] == 3 for c in r.json()["results"] for opt in c["results"])
