@@ -387,14 +387,24 @@ class CommentNode:
 
 
 def comment_thread(
-    *, target_type: str, target_id: int, user=None, roots_limit: int = 50
+    *,
+    target_type: str,
+    target_id: int,
+    user=None,
+    roots_limit: int = 50,
+    after_id: int = 0,
 ) -> dict:
-    """Threads of a target in a fixed number of queries: roots, their replies, my votes."""
+    """Threads of a target in a fixed number of queries: roots, their replies, my votes.
+    Roots are keyset-paginated (`after_id`), each with all of its replies."""
     roots = list(
-        Comment.objects.filter(target_type=target_type, target_id=target_id, depth=0)
+        Comment.objects.filter(
+            target_type=target_type, target_id=target_id, depth=0, id__gt=after_id
+        )
         .select_related("author", "author__district")
-        .order_by("id")[:roots_limit]
+        .order_by("id")[: roots_limit + 1]
     )
+    more = len(roots) > roots_limit
+    roots = roots[:roots_limit]
     root_ids = [c.pk for c in roots]
     replies = list(
         Comment.objects.filter(root_id__in=root_ids, depth__gt=0)
@@ -427,7 +437,9 @@ def comment_thread(
         "target_id": target_id,
         "nodes": tree,
         "total": total,
-        "truncated": len(roots) >= roots_limit,
+        "truncated": more,
+        "next_after": roots[-1].pk if more else None,
+        "after_id": after_id,
         "can_comment": user_can_participate(user=user) if user else False,
         "is_moderator": user_is_moderator(user=user) if user else False,
         "max_depth": Comment.MAX_DEPTH,

@@ -961,8 +961,13 @@ def session_cancel(*, user, session_id: int, reason: str) -> Session:
     session = _locked(Session.objects).get(pk=session_id)
     if not selectors.user_can_manage_session(user=user, session=session):
         raise PermissionDenied
+    if session.status != Session.Status.SCHEDULED:
+        raise ApplicationError(
+            _("Solo se cancela una sesión programada."), status_code=409
+        )
     session.status = Session.Status.CANCELLED
     session.save(update_fields=["status"])
+    audit_log_record(actor=user, action="session.cancel", obj=session)
     notify(
         user_ids=list(
             session.registrations.exclude(

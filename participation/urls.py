@@ -62,6 +62,7 @@ urlpatterns = [
         name="session_register",
     ),
     path("sesiones/<int:pk>/cerrar/", views.session_close, name="session_close"),
+    path("sesiones/<int:pk>/cancelar/", views.session_cancel, name="session_cancel"),
     path("distritos/", views.district_list, name="district_list"),
     path("distritos/<slug:slug>/", views.district_detail, name="district_detail"),
     path("avisos/", views.notification_settings, name="notification_settings"),

@@ -439,8 +439,15 @@ def comments(request, target_type, target_id):
         return redirect(target["url"] + "#comentarios")
     if _is_htmx(request):
         return _thread_response(request, target_type, target["id"])
+    try:
+        after_id = max(0, int(request.GET.get("desde", 0)))
+    except ValueError:
+        after_id = 0
     thread = selectors.comment_thread(
-        target_type=target_type, target_id=target["id"], user=request.user
+        target_type=target_type,
+        target_id=target["id"],
+        user=request.user,
+        after_id=after_id,
     )
     return render(
         request,
@@ -659,6 +666,26 @@ def session_register(request, pk):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("participation:session_detail", pk=pk)
+
+
+def session_cancel(request, pk):
+    _staff_gate(request)
+    session = selectors.access_session_by_id(session_id=pk)
+    if not selectors.user_can_manage_session(user=request.user, session=session):
+        raise PermissionDenied
+    form = ModerationForm(request.POST or None)
+    form.fields["reason"].label = _(
+        "Motivo de la cancelación (se comunica a los inscritos)"
+    )
+    if request.method == "POST" and form.is_valid():
+        services.session_cancel(
+            user=request.user, session_id=pk, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Sesión cancelada; avisamos a los inscritos."))
+        return redirect("participation:session_detail", pk=pk)
+    return render(
+        request, "participation/session_cancel.html", {"form": form, "session": session}
+    )
 
 
 def session_close(request, pk):

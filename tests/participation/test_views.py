@@ -480,3 +480,40 @@ def test_consultation_api_list_query_count(client, django_assert_max_num_queries
         r = client.get("/api/v1/consultations/")
     assert r.status_code == 200
     assert all(opt["score"] == 3 for c in r.json()["results"] for opt in c["results"])
+
+
+def test_comment_roots_paginate_with_keyset(client):
+    from participation.selectors import comment_thread
+
+    p = ProposalFactory()
+    author = UserFactory()
+    roots = [CommentFactory(target_id=p.pk, author=author) for _ in range(5)]
+    first = comment_thread(
+        target_type="participation.proposal", target_id=p.pk, roots_limit=3
+    )
+    assert [n.comment.pk for n in first["nodes"]] == [c.pk for c in roots[:3]]
+    assert first["truncated"] and first["next_after"] == roots[2].pk
+    url = reverse("participation:comments", args=["participation.proposal", p.pk])
+    r = client.get(f"{url}?desde={roots[2].pk}")
+    assert f'id="comentario-{roots[3].pk}"'.encode() in r.content
+    assert f'id="comentario-{roots[0].pk}"'.encode() not in r.content
+    assert client.get(f"{url}?desde=abc").status_code == 200
+
+
+def test_session_cancel_notifies_registered(client, staff_client_factory):
+    from participation.models import Notification
+
+    unit = OrgUnit.objects.get(slug="participacion-vecinal")
+    s = SessionFactory(organiser_unit=unit)
+    citizen = UserFactory()
+    services.session_register(user=citizen, session_id=s.pk)
+    url = reverse("participation:session_cancel", args=[s.pk])
+    client.force_login(citizen)
+    assert client.get(url).status_code == 403
+    editor = StaffFactory(roles=[roles.UNIT_EDITOR], org_unit=unit)
+    staff = staff_client_factory(editor)
+    assert staff.post(url, {"reason": "Lluvia intensa"}).status_code == 302
+    s.refresh_from_db()
+    assert s.status == "cancelled"
+    n = Notification.objects.get(user=citizen, kind="session.cancelled")
+    assert "Lluvia intensa" in n.text
