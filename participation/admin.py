@@ -186,7 +186,15 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationAction)
 class ModerationActionAdmin(admin.ModelAdmin):
+    """The moderation log is public anyway; every staff member may read it here."""
+
     list_display = ("created_at", "action", "target_kind", "target_id", "reason")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def has_module_permission(self, request):
+        return request.user.is_staff
 
     def has_add_permission(self, request):
         return False
