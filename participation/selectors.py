@@ -33,6 +33,7 @@ from .models import (
 )
 
 PAGE_SIZE = 20
+SEARCH_RANK_WINDOW = 2000
 PUBLIC_STATUSES = [
     Proposal.Status.PUBLISHED,
     Proposal.Status.EVALUATION,
@@ -188,8 +189,11 @@ def proposal_search(qs, *, query: str):
     search_query = SearchQuery(
         Unaccent(Value(query)), config="spanish", search_type="websearch"
     )
+    # Rank at most the SEARCH_RANK_WINDOW newest matches, so a very common word costs
+    # the same at 100,000 proposals as at 1,000.
+    window = qs.filter(search_vector=search_query).order_by("-id").values("id")
     return (
-        qs.filter(search_vector=search_query)
+        qs.filter(id__in=window[:SEARCH_RANK_WINDOW])
         .annotate(rank=SearchRank(F("search_vector"), search_query))
         .order_by("-rank", "-id")
     )
