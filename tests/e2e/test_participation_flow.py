@@ -51,6 +51,8 @@ def fake_commitments():
 def test_proposal_from_signup_to_answer_with_commitment_progress(
     page, new_page, settings, fake_commitments
 ):
+    from playwright.sync_api import expect
+
     settings.PROPOSAL_SUPPORT_THRESHOLD = 1
 
     # 1. A citizen registers and verifies the e-mail address.
@@ -88,9 +90,7 @@ def test_proposal_from_signup_to_answer_with_commitment_progress(
     other.goto(f"/participa/propuestas/{proposal.pk}/")
     other.evaluate("window.__sameDocument = true")
     other.click(f"#support-box-{proposal.pk} button[type=submit]")
-    other.wait_for_function(
-        "document.querySelector('[data-testid=support-count]').textContent.trim() === '1'"
-    )
+    expect(other.locator("[data-testid=support-count]")).to_have_text("1")
     assert other.evaluate("window.__sameDocument === true")
     proposal.refresh_from_db()
     assert proposal.support_count == 1 and proposal.status == "evaluation"
