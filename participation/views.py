@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -52,9 +52,22 @@ def _form_errors(form, exc: ApplicationError) -> None:
 
 
 def _require_login(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return None
+    """Anonymous writes go to the login page; for htmx, the whole page navigates there."""
+    if request.user.is_authenticated:
+        return None
+    if _is_htmx(request):
+        referer = request.headers.get("Referer", "")
+        nxt = (
+            referer
+            if url_has_allowed_host_and_scheme(
+                referer, allowed_hosts={request.get_host()}
+            )
+            else request.get_full_path()
+        )
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = redirect_to_login(nxt).url
+        return response
+    return redirect_to_login(request.get_full_path())
 
 
 # --- landing ---------------------------------------------------------------------------

@@ -517,3 +517,14 @@ def test_session_cancel_notifies_registered(client, staff_client_factory):
     assert s.status == "cancelled"
     n = Notification.objects.get(user=citizen, kind="session.cancelled")
     assert "Lluvia intensa" in n.text
+
+
+def test_anonymous_htmx_write_redirects_whole_page_to_login(client):
+    p = ProposalFactory()
+    r = client.post(
+        reverse("participation:proposal_support", args=[p.pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_REFERER="http://testserver/participa/propuestas/",
+    )
+    assert r.status_code == 204 and "login" in r["HX-Redirect"]
+    assert not Support.objects.exists()
