@@ -567,7 +567,28 @@ def _consultation_context(request, consultation):
         "participants": selectors.consultation_participants(consultation=consultation),
         "can_participate": selectors.user_can_participate(user=request.user),
         "max_score": max([r.score for r in results] or [0]),
+        **_chart(results),
     }
+
+
+def _chart(results) -> dict:
+    """Bars of the weighted score (SVG, no script or inline style), in rank order."""
+    best = max([r.score for r in results] or [0]) or 1
+    ranked = sorted(results, key=lambda r: (r.rank, r.option.position))
+    bars = []
+    for i, r in enumerate(ranked):
+        width = round(200 * r.score / best)
+        bars.append(
+            {
+                "y": i * 24,
+                "label": r.option.title,
+                "width": width,
+                "score": r.score,
+                "text_x": 150 + width + 6,
+                "passes": r.passes,
+            }
+        )
+    return {"chart": bars, "chart_height": max(24, len(bars) * 24)}
 
 
 def consultation_detail(request, slug):
