@@ -528,3 +528,53 @@ def test_anonymous_htmx_write_redirects_whole_page_to_login(client):
     )
     assert r.status_code == 204 and "login" in r["HX-Redirect"]
     assert not Support.objects.exists()
+
+
+def test_notification_settings_page(client):
+    from participation.models import NotificationSettings
+
+    user = UserFactory()
+    client.force_login(user)
+    url = reverse("participation:notification_settings")
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"frequency": "immediate"}).status_code == 302
+    prefs = NotificationSettings.objects.get(user=user)
+    assert (prefs.frequency, prefs.follow_own_proposals) == ("immediate", False)
+    r = client.post(url, {"frequency": "hourly"})
+    assert r.status_code == 200
+    assert NotificationSettings.objects.get(user=user).frequency == "immediate"
+
+
+def test_create_with_image_through_the_form(client):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), "blue").save(buf, format="PNG")
+    client.force_login(UserFactory())
+    data = {
+        "title": "Murales en el parque",
+        "summary": "Arte urbano",
+        "body": "Murales pintados por vecinos.",
+        "topic": "cultura",
+        "image_alt": "Boceto del mural",
+    }
+    r = client.post(
+        reverse("participation:proposal_create"),
+        {**data, "image": SimpleUploadedFile("m.png", buf.getvalue(), "image/png")},
+    )
+    assert r.status_code == 302
+    p = Proposal.objects.get()
+    assert p.image and p.image_alt == "Boceto del mural"
+    page = client.get(reverse("participation:proposal_detail", args=[p.pk]))
+    assert b'alt="Boceto del mural"' in page.content
+    r = client.post(
+        reverse("participation:proposal_create"),
+        {
+            **data,
+            "image": SimpleUploadedFile("x.png", b"GIF89a" + b"0" * 100, "image/png"),
+        },
+    )
+    assert r.status_code == 200 and Proposal.objects.count() == 1
