@@ -33,7 +33,7 @@ from .models import (
 )
 
 PAGE_SIZE = 20
-SEARCH_RANK_WINDOW = 2000
+SEARCH_RANK_WINDOW = 500  # ≥ the 10 pages × 20 results a search shows
 PUBLIC_STATUSES = [
     Proposal.Status.PUBLISHED,
     Proposal.Status.EVALUATION,
