@@ -577,6 +577,7 @@ class NotificationSettings(models.Model):
     follow_own_proposals = models.BooleanField(
         _("seguir automáticamente mis propuestas"), default=True
     )
+    last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self):
         return f"{self.user_id}: {self.frequency}"

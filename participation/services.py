@@ -198,6 +198,10 @@ def notifications_send(*, user, digest: bool) -> int:
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
             sent_at=timezone.now()
         )
+        if digest:
+            NotificationSettings.objects.update_or_create(
+                user=user, defaults={"last_digest_at": timezone.now()}
+            )
     return len(pending)
 
 

@@ -1,5 +1,7 @@
 """Lima Activa jobs: each takes ids, loads, calls a service; repeat-safe."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,6 +9,7 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima.services import heartbeat_record
@@ -25,13 +28,15 @@ def follower_digests() -> int:
     if not cache.add("lock:participation.follower_digests", "1", timeout=3600):
         return 0
     try:
+        recent = timezone.now() - timedelta(
+            hours=20
+        )  # one digest a day, even if run twice
         daily_users = (
             Notification.objects.filter(sent_at__isnull=True)
             .exclude(
-                user__participation_notifications__frequency__in=[
-                    NotificationSettings.Frequency.NEVER,
-                ]
+                user__participation_notifications__frequency=NotificationSettings.Frequency.NEVER
             )
+            .exclude(user__participation_notifications__last_digest_at__gt=recent)
             .values_list("user_id", flat=True)
             .distinct()
         )

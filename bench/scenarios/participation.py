@@ -150,7 +150,7 @@ def endpoints(*, base_url: str) -> list[dict]:
             "body": None,
         },
         {
-            "name": "support_htmx_toggle",
+            "name": "support_htmx_form",
             "method": "POST",
             "path": f"/participa/propuestas/{newest}/apoyo/",
             "headers": {

@@ -564,8 +564,19 @@ def test_daily_digest_once_with_unsubscribe_link(client):
     follower_digests()
     to_follower = [m for m in mail.outbox if m.to == [follower.email]]
     assert len(to_follower) == 1 and to_follower[0].body.count("Nuevo comentario") == 3
-    follower_digests()
+    services.comment_create(
+        author=UserFactory(),
+        target_type="participation.proposal",
+        target_id=p.pk,
+        body="otro",
+    )
+    follower_digests()  # a second run the same day sends nothing more
     assert len([m for m in mail.outbox if m.to == [follower.email]]) == 1
+    NotificationSettings.objects.filter(user=follower).update(
+        last_digest_at=timezone.now() - timedelta(days=1)
+    )
+    follower_digests()
+    assert len([m for m in mail.outbox if m.to == [follower.email]]) == 2
     link = [
         line for line in to_follower[0].body.splitlines() if "/avisos/baja/" in line
     ][0]
