@@ -146,8 +146,12 @@ def followers(*, kind: str, target_id: int) -> list[int]:
 @transaction.atomic
 def follow_set(*, user, kind: str, target_id: int, follow: bool) -> bool:
     selectors.access_participation(user=user)
-    if kind not in Follow.Kind.values:
-        raise ApplicationError(_("No se puede seguir este elemento."))
+    model = {
+        Follow.Kind.PROPOSAL: Proposal,
+        Follow.Kind.CONSULTATION: Consultation,
+    }.get(kind)
+    if model is None or not model.objects.filter(pk=target_id).exists():
+        raise ApplicationError(_("No se puede seguir este elemento."), status_code=404)
     if follow:
         try:
             with transaction.atomic():

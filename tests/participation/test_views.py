@@ -578,3 +578,23 @@ def test_create_with_image_through_the_form(client):
         },
     )
     assert r.status_code == 200 and Proposal.objects.count() == 1
+
+
+def test_moderator_confirms_an_auto_hidden_comment(client):
+    c = CommentFactory(status="review", hidden_reason="reportes")
+    client.force_login(StaffFactory(roles=[roles.MODERATOR]))
+    url = reverse("participation:comment_moderate", args=[c.pk])
+    page = client.get(url)
+    assert b'value="hide"' in page.content and b'value="restore"' in page.content
+    client.post(url, {"action": "hide", "reason": "Insultos"})
+    c.refresh_from_db()
+    assert (c.status, c.hidden_reason) == ("hidden", "Insultos")
+
+
+def test_follow_unknown_target(client):
+    client.force_login(UserFactory())
+    r = client.post(reverse("participation:follow", args=["proposal", 999999]))
+    assert r.status_code == 302
+    from participation.models import Follow
+
+    assert not Follow.objects.exists()
