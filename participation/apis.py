@@ -234,6 +234,9 @@ class OptionResultSerializer(serializers.Serializer):
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(
+        read_only=True, help_text="scheduled | open | closed"
+    )
     weights = serializers.SerializerMethodField()
     results = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -335,6 +338,9 @@ class ConsultationRateApi(APIView):
 
 
 class SessionSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(
+        read_only=True, help_text="scheduled | cancelled | closed"
+    )
     district = serializers.SerializerMethodField()
     proposals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     url = serializers.SerializerMethodField()
