@@ -662,3 +662,35 @@ def test_huge_upload_rejected(settings):
             image_alt="x",
         )
     assert Proposal.objects.count() == 0
+
+
+def test_threshold_e_mails_the_assigned_unit(
+    threshold, django_capture_on_commit_callbacks
+):
+    OrgUnit.objects.filter(slug="participacion-vecinal").update(
+        email="participacion@munlima.gob.pe"
+    )
+    p = ProposalFactory()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(threshold):
+            services.proposal_support(user=UserFactory(), proposal_id=p.pk)
+    to_unit = [m for m in mail.outbox if m.to == ["participacion@munlima.gob.pe"]]
+    assert (
+        len(to_unit) == 1
+        and f"/gestion/propuestas/{p.pk}/responder/" in to_unit[0].body
+    )
+
+
+def test_publish_scheduled_job_runs_the_participation_publisher():
+    from openlima.tasks import publish_scheduled
+
+    now = timezone.now()
+    c = ConsultationFactory(
+        status="scheduled",
+        opens_at=now - timedelta(minutes=5),
+        closes_at=now + timedelta(days=3),
+    )
+    result = publish_scheduled()
+    c.refresh_from_db()
+    assert c.status == "open" and result["participation"]["opened"] == 1
