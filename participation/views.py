@@ -52,22 +52,18 @@ def _form_errors(form, exc: ApplicationError) -> None:
 
 
 def _require_login(request):
-    """Anonymous writes go to the login page; for htmx, the whole page navigates there."""
+    """Anonymous writes go to the login page and come back to the page they came from
+    (not to the POST-only URL); for htmx, the whole page navigates there."""
     if request.user.is_authenticated:
         return None
+    referer = request.headers.get("Referer", "")
+    safe = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()})
+    login_url = redirect_to_login(referer if safe else request.get_full_path()).url
     if _is_htmx(request):
-        referer = request.headers.get("Referer", "")
-        nxt = (
-            referer
-            if url_has_allowed_host_and_scheme(
-                referer, allowed_hosts={request.get_host()}
-            )
-            else request.get_full_path()
-        )
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = redirect_to_login(nxt).url
+        response["HX-Redirect"] = login_url
         return response
-    return redirect_to_login(request.get_full_path())
+    return redirect(login_url)
 
 
 # --- landing ---------------------------------------------------------------------------
