@@ -91,6 +91,10 @@ def test_proposal_from_signup_to_answer_with_commitment_progress(
     other.evaluate("window.__sameDocument = true")
     other.click(f"#support-box-{proposal.pk} button[type=submit]")
     expect(other.locator("[data-testid=support-count]")).to_have_text("1")
+    # screen readers hear it: the polite live region outside the swapped box changed
+    expect(other.locator(f"#support-live-{proposal.pk}")).to_contain_text(
+        "Apoyo registrado"
+    )
     assert other.evaluate("window.__sameDocument === true")
     proposal.refresh_from_db()
     assert proposal.support_count == 1 and proposal.status == "evaluation"
