@@ -1,0 +1,206 @@
+"""Staff screens in /gestion/. Object-level rules come from selectors: unit editors see the
+proposals assigned to their unit; answers are published on the staff page (services)."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from openlima import roles
+from openlima.selectors import user_has_role
+
+from .models import (
+    Comment,
+    Consultation,
+    ConsultationOption,
+    ModerationAction,
+    Proposal,
+    Session,
+)
+
+
+def _coordinator(request) -> bool:
+    return request.user.is_superuser or user_has_role(
+        user=request.user, role=roles.OGP_COORDINATOR
+    )
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ("title", "status", "support_count", "assigned_unit", "answer_link")
+    list_filter = ("status", "topic", "assigned_unit")
+    search_fields = ("title",)
+    list_select_related = ("assigned_unit",)
+    fields = (
+        "title",
+        "summary",
+        "status",
+        "support_count",
+        "assigned_unit",
+        "outcome",
+        "commitment_id",
+    )
+    readonly_fields = (
+        "title",
+        "summary",
+        "status",
+        "support_count",
+        "outcome",
+        "commitment_id",
+    )
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if _coordinator(request):
+            return qs
+        return qs.filter(assigned_unit_id=request.user.org_unit_id)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return _coordinator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _coordinator(request) or user_has_role(
+            user=request.user, role=roles.UNIT_EDITOR
+        )
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    @admin.display(description=_("Respuesta"))
+    def answer_link(self, obj):
+        if obj.status in (Proposal.Status.EVALUATION, Proposal.Status.ANSWERED):
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("participation:proposal_answer", args=[obj.pk]),
+                _("Responder"),
+            )
+        return "—"
+
+
+class OptionInline(admin.TabularInline):
+    model = ConsultationOption
+    extra = 3
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = ("title", "status", "opens_at", "closes_at")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [OptionInline]
+
+    def _allowed(self, request):
+        return _coordinator(request)
+
+    has_module_permission = has_view_permission = (
+        lambda self, request, obj=None: self._allowed(request)
+    )  # noqa: E731
+    has_add_permission = has_change_permission = (
+        lambda self, request, obj=None: self._allowed(request)
+    )  # noqa: E731
+    has_delete_permission = lambda self, request, obj=None: request.user.is_superuser  # noqa: E731
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "mode",
+        "starts_at",
+        "status",
+        "registered_count",
+        "capacity",
+    )
+    list_filter = ("mode", "status")
+    filter_horizontal = ()
+    raw_id_fields = ("proposals",)
+    readonly_fields = ("registered_count",)
+
+    def _allowed(self, request):
+        return _coordinator(request) or user_has_role(
+            user=request.user, role=roles.UNIT_EDITOR
+        )
+
+    has_module_permission = has_view_permission = (
+        lambda self, request, obj=None: self._allowed(request)
+    )  # noqa: E731
+    has_add_permission = has_change_permission = (
+        lambda self, request, obj=None: self._allowed(request)
+    )  # noqa: E731
+    has_delete_permission = lambda self, request, obj=None: request.user.is_superuser  # noqa: E731
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "target_type",
+        "target_id",
+        "status",
+        "flag_count",
+        "moderate_link",
+    )
+    list_filter = ("status", "target_type")
+    fields = (
+        "target_type",
+        "target_id",
+        "body",
+        "status",
+        "hidden_reason",
+        "flag_count",
+    )
+    readonly_fields = fields
+    ordering = ("-flag_count", "-id")
+    show_full_result_count = False
+
+    def _allowed(self, request):
+        return user_has_role(user=request.user, role=roles.MODERATOR)
+
+    has_module_permission = has_view_permission = (
+        lambda self, request, obj=None: self._allowed(request)
+    )  # noqa: E731
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Moderar"))
+    def moderate_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("participation:comment_moderate", args=[obj.pk]),
+            _("Moderar"),
+        )
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The moderation log is public anyway; every staff member may read it here."""
+
+    list_display = ("created_at", "action", "target_kind", "target_id", "reason")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def has_module_permission(self, request):
+        return request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,118 @@
+"""Lima Activa jobs: each takes ids, loads, calls a service; repeat-safe."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openlima.services import heartbeat_record
+
+from . import services
+from .models import Notification, NotificationSettings, Proposal, SessionRegistration
+
+
+def _site() -> str:
+    return getattr(settings, "SITE_URL", "http://localhost:8000").rstrip("/")
+
+
+@shared_task(name="participation.tasks.follower_digests")
+def follower_digests() -> int:
+    """One e-mail per person per day at most with everything they follow that changed."""
+    if not cache.add("lock:participation.follower_digests", "1", timeout=3600):
+        return 0
+    try:
+        recent = timezone.now() - timedelta(
+            hours=20
+        )  # one digest a day, even if run twice
+        daily_users = (
+            Notification.objects.filter(sent_at__isnull=True)
+            .exclude(
+                user__participation_notifications__frequency=NotificationSettings.Frequency.NEVER
+            )
+            .exclude(user__participation_notifications__last_digest_at__gt=recent)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+        sent = 0
+        User = get_user_model()
+        for user in User.objects.filter(pk__in=list(daily_users)).iterator():
+            sent += bool(services.notifications_send(user=user, digest=True))
+        heartbeat_record(name="participation.follower_digests", result=str(sent))
+        return sent
+    finally:
+        cache.delete("lock:participation.follower_digests")
+
+
+@shared_task(name="participation.tasks.send_notifications")
+def send_notifications(user_id: int) -> int:
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return 0
+    return services.notifications_send(user=user, digest=False)
+
+
+@shared_task(name="participation.tasks.session_registration_email")
+def session_registration_email(registration_id: int) -> bool:
+    reg = (
+        SessionRegistration.objects.select_related("session", "user")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if reg is None or reg.status == SessionRegistration.Status.CANCELLED:
+        return False
+    body = render_to_string(
+        "participation/email/session_registration.txt",
+        {
+            "registration": reg,
+            "session": reg.session,
+            "site": _site(),
+            "session_url": reverse(
+                "participation:session_detail", args=[reg.session_id]
+            ),
+            "unsubscribe_url": _site() + services.unsubscribe_path(user=reg.user),
+        },
+    )
+    send_mail(
+        f"{getattr(settings, 'ACCOUNT_EMAIL_SUBJECT_PREFIX', '')}"
+        + _("Lima Activa: tu inscripción a «%(title)s»") % {"title": reg.session.title},
+        body,
+        None,
+        [reg.user.email],
+    )
+    return True
+
+
+@shared_task(name="participation.tasks.unit_assignment_email")
+def unit_assignment_email(proposal_id: int) -> bool:
+    proposal = (
+        Proposal.objects.select_related("assigned_unit").filter(pk=proposal_id).first()
+    )
+    if (
+        proposal is None
+        or not proposal.assigned_unit
+        or not proposal.assigned_unit.email
+    ):
+        return False
+    body = render_to_string(
+        "participation/email/unit_assignment.txt",
+        {
+            "proposal": proposal,
+            "site": _site(),
+            "answer_url": reverse("participation:proposal_answer", args=[proposal.pk]),
+        },
+    )
+    send_mail(
+        f"{getattr(settings, 'ACCOUNT_EMAIL_SUBJECT_PREFIX', '')}"
+        + _("Propuesta ciudadana asignada a su unidad"),
+        body,
+        None,
+        [proposal.assigned_unit.email],
+    )
+    return True
