@@ -321,6 +321,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Choice sets that share a field name across apps get explicit component names.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanLevelEnum": "commitments.models.PlanLevel",
+        "PlanStatusEnum": "commitments.models.PlanStatus",
+        "ProposalStatusEnum": "participation.models.Proposal.Status",
+        "RatingLevelEnum": "participation.models.Level",
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------
