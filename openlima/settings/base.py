@@ -380,3 +380,44 @@ COMPLAINT_RETENTION_DAYS = env.int("COMPLAINT_RETENTION_DAYS", default=5 * 365)
 COMPLAINT_RECOVERY_PUBLIC_KEY = env.str("COMPLAINT_RECOVERY_PUBLIC_KEY", default="")
 # Participation and budgets: keyed hash of resident DNIs.
 RESIDENT_ID_HMAC_KEY = env.str("RESIDENT_ID_HMAC_KEY", default=SECRET_KEY)
+
+# Every other domain setting: set here only when the environment gives it, so that each
+# app's default (read with getattr in that app) stays in one place. See .env.example.
+_DOMAIN_SETTINGS = {
+    # commitments
+    "MILESTONE_REMINDER_DAYS": [int],
+    "COMMITMENTS_EVIDENCE_MAX_BYTES": int,
+    # complaints
+    "COMPLAINT_CODE_INDEX_KEY": str,
+    "COMPLAINT_ALTCHA_HMAC_KEY": str,
+    "COMPLAINT_ALTCHA_MAX_NUMBER": int,
+    "COMPLAINT_SUBMISSIONS_PER_WINDOW": int,
+    "COMPLAINT_NOJS_SUBMISSIONS_PER_WINDOW": int,
+    "COMPLAINT_SUBMIT_WINDOW_SECONDS": int,
+    "COMPLAINT_LOOKUP_MAX_FAILURES": int,
+    "COMPLAINT_LOOKUP_WINDOW_SECONDS": int,
+    "COMPLAINT_ACK_DAYS": int,
+    "COMPLAINT_RESPONSE_BUSINESS_DAYS": int,
+    "COMPLAINT_HOLIDAYS": list,
+    # participation
+    "PROPOSAL_SUPPORT_THRESHOLD": int,
+    "PROPOSAL_SUPPORT_MONTHS": int,
+    "PROPOSAL_DEFAULT_UNIT_SLUG": str,
+    "PROPOSAL_RATE_LIMIT_PER_HOUR": int,
+    "PROPOSAL_IMAGE_MAX_BYTES": int,
+    "COMMENT_FLAG_HIDE_THRESHOLD": int,
+    "COMMENT_RATE_LIMIT_PER_10_MIN": int,
+    # opendata
+    "OPENDATA_MAX_UPLOAD_BYTES": int,
+    "OPENDATA_DCAT_PAGE_SIZE": int,
+    "OPENDATA_BASE_URL": str,
+    # budgets
+    "RESIDENT_VERIFICATION_BACKEND": str,
+    "RESIDENT_CENSUS_CSV": str,
+    "RESIDENT_MIN_AGE": int,
+    "RESIDENT_VERIFICATION_MAX_ATTEMPTS": int,
+    "BUDGETS_MAX_IMAGE_BYTES": int,
+}
+for _name, _cast in _DOMAIN_SETTINGS.items():
+    if _name in env.ENVIRON:
+        globals()[_name] = env.get_value(_name, cast=_cast)
