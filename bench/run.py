@@ -151,7 +151,7 @@ async def drive(
     errors = 0
     statuses: dict[int, int] = {}
     issued = 0
-    deadline = time.perf_counter() + duration
+    deadline = 0.0  # set after the warm-up, which must not eat the measured window
     method = endpoint.get("method", "GET")
     headers = endpoint.get("headers") or {}
     body = endpoint.get("body")
@@ -190,6 +190,7 @@ async def drive(
     errors = 0
     statuses.clear()
     started = time.perf_counter()
+    deadline = started + duration
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
     latencies.sort()
