@@ -18,3 +18,9 @@ class BudgetsConfig(AppConfig):
             "dataset:presupuesto-participativo", selectors.dataset_budgets
         )
         registry.register_provider("indicators:budgets", selectors.indicators_budgets)
+        registry.register_provider(
+            f"personal_data:{self.name}", selectors.personal_data
+        )
+        registry.register_provider(
+            f"erase_personal_data:{self.name}", services.erase_personal_data
+        )

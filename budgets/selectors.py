@@ -278,3 +278,90 @@ def indicators_budgets() -> dict:
         "funded_projects": funded["n"] or 0,
         "funded_amount": str(funded["total"] or 0),
     }
+
+
+# --- ARCO (Ley 29733): personal data ------------------------------------------------------
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def personal_data(*, user) -> dict:
+    """`personal_data:budgets`: the person's resident verification (state, district and
+    dates, never the DNI nor its keyed hash), supports, ballots and projects they proposed.
+    A fixed number of queries however many rows."""
+    from django.utils.translation import gettext
+
+    from .models import Support
+
+    verification = (
+        ResidentVerification.objects.filter(user=user)
+        .select_related("district")
+        .first()
+    )
+    verification_data = None
+    if verification is not None:
+        verification_data = {
+            "status": verification.status,
+            "status_label": str(verification.get_status_display()),
+            "district": verification.district.name,
+            "birth_date": _iso(verification.birth_date),
+            "method": verification.backend,
+            "requested_at": _iso(verification.created_at),
+            "decided_at": _iso(verification.decided_at),
+            "rejection_reason": verification.rejection_reason,
+        }
+    supports = [
+        {
+            "project": s["project__title"],
+            "heading": s["project__heading__name"],
+            "process": s["project__heading__process__title"],
+            "created_at": _iso(s["created_at"]),
+        }
+        for s in Support.objects.filter(user=user)
+        .order_by("id")
+        .values(
+            "project__title",
+            "project__heading__name",
+            "project__heading__process__title",
+            "created_at",
+        )
+    ]
+    ballots = [
+        {
+            "process": b.heading.process.title,
+            "heading": b.heading.name,
+            "channel": b.channel,
+            "projects": [p.title for p in b.projects.all()],
+            "created_at": _iso(b.created_at),
+            "updated_at": _iso(b.updated_at),
+        }
+        for b in Ballot.objects.filter(user=user)
+        .select_related("heading__process")
+        .prefetch_related(Prefetch("projects", queryset=Project.objects.order_by("id")))
+        .order_by("id")
+    ]
+    proposed = [
+        {"project": title, "heading": heading}
+        for title, heading in Project.objects.filter(proposed_by=user)
+        .order_by("id")
+        .values_list("title", "heading__name")
+    ]
+    return {
+        "summary": [
+            [
+                gettext("Verificación de residencia"),
+                verification_data["status_label"]
+                if verification_data
+                else gettext("No solicitada"),
+            ],
+            [gettext("Apoyos a proyectos"), len(supports)],
+            [gettext("Cédulas emitidas"), len(ballots)],
+            [gettext("Proyectos propuestos"), len(proposed)],
+        ],
+        "resident_verification": verification_data,
+        "supports": supports,
+        "ballots": ballots,
+        "projects_proposed": proposed,
+    }

@@ -32,3 +32,9 @@ class CommitmentsConfig(AppConfig):
         registry.register_provider(
             "commitments.track_project", services.commitment_track_project
         )
+        registry.register_provider(
+            f"personal_data:{self.name}", selectors.personal_data
+        )
+        registry.register_provider(
+            f"erase_personal_data:{self.name}", services.erase_personal_data
+        )

@@ -714,3 +714,53 @@ def commitment_choices() -> list[tuple[int, str]]:
 
 def ogp_value_choices():
     return OgpValue.choices
+
+
+# --- ARCO (Ley 29733): personal data ------------------------------------------------------
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def personal_data(*, user) -> dict:
+    """`personal_data:commitments`: the person's follows of commitments (by account or by
+    one of their e-mail addresses) and, for staff, how many updates and evidences they
+    authored. Two queries however many rows."""
+    from allauth.account.models import EmailAddress
+
+    emails = {user.email.lower()} | {
+        e.lower()
+        for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    }
+    subs = (
+        Subscription.objects.filter(
+            Q(user=user) | Q(user__isnull=True, email__in=emails)
+        )
+        .select_related("commitment__plan")
+        .order_by("id")
+    )
+    subscriptions = [
+        {
+            "commitment": s.commitment.title,
+            "url": s.commitment.get_absolute_url(),
+            "email": s.email or None,
+            "created_at": _iso(s.created_at),
+            "confirmed_at": _iso(s.confirmed_at),
+            "unsubscribed_at": _iso(s.unsubscribed_at),
+        }
+        for s in subs
+    ]
+    counts = ProgressUpdate.objects.filter(author=user).aggregate(n=Count("id"))
+    evidences = Evidence.objects.filter(created_by=user).count()
+    active = sum(1 for s in subscriptions if s["unsubscribed_at"] is None)
+    return {
+        "summary": [
+            [_("Compromisos que sigues"), active],
+            [_("Avances redactados (personal municipal)"), counts["n"]],
+            [_("Evidencias cargadas (personal municipal)"), evidences],
+        ],
+        "subscriptions": subscriptions,
+        "progress_updates_authored": counts["n"],
+        "evidences_uploaded": evidences,
+    }

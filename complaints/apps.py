@@ -13,7 +13,7 @@ class ComplaintsConfig(AppConfig):
         from openlima import registry
         from openlima.signals_defs import password_changed, password_verified
 
-        from . import demo, receivers, selectors, tasks  # noqa: F401
+        from . import demo, receivers, selectors, services, tasks  # noqa: F401
 
         password_verified.connect(receivers.on_password_verified, dispatch_uid="cmp-pv")
         password_changed.connect(receivers.on_password_changed, dispatch_uid="cmp-pc")
@@ -24,3 +24,9 @@ class ComplaintsConfig(AppConfig):
             "dataset:estadisticas-denuncias", selectors.statistics_dataset
         )
         registry.register_demo_loader("complaints", demo.load, order=40)
+        registry.register_provider(
+            f"personal_data:{self.name}", selectors.personal_data
+        )
+        registry.register_provider(
+            f"erase_personal_data:{self.name}", services.erase_personal_data
+        )

@@ -723,3 +723,49 @@ def retention_purge(*, now=None) -> int:
             )
             purged += 1
     return purged
+
+
+# --- ARCO (Ley 29733): erasure ------------------------------------------------------------
+
+
+def erase_personal_data(*, user) -> None:
+    """`erase_personal_data:complaints` (inside the account deletion transaction).
+
+    Complaints are anonymous and never linked to an account: nothing of a reporter is here.
+    For an integrity member the key pair and every case key sealed to it go (the private
+    half was protected by a password that the deletion destroys, so they could never be
+    opened again), and the cases assigned to them go back to the unit's queue. If some
+    open case could then be opened by nobody (no other member's grant, no recovery grant)
+    the deletion is refused, so the unit never loses a case: another member must be given
+    access first.
+    """
+    held = KeyGrant.objects.filter(member=user)
+    orphaned = (
+        Complaint.objects.filter(grants__member=user, purged_at__isnull=True)
+        .exclude(grants__in=KeyGrant.objects.exclude(member=user))
+        .distinct()
+        .count()
+    )
+    if orphaned:
+        raise ApplicationError(
+            _(
+                "Eres la única persona con acceso a %(count)s denuncias. Concede acceso "
+                "a otro miembro de la unidad antes de eliminar tu cuenta."
+            )
+            % {"count": orphaned}
+        )
+    revoked, _rows = held.delete()
+    had_key, _rows = MemberKey.objects.filter(user=user).delete()
+    unassigned = Complaint.objects.filter(assignee=user).update(assignee=None)
+    if revoked or had_key or unassigned:
+        audit_log_record(
+            actor=None,
+            action="complaints.member_key.revoke",
+            object_type="openlima.user",
+            object_id=user.pk,
+            details={
+                "reason": "account.delete",
+                "grants_revoked": revoked,
+                "cases_unassigned": unassigned,
+            },
+        )

@@ -15,3 +15,9 @@ class OpendataConfig(AppConfig):
         registry.register_publisher("opendata", services.datasets_publish_due)
         registry.register_demo_loader("opendata", demo.load, order=40)
         registry.register_provider("search:opendata", selectors.site_search)
+        registry.register_provider(
+            f"personal_data:{self.name}", selectors.personal_data
+        )
+        registry.register_provider(
+            f"erase_personal_data:{self.name}", services.erase_personal_data
+        )

@@ -380,3 +380,29 @@ def tag_names() -> list[str]:
         .order_by("name")
         .values_list("name", flat=True)
     )
+
+
+# --- ARCO (Ley 29733): personal data ------------------------------------------------------
+
+
+def personal_data(*, user) -> dict:
+    """`personal_data:opendata`: the catalogue keeps nothing about citizens (downloads are
+    counted per day, without who). The only personal item possible is a staff member's
+    address given as a dataset's contact."""
+    datasets = [
+        {"title": title, "slug": slug}
+        for title, slug in Dataset.objects.filter(contact_email__iexact=user.email)
+        .order_by("id")
+        .values_list("title", "slug")
+    ]
+    summary = [
+        [
+            _("Datos abiertos"),
+            _(
+                "No guardamos datos personales tuyos: las descargas se cuentan sin saber quién."
+            ),
+        ]
+    ]
+    if datasets:
+        summary.append([_("Conjuntos con tu correo como contacto"), len(datasets)])
+    return {"summary": summary, "contact_for_datasets": datasets}

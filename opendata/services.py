@@ -576,3 +576,25 @@ def platform_datasets_refresh() -> dict:
             logger.exception("opendata_refresh: %s failed", key)
             results[key] = "error"
     return results
+
+
+# --- ARCO (Ley 29733): erasure ------------------------------------------------------------
+
+
+def erase_personal_data(*, user) -> None:
+    """`erase_personal_data:opendata`: a deleted account's address stops being shown as a
+    dataset's contact (the publishing unit stays). Nothing else here is personal."""
+    datasets = list(
+        Dataset.objects.filter(contact_email__iexact=user.email).values_list(
+            "pk", flat=True
+        )
+    )
+    if datasets:
+        Dataset.objects.filter(pk__in=datasets).update(contact_email="")
+        audit_log_record(
+            actor=None,
+            action="dataset.contact_erase",
+            object_type="opendata.dataset",
+            object_id=",".join(str(pk) for pk in datasets)[:64],
+            details={"reason": "account.delete", "datasets": datasets},
+        )

@@ -25,6 +25,20 @@ the app providing it is not installed, and callers degrade gracefully):
   unit_id, milestone_title, description, due_on) -> dict`` creates (idempotently) a
   commitment and a milestone to follow a winning budget project; returns ``commitment_id``,
   ``milestone_id``, ``url``.
+- ``personal_data:<app>`` -> ``func(*, user) -> dict`` (ARCO access, Ley 29733): everything
+  that app keeps about the person, JSON-serialisable (no secrets: never a DNI, a hash of it,
+  a key or a token). It must hold ``summary``: a list of ``[label, value]`` pairs (label
+  translated, value a number or short text) shown on the account page; every other key is
+  the full data, included in the JSON download. A fixed number of queries, however many
+  rows. Only the person's own data, never another person's.
+- ``erase_personal_data:<app>`` -> ``func(*, user) -> None`` (ARCO cancellation), called by
+  ``openlima.services.user_delete_account`` inside its transaction, before the account is
+  anonymised (``user.email`` and its ``EmailAddress`` rows are still there): remove what is
+  personal and not a public contribution (follows, subscriptions, notification settings,
+  registrations, pending verifications...) and keep public contributions (proposals,
+  comments, supports, ballots) attached to the user, whose label becomes "cuenta
+  eliminada", so counts and results stay right. May raise ``ApplicationError`` to refuse
+  the deletion (everything is rolled back and the person sees the message).
 """
 
 from collections.abc import Callable

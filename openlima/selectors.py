@@ -95,7 +95,35 @@ def user_personal_data(*, user) -> dict:
             )
         ),
         "two_factor": user_has_totp(user=user),
+        "apps": user_personal_data_by_app(user=user),
     }
+
+
+def user_personal_data_by_app(*, user) -> dict:
+    """Every installed app's `personal_data:<app>` section, keyed by app label."""
+    from . import registry
+
+    return {
+        label: func(user=user)
+        for label, func in registry.providers("personal_data:").items()
+    }
+
+
+def user_personal_data_sections(*, data: dict) -> list[dict]:
+    """The account page's readable summary: one section per app (title, summary rows)."""
+    from django.apps import apps
+
+    sections = []
+    for label, section in data.get("apps", {}).items():
+        config = apps.get_app_config(label) if apps.is_installed(label) else None
+        sections.append(
+            {
+                "label": label,
+                "title": str(config.verbose_name) if config else label,
+                "rows": [(str(k), v) for k, v in section.get("summary", [])],
+            }
+        )
+    return sections
 
 
 def heartbeat_last_run(*, name: str):

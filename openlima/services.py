@@ -104,6 +104,7 @@ def user_delete_account(*, user) -> None:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
+    erased = user_erase_app_data(user=user)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     user.email = f"deleted-{user.pk}@invalid.openlima"
@@ -123,7 +124,21 @@ def user_delete_account(*, user) -> None:
         obj=None,
         object_type="openlima.user",
         object_id=user.pk,
+        details={"apps": erased},
     )
+
+
+def user_erase_app_data(*, user) -> list[str]:
+    """Call every app's `erase_personal_data:<app>` (inside the caller's transaction).
+
+    Returns the labels of the apps that erased something, in a stable order."""
+    from . import registry
+
+    done = []
+    for label, func in registry.providers("erase_personal_data:").items():
+        func(user=user)
+        done.append(label)
+    return done
 
 
 def user_create_staff(

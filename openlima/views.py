@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
+from .errors import ApplicationError
 from .forms import DeleteAccountForm, ProfileForm
 
 
@@ -94,17 +95,20 @@ def account(request):
         services.user_update_profile(user=user, **form.cleaned_data)
         messages.success(request, _("Tus datos se actualizaron."))
         return redirect("account_profile")
+    data = selectors.user_personal_data(user=user)
     return render(
         request,
         "openlima/account.html",
         {
             "form": form,
-            "data": selectors.user_personal_data(user=user),
+            "data": data,
+            "app_sections": selectors.user_personal_data_sections(data=data),
             "delete_form": DeleteAccountForm(),
         },
     )
 
 
+@never_cache
 @login_required
 def account_export(request):
     data = selectors.user_personal_data(user=request.user)
@@ -123,8 +127,12 @@ def account_delete(request):
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
+        try:
+            services.user_delete_account(user=user)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return render(request, "openlima/account_delete.html", {"form": form})
         logout(request)
-        services.user_delete_account(user=user)
         messages.success(
             request,
             _(

@@ -20,3 +20,9 @@ class ParticipationConfig(AppConfig):
             "dataset:resultados-consultas", selectors.dataset_consultation_results
         )
         registry.register_provider("indicators:participation", selectors.indicators)
+        registry.register_provider(
+            f"personal_data:{self.name}", selectors.personal_data
+        )
+        registry.register_provider(
+            f"erase_personal_data:{self.name}", services.erase_personal_data
+        )

@@ -858,3 +858,128 @@ def dataset_consultation_results() -> dict:
         ],
         "rows": rows,
     }
+
+
+# --- ARCO (Ley 29733): personal data ------------------------------------------------------
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def personal_data(*, user) -> dict:
+    """`personal_data:participation`: everything Lima Activa keeps about one person. One
+    query per kind of record, however many rows."""
+    from .models import CommentFlag, Notification, NotificationSettings
+
+    proposals = [
+        {
+            "id": p.pk,
+            "title": p.title,
+            "summary": p.summary,
+            "body": p.body,
+            "topic": p.topic,
+            "district": p.district.name if p.district_id else None,
+            "status": p.status,
+            "support_count": p.support_count,
+            "published_at": _iso(p.published_at),
+            "url": reverse("participation:proposal_detail", args=[p.pk]),
+        }
+        for p in Proposal.objects.filter(author=user)
+        .select_related("district")
+        .order_by("id")
+    ]
+    supports = [
+        {"proposal_id": pid, "proposal": title, "created_at": _iso(at)}
+        for pid, title, at in Support.objects.filter(user=user)
+        .order_by("id")
+        .values_list("proposal_id", "proposal__title", "created_at")
+    ]
+    comments = [
+        {
+            "id": c["id"],
+            "on": f"{c['target_type']}:{c['target_id']}",
+            "body": c["body"],
+            "status": c["status"],
+            "created_at": _iso(c["created_at"]),
+        }
+        for c in Comment.objects.filter(author=user)
+        .order_by("id")
+        .values("id", "target_type", "target_id", "body", "status", "created_at")
+    ]
+    votes = [
+        {"comment_id": cid, "value": value}
+        for cid, value in CommentVote.objects.filter(user=user)
+        .order_by("id")
+        .values_list("comment_id", "value")
+    ]
+    flags = [
+        {"comment_id": cid, "created_at": _iso(at)}
+        for cid, at in CommentFlag.objects.filter(user=user)
+        .order_by("id")
+        .values_list("comment_id", "created_at")
+    ]
+    ratings = [
+        {
+            "consultation": r["consultation__title"],
+            "option": r["option__title"],
+            "level": r["level"],
+            "contribution": r["contribution"],
+            "updated_at": _iso(r["updated_at"]),
+        }
+        for r in ConsultationRating.objects.filter(user=user)
+        .order_by("id")
+        .values(
+            "consultation__title",
+            "option__title",
+            "level",
+            "contribution",
+            "updated_at",
+        )
+    ]
+    registrations = [
+        {
+            "session": r["session__title"],
+            "starts_at": _iso(r["session__starts_at"]),
+            "status": r["status"],
+            "created_at": _iso(r["created_at"]),
+        }
+        for r in SessionRegistration.objects.filter(user=user)
+        .order_by("id")
+        .values("session__title", "session__starts_at", "status", "created_at")
+    ]
+    follows = [
+        {"kind": kind, "target_id": target, "created_at": _iso(at)}
+        for kind, target, at in Follow.objects.filter(user=user)
+        .order_by("id")
+        .values_list("kind", "target_id", "created_at")
+    ]
+    settings_row = (
+        NotificationSettings.objects.filter(user=user)
+        .values("frequency", "follow_own_proposals")
+        .first()
+    )
+    pending = Notification.objects.filter(user=user, sent_at__isnull=True).count()
+    return {
+        "summary": [
+            [_("Propuestas"), len(proposals)],
+            [_("Apoyos a propuestas"), len(supports)],
+            [_("Comentarios"), len(comments)],
+            [_("Votos a comentarios"), len(votes)],
+            [_("Comentarios denunciados"), len(flags)],
+            [_("Calificaciones en consultas"), len(ratings)],
+            [_("Inscripciones a sesiones"), len(registrations)],
+            [_("Seguimientos"), len(follows)],
+            [_("Avisos pendientes de envío"), pending],
+        ],
+        "proposals": proposals,
+        "supports": supports,
+        "comments": comments,
+        "comment_votes": votes,
+        "comment_flags": flags,
+        "consultation_ratings": ratings,
+        "session_registrations": registrations,
+        "follows": follows,
+        "notification_settings": settings_row,
+        "pending_notifications": pending,
+    }
