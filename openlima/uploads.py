@@ -25,7 +25,6 @@ import json
 import os
 import re
 import uuid
-import warnings
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -458,16 +457,18 @@ def image_clean(
     sniffed = sniff(data, allowed=frozenset(allowed) & IMAGE_KINDS, **refuse)
     refuse["kind"] = sniffed.kind
     limit = max_pixels or max_image_pixels()
+    if Image.MAX_IMAGE_PIXELS:  # Pillow's own bomb limit is never relaxed here
+        limit = min(limit, Image.MAX_IMAGE_PIXELS)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as opened:
-                if _PIL_KIND.get(opened.format) != sniffed.kind:
-                    raise UploadRefused("bad_image", **refuse)
-                if opened.width * opened.height > limit:
-                    raise UploadRefused("too_many_pixels", **refuse)
-                opened.load()
-                image = ImageOps.exif_transpose(opened)
+        # Above MAX_IMAGE_PIXELS Pillow only warns (refused just below); above twice
+        # that it raises DecompressionBombError before decoding anything.
+        with Image.open(io.BytesIO(data)) as opened:
+            if _PIL_KIND.get(opened.format) != sniffed.kind:
+                raise UploadRefused("bad_image", **refuse)
+            if opened.width * opened.height > limit:
+                raise UploadRefused("too_many_pixels", **refuse)
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise UploadRefused("too_many_pixels", **refuse) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):

@@ -339,6 +339,7 @@ def png_header_only(width: int, height: int) -> bytes:
     )
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 @pytest.mark.parametrize(
     "size,max_pixels",
     [
@@ -393,3 +394,45 @@ def test_display_filename_and_storage_name():
     assert first != second and first.endswith(".pdf") and len(first) == 36
     assert uploads.file_extension("Foto.JPG") == "jpg"
     assert uploads.file_extension("sin_extension") == ""
+
+
+# --- the apps' call sites keep their policy and refuse bombs clearly ----------------------
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_app_call_sites_refuse_bombs_and_disguised_files_with_their_own_errors():
+    from budgets.services import image_strip_metadata
+    from commitments.services import evidence_check_file
+    from complaints.uploads import FileRefused, clean_upload
+    from opendata.services import file_sniff
+    from participation.content import image_clean
+
+    bomb = png_header_only(30_000, 30_000)
+    with translation.override("es"):
+        with pytest.raises(FileRefused):
+            clean_upload(SimpleUploadedFile("foto.png", bomb))
+        with pytest.raises(FileRefused, match="no coincide"):
+            clean_upload(SimpleUploadedFile("foto.jpg", PDF))
+        with pytest.raises(ApplicationError, match="demasiado grande"):
+            image_strip_metadata(data=bomb)
+        with pytest.raises(ApplicationError, match="Formato de imagen no admitido"):
+            image_strip_metadata(data=SAMPLES["gif"][0])
+        with pytest.raises(ApplicationError, match="demasiados píxeles"):
+            image_clean(SimpleUploadedFile("foto.png", bomb))
+        with pytest.raises(ApplicationError, match="JPEG, PNG o WebP") as exc:
+            image_clean(SimpleUploadedFile("foto.jpg", EXE))
+        assert exc.value.field_errors == {"image": ["Tipo de archivo no permitido."]}
+        with pytest.raises(ApplicationError, match="no permitido"):
+            evidence_check_file(
+                uploaded=SimpleUploadedFile("acta.docx", zip_bytes({"a": "b"}))
+            )
+        kind = evidence_check_file(
+            uploaded=SimpleUploadedFile("x.odp", SAMPLES["odp"][0])
+        )
+        assert (kind.media_type, kind.extension) == (
+            uploads.KINDS["odp"].media_type,
+            "odp",
+        )
+        with pytest.raises(ApplicationError, match="Se aceptan: CSV, XLSX"):
+            file_sniff(data=HTML, filename="datos.csv")
+        assert file_sniff(data=SAMPLES["xlsx"][0], filename="hoja.xlsx") == "XLSX"
