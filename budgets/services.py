@@ -1,7 +1,6 @@
 """Every write of participatory budgeting."""
 
 import hmac
-import io
 import logging
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,8 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from openlima import registry
+from openlima import registry, uploads
 from openlima.errors import ApplicationError
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
@@ -293,50 +293,48 @@ def resident_find_by_dni(*, dni: str):
 
 
 # --- Projects ------------------------------------------------------------------------------
-ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+ALLOWED_IMAGE_KINDS = frozenset({"jpeg", "png", "webp"})
+IMAGE_MAX_PIXELS = 40_000_000
+IMAGE_MESSAGES = {
+    "too_big": (
+        gettext_lazy("La imagen supera el tamaño máximo permitido."),
+        gettext_lazy("Imagen demasiado grande."),
+    ),
+    "not_allowed": (
+        gettext_lazy("El archivo no es una imagen válida."),
+        gettext_lazy("Imagen no válida."),
+    ),
+    "other_image": (
+        gettext_lazy("Formato de imagen no admitido (JPEG, PNG o WebP)."),
+        gettext_lazy("Formato no admitido."),
+    ),
+    "too_many_pixels": (gettext_lazy("La imagen es demasiado grande."), None),
+}
+IMAGE_MESSAGES["empty"] = IMAGE_MESSAGES["bad_image"] = IMAGE_MESSAGES["not_allowed"]
 
 
 def image_strip_metadata(*, data: bytes) -> tuple[bytes, str, int, int]:
     """Re-encode an uploaded picture from its pixels only (no EXIF/GPS/comments).
 
     Returns (bytes, extension, width, height); ApplicationError on anything else."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     max_bytes = getattr(settings, "BUDGETS_MAX_IMAGE_BYTES", 5 * 1024 * 1024)
-    if len(data) > max_bytes:
-        raise ApplicationError(
-            _("La imagen supera el tamaño máximo permitido."),
-            field_errors={"image": [_("Imagen demasiado grande.")]},
-        )
+    refuse = {"field": "image", "messages": IMAGE_MESSAGES}
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            fmt = img.format
-            if fmt not in ALLOWED_IMAGE_FORMATS:
-                raise ApplicationError(
-                    _("Formato de imagen no admitido (JPEG, PNG o WebP)."),
-                    field_errors={"image": [_("Formato no admitido.")]},
-                )
-            if img.width * img.height > 40_000_000:
-                raise ApplicationError(_("La imagen es demasiado grande."))
-            img = ImageOps.exif_transpose(img)
-            has_alpha = img.mode in ("RGBA", "LA", "P")
-            img = img.convert("RGBA" if has_alpha else "RGB")
-            clean = Image.frombytes(img.mode, img.size, img.tobytes())
-    except ApplicationError:
+        uploads.check_size(len(data), max_bytes=max_bytes, **refuse)
+        image = uploads.image_clean(
+            data,
+            allowed=ALLOWED_IMAGE_KINDS,
+            output="web",
+            max_pixels=IMAGE_MAX_PIXELS,
+            **refuse,
+        )
+    except uploads.UploadRefused as exc:
+        if exc.reason == "not_allowed" and exc.kind in uploads.IMAGE_KINDS:
+            raise uploads.UploadRefused(
+                "other_image", kind=exc.kind, **refuse
+            ) from None
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise ApplicationError(
-            _("El archivo no es una imagen válida."),
-            field_errors={"image": [_("Imagen no válida.")]},
-        ) from None
-    out = io.BytesIO()
-    if has_alpha:
-        clean.save(out, format="PNG", optimize=True)
-        ext = "png"
-    else:
-        clean.save(out, format="JPEG", quality=85)
-        ext = "jpg"
-    return out.getvalue(), ext, clean.width, clean.height
+    return image.data, image.extension, image.width, image.height
 
 
 @transaction.atomic

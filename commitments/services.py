@@ -4,7 +4,6 @@
 import datetime
 import logging
 import secrets
-import uuid
 from pathlib import PurePath
 
 from django.conf import settings
@@ -16,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from openlima import uploads
 from openlima.errors import ApplicationError
 from openlima.services import audit_log_record, outbox_enqueue
 
@@ -48,22 +49,18 @@ MILESTONE_EDITABLE_FIELDS = [
     "delay_reason",
 ]
 
-# Evidence documents: what `filetype` sniffs -> allowed extension family.
-EVIDENCE_ALLOWED_MIME = {
-    "application/pdf": "pdf",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "application/vnd.oasis.opendocument.presentation": "odp",
-    "application/msword": "doc",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.ms-powerpoint": "ppt",
+# Evidence documents: the kinds (judged by content) an office may attach.
+EVIDENCE_KINDS = frozenset(
+    {"pdf", "png", "jpeg", "gif", "webp"}
+    | {"docx", "xlsx", "pptx", "odt", "ods", "odp", "doc", "xls", "ppt"}
+)
+EVIDENCE_MESSAGES = {
+    "empty": gettext_lazy("El archivo está vacío."),
+    "too_big": gettext_lazy("El archivo pesa más de %(mb)s MB."),
+    "not_allowed": gettext_lazy(
+        "Tipo de archivo no permitido. Se aceptan PDF, imágenes (PNG, JPEG, GIF, "
+        "WebP) y documentos de oficina (Word, Excel, PowerPoint, OpenDocument)."
+    ),
 }
 EVIDENCE_DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -330,60 +327,14 @@ def milestones_mark_delayed(*, user, milestones, reason: str) -> int:
 # --- evidence -----------------------------------------------------------------------
 
 
-def evidence_check_file(*, uploaded) -> str:
-    """Sniff the content (not the name) against the allow-list; returns the MIME type."""
-    import filetype
-
+def evidence_check_file(*, uploaded) -> uploads.Sniffed:
+    """Sniff the content (not the name) against the allow-list; returns its kind."""
     max_bytes = getattr(
         settings, "COMMITMENTS_EVIDENCE_MAX_BYTES", EVIDENCE_DEFAULT_MAX_BYTES
     )
-    if uploaded.size == 0:
-        raise ApplicationError(_("El archivo está vacío."))
-    if uploaded.size > max_bytes:
-        raise ApplicationError(
-            _("El archivo pesa más de %(mb)s MB.")
-            % {"mb": round(max_bytes / 1024 / 1024, 1)}
-        )
-    uploaded.seek(0)
-    head = uploaded.read(8192)
-    uploaded.seek(0)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else None
-    if mime == "application/zip" or mime is None:
-        mime = _office_from_zip(uploaded) or mime
-    if mime not in EVIDENCE_ALLOWED_MIME:
-        raise ApplicationError(
-            _(
-                "Tipo de archivo no permitido. Se aceptan PDF, imágenes (PNG, JPEG, GIF, "
-                "WebP) y documentos de oficina (Word, Excel, PowerPoint, OpenDocument)."
-            )
-        )
-    return mime
-
-
-def _office_from_zip(uploaded) -> str | None:
-    """OOXML/ODF files are ZIP archives: tell them apart by their members."""
-    import zipfile
-
-    uploaded.seek(0)
-    try:
-        with zipfile.ZipFile(uploaded) as archive:
-            names = set(archive.namelist()[:2000])
-            if "mimetype" in names:
-                value = archive.read("mimetype")[:100].decode("ascii", "ignore").strip()
-                return value or None
-            if "[Content_Types].xml" in names:
-                if any(n.startswith("word/") for n in names):
-                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                if any(n.startswith("xl/") for n in names):
-                    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                if any(n.startswith("ppt/") for n in names):
-                    return "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return None
-    finally:
-        uploaded.seek(0)
-    return None
+    refuse = {"field": None, "messages": EVIDENCE_MESSAGES}
+    uploads.check_size(uploaded.size, max_bytes=max_bytes, **refuse)
+    return uploads.sniff(uploaded, allowed=EVIDENCE_KINDS, **refuse)
 
 
 @transaction.atomic
@@ -419,11 +370,11 @@ def evidence_add(
         created_by=user if getattr(user, "pk", None) else None,
     )
     if uploaded is not None:
-        mime = evidence_check_file(uploaded=uploaded)
-        evidence.content_type = mime
+        sniffed = evidence_check_file(uploaded=uploaded)
+        evidence.content_type = sniffed.media_type
         evidence.size = uploaded.size
         evidence.original_name = PurePath(uploaded.name or "documento").name[:255]
-        evidence.stored_name = f"{uuid.uuid4().hex}.{EVIDENCE_ALLOWED_MIME[mime]}"
+        evidence.stored_name = uploads.storage_name(sniffed.extension)
         evidence.file = "placeholder"  # satisfies full_clean; replaced by save() below
     try:
         evidence.full_clean(exclude=["file"])

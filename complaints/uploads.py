@@ -1,49 +1,37 @@
-"""Attachment checks: size capped while streaming, type sniffed from content, image
-metadata removed by re-encoding with Pillow."""
+"""Attachment checks: size capped while streaming; type sniffed from content and image
+metadata removed by the shared `openlima.uploads` (this module keeps the complaint policy:
+allowed kinds, limits, wording)."""
 
-import io
-import os
 from dataclasses import dataclass
 
-import filetype
 from django.conf import settings
 from django.core.files.uploadhandler import (
     FileUploadHandler,
     SkipFile,
     StopUpload,
 )
-from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from django.utils.translation import gettext_lazy as _
 
-# Sniffed MIME type -> file name extensions a reporter's file may carry.
-ALLOWED_TYPES = {
-    "application/pdf": {"pdf"},
-    "image/jpeg": {"jpg", "jpeg"},
-    "image/png": {"png"},
-    "image/webp": {"webp"},
-    "image/gif": {"gif"},
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"docx"},
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"xlsx"},
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": {
-        "pptx"
-    },
-    "application/vnd.oasis.opendocument.text": {"odt"},
-    "application/vnd.oasis.opendocument.spreadsheet": {"ods"},
-    "application/msword": {"doc"},
-    "application/vnd.ms-excel": {"xls"},
-    "audio/mpeg": {"mp3"},
-    "audio/ogg": {"ogg", "oga", "opus"},
-    "audio/x-wav": {"wav"},
-    "audio/x-flac": {"flac"},
-    "audio/mp4": {"m4a"},
-    "audio/m4a": {"m4a"},
-    "audio/amr": {"amr"},
-}
-IMAGE_FORMATS = {
-    "image/jpeg": "JPEG",
-    "image/png": "PNG",
-    "image/webp": "WEBP",
-    "image/gif": "GIF",
+from openlima import uploads
+
+# What a reporter may attach (judged by content; the name's extension must fit it).
+ALLOWED_KINDS = frozenset(
+    {"pdf", "doc", "xls", "docx", "xlsx", "pptx", "odt", "ods"}
+    | uploads.IMAGE_KINDS
+    | uploads.AUDIO_KINDS
+)
+MESSAGES = {
+    "empty": _("«%(name)s» está vacío."),
+    "too_big": _("«%(name)s» supera el tamaño máximo permitido."),
+    "not_allowed": _(
+        "«%(name)s» no es de un tipo permitido (PDF, imágenes, documentos de "
+        "oficina o audio). Se revisa el contenido, no solo la extensión."
+    ),
+    "mismatch": _(
+        "«%(name)s» no coincide con su contenido: la extensión no corresponde al "
+        "tipo de archivo."
+    ),
+    "bad_image": _("«%(name)s» no es una imagen válida."),
 }
 
 
@@ -92,63 +80,21 @@ class FileRefused(Exception):
     pass
 
 
-def _safe_name(name: str) -> str:
-    base = os.path.basename((name or "").replace("\\", "/")).strip()
-    base = "".join(ch for ch in base if ch.isprintable())
-    return base[:150] or "archivo"
-
-
 def clean_upload(uploaded) -> CleanFile:
     """Check one uploaded file and return it ready to encrypt, or raise FileRefused."""
-    name = _safe_name(uploaded.name)
-    if uploaded.size > max_attachment_bytes():
-        raise FileRefused(
-            _("«%(name)s» supera el tamaño máximo permitido.") % {"name": name}
-        )
-    uploaded.seek(0)
-    data = uploaded.read()
-    if not data:
-        raise FileRefused(_("«%(name)s» está vacío.") % {"name": name})
-    kind = filetype.guess(data)
-    mime = kind.mime if kind else None
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if mime not in ALLOWED_TYPES:
-        raise FileRefused(
-            _(
-                "«%(name)s» no es de un tipo permitido (PDF, imágenes, documentos de "
-                "oficina o audio). Se revisa el contenido, no solo la extensión."
-            )
-            % {"name": name}
-        )
-    if extension not in ALLOWED_TYPES[mime]:
-        raise FileRefused(
-            _(
-                "«%(name)s» no coincide con su contenido: la extensión no corresponde al "
-                "tipo de archivo."
-            )
-            % {"name": name}
-        )
-    if mime in IMAGE_FORMATS:
-        data = strip_image_metadata(data, IMAGE_FORMATS[mime], name=name)
-    return CleanFile(name=name, mime=mime, data=data)
-
-
-def strip_image_metadata(data: bytes, fmt: str, *, name: str = "") -> bytes:
-    """Re-encode the pixels only: EXIF (GPS, camera, dates), XMP, comments are dropped."""
+    name = uploads.display_filename(uploaded.name)
+    refuse = {"field": None, "messages": MESSAGES, "name": name}
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            clean = image.copy() if fmt == "GIF" else ImageOps.exif_transpose(image)
-            clean.info = {}
-            out = io.BytesIO()
-            options = {}
-            if fmt == "JPEG":
-                if clean.mode not in ("RGB", "L", "CMYK"):
-                    clean = clean.convert("RGB")
-                options = {"quality": 90}
-            clean.save(out, fmt, **options)
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise FileRefused(
-            _("«%(name)s» no es una imagen válida.") % {"name": name}
-        ) from None
+        uploads.check_size(uploaded.size, max_bytes=max_attachment_bytes(), **refuse)
+        uploaded.seek(0)
+        data = uploaded.read()
+        sniffed = uploads.sniff(
+            data, allowed=ALLOWED_KINDS, filename=name, check_extension=True, **refuse
+        )
+        if sniffed.kind in uploads.IMAGE_KINDS:
+            data = uploads.image_clean(
+                data, allowed={sniffed.kind}, jpeg_quality=90, **refuse
+            ).data
+    except uploads.UploadRefused as exc:
+        raise FileRefused(exc.message) from None
+    return CleanFile(name=name, mime=sniffed.media_type, data=data)

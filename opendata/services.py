@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from openlima import registry
+from openlima import registry, uploads
 from openlima.errors import ApplicationError
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
@@ -40,17 +40,6 @@ FORMATS = {
     "GeoJSON": "application/geo+json",
     "PDF": "application/pdf",
 }
-GEOJSON_TYPES = {
-    "FeatureCollection",
-    "Feature",
-    "Point",
-    "MultiPoint",
-    "LineString",
-    "MultiLineString",
-    "Polygon",
-    "MultiPolygon",
-    "GeometryCollection",
-}
 PREVIEW_ROWS = 10
 
 
@@ -61,74 +50,32 @@ def max_upload_bytes() -> int:
 # --- Files: sniffing and previews ---------------------------------------------------
 
 
-def _decode_text(data: bytes) -> str | None:
-    if b"\x00" in data[:65536]:
-        return None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+# Our format names <- the shared kinds (`openlima.uploads`).
+FORMAT_OF_KIND = {
+    "csv": "CSV",
+    "xlsx": "XLSX",
+    "json": "JSON",
+    "geojson": "GeoJSON",
+    "pdf": "PDF",
+}
 
 
 def file_sniff(*, data: bytes, filename: str, allowed=None) -> str:
     """The format of `data` judged by its content (the extension only tells CSV from
     other text). Raises ApplicationError for anything not in `allowed`."""
-    import filetype
-
     allowed = allowed or FORMATS.keys()
-    if not data:
-        raise ApplicationError(
-            _("El archivo está vacío."),
-            field_errors={"file": [_("El archivo está vacío.")]},
-        )
-    if len(data) > max_upload_bytes():
-        message = _("El archivo supera el tamaño máximo de %(mb)d MB.") % {
-            "mb": max_upload_bytes() // (1024 * 1024)
-        }
-        raise ApplicationError(message, field_errors={"file": [message]})
-    kind = filetype.guess(data[:8192])
-    fmt = None
-    if kind is not None:
-        if kind.mime == "application/pdf":
-            fmt = "PDF"
-        elif kind.extension == "xlsx" or (
-            kind.mime == "application/zip" and b"xl/" in data[:65536]
-        ):
-            fmt = "XLSX"
-    else:
-        text = _decode_text(data)
-        if text is not None:
-            stripped = text.lstrip()
-            if stripped[:1] in ("{", "["):
-                try:
-                    parsed = json.loads(text)
-                except ValueError:
-                    parsed = None
-                    fmt = None
-                else:
-                    fmt = (
-                        "GeoJSON"
-                        if isinstance(parsed, dict)
-                        and parsed.get("type") in GEOJSON_TYPES
-                        else "JSON"
-                    )
-            elif not stripped.startswith("<") and filename.lower().endswith(
-                (".csv", ".txt", ".tsv")
-            ):
-                try:
-                    rows = list(csv.reader(io.StringIO(text[:65536])))
-                except csv.Error:
-                    rows = []
-                if rows and rows[0]:
-                    fmt = "CSV"
-    if fmt is None or fmt not in allowed:
-        message = _(
+    messages = {
+        "empty": _("El archivo está vacío."),
+        "too_big": _("El archivo supera el tamaño máximo de %(mb)d MB."),
+        "not_allowed": _(
             "Tipo de archivo no admitido. Se aceptan: %(formats)s (se revisa el contenido, no la extensión)."
-        ) % {"formats": ", ".join(allowed)}
-        raise ApplicationError(message, field_errors={"file": [message]})
-    return fmt
+        ),
+    }
+    refuse = {"messages": messages, "formats": ", ".join(allowed)}
+    uploads.check_size(len(data), max_bytes=max_upload_bytes(), **refuse)
+    kinds = {kind for kind, fmt in FORMAT_OF_KIND.items() if fmt in allowed}
+    sniffed = uploads.sniff(data, allowed=kinds, filename=filename, **refuse)
+    return FORMAT_OF_KIND[sniffed.kind]
 
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -184,7 +131,7 @@ def tabular_preview(*, data: bytes, fmt: str) -> dict:
     """First rows, column names and inferred column types of a CSV or XLSX file."""
     try:
         if fmt == "CSV":
-            text = _decode_text(data) or ""
+            text = uploads.decode_text(data) or ""
             sample = text[:65536]
             try:
                 dialect = csv.Sniffer().sniff(
@@ -390,7 +337,7 @@ def resource_version_add(
     latest = resource.versions.order_by("-number").first()
     if only_if_changed and latest is not None and latest.sha256 == digest:
         return None
-    safe_name = re.sub(r"[^\w.-]+", "-", filename.rsplit("/", 1)[-1])[:150] or "archivo"
+    safe_name = uploads.safe_filename(filename)
     now = timezone.now()
     version = ResourceVersion(
         resource=resource,
@@ -467,9 +414,7 @@ def transparency_document_create(
     if data is not None:
         fmt = file_sniff(data=data, filename=filename)
         doc.media_type = FORMATS[fmt]
-        safe_name = (
-            re.sub(r"[^\w.-]+", "-", filename.rsplit("/", 1)[-1])[:150] or "documento"
-        )
+        safe_name = uploads.safe_filename(filename, default="documento")
         doc.file.save(safe_name, ContentFile(data), save=False)
     doc.full_clean()
     doc.save()

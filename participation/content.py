@@ -1,16 +1,13 @@
 """Citizen text and images made safe: a Markdown subset cleaned by nh3, images re-encoded
 without metadata after sniffing their real type."""
 
-import io
-
-import filetype
 import markdown
 import nh3
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from openlima.errors import ApplicationError
+from openlima import uploads
 
 ALLOWED_TAGS = {
     "p",
@@ -27,7 +24,7 @@ ALLOWED_TAGS = {
     "h3",
     "h4",
 }
-ALLOWED_IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+ALLOWED_IMAGE_KINDS = frozenset({"jpeg", "png", "webp"})
 
 
 def render_markdown(text: str) -> str:
@@ -51,44 +48,35 @@ def render_plain(text: str) -> str:
     return linebreaks(text or "", autoescape=True)
 
 
+IMAGE_MAX_PIXELS = 40_000_000
+IMAGE_MAX_SIDE = 1600
+IMAGE_MESSAGES = {
+    "too_big": (
+        _("La imagen es demasiado grande (máximo %(mb)s MB)."),
+        _("Imagen demasiado grande."),
+    ),
+    "not_allowed": (
+        _("La imagen debe ser JPEG, PNG o WebP."),
+        _("Tipo de archivo no permitido."),
+    ),
+    "too_many_pixels": (_("La imagen tiene demasiados píxeles."), None),
+    "bad_image": (_("No se pudo leer la imagen."), _("Imagen dañada o no válida.")),
+}
+IMAGE_MESSAGES["empty"] = IMAGE_MESSAGES["not_allowed"]
+
+
 def image_clean(upload) -> ContentFile:
     """Check size and sniffed type, then re-encode the pixels only (no EXIF/GPS)."""
-    from PIL import Image, UnidentifiedImageError
-
     max_bytes = getattr(settings, "PROPOSAL_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
-    if upload.size > max_bytes:
-        raise ApplicationError(
-            _("La imagen es demasiado grande (máximo %(mb)s MB).")
-            % {"mb": max_bytes // (1024 * 1024)},
-            field_errors={"image": [_("Imagen demasiado grande.")]},
-        )
-    head = upload.read(8192)
+    refuse = {"field": "image", "messages": IMAGE_MESSAGES}
+    uploads.check_size(upload.size, max_bytes=max_bytes, **refuse)
     upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_IMAGE_TYPES:
-        raise ApplicationError(
-            _("La imagen debe ser JPEG, PNG o WebP."),
-            field_errors={"image": [_("Tipo de archivo no permitido.")]},
-        )
-    try:
-        image = Image.open(upload)
-        if image.width * image.height > 40_000_000:
-            raise ApplicationError(_("La imagen tiene demasiados píxeles."))
-        image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise ApplicationError(
-            _("No se pudo leer la imagen."),
-            field_errors={"image": [_("Imagen dañada o no válida.")]},
-        ) from exc
-    image.thumbnail((1600, 1600))
-    mode = "RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB"
-    clean = Image.new(mode, image.size)
-    clean.putdata(list(image.convert(mode).getdata()))
-    out = io.BytesIO()
-    if mode == "RGBA":
-        clean.save(out, format="PNG", optimize=True)
-        ext = "png"
-    else:
-        clean.save(out, format="JPEG", quality=85)
-        ext = "jpg"
-    return ContentFile(out.getvalue(), name=f"propuesta.{ext}")
+    image = uploads.image_clean(
+        upload.read(),
+        allowed=ALLOWED_IMAGE_KINDS,
+        output="web",
+        max_pixels=IMAGE_MAX_PIXELS,
+        max_side=IMAGE_MAX_SIDE,
+        **refuse,
+    )
+    return ContentFile(image.data, name=f"propuesta.{image.extension}")

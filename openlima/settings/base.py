@@ -417,6 +417,8 @@ _DOMAIN_SETTINGS = {
     "RESIDENT_MIN_AGE": int,
     "RESIDENT_VERIFICATION_MAX_ATTEMPTS": int,
     "BUDGETS_MAX_IMAGE_BYTES": int,
+    # shared uploads (openlima/uploads.py): largest image accepted, in pixels
+    "UPLOAD_MAX_IMAGE_PIXELS": int,
 }
 for _name, _cast in _DOMAIN_SETTINGS.items():
     if _name in env.ENVIRON:

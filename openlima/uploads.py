@@ -1,0 +1,537 @@
+"""Shared upload checks: what a file really is, how big it may be, images without metadata.
+
+Every app keeps its own policy at the call site (which kinds it accepts, its size limit
+setting, its own wording); this module only answers the questions the same way everywhere:
+
+- `sniff(data, allowed=...)` judges the CONTENT (magic bytes; OOXML/ODF told apart by the
+  members of their ZIP archive; CSV/JSON/GeoJSON by parsing text) and returns a normalised
+  `Sniffed(kind, media_type, extension)`, or raises `UploadRefused`.
+- `check_size` / `read_upload` refuse empty and oversized files before anything is stored.
+- `image_clean(data, ...)` re-encodes an image from its pixels: EXIF (GPS, camera), XMP,
+  ICC profiles and comments are dropped, EXIF orientation applied first, decompression
+  bombs refused with a clear message instead of a 500.
+- `safe_filename` / `storage_name` give names that are safe to store or show.
+
+`UploadRefused` is an `ApplicationError` whose `reason` ("empty", "too_big", "not_allowed",
+"mismatch", "bad_image", "too_many_pixels") and `kind` (what the content turned out to be,
+if anything) let a call site swap in its own message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import uuid
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from openlima.errors import ApplicationError
+
+MB = 1024 * 1024
+
+
+# --- Kinds ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # normalised kind, e.g. "jpeg", "docx", "geojson"
+    media_type: str
+    extension: str  # the extension we store the file with
+    extensions: frozenset[str]  # extensions a user's file name may carry for it
+    label: str  # short human name for messages ("PDF", "JPEG", "Word")
+
+
+def _k(name, media_type, extension, label, *more_extensions):
+    return Kind(
+        name, media_type, extension, frozenset({extension, *more_extensions}), label
+    )
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        _k("pdf", "application/pdf", "pdf", "PDF"),
+        _k("jpeg", "image/jpeg", "jpg", "JPEG", "jpeg"),
+        _k("png", "image/png", "png", "PNG"),
+        _k("gif", "image/gif", "gif", "GIF"),
+        _k("webp", "image/webp", "webp", "WebP"),
+        _k(
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+            "Word",
+        ),
+        _k(
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            "Excel",
+        ),
+        _k(
+            "pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "pptx",
+            "PowerPoint",
+        ),
+        _k("odt", "application/vnd.oasis.opendocument.text", "odt", "ODT"),
+        _k("ods", "application/vnd.oasis.opendocument.spreadsheet", "ods", "ODS"),
+        _k("odp", "application/vnd.oasis.opendocument.presentation", "odp", "ODP"),
+        _k("doc", "application/msword", "doc", "Word 97"),
+        _k("xls", "application/vnd.ms-excel", "xls", "Excel 97"),
+        _k("ppt", "application/vnd.ms-powerpoint", "ppt", "PowerPoint 97"),
+        _k("csv", "text/csv", "csv", "CSV", "txt", "tsv"),
+        _k("json", "application/json", "json", "JSON"),
+        _k("geojson", "application/geo+json", "geojson", "GeoJSON", "json"),
+        _k("mp3", "audio/mpeg", "mp3", "MP3"),
+        _k("ogg", "audio/ogg", "ogg", "Ogg", "oga", "opus"),
+        _k("wav", "audio/wav", "wav", "WAV"),
+        _k("flac", "audio/flac", "flac", "FLAC"),
+        _k("m4a", "audio/mp4", "m4a", "M4A"),
+        _k("amr", "audio/amr", "amr", "AMR"),
+        # Recognised so refusals can say what the file is; no app allows them.
+        _k("zip", "application/zip", "zip", "ZIP"),
+    )
+}
+IMAGE_KINDS = frozenset({"jpeg", "png", "gif", "webp"})
+OOXML_KINDS = frozenset({"docx", "xlsx", "pptx"})
+ODF_KINDS = frozenset({"odt", "ods", "odp"})
+OFFICE_KINDS = OOXML_KINDS | ODF_KINDS | {"doc", "xls", "ppt"}
+TEXT_KINDS = frozenset({"csv", "json", "geojson"})
+AUDIO_KINDS = frozenset({"mp3", "ogg", "wav", "flac", "m4a", "amr"})
+
+# What `filetype` reports -> our kind (ZIP-based office files are re-checked below).
+_FILETYPE_MIME = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpeg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "application/msword": "doc",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.ms-powerpoint": "ppt",
+    "audio/mpeg": "mp3",
+    "audio/ogg": "ogg",
+    "audio/x-wav": "wav",
+    "audio/x-flac": "flac",
+    "audio/mp4": "m4a",
+    "audio/m4a": "m4a",
+    "audio/amr": "amr",
+}
+_ODF_MIMETYPE = {KINDS[k].media_type: k for k in ODF_KINDS}
+_OOXML_FOLDER = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
+GEOJSON_TYPES = frozenset(
+    {
+        "FeatureCollection",
+        "Feature",
+        "Point",
+        "MultiPoint",
+        "LineString",
+        "MultiLineString",
+        "Polygon",
+        "MultiPolygon",
+        "GeometryCollection",
+    }
+)
+_TEXT_NAME_SUFFIXES = (".csv", ".txt", ".tsv")
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    kind: str
+    media_type: str
+    extension: str
+
+
+# --- Refusals ---------------------------------------------------------------------------
+
+MESSAGES = {
+    "empty": _("El archivo está vacío."),
+    "too_big": _("El archivo supera el tamaño máximo permitido (%(mb)s MB)."),
+    "not_allowed": _(
+        "Tipo de archivo no permitido. Se aceptan: %(kinds)s. Se revisa el contenido, "
+        "no solo la extensión."
+    ),
+    "mismatch": _("La extensión del archivo no corresponde a su contenido."),
+    "bad_image": _("El archivo no es una imagen válida."),
+    "too_many_pixels": _("La imagen tiene demasiados píxeles."),
+}
+
+
+class UploadRefused(ApplicationError):
+    """An upload was refused. `reason` says why; `kind` is what the content is (or None).
+
+    A call site may word the refusal itself: `messages` maps a reason to a message, or to
+    a (message, field message) pair where a None field message means no field error.
+    Messages are formatted with `params` (`name`, `mb`, `kinds`). `field=None`: no field
+    errors at all."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        kind: str | None = None,
+        field: str | None = "file",
+        messages: Mapping | None = None,
+        **params,
+    ):
+        custom = (messages or {}).get(reason)
+        if isinstance(custom, tuple):
+            message, field_message = custom
+        else:
+            message = custom or MESSAGES[reason]
+            field_message = message
+        message = _format(message, params)
+        field_errors = {}
+        if field and field_message is not None:
+            field_errors = {field: [_format(field_message, params)]}
+        super().__init__(message, field_errors=field_errors)
+        self.reason = reason
+        self.kind = kind
+        self.params = params
+
+
+def _format(message, params) -> str:
+    message = str(message)
+    return message % params if "%(" in message else message
+
+
+def kinds_label(kinds: Iterable[str]) -> str:
+    """ "PDF, JPEG, PNG" — the human names of `kinds`, in KINDS order, without repeats."""
+    wanted = set(kinds)
+    labels = []
+    for name, kind in KINDS.items():
+        if name in wanted and kind.label not in labels:
+            labels.append(kind.label)
+    return ", ".join(labels)
+
+
+# --- Sniffing ---------------------------------------------------------------------------
+
+
+def _zip_kind(source) -> str:
+    """OOXML and ODF files are ZIP archives: tell them apart by their members.
+    `source` is the bytes or a seekable file."""
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(source)
+    try:
+        source.seek(0)
+        with zipfile.ZipFile(source) as archive:
+            names = archive.namelist()[:2000]
+            if "mimetype" in names:
+                value = archive.read("mimetype")[:100].decode("ascii", "ignore").strip()
+                return _ODF_MIMETYPE.get(value, "zip")
+            if "[Content_Types].xml" in names:
+                for folder, kind in _OOXML_FOLDER.items():
+                    if any(n.startswith(folder) for n in names):
+                        return kind
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, ValueError):
+        pass
+    finally:
+        source.seek(0)
+    return "zip"
+
+
+def decode_text(data: bytes) -> str | None:
+    """UTF-8 (with or without BOM) or Windows-1252 text; None for binary data."""
+    if b"\x00" in data[:65536]:
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _text_kind(data: bytes, filename: str) -> str | None:
+    """JSON/GeoJSON when the text parses; CSV only for a .csv/.txt/.tsv name whose text
+    is not markup and has a first row (any text would pass as CSV otherwise)."""
+    text = decode_text(data)
+    if text is None:
+        return None
+    stripped = text.lstrip()
+    if stripped[:1] in ("{", "["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            return None
+        if isinstance(parsed, dict) and parsed.get("type") in GEOJSON_TYPES:
+            return "geojson"
+        return "json"
+    if not stripped.startswith("<") and filename.lower().endswith(_TEXT_NAME_SUFFIXES):
+        try:
+            rows = list(csv.reader(io.StringIO(text[:65536])))
+        except csv.Error:
+            return None
+        if rows and rows[0]:
+            return "csv"
+    return None
+
+
+def detect_kind(source, *, filename: str = "", text: bool = True) -> str | None:
+    """What `source` (bytes, or a seekable uploaded file) is, judged by its content; the
+    name only matters for the CSV guess. Reads a file's head, its ZIP directory for
+    office files, and all of it only for text kinds."""
+    is_file = not isinstance(source, bytes | bytearray)
+    if is_file:
+        source.seek(0)
+        head = source.read(8192)
+        source.seek(0)
+    else:
+        head = source[:8192]
+    if not head:
+        return None
+    if head[:4] == b"PK\x03\x04":
+        return _zip_kind(source)
+    guess = filetype.guess(head)
+    if guess is not None:
+        if guess.mime == "application/zip":
+            return "zip"
+        return _FILETYPE_MIME.get(guess.mime)
+    if text:
+        if is_file:
+            data = source.read()
+            source.seek(0)
+        else:
+            data = source
+        return _text_kind(data, filename)
+    return None
+
+
+def sniff(
+    source,
+    *,
+    allowed: Iterable[str],
+    filename: str = "",
+    check_extension: bool = False,
+    field: str | None = "file",
+    messages: Mapping | None = None,
+    **params,
+) -> Sniffed:
+    """The normalised kind of `source` (bytes or a seekable file) if it is one of
+    `allowed`, else `UploadRefused` ("empty", "not_allowed", "mismatch").
+
+    With `check_extension`, the file name's extension must also fit the content (a PDF
+    called foto.jpg is refused even where PDFs are allowed)."""
+    allowed = frozenset(allowed)
+    unknown = allowed - KINDS.keys()
+    if unknown:
+        raise ValueError(f"unknown upload kinds: {sorted(unknown)}")
+    refuse = {"field": field, "messages": messages, **params}
+    kind = detect_kind(source, filename=filename, text=bool(allowed & TEXT_KINDS))
+    if kind is None and not _has_content(source):
+        raise UploadRefused("empty", **refuse)
+    if kind not in allowed:
+        raise UploadRefused(
+            "not_allowed", kind=kind, kinds=kinds_label(allowed), **refuse
+        )
+    if check_extension and file_extension(filename) not in KINDS[kind].extensions:
+        raise UploadRefused("mismatch", kind=kind, **refuse)
+    found = KINDS[kind]
+    return Sniffed(
+        kind=found.name, media_type=found.media_type, extension=found.extension
+    )
+
+
+def _has_content(source) -> bool:
+    if isinstance(source, bytes | bytearray):
+        return bool(source)
+    source.seek(0)
+    byte = source.read(1)
+    source.seek(0)
+    return bool(byte)
+
+
+# --- Sizes ------------------------------------------------------------------------------
+
+
+def check_size(
+    size: int | None,
+    *,
+    max_bytes: int,
+    field: str | None = "file",
+    messages: Mapping | None = None,
+    **params,
+) -> None:
+    """Refuse an empty file ("empty") or one above `max_bytes` ("too_big", with `mb`)."""
+    if not size:
+        raise UploadRefused("empty", field=field, messages=messages, **params)
+    if size > max_bytes:
+        raise UploadRefused(
+            "too_big", field=field, messages=messages, mb=megabytes(max_bytes), **params
+        )
+
+
+def megabytes(max_bytes: int) -> int | float:
+    """5242880 -> 5, 1572864 -> 1.5 (for messages)."""
+    value = round(max_bytes / MB, 1)
+    return int(value) if value == int(value) else value
+
+
+def read_upload(uploaded, *, max_bytes: int, **refuse) -> bytes:
+    """The bytes of an uploaded file after checking its declared size (nothing too big is
+    read into memory) and its real size. `refuse`: `field`, `messages`, params."""
+    check_size(getattr(uploaded, "size", None) or 0, max_bytes=max_bytes, **refuse)
+    uploaded.seek(0)
+    data = uploaded.read(max_bytes + 1)
+    uploaded.seek(0)
+    check_size(len(data), max_bytes=max_bytes, **refuse)
+    return data
+
+
+# --- Images -----------------------------------------------------------------------------
+
+_PIL_FORMAT = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
+_PIL_KIND = {v: k for k, v in _PIL_FORMAT.items()}
+_ALPHA_MODES = ("RGBA", "LA", "P", "PA", "RGBa", "La")
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    data: bytes
+    kind: str
+    media_type: str
+    extension: str
+    width: int
+    height: int
+
+
+def max_image_pixels() -> int:
+    from PIL import Image
+
+    return int(getattr(settings, "UPLOAD_MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS))
+
+
+def _to_srgb(image):
+    """Bake an embedded ICC profile into sRGB pixels so dropping it keeps the colours."""
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image
+    try:
+        from PIL import ImageCms
+
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(
+            image, source, ImageCms.createProfile("sRGB"), outputMode=output_mode
+        )
+    except Exception:  # noqa: BLE001 (a broken profile: keep the pixels as they are)
+        return image
+
+
+def image_clean(
+    data: bytes,
+    *,
+    allowed: Iterable[str] = IMAGE_KINDS,
+    output: str = "same",
+    max_pixels: int | None = None,
+    max_side: int | None = None,
+    jpeg_quality: int = 85,
+    field: str | None = "file",
+    messages: Mapping | None = None,
+    **params,
+) -> CleanImage:
+    """Re-encode an image from its pixels only.
+
+    `output="same"` keeps the format (JPEG, PNG, WebP, GIF: first frame);
+    `output="web"` writes PNG when the image has transparency or a palette, else JPEG.
+    The EXIF orientation is applied to the pixels first; EXIF (GPS, camera), XMP, ICC
+    (converted to sRGB) and comments are not written. `max_side` shrinks big pictures.
+    Anything Pillow cannot read ("bad_image"), or with more than `max_pixels` (default
+    setting UPLOAD_MAX_IMAGE_PIXELS, else Pillow's own MAX_IMAGE_PIXELS), is refused
+    ("too_many_pixels"); kinds outside `allowed` as in `sniff`."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if output not in ("same", "web"):
+        raise ValueError(output)
+    refuse = {"field": field, "messages": messages, **params}
+    sniffed = sniff(data, allowed=frozenset(allowed) & IMAGE_KINDS, **refuse)
+    refuse["kind"] = sniffed.kind
+    limit = max_pixels or max_image_pixels()
+    if Image.MAX_IMAGE_PIXELS:  # Pillow's own bomb limit is never relaxed here
+        limit = min(limit, Image.MAX_IMAGE_PIXELS)
+    try:
+        # Above MAX_IMAGE_PIXELS Pillow only warns (refused just below); above twice
+        # that it raises DecompressionBombError before decoding anything.
+        with Image.open(io.BytesIO(data)) as opened:
+            if _PIL_KIND.get(opened.format) != sniffed.kind:
+                raise UploadRefused("bad_image", **refuse)
+            if opened.width * opened.height > limit:
+                raise UploadRefused("too_many_pixels", **refuse)
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadRefused("too_many_pixels", **refuse) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        raise UploadRefused("bad_image", **refuse) from None
+    if max_side:
+        image.thumbnail((max_side, max_side))
+    image = _to_srgb(image)
+
+    if output == "web":
+        kind = "png" if image.mode in _ALPHA_MODES else "jpeg"
+        image = image.convert("RGBA" if kind == "png" else "RGB")
+    else:
+        kind = sniffed.kind
+        if kind == "jpeg" and image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+        elif kind == "webp" and image.mode not in ("RGB", "RGBA"):
+            image = image.convert("RGBA" if image.mode in _ALPHA_MODES else "RGB")
+    keep = {"transparency"} if image.mode in ("P", "L", "RGB") else set()
+    clean = image.copy()  # a new image: no EXIF object, palette kept
+    clean.info = {k: v for k, v in image.info.items() if k in keep}
+    options = {}
+    if kind == "jpeg":
+        options = {"quality": jpeg_quality}
+    elif kind == "png":
+        options = {"optimize": True}
+    out = io.BytesIO()
+    clean.save(out, _PIL_FORMAT[kind], **options)
+    found = KINDS[kind]
+    return CleanImage(
+        data=out.getvalue(),
+        kind=kind,
+        media_type=found.media_type,
+        extension=found.extension,
+        width=clean.width,
+        height=clean.height,
+    )
+
+
+# --- Names ------------------------------------------------------------------------------
+
+
+def file_extension(name: str) -> str:
+    base = os.path.basename((name or "").replace("\\", "/"))
+    return base.rsplit(".", 1)[-1].lower() if "." in base else ""
+
+
+def display_filename(
+    name: str, *, default: str = "archivo", max_length: int = 150
+) -> str:
+    """The user's own file name to show: no folders, only printable characters."""
+    base = os.path.basename((name or "").replace("\\", "/")).strip()
+    base = "".join(ch for ch in base if ch.isprintable())
+    return base[:max_length] or default
+
+
+def safe_filename(name: str, *, default: str = "archivo", max_length: int = 150) -> str:
+    """A name safe to store: no folders, only letters, digits, '.', '-' and '_', never
+    starting with a dot."""
+    base = os.path.basename((name or "").replace("\\", "/"))
+    base = re.sub(r"[^\w.-]+", "-", base).lstrip(".")[:max_length]
+    return base or default
+
+
+def storage_name(extension: str, *, prefix: str = "") -> str:
+    """An unguessable storage name carrying only our own normalised extension."""
+    return f"{prefix}{uuid.uuid4().hex}.{extension}"
