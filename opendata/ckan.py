@@ -4,7 +4,6 @@ types and status codes) so that CKAN clients and harvesters need no adapter."""
 import datetime as dt
 import json
 import re
-from operator import itemgetter
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q
@@ -13,9 +12,9 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from openlima.models import OrgUnit
-from openlima.search import text_search
 
 from .models import LICENSE_URLS, Dataset, License, Resource, Tag, Topic
+from .search import stored_text_search
 
 ROWS_MAX = 1000
 CKAN_VERSION = "2.10.4"
@@ -476,26 +475,15 @@ def package_search(params, base):
     sort = str(params.get("sort") or "score desc, metadata_modified desc")
     order = _order(sort, has_query)
     if has_query:
-        # Full-text matching scans the table: do it once, then sort and page in memory.
-        matches = [
-            dict(zip(("rank", *SORT_COLUMNS), row, strict=True))
-            for row in text_search(qs, fields=["title", "description"], query=q)
-            .order_by()
-            .values_list("rank", *SORT_COLUMNS)
-        ]
-        for key in reversed(order):
-            matches.sort(key=itemgetter(key.lstrip("-")), reverse=key.startswith("-"))
-        count = len(matches)
-        ordered_ids = [m["id"] for m in matches[start : start + rows]] if rows else []
-        ids = [m["id"] for m in matches]
-    else:
-        count = qs.count()
-        ordered_ids = (
-            list(qs.order_by(*order).values_list("id", flat=True)[start : start + rows])
-            if rows
-            else []
-        )
-        ids = qs.values("id")
+        # The stored, GIN-indexed vector (ranked, then sorted and paged by the database).
+        qs = stored_text_search(qs, query=q)
+    count = qs.count()
+    ordered_ids = (
+        list(qs.order_by(*order).values_list("id", flat=True)[start : start + rows])
+        if rows
+        else []
+    )
+    ids = qs.order_by().values("id")
     by_id = (
         {d.id: d for d in package_qs().filter(id__in=ordered_ids)}
         if ordered_ids

@@ -11,7 +11,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from openlima import registry
-from openlima.search import text_search
 
 from .models import (
     Dataset,
@@ -24,6 +23,7 @@ from .models import (
     TransparencyCategory,
     TransparencyDocument,
 )
+from .search import stored_text_filter, stored_text_search
 
 logger = logging.getLogger(__name__)
 
@@ -76,13 +76,8 @@ def catalogue_search(
     if topic or format:
         qs = qs.distinct()
     if q.strip():
-        # Full-text matching scans the table: run it once, not once per facet.
-        ids = list(
-            text_search(qs, fields=["title", "description"], query=q)
-            .order_by()
-            .values_list("id", flat=True)
-        )
-        qs = Dataset.objects.filter(id__in=ids)
+        # The stored, GIN-indexed vector: cheap to repeat in every facet subquery.
+        qs = stored_text_filter(qs, query=q)
     from .ckan import facet_rows
 
     base_ids = qs.values("id")
@@ -238,9 +233,9 @@ def access_transparency_document(*, pk: int) -> TransparencyDocument:
 def site_search(*, query: str, limit: int) -> list[dict]:
     """Provider `search:opendata`: datasets and transparency documents."""
     results = []
-    for d in text_search(
-        dataset_published_qs(), fields=["title", "description"], query=query
-    ).only("slug", "title", "description")[:limit]:
+    for d in stored_text_search(dataset_published_qs(), query=query).only(
+        "slug", "title", "description"
+    )[:limit]:
         results.append(
             {
                 "kind": "dataset",
@@ -251,9 +246,9 @@ def site_search(*, query: str, limit: int) -> list[dict]:
                 "rank": float(d.rank),
             }
         )
-    for doc in text_search(
-        transparency_published_qs(), fields=["title", "description"], query=query
-    ).only("id", "title", "description", "category")[:limit]:
+    for doc in stored_text_search(transparency_published_qs(), query=query).only(
+        "id", "title", "description", "category"
+    )[:limit]:
         results.append(
             {
                 "kind": "transparency",
