@@ -36,7 +36,7 @@ DOCUMENT_VECTOR_SQL = """
 def _reindex(table: str, vector_sql: str, ids) -> int:
     if connection.vendor != "postgresql":
         return 0
-    sql = f"UPDATE {table} AS d SET search_vector = {vector_sql}"
+    sql = f"UPDATE {table} AS d SET search_vector = {vector_sql}"  # noqa: S608 (constants)
     params = []
     if ids is not None:
         ids = [int(i) for i in ids]
