@@ -2,10 +2,12 @@
 types and status codes) so that CKAN clients and harvesters need no adapter."""
 
 import datetime as dt
+import hashlib
 import json
 import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -132,9 +134,46 @@ def group_dict(topic, *, package_count=None) -> dict:
     return data
 
 
-def package_dict(dataset, base) -> dict:
+class _Urls:
+    """The dataset and download URLs of many packages from two reversed templates
+    (reverse() under translation.override costs more than the rest of a package)."""
+
+    SLUG = "x0slug0x"
+    UUID = "00000000-0000-4000-8000-00000000abcd"
+
+    def __init__(self, base):
+        self.base = base
+        with translation.override(settings.LANGUAGE_CODE):
+            self._dataset = reverse("opendata:dataset", kwargs={"slug": self.SLUG})
+            self._download = reverse(
+                "opendata:resource_download",
+                kwargs={"slug": self.SLUG, "resource": self.UUID},
+            )
+
+    def dataset(self, dataset) -> str:
+        return self.base + self._dataset.replace(self.SLUG, dataset.slug)
+
+    def resource(self, resource, dataset) -> str:
+        if resource.external_url:
+            return resource.external_url
+        return self.base + self._download.replace(
+            self.UUID, str(resource.uuid)
+        ).replace(self.SLUG, dataset.slug)
+
+
+def package_dict(dataset, base, *, related=None, urls=None) -> dict:
+    """A CKAN package; `related` (resources, tags, topics, districts lists) and `urls`
+    (an _Urls) come from `package_dicts`, otherwise from the dataset's prefetches."""
+    if related is None:
+        related = (
+            dataset.resources.all(),
+            dataset.tags.all(),
+            dataset.topics.all(),
+            dataset.districts.all(),
+        )
+    res_all, tags_all, topics_all, districts_all = related
     resources = []
-    for position, r in enumerate(dataset.resources.all()):
+    for position, r in enumerate(res_all):
         resources.append(
             {
                 "id": str(r.uuid),
@@ -143,7 +182,9 @@ def package_dict(dataset, base) -> dict:
                 "description": r.description,
                 "format": r.format,
                 "mimetype": r.media_type or None,
-                "url": resource_url(r, dataset, base),
+                "url": urls.resource(r, dataset)
+                if urls
+                else resource_url(r, dataset, base),
                 "url_type": None if r.external_url else "upload",
                 "size": r.size,
                 "hash": f"sha256:{r.sha256}" if r.sha256 else "",
@@ -165,15 +206,15 @@ def package_dict(dataset, base) -> dict:
             "state": "active",
             "vocabulary_id": None,
         }
-        for t in dataset.tags.all()
+        for t in tags_all
     ]
-    districts = [d.name for d in dataset.districts.all()]
+    districts = [d.name for d in districts_all]
     return {
         "id": str(dataset.uuid),
         "name": dataset.slug,
         "title": dataset.title,
         "notes": dataset.description,
-        "url": dataset_url(dataset, base),
+        "url": urls.dataset(dataset) if urls else dataset_url(dataset, base),
         "type": "dataset",
         "state": "active",
         "private": False,
@@ -190,7 +231,7 @@ def package_dict(dataset, base) -> dict:
         "metadata_modified": _iso(dataset.modified_at),
         "owner_org": dataset.publisher.slug,
         "organization": organization_dict(dataset.publisher),
-        "groups": [group_dict(t) for t in dataset.topics.all()],
+        "groups": [group_dict(t) for t in topics_all],
         "tags": tags,
         "num_tags": len(tags),
         "resources": resources,
@@ -215,6 +256,97 @@ def package_dict(dataset, base) -> dict:
         "relationships_as_object": [],
         "relationships_as_subject": [],
     }
+
+
+DATASET_VALUES = (
+    "id",
+    "uuid",
+    "slug",
+    "title",
+    "description",
+    "license",
+    "frequency",
+    "contact_name",
+    "contact_email",
+    "temporal_start",
+    "temporal_end",
+    "published_at",
+    "created_at",
+    "modified_at",
+    "publisher_id",
+)
+RESOURCE_VALUES = (
+    "dataset_id",
+    "uuid",
+    "name",
+    "description",
+    "format",
+    "media_type",
+    "external_url",
+    "size",
+    "sha256",
+    "created_at",
+    "modified_at",
+)
+
+
+def package_dicts(ids, base) -> list[dict]:
+    """The packages of these dataset ids, in this order, in five flat queries (rows as
+    plain values: no model instances, no per-row URL reversing)."""
+    from types import SimpleNamespace as NS
+
+    ids = list(ids)
+    if not ids:
+        return []
+    urls = _Urls(base)
+    datasets = {
+        row["id"]: NS(**row)
+        for row in Dataset.objects.filter(id__in=ids).values(*DATASET_VALUES)
+    }
+    publishers = {
+        o["id"]: NS(**o)
+        for o in OrgUnit.objects.filter(
+            id__in={d.publisher_id for d in datasets.values()}
+        ).values("id", "slug", "name", "email", "is_active")
+    }
+    related = {i: ([], [], [], []) for i in datasets}
+    for r in (
+        Resource.objects.filter(dataset_id__in=ids)
+        .order_by("position", "id")
+        .values(*RESOURCE_VALUES)
+    ):
+        related[r["dataset_id"]][0].append(NS(**r))
+    for t in (
+        Dataset.tags.through.objects.filter(dataset_id__in=ids)
+        .order_by("tag__name")
+        .values("dataset_id", pk=F("tag_id"), name=F("tag__name"))
+    ):
+        related[t["dataset_id"]][1].append(NS(**t))
+    for t in (
+        Dataset.topics.through.objects.filter(dataset_id__in=ids)
+        .order_by("topic__name")
+        .values(
+            "dataset_id",
+            slug=F("topic__slug"),
+            name=F("topic__name"),
+            description=F("topic__description"),
+        )
+    ):
+        related[t["dataset_id"]][2].append(NS(**t))
+    for d in (
+        Dataset.districts.through.objects.filter(dataset_id__in=ids)
+        .order_by("district__name")
+        .values("dataset_id", name=F("district__name"))
+    ):
+        related[d["dataset_id"]][3].append(NS(**d))
+    results = []
+    for i in ids:
+        dataset = datasets.get(i)
+        if dataset is None:
+            continue
+        dataset.publisher = publishers[dataset.publisher_id]
+        results.append(package_dict(dataset, base, related=related[i], urls=urls))
+    return results
 
 
 # --- Parameter parsing ------------------------------------------------------------------
@@ -393,6 +525,32 @@ def facet_rows(field, ids):
     return qs.order_by("-count", "facet_name")
 
 
+def facet_cache_seconds() -> int:
+    return int(getattr(settings, "OPENDATA_FACET_CACHE_SECONDS", 60))
+
+
+def cached_facet_rows(field, ids, *, key, limit=None) -> list[dict]:
+    """`facet_rows` as a list, cached for OPENDATA_FACET_CACHE_SECONDS under `key` (a
+    JSON-able description of the filters that produced `ids`): counting every matching
+    dataset per value is the one cost of a page that grows with the catalogue."""
+    timeout = facet_cache_seconds()
+    digest = hashlib.sha256(
+        json.dumps([field, limit, key], sort_keys=True, default=str).encode()
+    ).hexdigest()[:32]
+    cache_key = f"opendata:facets:{digest}"
+    if timeout > 0:
+        rows = cache.get(cache_key)
+        if rows is not None:
+            return rows
+    qs = facet_rows(field, ids)
+    if limit is not None and limit >= 0:
+        qs = qs[:limit]
+    rows = list(qs)
+    if timeout > 0:
+        cache.set(cache_key, rows, timeout)
+    return rows
+
+
 # --- Actions ------------------------------------------------------------------------------
 
 
@@ -484,21 +642,21 @@ def package_search(params, base):
         else []
     )
     ids = qs.order_by().values("id")
-    by_id = (
-        {d.id: d for d in package_qs().filter(id__in=ordered_ids)}
-        if ordered_ids
-        else {}
-    )
-    results = [package_dict(by_id[i], base) for i in ordered_ids if i in by_id]
+    results = package_dicts(ordered_ids, base)
 
     facet_fields = [f for f in _list(params, "facet.field") if f in FACET_FIELDS]
     facet_limit = _int(params, "facet.limit", 50, minimum=-1)
     facet_mincount = _int(params, "facet.mincount", 1)
     facets, search_facets = {}, {}
+    # q, fq and fq_list determine the matching set.
+    facet_key = [
+        "package_search",
+        q,
+        str(params.get("fq") or ""),
+        _list(params, "fq_list"),
+    ]
     for field in facet_fields:
-        rows_qs = facet_rows(field, ids)
-        if facet_limit >= 0:
-            rows_qs = rows_qs[:facet_limit]
+        rows_qs = cached_facet_rows(field, ids, key=facet_key, limit=facet_limit)
         items = [
             {
                 "name": r["facet_name"],
@@ -584,12 +742,12 @@ def organization_show(params, base):
     data["tags"] = []
     data["groups"] = []
     if _bool(params, "include_datasets"):
-        data["packages"] = [
-            package_dict(d, base)
-            for d in package_qs()
-            .filter(publisher=org)
-            .order_by("-modified_at", "id")[:1000]
-        ]
+        data["packages"] = package_dicts(
+            Dataset.objects.filter(state=Dataset.State.PUBLISHED, publisher=org)
+            .order_by("-modified_at", "id")
+            .values_list("id", flat=True)[:1000],
+            base,
+        )
     return data
 
 

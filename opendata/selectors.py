@@ -78,12 +78,13 @@ def catalogue_search(
     if q.strip():
         # The stored, GIN-indexed vector: cheap to repeat in every facet subquery.
         qs = stored_text_filter(qs, query=q)
-    from .ckan import facet_rows
+    from .ckan import cached_facet_rows
 
     base_ids = qs.values("id")
     facets = {}
+    facet_key = ["catalogue", q.strip(), topic, publisher, format.upper(), license]
     for key, field in FACET_FIELDS.items():
-        rows = facet_rows(field, base_ids)[:30]
+        rows = cached_facet_rows(field, base_ids, key=facet_key, limit=30)
         facets[key] = [
             (
                 r["facet_name"],
