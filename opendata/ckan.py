@@ -275,6 +275,7 @@ DATASET_VALUES = (
     "modified_at",
     "publisher_id",
 )
+PUBLISHER_VALUES = ("slug", "name", "email", "is_active")
 RESOURCE_VALUES = (
     "dataset_id",
     "uuid",
@@ -299,16 +300,12 @@ def package_dicts(ids, base) -> list[dict]:
     if not ids:
         return []
     urls = _Urls(base)
-    datasets = {
-        row["id"]: NS(**row)
-        for row in Dataset.objects.filter(id__in=ids).values(*DATASET_VALUES)
-    }
-    publishers = {
-        o["id"]: NS(**o)
-        for o in OrgUnit.objects.filter(
-            id__in={d.publisher_id for d in datasets.values()}
-        ).values("id", "slug", "name", "email", "is_active")
-    }
+    datasets = {}
+    for row in Dataset.objects.filter(id__in=ids).values(
+        *DATASET_VALUES, *(f"publisher__{f}" for f in PUBLISHER_VALUES)
+    ):
+        publisher = NS(**{f: row.pop(f"publisher__{f}") for f in PUBLISHER_VALUES})
+        datasets[row["id"]] = NS(**row, publisher=publisher)
     related = {i: ([], [], [], []) for i in datasets}
     for r in (
         Resource.objects.filter(dataset_id__in=ids)
@@ -344,7 +341,6 @@ def package_dicts(ids, base) -> list[dict]:
         dataset = datasets.get(i)
         if dataset is None:
             continue
-        dataset.publisher = publishers[dataset.publisher_id]
         results.append(package_dict(dataset, base, related=related[i], urls=urls))
     return results
 
