@@ -65,16 +65,22 @@ def catalogue_search(
 ):
     """The filtered catalogue and its facets (counts computed on the filtered set)."""
     qs = dataset_published_qs()
+    # Semi-joins rather than joins + DISTINCT: the page is then read in modified_at
+    # order and stops at 20 rows instead of sorting every match.
     if topic:
-        qs = qs.filter(topics__slug=topic)
+        qs = qs.filter(
+            id__in=Dataset.topics.through.objects.filter(topic__slug=topic).values(
+                "dataset_id"
+            )
+        )
     if publisher:
         qs = qs.filter(publisher__slug=publisher)
     if format:
-        qs = qs.filter(resources__format__iexact=format)
+        qs = qs.filter(
+            id__in=Resource.objects.filter(format__iexact=format).values("dataset_id")
+        )
     if license:
         qs = qs.filter(license=license)
-    if topic or format:
-        qs = qs.distinct()
     if q.strip():
         # The stored, GIN-indexed vector: cheap to repeat in every facet subquery.
         qs = stored_text_filter(qs, query=q)
