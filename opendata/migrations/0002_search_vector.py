@@ -42,6 +42,9 @@ def forwards(apps, schema_editor):
         "CREATE INDEX IF NOT EXISTS opendata_transparency_search_gin "
         "ON opendata_transparencydocument USING gin (search_vector)"
     )
+    # Planner statistics for the new column (the backfill rewrote every row).
+    schema_editor.execute("ANALYZE opendata_dataset")
+    schema_editor.execute("ANALYZE opendata_transparencydocument")
 
 
 def backwards(apps, schema_editor):
