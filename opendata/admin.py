@@ -12,6 +12,7 @@ from openlima.services import audit_log_record
 
 from . import services
 from .models import Dataset, Resource, ResourceVersion, Tag, Topic, TransparencyDocument
+from .search import dataset_search_index, transparency_search_index
 
 
 def can_publish(user) -> bool:
@@ -49,6 +50,13 @@ class TopicAdmin(DataPublisherOnly, admin.ModelAdmin):
 @admin.register(Tag)
 class TagAdmin(DataPublisherOnly, admin.ModelAdmin):
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:  # the datasets' search vectors
+            dataset_search_index(
+                dataset_ids=list(obj.datasets.values_list("pk", flat=True))
+            )
 
 
 class ResourceInline(admin.TabularInline):
@@ -123,6 +131,11 @@ class DatasetAdmin(DataPublisherOnly, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change or "state" in form.changed_data:
             audit_log_record(actor=request.user, action=f"dataset.{obj.state}", obj=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Title, description and tags are all saved now: refresh the search vector.
+        dataset_search_index(dataset_ids=[form.instance.pk])
 
     @admin.action(description=_("Publicar ahora los conjuntos seleccionados"))
     def publish_now(self, request, queryset):
@@ -235,4 +248,5 @@ class TransparencyDocumentAdmin(DataPublisherOnly, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        transparency_search_index(document_ids=[obj.pk])
         audit_log_record(actor=request.user, action="transparency.save", obj=obj)

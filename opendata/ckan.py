@@ -2,20 +2,21 @@
 types and status codes) so that CKAN clients and harvesters need no adapter."""
 
 import datetime as dt
+import hashlib
 import json
 import re
-from operator import itemgetter
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from openlima.models import OrgUnit
-from openlima.search import text_search
 
 from .models import LICENSE_URLS, Dataset, License, Resource, Tag, Topic
+from .search import stored_text_search
 
 ROWS_MAX = 1000
 CKAN_VERSION = "2.10.4"
@@ -133,9 +134,46 @@ def group_dict(topic, *, package_count=None) -> dict:
     return data
 
 
-def package_dict(dataset, base) -> dict:
+class _Urls:
+    """The dataset and download URLs of many packages from two reversed templates
+    (reverse() under translation.override costs more than the rest of a package)."""
+
+    SLUG = "x0slug0x"
+    UUID = "00000000-0000-4000-8000-00000000abcd"
+
+    def __init__(self, base):
+        self.base = base
+        with translation.override(settings.LANGUAGE_CODE):
+            self._dataset = reverse("opendata:dataset", kwargs={"slug": self.SLUG})
+            self._download = reverse(
+                "opendata:resource_download",
+                kwargs={"slug": self.SLUG, "resource": self.UUID},
+            )
+
+    def dataset(self, dataset) -> str:
+        return self.base + self._dataset.replace(self.SLUG, dataset.slug)
+
+    def resource(self, resource, dataset) -> str:
+        if resource.external_url:
+            return resource.external_url
+        return self.base + self._download.replace(
+            self.UUID, str(resource.uuid)
+        ).replace(self.SLUG, dataset.slug)
+
+
+def package_dict(dataset, base, *, related=None, urls=None) -> dict:
+    """A CKAN package; `related` (resources, tags, topics, districts lists) and `urls`
+    (an _Urls) come from `package_dicts`, otherwise from the dataset's prefetches."""
+    if related is None:
+        related = (
+            dataset.resources.all(),
+            dataset.tags.all(),
+            dataset.topics.all(),
+            dataset.districts.all(),
+        )
+    res_all, tags_all, topics_all, districts_all = related
     resources = []
-    for position, r in enumerate(dataset.resources.all()):
+    for position, r in enumerate(res_all):
         resources.append(
             {
                 "id": str(r.uuid),
@@ -144,7 +182,9 @@ def package_dict(dataset, base) -> dict:
                 "description": r.description,
                 "format": r.format,
                 "mimetype": r.media_type or None,
-                "url": resource_url(r, dataset, base),
+                "url": urls.resource(r, dataset)
+                if urls
+                else resource_url(r, dataset, base),
                 "url_type": None if r.external_url else "upload",
                 "size": r.size,
                 "hash": f"sha256:{r.sha256}" if r.sha256 else "",
@@ -166,15 +206,15 @@ def package_dict(dataset, base) -> dict:
             "state": "active",
             "vocabulary_id": None,
         }
-        for t in dataset.tags.all()
+        for t in tags_all
     ]
-    districts = [d.name for d in dataset.districts.all()]
+    districts = [d.name for d in districts_all]
     return {
         "id": str(dataset.uuid),
         "name": dataset.slug,
         "title": dataset.title,
         "notes": dataset.description,
-        "url": dataset_url(dataset, base),
+        "url": urls.dataset(dataset) if urls else dataset_url(dataset, base),
         "type": "dataset",
         "state": "active",
         "private": False,
@@ -191,7 +231,7 @@ def package_dict(dataset, base) -> dict:
         "metadata_modified": _iso(dataset.modified_at),
         "owner_org": dataset.publisher.slug,
         "organization": organization_dict(dataset.publisher),
-        "groups": [group_dict(t) for t in dataset.topics.all()],
+        "groups": [group_dict(t) for t in topics_all],
         "tags": tags,
         "num_tags": len(tags),
         "resources": resources,
@@ -216,6 +256,93 @@ def package_dict(dataset, base) -> dict:
         "relationships_as_object": [],
         "relationships_as_subject": [],
     }
+
+
+DATASET_VALUES = (
+    "id",
+    "uuid",
+    "slug",
+    "title",
+    "description",
+    "license",
+    "frequency",
+    "contact_name",
+    "contact_email",
+    "temporal_start",
+    "temporal_end",
+    "published_at",
+    "created_at",
+    "modified_at",
+    "publisher_id",
+)
+PUBLISHER_VALUES = ("slug", "name", "email", "is_active")
+RESOURCE_VALUES = (
+    "dataset_id",
+    "uuid",
+    "name",
+    "description",
+    "format",
+    "media_type",
+    "external_url",
+    "size",
+    "sha256",
+    "created_at",
+    "modified_at",
+)
+
+
+def package_dicts(ids, base) -> list[dict]:
+    """The packages of these dataset ids, in this order, in five flat queries (rows as
+    plain values: no model instances, no per-row URL reversing)."""
+    from types import SimpleNamespace as NS
+
+    ids = list(ids)
+    if not ids:
+        return []
+    urls = _Urls(base)
+    datasets = {}
+    for row in Dataset.objects.filter(id__in=ids).values(
+        *DATASET_VALUES, *(f"publisher__{f}" for f in PUBLISHER_VALUES)
+    ):
+        publisher = NS(**{f: row.pop(f"publisher__{f}") for f in PUBLISHER_VALUES})
+        datasets[row["id"]] = NS(**row, publisher=publisher)
+    related = {i: ([], [], [], []) for i in datasets}
+    for r in (
+        Resource.objects.filter(dataset_id__in=ids)
+        .order_by("position", "id")
+        .values(*RESOURCE_VALUES)
+    ):
+        related[r["dataset_id"]][0].append(NS(**r))
+    for t in (
+        Dataset.tags.through.objects.filter(dataset_id__in=ids)
+        .order_by("tag__name")
+        .values("dataset_id", pk=F("tag_id"), name=F("tag__name"))
+    ):
+        related[t["dataset_id"]][1].append(NS(**t))
+    for t in (
+        Dataset.topics.through.objects.filter(dataset_id__in=ids)
+        .order_by("topic__name")
+        .values(
+            "dataset_id",
+            slug=F("topic__slug"),
+            name=F("topic__name"),
+            description=F("topic__description"),
+        )
+    ):
+        related[t["dataset_id"]][2].append(NS(**t))
+    for d in (
+        Dataset.districts.through.objects.filter(dataset_id__in=ids)
+        .order_by("district__name")
+        .values("dataset_id", name=F("district__name"))
+    ):
+        related[d["dataset_id"]][3].append(NS(**d))
+    results = []
+    for i in ids:
+        dataset = datasets.get(i)
+        if dataset is None:
+            continue
+        results.append(package_dict(dataset, base, related=related[i], urls=urls))
+    return results
 
 
 # --- Parameter parsing ------------------------------------------------------------------
@@ -394,6 +521,32 @@ def facet_rows(field, ids):
     return qs.order_by("-count", "facet_name")
 
 
+def facet_cache_seconds() -> int:
+    return int(getattr(settings, "OPENDATA_FACET_CACHE_SECONDS", 60))
+
+
+def cached_facet_rows(field, ids, *, key, limit=None) -> list[dict]:
+    """`facet_rows` as a list, cached for OPENDATA_FACET_CACHE_SECONDS under `key` (a
+    JSON-able description of the filters that produced `ids`): counting every matching
+    dataset per value is the one cost of a page that grows with the catalogue."""
+    timeout = facet_cache_seconds()
+    digest = hashlib.sha256(
+        json.dumps([field, limit, key], sort_keys=True, default=str).encode()
+    ).hexdigest()[:32]
+    cache_key = f"opendata:facets:{digest}"
+    if timeout > 0:
+        rows = cache.get(cache_key)
+        if rows is not None:
+            return rows
+    qs = facet_rows(field, ids)
+    if limit is not None and limit >= 0:
+        qs = qs[:limit]
+    rows = list(qs)
+    if timeout > 0:
+        cache.set(cache_key, rows, timeout)
+    return rows
+
+
 # --- Actions ------------------------------------------------------------------------------
 
 
@@ -476,41 +629,30 @@ def package_search(params, base):
     sort = str(params.get("sort") or "score desc, metadata_modified desc")
     order = _order(sort, has_query)
     if has_query:
-        # Full-text matching scans the table: do it once, then sort and page in memory.
-        matches = [
-            dict(zip(("rank", *SORT_COLUMNS), row, strict=True))
-            for row in text_search(qs, fields=["title", "description"], query=q)
-            .order_by()
-            .values_list("rank", *SORT_COLUMNS)
-        ]
-        for key in reversed(order):
-            matches.sort(key=itemgetter(key.lstrip("-")), reverse=key.startswith("-"))
-        count = len(matches)
-        ordered_ids = [m["id"] for m in matches[start : start + rows]] if rows else []
-        ids = [m["id"] for m in matches]
-    else:
-        count = qs.count()
-        ordered_ids = (
-            list(qs.order_by(*order).values_list("id", flat=True)[start : start + rows])
-            if rows
-            else []
-        )
-        ids = qs.values("id")
-    by_id = (
-        {d.id: d for d in package_qs().filter(id__in=ordered_ids)}
-        if ordered_ids
-        else {}
+        # The stored, GIN-indexed vector (ranked, then sorted and paged by the database).
+        qs = stored_text_search(qs, query=q)
+    count = qs.count()
+    ordered_ids = (
+        list(qs.order_by(*order).values_list("id", flat=True)[start : start + rows])
+        if rows
+        else []
     )
-    results = [package_dict(by_id[i], base) for i in ordered_ids if i in by_id]
+    ids = qs.order_by().values("id")
+    results = package_dicts(ordered_ids, base)
 
     facet_fields = [f for f in _list(params, "facet.field") if f in FACET_FIELDS]
     facet_limit = _int(params, "facet.limit", 50, minimum=-1)
     facet_mincount = _int(params, "facet.mincount", 1)
     facets, search_facets = {}, {}
+    # q, fq and fq_list determine the matching set.
+    facet_key = [
+        "package_search",
+        q,
+        str(params.get("fq") or ""),
+        _list(params, "fq_list"),
+    ]
     for field in facet_fields:
-        rows_qs = facet_rows(field, ids)
-        if facet_limit >= 0:
-            rows_qs = rows_qs[:facet_limit]
+        rows_qs = cached_facet_rows(field, ids, key=facet_key, limit=facet_limit)
         items = [
             {
                 "name": r["facet_name"],
@@ -596,12 +738,12 @@ def organization_show(params, base):
     data["tags"] = []
     data["groups"] = []
     if _bool(params, "include_datasets"):
-        data["packages"] = [
-            package_dict(d, base)
-            for d in package_qs()
-            .filter(publisher=org)
-            .order_by("-modified_at", "id")[:1000]
-        ]
+        data["packages"] = package_dicts(
+            Dataset.objects.filter(state=Dataset.State.PUBLISHED, publisher=org)
+            .order_by("-modified_at", "id")
+            .values_list("id", flat=True)[:1000],
+            base,
+        )
     return data
 
 

@@ -3,8 +3,10 @@ transparency sections of Peru's Portal de Transparencia Estándar."""
 
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +41,13 @@ class Frequency(models.TextChoices):
     ANNUAL = "ANNUAL", _("Anual")
     IRREGULAR = "IRREG", _("Irregular")
     NEVER = "NEVER", _("No se actualiza")
+
+
+class VectorDeferredManager(models.Manager):
+    """Never load the stored search vector (a wide column no page shows) unless asked."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_vector")
 
 
 class Topic(models.Model):
@@ -132,6 +141,11 @@ class Dataset(models.Model):
     modified_at = models.DateTimeField(
         _("modificado el"), default=timezone.now, db_index=True
     )
+    # Spanish, unaccented: title (A), description and tags (B); kept up to date by the
+    # services (opendata.search.dataset_search_index), GIN-indexed on PostgreSQL.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = VectorDeferredManager()
 
     class Meta:
         ordering = ["-modified_at", "-id"]
@@ -205,6 +219,8 @@ class Resource(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("recurso")
         verbose_name_plural = _("recursos")
+        # CKAN's `res_format:` filter and the catalogue's format facet (iexact).
+        indexes = [models.Index(Upper("format"), name="opendata_res_format_upper")]
 
     def __str__(self):
         return self.name
@@ -338,6 +354,10 @@ class TransparencyDocument(models.Model):
         _("publicar el"), default=timezone.now, db_index=True
     )
     created_at = models.DateTimeField(_("creado el"), default=timezone.now)
+    # Title (A) and description (B); see opendata.search.transparency_search_index.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = VectorDeferredManager()
 
     class Meta:
         ordering = ["-publish_at", "-id"]

@@ -30,6 +30,7 @@ from .models import (
     Tag,
     TransparencyDocument,
 )
+from .search import dataset_search_index, transparency_search_index
 
 logger = logging.getLogger(__name__)
 
@@ -208,6 +209,7 @@ def dataset_create(
     _tags_set(dataset, tags)
     dataset.topics.set(topics)
     dataset.districts.set(districts)
+    dataset_search_index(dataset_ids=[dataset.pk])
     if actor is not None:
         audit_log_record(actor=actor, action="dataset.create", obj=dataset)
     return dataset
@@ -418,6 +420,7 @@ def transparency_document_create(
         doc.file.save(safe_name, ContentFile(data), save=False)
     doc.full_clean()
     doc.save()
+    transparency_search_index(document_ids=[doc.pk])
     if actor is not None:
         audit_log_record(actor=actor, action="transparency.publish", obj=doc)
     return doc
@@ -487,6 +490,7 @@ def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
                 dataset.modified_at = now
                 dataset.save(update_fields=[*changed, "modified_at"])
             _tags_set(dataset, spec.get("tags") or [])
+            dataset_search_index(dataset_ids=[dataset.pk])
     result = {"dataset": dataset.slug, "new_versions": 0}
     for fmt, payload, ext in (
         ("CSV", _render_csv(columns, rows), "csv"),

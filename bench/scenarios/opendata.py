@@ -13,6 +13,7 @@ def seed(*, scale: int) -> None:
     from django.utils import timezone
 
     from opendata.models import Dataset, Resource, Tag, Topic
+    from opendata.search import dataset_search_index
     from openlima.models import OrgUnit
     from openlima.reference_data import reference_data_ensure
 
@@ -86,6 +87,7 @@ def seed(*, scale: int) -> None:
                 for n, d in enumerate(datasets)
             ]
         )
+        dataset_search_index(dataset_ids=[d.pk for d in datasets])
 
 
 def endpoints(*, base_url: str) -> list[dict]:

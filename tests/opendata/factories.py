@@ -2,6 +2,7 @@ import factory
 from django.utils import timezone
 
 from opendata.models import Dataset, Resource, Tag, Topic
+from opendata.search import dataset_search_index
 from openlima.models import OrgUnit
 
 
@@ -39,6 +40,12 @@ class DatasetFactory(factory.django.DjangoModelFactory):
     def topics(self, create, extracted, **kwargs):
         if create and extracted:
             self.topics.set(extracted)
+
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        # After tags: what the services do on every write (PostgreSQL only).
+        if create:
+            dataset_search_index(dataset_ids=[self.pk])
 
 
 class ResourceFactory(factory.django.DjangoModelFactory):

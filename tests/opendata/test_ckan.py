@@ -342,7 +342,7 @@ def test_package_search_query_count_is_bounded(client, django_assert_max_num_que
         "fq": "tags:lima",
         "facet.field": '["organization", "tags", "res_format", "groups", "license_id"]',
     }
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         r = client.get("/api/3/action/package_search", params)
     result = r.json()["result"]
     assert result["count"] == 60 and len(result["results"]) == 60
