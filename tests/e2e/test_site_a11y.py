@@ -167,22 +167,22 @@ def discover_public_pages(page) -> list[tuple[str, str]]:
         ("proposals list", "/participa/propuestas/"),
     ]
     page.goto("/participa/propuestas/")
-    # A filtered list: the first option of the first filter select, sent as a GET form.
-    select = page.locator("main form select").first
-    if select.count():
-        name = select.get_attribute("name")
+    # A filtered list: a topic (or district) filter of the list's own GET form.
+    for select in page.locator("main form select").all():
+        name = select.get_attribute("name") or ""
         values = [
             v
             for v in select.locator("option").evaluate_all("os => os.map(o => o.value)")
             if v
         ]
-        if name and values:
+        if values and name not in ("estado", "orden", "status", "order", "sort"):
             pages.append(
                 (
                     "proposals list (filtered)",
                     f"/participa/propuestas/?{name}={values[0]}",
                 )
             )
+            break
     if not any(k == "proposals list (filtered)" for k, _ in pages):
         pages.append(("proposals list (filtered)", "/participa/propuestas/?q=parque"))
     first("proposal page", "/participa/propuestas/", r"/participa/propuestas/\d+/")
