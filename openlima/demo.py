@@ -77,7 +77,7 @@ def demo_load_core(*, stdout=None) -> None:
         ["Miraflores", "San Juan de Lurigancho", "Comas"], start=1
     ):
         citizen, _ = User.objects.get_or_create(email=f"vecino{i}@demo.openlima.pe")
-        if not citizen.has_usable_password():
+        if not citizen.password or not citizen.has_usable_password():
             citizen.set_password(DEMO_PASSWORD)
         from .models import District
 
