@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -371,9 +372,17 @@ def evidence_add(
     )
     if uploaded is not None:
         sniffed = evidence_check_file(uploaded=uploaded)
+        evidence.original_name = PurePath(uploaded.name or "documento").name[:255]
+        if sniffed.kind in uploads.IMAGE_KINDS:
+            # Evidence is public: photos lose their EXIF/GPS (who took them, where).
+            uploaded.seek(0)
+            clean = uploads.image_clean(
+                uploaded.read(), field=None, messages=EVIDENCE_MESSAGES
+            )
+            uploaded = ContentFile(clean.data, name=evidence.original_name)
+            sniffed = uploads.Sniffed(clean.kind, clean.media_type, clean.extension)
         evidence.content_type = sniffed.media_type
         evidence.size = uploaded.size
-        evidence.original_name = PurePath(uploaded.name or "documento").name[:255]
         evidence.stored_name = uploads.storage_name(sniffed.extension)
         evidence.file = "placeholder"  # satisfies full_clean; replaced by save() below
     try:

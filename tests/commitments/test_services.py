@@ -189,8 +189,41 @@ def test_evidence_upload_accepted_and_stored_under_media_root(
     assert evidence.content_type == mime
     assert evidence.original_name == name
     files = media_files()
-    assert len(files) == 1 and files[0].read_bytes() == content
+    assert len(files) == 1
+    if mime == "application/pdf":  # documents are kept as sent
+        assert files[0].read_bytes() == content
+    else:  # images are re-encoded from their pixels (no metadata)
+        assert files[0].read_bytes().startswith(b"\x89PNG")
+        assert evidence.size == len(files[0].read_bytes())
     assert ProgressUpdate.objects.get().changes == {"evidence": [None, "Acta"]}
+
+
+def test_evidence_photo_loses_its_gps_and_camera_metadata(editor, milestone):
+    """Evidence is public: a photo's EXIF (GPS position, camera) must not be published."""
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "CamaraDelInspector"  # Make
+    exif[0x8825] = {1: "S", 2: (12.0, 2.0, 46.0), 3: "W", 4: (77.0, 1.0, 42.0)}  # GPS
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, "JPEG", exif=exif)
+    sent = buffer.getvalue()
+    assert b"CamaraDelInspector" in sent
+
+    evidence = services.evidence_add(
+        user=editor,
+        milestone=milestone,
+        description="Foto de obra",
+        uploaded=upload("obra.jpg", sent),
+    )
+    stored = media_files()[0].read_bytes()
+    assert evidence.content_type == "image/jpeg"
+    assert b"CamaraDelInspector" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (40, 30)
+        assert not image.getexif()
 
 
 @pytest.mark.parametrize(
