@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from openlima import registry, uploads
 from openlima.errors import ApplicationError
+from openlima.jobs import window_hit
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
 
@@ -48,13 +48,7 @@ def _age_on(birth_date: date, today: date) -> int:
 def _verification_attempt_count(*, user) -> None:
     """Rate limit per account (cache): RESIDENT_VERIFICATION_MAX_ATTEMPTS per hour."""
     limit = getattr(settings, "RESIDENT_VERIFICATION_MAX_ATTEMPTS", 5)
-    key = f"budgets:verification-attempts:{user.pk}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        attempts = 1
+    attempts = window_hit(f"budgets:verification-attempts:{user.pk}", window=3600)
     if attempts > limit:
         raise ApplicationError(
             _("Demasiados intentos de verificación. Inténtelo de nuevo en una hora."),

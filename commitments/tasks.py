@@ -1,8 +1,8 @@
 """Scheduled jobs of commitment tracking: idempotent, under a cache lock."""
 
 from celery import shared_task
-from django.core.cache import cache
 
+from openlima.jobs import job_lock
 from openlima.services import heartbeat_record
 
 from . import services
@@ -10,26 +10,22 @@ from . import services
 
 @shared_task(name="commitments.tasks.milestone_reminders")
 def milestone_reminders() -> dict:
-    if not cache.add("lock:commitments:milestone_reminders", "1", timeout=600):
-        return {"skipped": "locked"}
-    try:
+    with job_lock("lock:commitments:milestone_reminders", timeout=600) as acquired:
+        if not acquired:
+            return {"skipped": "locked"}
         result = services.milestone_reminders_send()
         heartbeat_record(name="milestone_reminders", result=str(result))
         return result
-    finally:
-        cache.delete("lock:commitments:milestone_reminders")
 
 
 @shared_task(name="commitments.tasks.follower_digests")
 def follower_digests() -> int:
-    if not cache.add("lock:commitments:follower_digests", "1", timeout=600):
-        return 0
-    try:
+    with job_lock("lock:commitments:follower_digests", timeout=600) as acquired:
+        if not acquired:
+            return 0
         sent = services.follower_digests_send()
         heartbeat_record(name="commitments_follower_digests", result=str(sent))
         return sent
-    finally:
-        cache.delete("lock:commitments:follower_digests")
 
 
 @shared_task(name="commitments.tasks.subscription_confirmation")

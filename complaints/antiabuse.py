@@ -14,6 +14,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from openlima.jobs import window_hit
+
 ALTCHA_TTL = 20 * 60
 TEXT_TTL = 30 * 60
 NUMBERS = [
@@ -92,13 +94,7 @@ def _window_key(kind: str) -> str:
 
 def _take(kind: str, limit: int) -> bool:
     key, window = _window_key(kind)
-    cache.add(key, 0, window + 60)
-    try:
-        value = cache.incr(key)
-    except ValueError:
-        cache.add(key, 1, window + 60)
-        value = 1
-    return value <= limit
+    return window_hit(key, window=window + 60) <= limit
 
 
 def submission_allowed(*, proof: str) -> bool:

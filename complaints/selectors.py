@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import roles
+from openlima.jobs import window_hit
 from openlima.selectors import access_staff_area, user_has_role
 from openlima.services import audit_log_record
 
@@ -65,12 +66,7 @@ def lookup_throttled() -> bool:
 
 
 def _lookup_failed() -> None:
-    if cache.add(FAIL_KEY, 1, lookup_window()):
-        return
-    try:
-        cache.incr(FAIL_KEY)
-    except ValueError:
-        cache.add(FAIL_KEY, 1, lookup_window())
+    window_hit(FAIL_KEY, window=lookup_window())
 
 
 def access_complaint_by_code(*, code: str) -> tuple[Complaint, bytes] | None:

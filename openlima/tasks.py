@@ -4,10 +4,10 @@ outbox flush. Both idempotent, both under a cache lock."""
 import logging
 
 from celery import shared_task
-from django.core.cache import cache
 from django.utils import timezone
 
 from . import registry, services
+from .jobs import job_lock
 
 logger = logging.getLogger(__name__)
 
@@ -15,9 +15,9 @@ logger = logging.getLogger(__name__)
 @shared_task(name="openlima.tasks.publish_scheduled")
 def publish_scheduled() -> dict:
     """Make public everything whose `publish_at` has passed, in every app."""
-    if not cache.add("lock:publish_scheduled", "1", timeout=120):
-        return {"skipped": "locked"}
-    try:
+    with job_lock("lock:publish_scheduled", timeout=120) as acquired:
+        if not acquired:
+            return {"skipped": "locked"}
         now = timezone.now()
         results = {}
         for hook in registry.publishers():
@@ -28,20 +28,16 @@ def publish_scheduled() -> dict:
                 results[hook.name] = "error"
         services.heartbeat_record(name="publish_scheduled", result=str(results))
         return results
-    finally:
-        cache.delete("lock:publish_scheduled")
 
 
 @shared_task(name="openlima.tasks.outbox_flush")
 def outbox_flush() -> int:
-    if not cache.add("lock:outbox_flush", "1", timeout=120):
-        return 0
-    try:
+    with job_lock("lock:outbox_flush", timeout=120) as acquired:
+        if not acquired:
+            return 0
         sent = services.outbox_flush()
         services.heartbeat_record(name="outbox_flush", result=str(sent))
         return sent
-    finally:
-        cache.delete("lock:outbox_flush")
 
 
 @shared_task(name="openlima.tasks.ping")

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima.errors import ApplicationError
+from openlima.jobs import window_hit
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record, outbox_enqueue
 
@@ -54,13 +54,7 @@ def _validate(obj):
 
 def _rate_limit(*, user, kind: str, limit: int, seconds: int) -> None:
     """Per-account fixed window in the cache (Redis in production)."""
-    key = f"participation:rate:{kind}:{user.pk}"
-    cache.add(key, 0, timeout=seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=seconds)
-        count = 1
+    count = window_hit(f"participation:rate:{kind}:{user.pk}", window=seconds)
     if count > limit:
         raise ApplicationError(
             _("Has enviado demasiados aportes seguidos. Inténtalo de nuevo más tarde."),
@@ -1019,3 +1013,25 @@ def erase_personal_data(*, user) -> None:
         frequency=NotificationSettings.Frequency.NEVER,
         follow_own_proposals=False,
     )
+
+
+def follower_digests_send() -> int:
+    """The daily digest: one e-mail per person at most, with everything they follow that
+    changed (a person whose digest went out in the last 20 hours is skipped, so a second run
+    the same day sends nothing)."""
+    from django.contrib.auth import get_user_model
+
+    recent = timezone.now() - timedelta(hours=20)
+    daily_users = (
+        Notification.objects.filter(sent_at__isnull=True)
+        .exclude(
+            user__participation_notifications__frequency=NotificationSettings.Frequency.NEVER
+        )
+        .exclude(user__participation_notifications__last_digest_at__gt=recent)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    sent = 0
+    for user in get_user_model().objects.filter(pk__in=list(daily_users)).iterator():
+        sent += bool(notifications_send(user=user, digest=True))
+    return sent

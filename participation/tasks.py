@@ -1,21 +1,18 @@
 """Lima Activa jobs: each takes ids, loads, calls a service; repeat-safe."""
 
-from datetime import timedelta
-
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openlima.jobs import job_lock
 from openlima.services import heartbeat_record
 
 from . import services
-from .models import Notification, NotificationSettings, Proposal, SessionRegistration
+from .models import Proposal, SessionRegistration
 
 
 def _site() -> str:
@@ -25,29 +22,12 @@ def _site() -> str:
 @shared_task(name="participation.tasks.follower_digests")
 def follower_digests() -> int:
     """One e-mail per person per day at most with everything they follow that changed."""
-    if not cache.add("lock:participation.follower_digests", "1", timeout=3600):
-        return 0
-    try:
-        recent = timezone.now() - timedelta(
-            hours=20
-        )  # one digest a day, even if run twice
-        daily_users = (
-            Notification.objects.filter(sent_at__isnull=True)
-            .exclude(
-                user__participation_notifications__frequency=NotificationSettings.Frequency.NEVER
-            )
-            .exclude(user__participation_notifications__last_digest_at__gt=recent)
-            .values_list("user_id", flat=True)
-            .distinct()
-        )
-        sent = 0
-        User = get_user_model()
-        for user in User.objects.filter(pk__in=list(daily_users)).iterator():
-            sent += bool(services.notifications_send(user=user, digest=True))
+    with job_lock("lock:participation.follower_digests", timeout=3600) as acquired:
+        if not acquired:
+            return 0
+        sent = services.follower_digests_send()
         heartbeat_record(name="participation.follower_digests", result=str(sent))
         return sent
-    finally:
-        cache.delete("lock:participation.follower_digests")
 
 
 @shared_task(name="participation.tasks.send_notifications")

@@ -204,3 +204,26 @@ def test_publish_scheduled_is_in_the_beat_schedule_every_minute():
     entry = settings.CELERY_BEAT_SCHEDULE["publish_scheduled"]
     assert entry["task"] == "openlima.tasks.publish_scheduled"
     assert entry["schedule"] <= 60
+
+
+def test_job_lock_is_held_only_by_one_run_and_released():
+    from django.core.cache import cache
+
+    from openlima.jobs import job_lock
+
+    with job_lock("lock:test-job", timeout=60) as first:
+        with job_lock("lock:test-job", timeout=60) as second:
+            assert first is True and second is False
+        assert cache.get("lock:test-job") == "1"  # the losing run does not release it
+    with job_lock("lock:test-job", timeout=60) as again:
+        assert again is True
+
+
+def test_window_hit_counts_within_a_window():
+    from django.core.cache import cache
+
+    from openlima.jobs import window_hit
+
+    assert [window_hit("rate:test", window=60) for _ in range(3)] == [1, 2, 3]
+    cache.delete("rate:test")  # the window ends
+    assert window_hit("rate:test", window=60) == 1
