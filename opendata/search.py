@@ -10,9 +10,9 @@ Elsewhere (SQLite) `text_search` itself (icontains on title and description)."""
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, QuerySet
 
-from openlima.search import Unaccent, text_search
+from openlima.search import spanish_query, text_search
 
 SEARCH_FIELDS = ["title", "description"]
 
@@ -60,14 +60,6 @@ def transparency_search_index(*, document_ids=None) -> int:
     return _reindex("opendata_transparencydocument", DOCUMENT_VECTOR_SQL, document_ids)
 
 
-def _search_query(query: str):
-    from django.contrib.postgres.search import SearchQuery
-
-    return SearchQuery(
-        Unaccent(Value(query)), config="spanish", search_type="websearch"
-    )
-
-
 def stored_text_search(qs: QuerySet, *, query: str) -> QuerySet:
     """`qs` filtered to the rows matching `query`, annotated with `rank` and ordered by
     it (best first, then newest id): the drop-in of `text_search` on the stored vector."""
@@ -78,7 +70,7 @@ def stored_text_search(qs: QuerySet, *, query: str) -> QuerySet:
         return text_search(qs, fields=SEARCH_FIELDS, query=query)
     from django.contrib.postgres.search import SearchRank
 
-    search_query = _search_query(query)
+    search_query = spanish_query(query)
     return (
         qs.filter(search_vector=search_query)
         .annotate(rank=SearchRank(F("search_vector"), search_query))
@@ -94,4 +86,4 @@ def stored_text_filter(qs: QuerySet, *, query: str) -> QuerySet:
         return qs.none()
     if not settings.IS_POSTGRES:
         return text_search(qs, fields=SEARCH_FIELDS, query=query).order_by()
-    return qs.filter(search_vector=_search_query(query))
+    return qs.filter(search_vector=spanish_query(query))

@@ -13,6 +13,30 @@ class Unaccent(Func):
     function = "unaccent"
 
 
+def spanish_vector(fields: list[str], weights: list[str] | None = None):
+    """Weighted Spanish, unaccented tsvector of `fields` ("A" for the first, "B" for the rest
+    unless `weights` says otherwise), for a query or a stored SearchVectorField (PostgreSQL)."""
+    from django.contrib.postgres.search import SearchVector
+
+    weights = weights or ["A"] + ["B"] * (len(fields) - 1)
+    return reduce(
+        lambda a, b: a + b,
+        [
+            SearchVector(Unaccent(F(f)), config="spanish", weight=w)
+            for f, w in zip(fields, weights, strict=True)
+        ],
+    )
+
+
+def spanish_query(query: str):
+    """What a person typed, as a Spanish, unaccented web-search query (PostgreSQL)."""
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(
+        Unaccent(Value(query)), config="spanish", search_type="websearch"
+    )
+
+
 def text_search(
     queryset: QuerySet,
     *,
@@ -26,19 +50,10 @@ def text_search(
     if not query:
         return queryset.none()
     if settings.IS_POSTGRES:
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchRank
 
-        weights = weights or ["A"] + ["B"] * (len(fields) - 1)
-        vector = reduce(
-            lambda a, b: a + b,
-            [
-                SearchVector(Unaccent(F(f)), config="spanish", weight=w)
-                for f, w in zip(fields, weights, strict=True)
-            ],
-        )
-        search_query = SearchQuery(
-            Unaccent(Value(query)), config="spanish", search_type="websearch"
-        )
+        vector = spanish_vector(fields, weights)
+        search_query = spanish_query(query)
         return (
             queryset.annotate(rank=SearchRank(vector, search_query))
             .filter(rank__gt=0)

@@ -181,14 +181,12 @@ def proposal_search(qs, *, query: str):
         return qs.none()
     if not settings.IS_POSTGRES:
         return text_search(qs, fields=["title", "summary", "body"], query=query)
-    from django.contrib.postgres.search import SearchQuery, SearchRank
-    from django.db.models import F, Value
+    from django.contrib.postgres.search import SearchRank
+    from django.db.models import F
 
-    from openlima.search import Unaccent
+    from openlima.search import spanish_query
 
-    search_query = SearchQuery(
-        Unaccent(Value(query)), config="spanish", search_type="websearch"
-    )
+    search_query = spanish_query(query)
     # Rank at most the SEARCH_RANK_WINDOW newest matches, so a very common word costs
     # the same at 100,000 proposals as at 1,000.
     window = qs.filter(search_vector=search_query).order_by("-id").values("id")

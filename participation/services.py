@@ -66,15 +66,9 @@ def proposal_search_index(*, proposal_ids=None) -> int:
     """Refresh the stored Spanish, unaccented search vector (PostgreSQL; no-op elsewhere)."""
     if connection.vendor != "postgresql":
         return 0
-    from django.contrib.postgres.search import SearchVector
+    from openlima.search import spanish_vector
 
-    from openlima.search import Unaccent
-
-    vector = (
-        SearchVector(Unaccent(F("title")), config="spanish", weight="A")
-        + SearchVector(Unaccent(F("summary")), config="spanish", weight="B")
-        + SearchVector(Unaccent(F("body")), config="spanish", weight="C")
-    )
+    vector = spanish_vector(["title", "summary", "body"], ["A", "B", "C"])
     qs = Proposal.objects.all()
     if proposal_ids is not None:
         qs = qs.filter(pk__in=list(proposal_ids))
