@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from openlima import uploads
 from openlima.errors import ApplicationError
+from openlima.selectors import absolute_url
 from openlima.services import audit_log_record, outbox_enqueue
 
 from . import selectors
@@ -506,10 +507,6 @@ def _progress_update_publish(*, update_id: int, now) -> int:
 # --- followers ----------------------------------------------------------------------
 
 
-def _site_url(path: str) -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
-
-
 @transaction.atomic
 def subscription_follow(*, user, commitment: Commitment) -> Subscription:
     if not getattr(user, "is_authenticated", False):
@@ -577,12 +574,12 @@ def subscription_send_confirmation(*, subscription_id: int) -> bool:
     )
     if subscription is None or not subscription.email:
         return False
-    confirm_url = _site_url(
+    confirm_url = absolute_url(
         reverse(
             "commitments:subscription_confirm", kwargs={"token": subscription.token}
         )
     )
-    unsubscribe_url = _site_url(
+    unsubscribe_url = absolute_url(
         reverse(
             "commitments:subscription_unsubscribe", kwargs={"token": subscription.token}
         )
@@ -694,7 +691,7 @@ def milestone_reminders_send(*, today=None) -> dict:
             today=today,
             subject=_("Open Lima: hitos por vencer o vencidos"),
             template="commitments/email/reminder.txt",
-            ctx={"items": items, "today": today, "site_url": _site_url("")},
+            ctx={"items": items, "today": today, "site_url": absolute_url("")},
         )
     digests = 0
     year, week, _wd = today.isocalendar()
@@ -711,7 +708,7 @@ def milestone_reminders_send(*, today=None) -> dict:
                     "late": late,
                     "upcoming": upcoming,
                     "today": today,
-                    "site_url": _site_url(""),
+                    "site_url": absolute_url(""),
                 },
             )
     return {"reminders": sent, "digests": digests}
@@ -736,8 +733,8 @@ def follower_digests_send(*, now=None) -> int:
                     {
                         "commitment": subscription.commitment,
                         "updates": updates,
-                        "url": _site_url(subscription.commitment.get_absolute_url()),
-                        "unsubscribe_url": _site_url(
+                        "url": absolute_url(subscription.commitment.get_absolute_url()),
+                        "unsubscribe_url": absolute_url(
                             reverse(
                                 "commitments:subscription_unsubscribe",
                                 kwargs={"token": subscription.token},

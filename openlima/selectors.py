@@ -48,6 +48,13 @@ def access_staff_area(*, request) -> None:
         raise PermissionDenied
 
 
+def absolute_url(path: str = "") -> str:
+    """`path` on the portal's public address (SITE_URL), for links in e-mails and feeds."""
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def district_list():
     return District.objects.order_by("name")
 

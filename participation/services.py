@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openlima.errors import ApplicationError
 from openlima.jobs import window_hit
 from openlima.models import OrgUnit
+from openlima.selectors import absolute_url
 from openlima.services import audit_log_record, outbox_enqueue
 
 from . import selectors
@@ -166,7 +167,7 @@ def notifications_send(*, user, digest: bool) -> int:
         )
         if not pending:
             return 0
-        site = getattr(settings, "SITE_URL", "http://localhost:8000").rstrip("/")
+        site = absolute_url()
         context = {
             "notifications": pending,
             "site": site,

@@ -9,14 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from openlima.jobs import job_lock
+from openlima.selectors import absolute_url
 from openlima.services import heartbeat_record
 
 from . import services
 from .models import Proposal, SessionRegistration
-
-
-def _site() -> str:
-    return getattr(settings, "SITE_URL", "http://localhost:8000").rstrip("/")
 
 
 @shared_task(name="participation.tasks.follower_digests")
@@ -52,11 +49,12 @@ def session_registration_email(registration_id: int) -> bool:
         {
             "registration": reg,
             "session": reg.session,
-            "site": _site(),
+            "site": absolute_url(),
             "session_url": reverse(
                 "participation:session_detail", args=[reg.session_id]
             ),
-            "unsubscribe_url": _site() + services.unsubscribe_path(user=reg.user),
+            "unsubscribe_url": absolute_url()
+            + services.unsubscribe_path(user=reg.user),
         },
     )
     send_mail(
@@ -84,7 +82,7 @@ def unit_assignment_email(proposal_id: int) -> bool:
         "participation/email/unit_assignment.txt",
         {
             "proposal": proposal,
-            "site": _site(),
+            "site": absolute_url(),
             "answer_url": reverse("participation:proposal_answer", args=[proposal.pk]),
         },
     )
