@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class BudgetsConfig(AppConfig):
     name = "budgets"
     verbose_name = _("Presupuesto participativo")
+    # Provider names this app promises (checked by openlima.checks at start-up).
+    provides = (
+        "dataset:presupuesto-participativo",
+        "indicators:budgets",
+        "personal_data:budgets",
+        "erase_personal_data:budgets",
+    )
 
     def ready(self):
         """Register this app's hooks (publishers, demo loaders) in openlima.registry."""

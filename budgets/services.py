@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -637,7 +637,10 @@ def project_tracking_sync(*, project_id: int) -> bool:
                 description=project.description,
                 due_on=due_on,
             )
-    except Exception:
+    except (ApplicationError, DatabaseError):
+        # The commitments app refused or its database work failed: the project stays
+        # "pending" and the publisher tries again. Any other exception is a bug in the
+        # contract and is not hidden.
         logger.exception("budgets: tracking project %s failed", project.pk)
         return False
     Project.objects.filter(pk=project.pk).update(

@@ -5,6 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class CommitmentsConfig(AppConfig):
     name = "commitments"
     verbose_name = _("Seguimiento de compromisos")
+    # Provider names this app promises (checked by openlima.checks at start-up).
+    provides = (
+        "search:commitments",
+        "dataset:planes-de-accion",
+        "dataset:compromisos",
+        "dataset:hitos",
+        "dataset:historial-de-avances",
+        "indicators:commitments",
+        "commitments.summary",
+        "commitments.choices",
+        "commitments.track_project",
+        "personal_data:commitments",
+        "erase_personal_data:commitments",
+    )
 
     def ready(self):
         """Register this app's hooks (publishers, demo loaders, providers) in the registry."""

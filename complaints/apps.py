@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Lima Honesta")
+    # Provider names this app promises (checked by openlima.checks at start-up).
+    provides = (
+        "indicators:complaints",
+        "dataset:estadisticas-denuncias",
+        "personal_data:complaints",
+        "erase_personal_data:complaints",
+    )
 
     def ready(self):
         """Register hooks in openlima.registry and the key-unlocking signal receivers."""

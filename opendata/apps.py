@@ -5,6 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class OpendataConfig(AppConfig):
     name = "opendata"
     verbose_name = _("Datos abiertos")
+    # Provider names this app promises (checked by openlima.checks at start-up).
+    provides = (
+        "search:opendata",
+        "personal_data:opendata",
+        "erase_personal_data:opendata",
+    )
 
     def ready(self):
         """Register this app's hooks (publishers, demo loaders) in openlima.registry."""

@@ -7,7 +7,7 @@ class OpenLimaConfig(AppConfig):
     verbose_name = _("Open Lima (núcleo)")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401
         from .demo import demo_load_core
         from .registry import register_demo_loader
 

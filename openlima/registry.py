@@ -1,87 +1,316 @@
-"""Hooks through which the domain apps plug into shared features without importing each other.
+"""Typed contracts through which the domain apps plug into shared features without
+importing each other (docs/architecture.md, "Contracts between apps").
 
-DESIGN.md: the domain apps import `openlima`, never each other. Each app registers its
-functions in its `AppConfig.ready()`; whoever needs them asks the registry by name:
+The domain apps import `openlima`, never each other. Each app registers its functions in
+its `AppConfig.ready()` and lists the provider names it promises in `AppConfig.provides`;
+whoever needs them asks the registry by name:
 
     from openlima import registry
     registry.register_publisher("commitments", services.progress_update_publish_due)
     registry.register_demo_loader("commitments", demo.load, order=10)
     registry.register_provider("search:commitments", selectors.site_search)
 
-Named providers (the contract between the apps; `registry.provider(name)` returns None when
-the app providing it is not installed, and callers degrade gracefully):
-
-- ``search:<app>`` -> ``func(*, query: str, limit: int) -> list[dict]`` with keys
-  ``kind`` (str code), ``kind_label`` (translated), ``title``, ``summary``, ``url``, ``rank`` (float).
-- ``dataset:<slug>`` -> ``func() -> dict`` with keys ``title``, ``description``,
-  ``publisher_slug`` (OrgUnit slug), ``tags`` (list), ``columns`` (list of column names) and
-  ``rows`` (list of dicts, JSON-serialisable): a platform dataset regenerated nightly.
-- ``indicators:<app>`` -> ``func() -> dict`` of aggregate figures for the home page
-  (see each app's selectors for the keys).
-- ``commitments.summary`` -> ``func(*, commitment_id: int) -> dict | None`` with keys ``id``,
-  ``title``, ``url``, ``plan_title``, ``progress`` (0-100), ``status``, ``status_label``.
-- ``commitments.choices`` -> ``func() -> list[tuple[int, str]]`` commitments to link to.
-- ``commitments.track_project`` -> ``func(*, plan_title, plan_slug, commitment_title,
-  unit_id, milestone_title, description, due_on) -> dict`` creates (idempotently) a
-  commitment and a milestone to follow a winning budget project; returns ``commitment_id``,
-  ``milestone_id``, ``url``.
-- ``personal_data:<app>`` -> ``func(*, user) -> dict`` (ARCO access, Ley 29733): everything
-  that app keeps about the person, JSON-serialisable (no secrets: never a DNI, a hash of it,
-  a key or a token). It must hold ``summary``: a list of ``[label, value]`` pairs (label
-  translated, value a number or short text) shown on the account page; every other key is
-  the full data, included in the JSON download. A fixed number of queries, however many
-  rows. Only the person's own data, never another person's.
-- ``erase_personal_data:<app>`` -> ``func(*, user) -> None`` (ARCO cancellation), called by
-  ``openlima.services.user_delete_account`` inside its transaction, before the account is
-  anonymised (``user.email`` and its ``EmailAddress`` rows are still there): remove what is
-  personal and not a public contribution (follows, subscriptions, notification settings,
-  registrations, pending verifications...) and keep public contributions (proposals,
-  comments, supports, ballots) attached to the user, whose label becomes "cuenta
-  eliminada", so counts and results stay right. May raise ``ApplicationError`` to refuse
-  the deletion (everything is rolled back and the person sees the message).
+Every provider name belongs to one contract below (an exact name such as
+``commitments.summary`` or a family such as ``search:<app>``). A contract is a
+`typing.Protocol` whose ``__call__`` is the signature every provider must have and every
+consumer may rely on, with `TypedDict` shapes for what it returns. Registering a name that
+belongs to no contract raises at start-up; `provider()` raises `UnknownContract` for a
+name that belongs to no contract (a typo), and returns None only when the contract is
+known but no installed app provides it (callers degrade gracefully). The system check
+`openlima.E020`–`E023` (`openlima.checks`) verifies that every app registers what it
+promises and that every registered function's signature matches its contract. Tests swap
+a provider with `registry.override(name, func)`, which checks the fake against the same
+contract, so a fake with a renamed keyword fails the test instead of hiding the change.
 """
 
-from collections.abc import Callable
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol, TypedDict
+
+# --- shapes ------------------------------------------------------------------------------
+
+
+class SearchHit(TypedDict):
+    kind: str  # stable code, e.g. "commitment"
+    kind_label: str  # translated
+    title: str
+    summary: str
+    url: str
+    rank: float
+
+
+class PlatformDataset(TypedDict):
+    """A dataset the platform regenerates nightly from an app's own data."""
+
+    title: str
+    description: str
+    publisher_slug: str  # OrgUnit slug
+    tags: list[str]
+    columns: list[str]
+    rows: list[dict[str, Any]]  # JSON-serialisable
+
+
+class CommitmentSummary(TypedDict):
+    id: int
+    title: str
+    url: str
+    plan_title: str
+    progress: int  # 0-100
+    status: str
+    status_label: str
+
+
+class TrackedProject(TypedDict):
+    commitment_id: int
+    milestone_id: int
+    url: str
+
+
+class PersonalData(TypedDict):
+    """ARCO access (Ley 29733): `summary` is a list of [label, value] pairs shown on the
+    account page; every other key is the full data, included in the JSON download."""
+
+    summary: list[list[Any]]
+
+
+# --- contracts (the signatures) ------------------------------------------------------------
+
+
+class SearchProvider(Protocol):
+    """``search:<app>``: the app's public objects matching `query`, best first."""
+
+    def __call__(self, *, query: str, limit: int) -> list[SearchHit]: ...
+
+
+class DatasetProvider(Protocol):
+    """``dataset:<slug>``: a platform dataset regenerated nightly."""
+
+    def __call__(self) -> PlatformDataset: ...
+
+
+class IndicatorsProvider(Protocol):
+    """``indicators:<app>``: aggregate figures for the home page (keys documented in
+    each app's selectors)."""
+
+    def __call__(self) -> dict[str, Any]: ...
+
+
+class CommitmentSummaryProvider(Protocol):
+    """``commitments.summary``: a published commitment's live state, or None."""
+
+    def __call__(self, *, commitment_id: int) -> CommitmentSummary | None: ...
+
+
+class CommitmentChoicesProvider(Protocol):
+    """``commitments.choices``: (id, label) of the commitments one may link to."""
+
+    def __call__(self) -> list[tuple[int, str]]: ...
+
+
+class TrackProjectProvider(Protocol):
+    """``commitments.track_project``: create (idempotently) a commitment and a milestone
+    that follow a winning budget project."""
+
+    def __call__(
+        self,
+        *,
+        plan_title: str,
+        plan_slug: str,
+        commitment_title: str,
+        unit_id: int | None,
+        milestone_title: str,
+        description: str,
+        due_on: date,
+    ) -> TrackedProject: ...
+
+
+class PersonalDataProvider(Protocol):
+    """``personal_data:<app>``: everything that app keeps about the person,
+    JSON-serialisable, no secrets (never a DNI, a hash of it, a key or a token), in a
+    fixed number of queries, only the person's own data."""
+
+    def __call__(self, *, user: Any) -> PersonalData: ...
+
+
+class ErasePersonalDataProvider(Protocol):
+    """``erase_personal_data:<app>``: called inside `user_delete_account`'s transaction
+    before the account is anonymised; removes what is personal and not a public
+    contribution. May raise `ApplicationError` to refuse the deletion."""
+
+    def __call__(self, *, user: Any) -> None: ...
+
+
+class Publisher(Protocol):
+    """A publisher makes whatever is due at `now` public; returns a count or summary."""
+
+    def __call__(self, *, now: datetime) -> Any: ...
+
+
+class DemoLoader(Protocol):
+    """A demo loader loads demo data idempotently (`manage.py load_demo`)."""
+
+    def __call__(self, *, stdout: Any) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Contract:
+    """`name` is exact, or a family when it ends with ':' (e.g. "search:")."""
+
+    name: str
+    protocol: type
+
+    @property
+    def is_family(self) -> bool:
+        return self.name.endswith(":")
+
+    def covers(self, provider_name: str) -> bool:
+        if self.is_family:
+            return provider_name.startswith(self.name) and len(provider_name) > len(
+                self.name
+            )
+        return provider_name == self.name
+
+    def signature(self) -> inspect.Signature:
+        sig = inspect.signature(self.protocol.__call__)
+        params = list(sig.parameters.values())[1:]  # drop self
+        return sig.replace(parameters=params)
+
+
+CONTRACTS: tuple[Contract, ...] = (
+    Contract("search:", SearchProvider),
+    Contract("dataset:", DatasetProvider),
+    Contract("indicators:", IndicatorsProvider),
+    Contract("personal_data:", PersonalDataProvider),
+    Contract("erase_personal_data:", ErasePersonalDataProvider),
+    Contract("commitments.summary", CommitmentSummaryProvider),
+    Contract("commitments.choices", CommitmentChoicesProvider),
+    Contract("commitments.track_project", TrackProjectProvider),
+)
+
+
+class UnknownContract(LookupError):
+    """A provider name that belongs to no contract: a typo, or a contract not declared."""
+
+
+class ContractMismatch(TypeError):
+    """A function whose signature does not match its contract."""
+
+
+def contract_for(name: str) -> Contract:
+    for contract in CONTRACTS:
+        if contract.covers(name):
+            return contract
+    raise UnknownContract(f"no registry contract covers the provider name {name!r}")
+
+
+def signature_problems(func: Callable, expected: inspect.Signature) -> list[str]:
+    """How `func`'s parameters differ from the contract's (empty when they match).
+
+    The provider must accept every parameter of the contract under the same name and
+    kind, may add only optional parameters, and may not take *args/**kwargs (a function
+    that accepts anything would hide a renamed keyword)."""
+    try:
+        actual = inspect.signature(func)
+    except (TypeError, ValueError):
+        return ["its signature cannot be read"]
+    problems = []
+    have = actual.parameters
+    for p in have.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            problems.append(f"takes {p}: a provider must name its parameters")
+    for name, want in expected.parameters.items():
+        got = have.get(name)
+        if got is None:
+            problems.append(f"lacks the parameter {name!r}")
+        elif want.kind == want.KEYWORD_ONLY and got.kind not in (
+            got.KEYWORD_ONLY,
+            got.POSITIONAL_OR_KEYWORD,
+        ):
+            problems.append(f"parameter {name!r} must be accepted by keyword")
+    for name, p in have.items():
+        if (
+            name not in expected.parameters
+            and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            and p.default is p.empty
+        ):
+            problems.append(f"requires the extra parameter {name!r}")
+    return problems
+
+
+def check_against(name: str, func: Callable) -> None:
+    """Raise `ContractMismatch` unless `func` fits the contract that covers `name`."""
+    problems = signature_problems(func, contract_for(name).signature())
+    if problems:
+        raise ContractMismatch(
+            f"provider {name!r} ({getattr(func, '__qualname__', func)!r}) does not match "
+            f"its contract: {'; '.join(problems)}"
+        )
+
+
+# --- the registry ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Hook:
     name: str
-    func: Callable
+    func: Callable[..., Any]
     order: int
 
 
 _publishers: dict[str, _Hook] = {}
 _demo_loaders: dict[str, _Hook] = {}
-_providers: dict[str, Callable] = {}
+_providers: dict[str, Callable[..., Any]] = {}
+
+PUBLISHER_SIGNATURE = Contract("publisher", Publisher).signature()
+DEMO_LOADER_SIGNATURE = Contract("demo", DemoLoader).signature()
 
 
-def register_publisher(name: str, func: Callable, *, order: int = 50) -> None:
+def register_publisher(name: str, func: Callable[..., Any], *, order: int = 50) -> None:
     """`func(*, now)` makes whatever is due at `now` public and returns a count or summary."""
     _publishers[name] = _Hook(name, func, order)
 
 
-def register_demo_loader(name: str, func: Callable, *, order: int = 50) -> None:
+def register_demo_loader(
+    name: str, func: Callable[..., Any], *, order: int = 50
+) -> None:
     """`func(*, stdout)` loads demo data idempotently (run by `manage.py load_demo`)."""
     _demo_loaders[name] = _Hook(name, func, order)
 
 
-def register_provider(name: str, func: Callable) -> None:
+def register_provider(name: str, func: Callable[..., Any]) -> None:
+    """Register `func` under `name`; `name` must belong to a declared contract (the
+    signature itself is verified by the system check, so a mismatch is reported with
+    every other one instead of stopping the first import)."""
+    contract_for(name)
     _providers[name] = func
 
 
-def provider(name: str) -> Callable | None:
+def provider(name: str) -> Callable[..., Any] | None:
+    """The provider registered under `name`, or None when no installed app provides it.
+    Raises `UnknownContract` for a name that no contract covers (a typo)."""
+    contract_for(name)
     return _providers.get(name)
 
 
-def providers(prefix: str) -> dict[str, Callable]:
-    """All providers whose name starts with `prefix` (e.g. "search:"), keyed by the rest."""
+def providers(prefix: str) -> dict[str, Callable[..., Any]]:
+    """All providers of a family (e.g. "search:"), keyed by the rest of their name."""
+    contract = contract_for(prefix + "x") if prefix.endswith(":") else None
+    if contract is None or not contract.is_family:
+        raise UnknownContract(f"{prefix!r} is not a provider family")
     return {
         k[len(prefix) :]: v
         for k, v in sorted(_providers.items())
         if k.startswith(prefix)
     }
+
+
+def registered_providers() -> dict[str, Callable[..., Any]]:
+    return dict(_providers)
 
 
 def publishers() -> list[_Hook]:
@@ -90,3 +319,44 @@ def publishers() -> list[_Hook]:
 
 def demo_loaders() -> list[_Hook]:
     return sorted(_demo_loaders.values(), key=lambda h: (h.order, h.name))
+
+
+@contextmanager
+def override(name: str, func: Callable[..., Any] | None) -> Iterator[None]:
+    """For tests: provide `name` with `func` (checked against its contract) or, with
+    None, make it absent; the previous provider is restored on exit."""
+    if func is not None:
+        check_against(name, func)
+    else:
+        contract_for(name)
+    missing = object()
+    previous = _providers.get(name, missing)
+    if func is None:
+        _providers.pop(name, None)
+    else:
+        _providers[name] = func
+    try:
+        yield
+    finally:
+        if previous is missing:
+            _providers.pop(name, None)
+        else:
+            _providers[name] = previous  # type: ignore[assignment]
+
+
+@contextmanager
+def only(prefix: str, funcs: dict[str, Callable[..., Any]]) -> Iterator[None]:
+    """For tests: the family `prefix` has exactly `funcs` (keyed by the rest of the
+    name, each checked) for the duration; the real providers come back on exit."""
+    for key, func in funcs.items():
+        check_against(prefix + key, func)
+    saved = {k: v for k, v in _providers.items() if k.startswith(prefix)}
+    for k in saved:
+        _providers.pop(k)
+    _providers.update({prefix + k: v for k, v in funcs.items()})
+    try:
+        yield
+    finally:
+        for k in [k for k in _providers if k.startswith(prefix)]:
+            _providers.pop(k)
+        _providers.update(saved)

@@ -5,6 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ParticipationConfig(AppConfig):
     name = "participation"
     verbose_name = _("Lima Activa")
+    # Provider names this app promises (checked by openlima.checks at start-up).
+    provides = (
+        "search:participation",
+        "dataset:propuestas",
+        "dataset:resultados-consultas",
+        "indicators:participation",
+        "personal_data:participation",
+        "erase_personal_data:participation",
+    )
 
     def ready(self):
         """Register this app's hooks (publishers, demo loaders, providers) in the registry."""

@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 
 from budgets import selectors, services
@@ -15,31 +16,48 @@ from .factories import HeadingFactory, ProcessFactory, ProjectFactory
 TRACK = "commitments.track_project"
 
 
+def fake_track(calls):
+    """A stand-in for `commitments.track_project` with the contract's signature."""
+
+    def track(
+        *,
+        plan_title,
+        plan_slug,
+        commitment_title,
+        unit_id,
+        milestone_title,
+        description,
+        due_on,
+    ):
+        calls.append(
+            {
+                "plan_title": plan_title,
+                "plan_slug": plan_slug,
+                "commitment_title": commitment_title,
+                "unit_id": unit_id,
+                "milestone_title": milestone_title,
+                "description": description,
+                "due_on": due_on,
+            }
+        )
+        n = len(calls)
+        return {"commitment_id": n, "milestone_id": n, "url": f"/compromisos/c/{n}/"}
+
+    return track
+
+
 @pytest.fixture
 def track_provider():
     """A fake commitments provider, registered for the test and restored afterwards."""
     calls = []
-
-    def fake(**kwargs):
-        calls.append(kwargs)
-        n = len(calls)
-        return {"commitment_id": n, "milestone_id": n, "url": f"/compromisos/c/{n}/"}
-
-    previous = registry.provider(TRACK)
-    registry.register_provider(TRACK, fake)
-    yield calls
-    if previous is None:
-        registry._providers.pop(TRACK, None)
-    else:
-        registry.register_provider(TRACK, previous)
+    with registry.override(TRACK, fake_track(calls)):
+        yield calls
 
 
 @pytest.fixture
 def no_track_provider():
-    previous = registry._providers.pop(TRACK, None)
-    yield
-    if previous is not None:
-        registry.register_provider(TRACK, previous)
+    with registry.override(TRACK, None):
+        yield
 
 
 def cast_votes(project, n):
@@ -119,11 +137,8 @@ def test_tracking_pending_without_provider_then_retried(known_case, no_track_pro
         Project.objects.filter(is_winner=True).values_list("tracking_status", flat=True)
     ) == {"pending"}
     calls = []
-    registry.register_provider(TRACK, lambda **kw: calls.append(kw) or {"url": "/c/"})
-    try:
+    with registry.override(TRACK, fake_track(calls)):
         summary = services.budgets_publish_due(now=timezone.now())
-    finally:
-        registry._providers.pop(TRACK, None)
     assert summary["tracked"] == 3 and len(calls) == 3
     assert not Project.objects.filter(tracking_status="pending").exists()
 
@@ -236,15 +251,21 @@ def test_results_page_lists_winners_only_after_publication(
 def test_failing_provider_leaves_tracking_pending(known_case, no_track_provider):
     heading, _ = known_case
 
-    def broken(**kwargs):
-        raise RuntimeError("commitments down")
+    def broken(
+        *,
+        plan_title,
+        plan_slug,
+        commitment_title,
+        unit_id,
+        milestone_title,
+        description,
+        due_on,
+    ):
+        raise OperationalError("commitments down")
 
-    registry.register_provider(TRACK, broken)
-    try:
+    with registry.override(TRACK, broken):
         BudgetProcess.objects.filter(pk=heading.process_id).update(phase="results")
         assert services.results_publish(process=heading.process) == 3
-    finally:
-        registry._providers.pop(TRACK, None)
     winners = Project.objects.filter(is_winner=True)
     assert winners.count() == 3  # results stand even though tracking failed
     assert set(winners.values_list("tracking_status", flat=True)) == {"pending"}

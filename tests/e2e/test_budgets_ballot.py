@@ -21,15 +21,20 @@ PASSWORD = "clave-segura-123"
 
 @pytest.fixture
 def fake_tracking():
-    previous = registry.provider("commitments.track_project")
-    registry.register_provider(
-        "commitments.track_project", lambda **kw: {"url": "/compromisos/"}
-    )
-    yield
-    if previous is None:
-        registry._providers.pop("commitments.track_project", None)
-    else:
-        registry.register_provider("commitments.track_project", previous)
+    def track(
+        *,
+        plan_title,
+        plan_slug,
+        commitment_title,
+        unit_id,
+        milestone_title,
+        description,
+        due_on,
+    ):
+        return {"commitment_id": 1, "milestone_id": 1, "url": "/compromisos/"}
+
+    with registry.override("commitments.track_project", track):
+        yield
 
 
 @pytest.mark.django_db(transaction=True)

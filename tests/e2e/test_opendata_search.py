@@ -1,6 +1,7 @@
 """A citizen searches for a dataset from the home page, opens it and downloads a file;
 the download counter rises. Zero axe violations on the open data pages."""
 
+import contextlib
 import re
 
 import pytest
@@ -47,11 +48,10 @@ def indicators(settings, tmp_path):
         "indicators:complaints": lambda: COMPLAINTS,
         "indicators:participation": lambda: PARTICIPATION,
     }
-    for name, func in names.items():
-        registry.register_provider(name, func)
-    yield
-    for name in names:
-        registry._providers.pop(name, None)
+    with contextlib.ExitStack() as stack:
+        for name, func in names.items():
+            stack.enter_context(registry.override(name, func))
+        yield
 
 
 def downloads_shown(page) -> int:

@@ -29,22 +29,14 @@ COMMITMENT = {
 @pytest.fixture
 def fake_commitments():
     """live_server runs in this process, so a provider registered here is the one it uses."""
-    saved = {
-        n: registry.provider(n) for n in ("commitments.summary", "commitments.choices")
-    }
-    registry.register_provider(
-        "commitments.summary",
-        lambda *, commitment_id: COMMITMENT if commitment_id == 7 else None,
-    )
-    registry.register_provider(
-        "commitments.choices", lambda: [(7, COMMITMENT["title"])]
-    )
-    yield
-    for name, func in saved.items():
-        if func is None:
-            registry._providers.pop(name, None)
-        else:
-            registry.register_provider(name, func)
+    with (
+        registry.override(
+            "commitments.summary",
+            lambda *, commitment_id: COMMITMENT if commitment_id == 7 else None,
+        ),
+        registry.override("commitments.choices", lambda: [(7, COMMITMENT["title"])]),
+    ):
+        yield
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 
 from opendata import services
@@ -37,21 +39,20 @@ def dataset_with_file(db):
 def fake_providers():
     """Register fake providers of the other apps in place of the real ones of the same
     family ("dataset:", "search:", ...), so a test sees only its fakes; restore afterwards."""
-    saved = dict(registry._providers)
-    cleared = set()
+    with contextlib.ExitStack() as stack:
+        cleared = set()
 
-    def add(name, func):
-        family = name.split(":", 1)[0] + ":" if ":" in name else name
-        if family not in cleared:
-            for existing in [
-                k
-                for k in registry._providers
-                if k.startswith(family) and not k.endswith(":opendata")
-            ]:
-                registry._providers.pop(existing)
-            cleared.add(family)
-        registry.register_provider(name, func)
+        def add(name, func):
+            if ":" in name:
+                family = name.split(":", 1)[0] + ":"
+                if family not in cleared:
+                    keep = {
+                        k: v
+                        for k, v in registry.providers(family).items()
+                        if k == "opendata"
+                    }
+                    stack.enter_context(registry.only(family, keep))
+                    cleared.add(family)
+            stack.enter_context(registry.override(name, func))
 
-    yield add
-    registry._providers.clear()
-    registry._providers.update(saved)
+        yield add

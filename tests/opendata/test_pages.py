@@ -371,19 +371,11 @@ def test_home_indicators_with_every_provider(fake_providers, dataset_with_file, 
     assert data["datasets_published"] == 1 and data["datasets_downloads"] == 1
 
 
-def test_home_indicators_degrade_without_providers(dataset_with_file, monkeypatch):
+def test_home_indicators_degrade_without_providers(dataset_with_file):
     from openlima import registry
 
-    monkeypatch.setattr(
-        registry,
-        "_providers",
-        {
-            k: v
-            for k, v in registry._providers.items()
-            if not k.startswith("indicators:")
-        },
-    )
-    html = render_tag()
+    with registry.only("indicators:", {}):
+        html = render_tag()
     assert "datos publicados" in html
     assert "denuncias" not in html.lower() and "<svg" not in html
 

@@ -18,24 +18,17 @@ FAKE_COMMITMENTS = {
 @pytest.fixture
 def fake_commitments():
     """Stand-in for the commitments app's providers, restored afterwards."""
-    saved = {
-        name: registry.provider(name)
-        for name in ("commitments.summary", "commitments.choices")
-    }
-    registry.register_provider(
-        "commitments.summary",
-        lambda *, commitment_id: FAKE_COMMITMENTS.get(commitment_id),
-    )
-    registry.register_provider(
-        "commitments.choices",
-        lambda: [(k, v["title"]) for k, v in FAKE_COMMITMENTS.items()],
-    )
-    yield FAKE_COMMITMENTS
-    for name, func in saved.items():
-        if func is None:
-            registry._providers.pop(name, None)
-        else:
-            registry.register_provider(name, func)
+    with (
+        registry.override(
+            "commitments.summary",
+            lambda *, commitment_id: FAKE_COMMITMENTS.get(commitment_id),
+        ),
+        registry.override(
+            "commitments.choices",
+            lambda: [(k, v["title"]) for k, v in FAKE_COMMITMENTS.items()],
+        ),
+    ):
+        yield FAKE_COMMITMENTS
 
 
 @pytest.fixture

@@ -1,0 +1,158 @@
+"""The contracts between apps (openlima/registry.py): the system check, the test
+override, and each contract exercised through its real provider and real consumer."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from openlima import registry
+from openlima.checks import registry_contracts
+
+
+def check_ids():
+    return [(m.id, m.msg) for m in registry_contracts()]
+
+
+def test_the_real_apps_satisfy_every_contract():
+    assert check_ids() == []
+    call_command("check")  # the same check runs with every other system check
+
+
+def test_the_check_fails_on_a_promised_provider_that_is_missing():
+    with registry.override("search:commitments", None):
+        problems = check_ids()
+    assert [p[0] for p in problems] == ["openlima.E021"]
+    assert "commitments" in problems[0][1] and "search:commitments" in problems[0][1]
+
+
+def test_the_check_fails_on_a_renamed_keyword(monkeypatch):
+    def summary(*, commitment_pk):  # the contract says commitment_id
+        return None
+
+    monkeypatch.setitem(registry._providers, "commitments.summary", summary)
+    problems = check_ids()
+    assert [p[0] for p in problems] == ["openlima.E022"]
+    assert "'commitment_id'" in problems[0][1]
+
+
+def test_a_fake_with_a_renamed_keyword_is_refused_by_override():
+    with (
+        pytest.raises(registry.ContractMismatch, match="commitment_id"),
+        registry.override("commitments.summary", lambda *, pk: None),
+    ):
+        pass  # pragma: no cover
+
+
+def test_a_fake_that_accepts_anything_is_refused():
+    with (
+        pytest.raises(registry.ContractMismatch, match="must name its parameters"),
+        registry.override("commitments.track_project", lambda **kw: {}),
+    ):
+        pass  # pragma: no cover
+
+
+def test_a_publisher_with_the_wrong_signature_is_reported(monkeypatch):
+    monkeypatch.setitem(
+        registry._publishers, "zz", registry._Hook("zz", lambda when: 0, 99)
+    )
+    assert [p[0] for p in check_ids()] == ["openlima.E023"]
+
+
+def test_names_outside_every_contract_are_errors_not_none():
+    with pytest.raises(registry.UnknownContract):
+        registry.provider("comitments.summary")  # a typo
+    with pytest.raises(registry.UnknownContract):
+        registry.register_provider("nothing.here", lambda: None)
+    with pytest.raises(registry.UnknownContract):
+        registry.providers("serch:")
+
+
+def test_override_restores_the_real_provider():
+    real = registry.provider("commitments.summary")
+    with registry.override("commitments.summary", lambda *, commitment_id: None):
+        assert registry.provider("commitments.summary") is not real
+    assert registry.provider("commitments.summary") is real
+    with registry.only("indicators:", {}):
+        assert registry.providers("indicators:") == {}
+    assert "commitments" in registry.providers("indicators:")
+
+
+# --- real provider through the real consumer --------------------------------------------
+
+
+@pytest.mark.django_db
+def test_budgets_tracks_a_winner_through_the_real_commitments_app():
+    from budgets import services as budget_services
+    from budgets.models import Ballot, Project
+    from commitments.models import Commitment, Milestone
+    from tests.budgets.factories import HeadingFactory, ProjectFactory
+    from tests.factories import UserFactory
+
+    heading = HeadingFactory(amount=Decimal("1000"))
+    project = ProjectFactory(
+        heading=heading, title="Biblioteca en Comas", estimated_cost=Decimal("900")
+    )
+    ballot = Ballot.objects.create(user=UserFactory(), heading=heading)
+    ballot.projects.add(project)
+    assert budget_services.results_publish(process=heading.process) == 1
+    project.refresh_from_db()
+    assert project.tracking_status == Project.Tracking.TRACKED
+    milestone = Milestone.objects.get(title__contains="Biblioteca en Comas")
+    commitment = Commitment.objects.get(pk=milestone.commitment_id)
+    assert commitment.title == "Biblioteca en Comas"
+    assert project.tracking_url.endswith(commitment.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_participation_shows_the_real_commitment_summary():
+    from participation import selectors as participation_selectors
+    from tests.commitments.factories import ActionPlanFactory, CommitmentFactory
+
+    commitment = CommitmentFactory(
+        plan=ActionPlanFactory(title="Plan Lima"), title="Datos abiertos"
+    )
+    summary = participation_selectors.commitment_summary(commitment_id=commitment.pk)
+    assert summary is not None
+    assert summary["id"] == commitment.pk and summary["title"] == "Datos abiertos"
+    assert summary["plan_title"] == "Plan Lima" and 0 <= summary["progress"] <= 100
+    assert set(summary) >= set(registry.CommitmentSummary.__annotations__)
+    choices = participation_selectors.commitment_choices()
+    assert commitment.pk in [pk for pk, _label in choices]
+
+
+@pytest.mark.django_db
+def test_every_dataset_provider_through_the_catalogue_refresh():
+    from opendata import services as opendata_services
+    from opendata.models import Dataset
+
+    results = opendata_services.platform_datasets_refresh()
+    assert set(results) == set(registry.providers("dataset:"))
+    assert "error" not in results.values(), results
+    slugs = [r["dataset"] for r in results.values()]
+    assert Dataset.objects.filter(slug__in=slugs).count() == len(results)
+
+
+@pytest.mark.django_db
+def test_every_search_provider_through_site_search():
+    from opendata import selectors as opendata_selectors
+    from tests.commitments.factories import CommitmentFactory
+    from tests.participation.factories import ProposalFactory
+
+    CommitmentFactory(title="Parque zonal remodelado")
+    ProposalFactory(title="Parque para el barrio")
+    hits = opendata_selectors.search_everything(query="parque", limit=20)
+    kinds = {h["kind"] for h in hits}
+    assert {"commitment", "proposal"} <= kinds, kinds
+    for hit in hits:
+        assert set(hit) >= set(registry.SearchHit.__annotations__), hit
+
+
+@pytest.mark.django_db
+def test_every_indicators_provider_through_the_home_figures():
+    from opendata import selectors as opendata_selectors
+
+    data = opendata_selectors.indicators_compute()
+    for key in ("commitments", "complaints", "participation"):
+        assert data[key] is not None, key
+    assert registry.providers("indicators:")["budgets"]()["ballots"] == 0
