@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh dev
-exec .venv/bin/python -m pytest "$@"
+# Coverage is measured on every run of this command (the figure is printed before pytest's
+# closing line; `.venv/bin/python -m coverage report` shows it per file afterwards).
+exec .venv/bin/python -m pytest --cov --cov-report= "$@"

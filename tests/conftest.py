@@ -87,3 +87,13 @@ def staff_client_factory(db, client):
         return login_with_2fa(client, user)
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line with the measured coverage when the run measured it (scripts/test.sh)."""
+    plugin = terminalreporter.config.pluginmanager.getplugin("_cov")
+    total = getattr(plugin, "cov_total", None)
+    if total is not None:
+        terminalreporter.write_line(
+            f"Coverage of the portal's code (lines): {total:.1f}%", bold=True
+        )

@@ -43,7 +43,7 @@ def test_over_budget_refused_and_nothing_written(resident, district_heading):
     assert not Ballot.objects.exists()
     # A valid ballot is not altered by a later over-budget attempt either.
     submit(resident, district_heading, [a])
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="superan el monto"):
         submit(resident, district_heading, [a, b])
     assert [p.pk for p in Ballot.objects.get().projects.all()] == [a.pk]
 
@@ -68,8 +68,14 @@ def test_empty_foreign_and_unselected_projects_refused(
     mine = ProjectFactory(heading=district_heading)
     foreign = ProjectFactory(heading=city_heading)
     unselected = ProjectFactory(heading=district_heading, is_selected=False)
-    for ids in ([], [foreign.pk], [unselected.pk], ["x"], [mine.pk, foreign.pk]):
-        with pytest.raises(ApplicationError):
+    for ids, message in (
+        ([], "Elija al menos un proyecto"),
+        ([foreign.pk], "no está en esta cédula"),
+        ([unselected.pk], "no está en esta cédula"),
+        (["x"], "Selección de proyectos no válida"),
+        ([mine.pk, foreign.pk], "no está en esta cédula"),
+    ):
+        with pytest.raises(ApplicationError, match=message):
             services.ballot_submit(
                 user=resident, heading_id=district_heading.pk, project_ids=ids
             )
@@ -125,7 +131,7 @@ def test_unverified_and_pending_residents_cannot_vote(district_heading, district
     # A flag set by hand without a verified claim is not enough either.
     pending.is_verified_resident = True
     pending.save()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="pendiente"):
         submit(pending, district_heading, [project])
     assert not Ballot.objects.exists()
 
@@ -193,7 +199,9 @@ def test_find_resident_by_dni_shown(resident_factory):
     number = "10123558"
     ResidentVerification.objects.filter(user=resident).update(dni_hmac=dni_hmac(number))
     assert services.resident_find_by_dni(dni="10123558-6") == resident
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match="No hay un vecino o vecina verificado con ese"
+    ):
         services.resident_find_by_dni(dni="10117410-2")
 
 

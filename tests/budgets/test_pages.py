@@ -187,7 +187,7 @@ def test_image_upload_strips_metadata(db):
         assert stored.size == (40, 30)
     from openlima.errors import ApplicationError
 
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Formato de imagen no admitido"):
         services.project_image_add(
             project=project, data=b"GIF89a not really", alt_text="x"
         )

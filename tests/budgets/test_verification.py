@@ -98,7 +98,7 @@ def test_minimum_age_is_configurable_and_future_dates_refused(districts, setting
         request(
             UserFactory(), districts[0], birth_date=today.replace(year=today.year - 17)
         )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="fecha de nacimiento no es válida"):
         request(UserFactory(), districts[0], birth_date=today + timedelta(days=1))
 
 
@@ -142,7 +142,9 @@ def test_staff_confirmation_matches_dni_by_hmac(districts, budget_staff):
 def test_staff_without_permission_cannot_confirm(districts):
     verification = request(UserFactory(), districts[0])
     for who in (StaffFactory(), UserFactory()):
-        with pytest.raises(ApplicationError) as exc:
+        with pytest.raises(
+            ApplicationError, match="No tiene permiso para decidir verificaciones"
+        ) as exc:
             services.resident_verification_confirm(
                 verification_id=verification.pk, staff=who, dni_shown="10117410-2"
             )

@@ -91,7 +91,7 @@ def test_bad_milestone_input_is_refused_and_nothing_written(
 
 
 def test_unknown_field_is_refused(editor, milestone):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Campos no editables: commitment_id"):
         services.milestone_update(
             user=editor, milestone=milestone, data={"commitment_id": 9}
         )
@@ -160,7 +160,7 @@ def test_bulk_completed_is_all_or_nothing(editor, commitment, other_unit):
 
 
 def test_bulk_delayed_needs_a_reason(editor, milestone):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Indique el motivo del retraso"):
         services.milestones_mark_delayed(
             user=editor, milestones=Milestone.objects.all(), reason="  "
         )
@@ -252,7 +252,7 @@ def test_bad_evidence_upload_is_refused_and_nothing_written(
 
 def test_oversized_evidence_is_refused(editor, milestone, settings):
     settings.COMMITMENTS_EVIDENCE_MAX_BYTES = 1000
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(ApplicationError, match="El archivo pesa más de 0 MB") as exc:
         services.evidence_add(
             user=editor,
             milestone=milestone,
@@ -264,9 +264,13 @@ def test_oversized_evidence_is_refused(editor, milestone, settings):
 
 
 def test_evidence_needs_exactly_one_of_link_or_file(editor, milestone):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match=r"Adjunte un documento o indique un enlace \(uno"
+    ):
         services.evidence_add(user=editor, milestone=milestone, description="x")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match=r"Adjunte un documento o indique un enlace \(uno"
+    ):
         services.evidence_add(
             user=editor,
             milestone=milestone,
@@ -274,7 +278,7 @@ def test_evidence_needs_exactly_one_of_link_or_file(editor, milestone):
             url="https://example.org",
             uploaded=upload("a.pdf", PDF_BYTES),
         )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Introduzca una URL válida"):
         services.evidence_add(
             user=editor, milestone=milestone, description="x", url="javascript:alert(1)"
         )
@@ -365,9 +369,11 @@ def test_publisher_registered_for_publish_scheduled(editor, milestone):
 
 
 def test_progress_update_note_validation(editor, commitment):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Escriba la nota"):
         services.progress_update_create(user=editor, commitment=commitment, note="")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match=r"La nota es demasiado larga \(máximo 4000\)"
+    ):
         services.progress_update_create(
             user=editor, commitment=commitment, note="x" * 4001
         )

@@ -47,11 +47,15 @@ def test_transition_rules(member):
     user, _ = member
     complaint, _code = services.complaint_submit(body={"what": "hechos"})
     key = _key_for(member, complaint)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match="No se puede pasar de «Recibida» a «Juicio»"
+    ):
         services.complaint_transition(
             complaint=complaint, key=key, actor=user, to_stage=Stage.TRIAL, note="x"
         )
-    with pytest.raises(ApplicationError):  # note required
+    with pytest.raises(
+        ApplicationError, match="Este texto es obligatorio"
+    ):  # note required
         services.complaint_transition(
             complaint=complaint, key=key, actor=user, to_stage=Stage.EVALUATION, note=""
         )
@@ -65,7 +69,9 @@ def test_transition_rules(member):
         to_stage=Stage.INVESTIGATION,
         note="ok",
     )
-    with pytest.raises(ApplicationError):  # destination required
+    with pytest.raises(
+        ApplicationError, match="Indique a qué entidad se deriva"
+    ):  # destination required
         services.complaint_transition(
             complaint=complaint, key=key, actor=user, to_stage=Stage.REFERRED, note="ok"
         )
@@ -80,7 +86,9 @@ def test_transition_rules(member):
     complaint.refresh_from_db()
     assert complaint.destination == "fiscalia"
     assert complaint.acknowledged_at is not None
-    with pytest.raises(ApplicationError):  # archive needs a reason
+    with pytest.raises(
+        ApplicationError, match="Indique el motivo del archivo"
+    ):  # archive needs a reason
         services.complaint_transition(
             complaint=complaint, key=key, actor=user, to_stage=Stage.ARCHIVED, note="x"
         )
@@ -94,7 +102,9 @@ def test_transition_rules(member):
     )
     complaint.refresh_from_db()
     assert complaint.is_closed and complaint.closed_at
-    with pytest.raises(ApplicationError):  # closed: reporter cannot add
+    with pytest.raises(
+        ApplicationError, match="El caso está cerrado: ya no se puede añadir"
+    ):  # closed: reporter cannot add
         services.reporter_message_add(complaint=complaint, key=key, text="más")
 
 
@@ -128,7 +138,7 @@ def test_reporter_sees_stage_but_not_private_note_nor_internal_notes(member):
 def test_rating_bounds():
     complaint, _code = services.complaint_submit(body={"what": "hechos"})
     for bad in (0, 6, "x", None):
-        with pytest.raises(ApplicationError):
+        with pytest.raises(ApplicationError, match="La valoración va de 1 a 5"):
             services.complaint_rate(complaint=complaint, rating=bad)
     services.complaint_rate(complaint=complaint, rating=4)
     complaint.refresh_from_db()
@@ -136,7 +146,7 @@ def test_rating_bounds():
 
 
 def test_empty_complaint_refused_nothing_saved():
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Describa lo que ocurrió"):
         services.complaint_submit(body={"what": "   "})
     assert Complaint.objects.count() == 0
 

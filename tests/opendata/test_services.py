@@ -161,7 +161,7 @@ def test_schedule_then_publish_scheduled_job_publishes(staff_user):
 
 
 def test_withdraw_needs_a_reason(dataset_with_file):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Indica el motivo del retiro"):
         services.dataset_withdraw(dataset=dataset_with_file, reason="   ")
     dataset_with_file.refresh_from_db()
     assert dataset_with_file.state == Dataset.State.PUBLISHED
@@ -231,7 +231,9 @@ def test_platform_refresh_survives_a_failing_provider(fake_providers):
 def test_transparency_document_requires_content_and_sniffs_files():
     with pytest.raises(ValidationError):
         services.transparency_document_create(category="presupuesto", title="Vacío")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match=r"Tipo de archivo no admitido\. Se aceptan: CSV,"
+    ):
         services.transparency_document_create(
             category="presupuesto",
             title="Falso",

@@ -406,7 +406,7 @@ def test_a_voter_who_deletes_cannot_verify_the_same_dni_again(ana, voted, allowe
     if allowed:
         assert again().status in ("pending", "verified")
     else:
-        with pytest.raises(ApplicationError):
+        with pytest.raises(ApplicationError, match="asociado a otra cuenta"):
             again()
 
 

@@ -1,9 +1,9 @@
 """Spanish by default, English under /en/, and every English catalogue complete."""
 
 import gettext
-import re
 from pathlib import Path
 
+import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,28 +19,13 @@ CATALOGUES = sorted(
 
 
 def _entries(po: Path):
-    """(msgid, msgstr, flags) of every entry but the header, from a .po file."""
-
-    def unquote(chunk: str) -> str:
-        parts = re.findall(r'"((?:[^"\\]|\\.)*)"', chunk)
-        return (
-            "".join(parts).encode().decode("unicode_escape").encode("latin-1").decode()
-        )
-
-    for block in po.read_text(encoding="utf-8").split("\n\n"):
-        flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
-        lines = [line for line in block.splitlines() if not line.startswith("#")]
-        text = "\n".join(lines)
-        match = re.search(
-            r"^msgid (.*?)^(?:msgid_plural .*?)?^msgstr(?:\[0\])? (.*?)(?=^msgstr\[|\Z)",
-            text,
-            re.S | re.M,
-        )
-        if not match:
+    """(msgid, msgstr, flags) of every entry but the header and obsolete ones; for a
+    plural entry, msgstr is its first form."""
+    for entry in polib.pofile(str(po)):
+        if entry.obsolete or not entry.msgid:
             continue
-        msgid = unquote(match.group(1))
-        if msgid:
-            yield msgid, unquote(match.group(2)), flags
+        msgstr = entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
+        yield entry.msgid, msgstr, " ".join(entry.flags)
 
 
 def test_the_core_catalogue_exists():
@@ -70,7 +55,10 @@ def test_the_parser_sees_an_empty_msgstr(tmp_path):
         'msgid ""\n"Largo "\n"texto"\nmsgstr "Long text"\n',
         encoding="utf-8",
     )
-    assert list(_entries(po)) == [("Hola", "", ""), ("Largo texto", "Long text", "")]
+    assert list(_entries(po)) == [
+        ("Hola", "", ""),
+        ("Largo texto", "Long text", ""),
+    ]
 
 
 @pytest.mark.django_db

@@ -70,9 +70,13 @@ def test_unverified_email_cannot_propose_support_or_comment():
         _create(user)
     assert exc.value.status_code == 403
     p = ProposalFactory()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match="Necesitas una cuenta con el correo electrónico"
+    ):
         services.proposal_support(user=user, proposal_id=p.pk)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match="Necesitas una cuenta con el correo electrónico"
+    ):
         services.comment_create(
             author=user,
             target_type="participation.proposal",
@@ -133,7 +137,9 @@ def test_edit_only_by_author_and_only_before_first_support():
     p.refresh_from_db()
     assert p.title == "Nuevo título"
     services.proposal_support(user=UserFactory(), proposal_id=p.pk)
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(
+        ApplicationError, match="La propuesta ya no se puede editar: ha recibido"
+    ) as exc:
         services.proposal_update(
             user=p.author, proposal_id=p.pk, **{**args, "title": "Otro título"}
         )
@@ -146,12 +152,12 @@ def test_withdraw_needs_reason_and_author():
     p = ProposalFactory()
     with pytest.raises(PermissionDenied):
         services.proposal_withdraw(user=UserFactory(), proposal_id=p.pk, reason="x")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Indica por qué retiras la propuesta"):
         services.proposal_withdraw(user=p.author, proposal_id=p.pk, reason=" ")
     services.proposal_withdraw(user=p.author, proposal_id=p.pk, reason="Ya se resolvió")
     p.refresh_from_db()
     assert p.status == Proposal.Status.WITHDRAWN
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Esta propuesta ya no admite apoyos"):
         services.proposal_support(user=UserFactory(), proposal_id=p.pk)
 
 
@@ -170,7 +176,9 @@ def test_support_is_idempotent_and_unsupport_decrements():
 
 def test_support_period_over_is_archived_and_closed():
     p = ProposalFactory(support_ends_at=timezone.now() - timedelta(minutes=1))
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(
+        ApplicationError, match="Esta propuesta ya no admite apoyos"
+    ) as exc:
         services.proposal_support(user=UserFactory(), proposal_id=p.pk)
     assert exc.value.status_code == 409
     result = services.publish_due(now=timezone.now())
@@ -233,7 +241,7 @@ def test_only_the_assigned_unit_answers_and_links_a_commitment(
                 answer="Motivos suficientes",
             )
     editor = _unit_editor()
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(ApplicationError, match="Revisa los datos enviados") as exc:
         services.proposal_answer(
             user=editor,
             proposal_id=p.pk,
@@ -242,7 +250,7 @@ def test_only_the_assigned_unit_answers_and_links_a_commitment(
             commitment_id=999,
         )
     assert "commitment_id" in exc.value.field_errors
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(ApplicationError, match="Revisa los datos enviados") as exc:
         services.proposal_answer(
             user=editor,
             proposal_id=p.pk,
@@ -265,7 +273,9 @@ def test_only_the_assigned_unit_answers_and_links_a_commitment(
 
 def test_cannot_answer_before_evaluation():
     p = ProposalFactory(assigned_unit=OrgUnit.objects.get(slug="participacion-vecinal"))
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match="Solo se responden propuestas en evaluación"
+    ):
         services.proposal_answer(
             user=_unit_editor(),
             proposal_id=p.pk,
@@ -299,7 +309,9 @@ def test_comments_thread_three_levels_and_notify_author():
     )
     assert (c1.depth, c2.depth, c3.depth) == (0, 1, 2)
     assert c3.root_id == c1.pk
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match="No se puede responder a más de tres niveles"
+    ):
         services.comment_create(
             author=b,
             target_type="participation.proposal",
@@ -312,10 +324,17 @@ def test_comments_thread_three_levels_and_notify_author():
     assert Notification.objects.filter(user=p.author, kind="comment.new").count() == 3
 
 
-@pytest.mark.parametrize("body", ["", "   ", "x" * 3001])
-def test_comment_bad_input(body):
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ("", "Escribe un comentario"),
+        ("   ", "Escribe un comentario"),
+        ("x" * 3001, "demasiado largo"),
+    ],
+)
+def test_comment_bad_input(body, message):
     p = ProposalFactory()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match=message):
         services.comment_create(
             author=UserFactory(),
             target_type="participation.proposal",
@@ -370,7 +389,9 @@ def test_comment_rate_limit(settings):
         services.comment_create(
             author=u, target_type="participation.proposal", target_id=p.pk, body=f"c{i}"
         )
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(
+        ApplicationError, match="Has enviado demasiados aportes seguidos"
+    ) as exc:
         services.comment_create(
             author=u, target_type="participation.proposal", target_id=p.pk, body="otro"
         )
@@ -387,9 +408,9 @@ def test_comment_votes_one_per_person():
     services.comment_vote(user=u, comment_id=c.pk, value=-1)
     c.refresh_from_db()
     assert (c.upvotes, c.downvotes) == (0, 0)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="No puedes votar tu propio comentario"):
         services.comment_vote(user=c.author, comment_id=c.pk, value=1)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Voto no válido"):
         services.comment_vote(user=u, comment_id=c.pk, value=5)
 
 
@@ -422,7 +443,9 @@ def test_only_moderators_hide_with_reason():
             reason="x",
         )
     mod = StaffFactory(roles=[roles.MODERATOR])
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match="Indica el motivo; se mostrará en lugar del"
+    ):
         services.comment_moderate(moderator=mod, comment_id=c.pk, hide=True, reason="")
     services.comment_moderate(
         moderator=mod, comment_id=c.pk, hide=True, reason="Lenguaje ofensivo"
@@ -446,12 +469,12 @@ def test_rating_changeable_until_close_then_refused():
     )
     assert r.level == "high" and r.contribution == "Mejor así"
     assert o.ratings.count() == 1
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="Elige un nivel de prioridad"):
         services.consultation_rate(user=u, option_id=o.pk, level="altísimo")
     o.consultation.closes_at = timezone.now() - timedelta(seconds=1)
     o.consultation.opens_at = timezone.now() - timedelta(days=2)
     o.consultation.save()
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(ApplicationError, match="La consulta no está abierta") as exc:
         services.consultation_rate(user=u, option_id=o.pk, level="low")
     assert exc.value.status_code == 409
 
@@ -527,7 +550,9 @@ def test_session_close_by_organiser_only():
             attendance_count=3,
         )
     editor = _unit_editor()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match="La asistencia debe ser un número entero no"
+    ):
         services.session_close(
             user=editor, session_id=s.pk, minutes="Acta", attendance_count="-2"
         )
@@ -541,7 +566,9 @@ def test_session_close_by_organiser_only():
     s.refresh_from_db()
     assert s.status == Session.Status.CLOSED and s.attendance_count == 12
     assert list(s.proposals.all()) == [p]
-    with pytest.raises(ApplicationError):
+    with pytest.raises(
+        ApplicationError, match="La inscripción a esta sesión está cerrada"
+    ):
         services.session_register(user=UserFactory(), session_id=s.pk)
     assert not SessionRegistration.objects.exists()
 
@@ -641,19 +668,21 @@ def test_image_metadata_stripped_and_type_sniffed():
     stored = p.image.read()
     assert b"CamaraSecreta" not in stored
     assert not Image.open(io.BytesIO(stored)).getexif()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="debe ser JPEG, PNG o WebP"):
         _create(
             UserFactory(),
             image=SimpleUploadedFile("x.jpg", b"<html>no</html>" * 10, "image/jpeg"),
             image_alt="x",
         )
-    with pytest.raises(ApplicationError):  # image without a text alternative
+    with pytest.raises(
+        ApplicationError, match="Describe la imagen"
+    ):  # image without a text alternative
         _create(UserFactory(), image=SimpleUploadedFile("foto.jpg", data, "image/jpeg"))
 
 
 def test_huge_upload_rejected(settings):
     settings.PROPOSAL_IMAGE_MAX_BYTES = 1000
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="demasiado grande"):
         _create(
             UserFactory(),
             image=SimpleUploadedFile(
