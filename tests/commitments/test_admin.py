@@ -288,7 +288,7 @@ def test_editor_cannot_add_notes_to_other_units(
     assert ProgressUpdate.objects.count() == 0
 
 
-def test_coordinator_edits_the_card(
+def test_coordinator_opens_any_units_card_for_editing(
     staff_client_factory, coordinator, commitment, sgdi
 ):
     client = staff_client_factory(coordinator)

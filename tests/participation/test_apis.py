@@ -149,10 +149,13 @@ def test_consultation_api_results_and_rating(client):
     assert result["score"] == 1 and result["counts"]["low"] == 1 and result["rank"] == 1
 
 
-def test_sessions_api(client):
-    SessionFactory()
+def test_sessions_api_lists_the_session_with_its_public_fields(client):
+    session = SessionFactory()
     r = client.get("/api/v1/sessions/")
     assert r.status_code == 200
+    listed = r.json()["results"]
+    assert [s["id"] for s in listed] == [session.pk]
+    assert listed[0]["title"] == session.title
 
 
 def test_schema_includes_participation(client):
