@@ -213,6 +213,10 @@ class KeyGrant(models.Model):
         related_name="+",
     )
     sealed_key = models.BinaryField(max_length=128)
+    # crypto.fingerprint() of the public key the case key is sealed to. A member whose key
+    # was re-created keeps the old grants (unusable until re-granted, never deleted); a
+    # re-grant or a recovery-key rotation replaces them (docs/threat-model.md).
+    key_fingerprint = models.CharField(max_length=16, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

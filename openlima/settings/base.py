@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "openlima.middleware.StaffSessionTimeoutMiddleware",
+    # Lima Honesta: wrap-key cookie set by the login's password step (docs/threat-model.md).
+    "complaints.middleware.WrapKeyCookieMiddleware",
 ]
 
 ROOT_URLCONF = "openlima.urls"
@@ -252,6 +254,10 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Open Lima] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Open Lima"
+# TOTP secrets and recovery-code seeds are encrypted at rest (openlima/mfa_adapter.py);
+# the key is MFA_ENCRYPTION_KEY, else derived from SECRET_KEY (docs/threat-model.md).
+MFA_ADAPTER = "openlima.mfa_adapter.MFAAdapter"
+MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY", default="")
 # Staff sessions end after this many seconds without a request (DESIGN: security).
 STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
 
