@@ -10,7 +10,6 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,6 +40,7 @@ from .models import TRANSITIONS, Stage
 from .uploads import (
     CappedUploadHandler,
     FileRefused,
+    InMemoryUploadHandler,
     clean_upload,
     max_attachment_bytes,
     max_attachments,
@@ -58,9 +58,11 @@ def _render(request, template, context=None, status=200):
 
 
 def _capped_uploads(request):
+    """Attachments stay in memory (never a temporary file in clear on disk), each capped
+    while it streams in; they are encrypted before anything is written."""
     request.upload_handlers = [
         CappedUploadHandler(request),
-        TemporaryFileUploadHandler(request),
+        InMemoryUploadHandler(request),
     ]
 
 
@@ -163,9 +165,11 @@ def _submit(request):
         for message in _upload_errors(request):
             form.add_error(None, message)
         bypass = antiabuse.bench_bypass(request)
+        # The challenge first: no attachment is opened for a request that did not
+        # prove it is not a bot (docs/threat-model.md, attack 3).
         proof = "pow" if bypass else _passes_challenge(request)
         valid = form.is_valid()
-        files = _clean_files(form) if valid else []
+        files = _clean_files(form) if valid and proof is not None else []
         if proof is None:
             challenge_error = _(
                 "No se pudo comprobar que no es un programa automático. Espere a que "
@@ -565,7 +569,18 @@ def _quote(name: str) -> str:
     return quote(name, safe="")
 
 
+def _in_memory_uploads(view):
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST":
+            _capped_uploads(request)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
 @csrf_exempt
+@_in_memory_uploads
 @csrf_protect_no_referrer
 @require_http_methods(["GET", "POST"])
 @_workspace
@@ -573,7 +588,9 @@ def register(request, private):
     """A member files an e-mail or phone complaint; the code must be replaced at first use."""
     if request.method == "POST":
         form = RegisterForm(request.POST, request.FILES)
-        if form.is_valid():
+        for message in _upload_errors(request):
+            form.add_error(None, message)
+        if form.is_valid() and not form.errors:
             files = _clean_files(form)
             if not form.errors:
                 try:
