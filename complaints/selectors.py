@@ -62,11 +62,18 @@ FAIL_KEY = "complaints:lookup-failures"
 
 
 def lookup_throttled() -> bool:
+    """Too many failed look-ups lately (from anyone): from now on each look-up must carry
+    a proof of work or an answered question (whose cost rises with the failures), until
+    the window ends. Nobody is locked out, and a right code does not reset the counter
+    (docs/threat-model.md, attack 4)."""
     return int(cache.get(FAIL_KEY) or 0) >= lookup_max_failures()
 
 
 def _lookup_failed() -> None:
+    from .antiabuse import load_hit
+
     window_hit(FAIL_KEY, window=lookup_window())
+    load_hit("lookup-fail")
 
 
 def access_complaint_by_code(*, code: str) -> tuple[Complaint, bytes] | None:
@@ -102,8 +109,6 @@ def access_complaint_by_code(*, code: str) -> tuple[Complaint, bytes] | None:
             found = (complaint, key)
     if found is None:
         _lookup_failed()
-    else:
-        cache.delete(FAIL_KEY)
     return found
 
 
@@ -115,6 +120,21 @@ def access_workspace(*, request) -> None:
     access_staff_area(request=request)
     if not user_has_role(user=request.user, role=roles.INTEGRITY_MEMBER):
         raise PermissionDenied
+
+
+UNLOCK_MAX_FAILURES = 5
+UNLOCK_WINDOW = 15 * 60
+
+
+def unlock_fail_key(user) -> str:
+    return f"complaints:unlock-fail:{user.pk}"
+
+
+def unlock_attempts_exhausted(*, user) -> bool:
+    """Five wrong passwords on the unlock form in 15 minutes stop that account's
+    attempts (only that account's) until the window ends."""
+    limit = int(getattr(settings, "COMPLAINT_UNLOCK_MAX_FAILURES", UNLOCK_MAX_FAILURES))
+    return int(cache.get(unlock_fail_key(user)) or 0) >= limit
 
 
 def access_workspace_key(*, request) -> bytes:

@@ -175,6 +175,16 @@ def member_key_rewrap(*, user, old_password: str, new_password: str) -> bool:
     return True
 
 
+def unlock_failed(*, user) -> None:
+    """A wrong password on the workspace unlock form: counted and audit-logged."""
+    from openlima.jobs import window_hit
+
+    from .selectors import UNLOCK_WINDOW, unlock_fail_key
+
+    window_hit(unlock_fail_key(user), window=UNLOCK_WINDOW)
+    audit_log_record(actor=user, action="complaints.unlock.failed", obj=user)
+
+
 @transaction.atomic
 def recovery_key_create() -> bytes:
     """Generate the escrow pair; returns the private half (to print once, never stored)."""

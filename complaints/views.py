@@ -117,15 +117,56 @@ def altcha_challenge(request):
 
 
 def _passes_challenge(request) -> str | None:
-    """'pow' or 'text' when the request proved it is not a bot, else None."""
+    """'pow' or 'text' when the request proved it is not a bot, 'wait' when the
+    question was answered right but too soon for the current load, else None."""
     if antiabuse.altcha_verify(request.POST.get("altcha", "")):
         return "pow"
-    if antiabuse.text_challenge_verify(
+    result = antiabuse.text_challenge_check(
         request.POST.get("challenge_token", ""),
         request.POST.get("challenge_answer", ""),
-    ):
+    )
+    if result == antiabuse.TEXT_OK:
         return "text"
+    if result == antiabuse.TEXT_WAIT:
+        return "wait"
     return None
+
+
+def _challenge_message(proof) -> str:
+    if proof == "wait":
+        return _(
+            "Estamos recibiendo muchos envíos en este momento. Su respuesta es correcta: "
+            "espere un minuto y vuelva a enviar el formulario (no se guardó nada)."
+        )
+    return _(
+        "No se pudo comprobar que no es un programa automático. Espere a que "
+        "termine la verificación o responda la pregunta."
+    )
+
+
+def _challenge_context(request, proof=None) -> dict:
+    token = request.POST.get("challenge_token", "") if proof == "wait" else ""
+    return {
+        "text_challenge": antiabuse.text_challenge_again(token)
+        if token
+        else antiabuse.text_challenge_new(),
+        "altcha_strings": _altcha_strings(),
+    }
+
+
+def _altcha_strings() -> str:
+    return json.dumps(
+        {
+            "label": _("No soy un robot"),
+            "verified": _("Verificado"),
+            "verifying": _("Verificando…"),
+            "waitAlert": _("Verificando… espere un momento."),
+            "error": _("La verificación falló. Responda la pregunta."),
+            "expired": _("La verificación expiró. Inténtelo de nuevo."),
+            "ariaLinkLabel": "ALTCHA",
+        },
+        ensure_ascii=False,
+    )
 
 
 def _body_too_big(request):
@@ -168,36 +209,30 @@ def _submit(request):
         # The challenge first: no attachment is opened for a request that did not
         # prove it is not a bot (docs/threat-model.md, attack 3).
         proof = "pow" if bypass else _passes_challenge(request)
+        proved = proof in ("pow", "text")
         valid = form.is_valid()
-        files = _clean_files(form) if valid and proof is not None else []
-        if proof is None:
-            challenge_error = _(
-                "No se pudo comprobar que no es un programa automático. Espere a que "
-                "termine la verificación o responda la pregunta."
-            )
+        files = _clean_files(form) if valid and proved else []
+        if not proved:
+            challenge_error = _challenge_message(proof)
         elif valid and not form.errors:
-            if not bypass and not antiabuse.submission_allowed(proof=proof):
-                challenge_error = _(
-                    "Estamos recibiendo muchas denuncias en este momento. Inténtelo de "
-                    "nuevo en unos minutos; no se guardó nada."
+            try:
+                complaint, code = services.complaint_submit(
+                    body=form.body(), files=files
                 )
+            except ApplicationError as exc:
+                _apply_error(form, exc)
             else:
-                try:
-                    complaint, code = services.complaint_submit(
-                        body=form.body(), files=files
-                    )
-                except ApplicationError as exc:
-                    _apply_error(form, exc)
-                else:
-                    return _render(
-                        request,
-                        "complaints/receipt.html",
-                        {
-                            "code": crypto.code_format(code),
-                            "complaint": complaint,
-                            "files": len(files),
-                        },
-                    )
+                if not bypass:
+                    antiabuse.submission_record(proof=proof)
+                return _render(
+                    request,
+                    "complaints/receipt.html",
+                    {
+                        "code": crypto.code_format(code),
+                        "complaint": complaint,
+                        "files": len(files),
+                    },
+                )
     else:
         form = ComplaintForm()
     return _render(
@@ -205,40 +240,34 @@ def _submit(request):
         "complaints/submit.html",
         {
             "form": form,
-            "text_challenge": antiabuse.text_challenge_new(),
             "challenge_error": challenge_error,
-            "altcha_strings": json.dumps(
-                {
-                    "label": _("No soy un robot"),
-                    "verified": _("Verificado"),
-                    "verifying": _("Verificando…"),
-                    "waitAlert": _("Verificando… espere un momento."),
-                    "error": _("La verificación falló. Responda la pregunta."),
-                    "expired": _("La verificación expiró. Inténtelo de nuevo."),
-                    "ariaLinkLabel": "ALTCHA",
-                },
-                ensure_ascii=False,
-            ),
+            **_challenge_context(request, proof if request.method == "POST" else None),
         },
         status=400 if request.method == "POST" else 200,
     )
 
 
-def _throttled_response(request):
+def _throttled_response(request, proof=None):
     return _render(
         request,
         "complaints/track.html",
         {
             "form": CodeForm(),
             "throttled": True,
+            "challenge_error": _challenge_message(proof) if proof else "",
+            **_challenge_context(request, proof),
         },
         status=429,
     )
 
 
 def _open_case(request, code_text: str):
-    if selectors.lookup_throttled():
-        return None, _throttled_response(request)
+    if selectors.lookup_throttled() and not antiabuse.lookup_pass_valid(
+        request.POST.get("lookup_pass", ""), crypto.code_normalise(code_text)
+    ):
+        proof = _passes_challenge(request)
+        if proof not in ("pow", "text"):
+            return None, _throttled_response(request, proof)
     found = selectors.access_complaint_by_code(code=code_text)
     if found is None:
         form = CodeForm(request.POST)
@@ -272,6 +301,7 @@ def _case_page(
             "complaint": complaint,
             "detail": detail,
             "code": crypto.code_format(code),
+            "lookup_pass": antiabuse.lookup_pass(crypto.code_normalise(code)),
             "notice": notice,
             "reply_form": reply_form or ReplyForm(),
             "rating_form": rating_form or RatingForm(),
@@ -397,11 +427,24 @@ def workspace_unlock(request):
     """Unlock (or create) the member's key with their password in this session."""
     selectors.access_workspace(request=request)
     form = UnlockForm(request.POST)
+    if selectors.unlock_attempts_exhausted(user=request.user):
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Demasiados intentos fallidos. Por seguridad, espere 15 minutos antes de "
+                "volver a intentarlo."
+            ),
+        )
+        return _render(
+            request, "complaints/workspace/locked.html", {"form": form}, status=429
+        )
     if not form.is_valid() or not request.user.check_password(
         form.cleaned_data["password"]
     ):
         if form.is_valid():
             form.add_error("password", _("Contraseña incorrecta."))
+            services.unlock_failed(user=request.user)
         return _render(
             request, "complaints/workspace/locked.html", {"form": form}, status=403
         )
