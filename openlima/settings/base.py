@@ -397,9 +397,9 @@ _DOMAIN_SETTINGS = {
     "COMPLAINT_CODE_INDEX_KEY": str,
     "COMPLAINT_ALTCHA_HMAC_KEY": str,
     "COMPLAINT_ALTCHA_MAX_NUMBER": int,
-    "COMPLAINT_SUBMISSIONS_PER_WINDOW": int,
-    "COMPLAINT_NOJS_SUBMISSIONS_PER_WINDOW": int,
-    "COMPLAINT_SUBMIT_WINDOW_SECONDS": int,
+    "COMPLAINT_LOAD_STEP": int,
+    "COMPLAINT_NOJS_BASE_WAIT_SECONDS": int,
+    "COMPLAINT_UNLOCK_MAX_FAILURES": int,
     "COMPLAINT_LOOKUP_MAX_FAILURES": int,
     "COMPLAINT_LOOKUP_WINDOW_SECONDS": int,
     "COMPLAINT_ACK_DAYS": int,
@@ -426,6 +426,9 @@ _DOMAIN_SETTINGS = {
     "BUDGETS_MAX_IMAGE_BYTES": int,
     # shared uploads (openlima/uploads.py): largest image accepted, in pixels
     "UPLOAD_MAX_IMAGE_PIXELS": int,
+    # ... and ZIP-based files (OOXML/ODF): largest member and total, uncompressed, in bytes
+    "UPLOAD_ZIP_MAX_MEMBER_BYTES": int,
+    "UPLOAD_ZIP_MAX_TOTAL_BYTES": int,
 }
 for _name, _cast in _DOMAIN_SETTINGS.items():
     if _name in env.ENVIRON:

@@ -318,11 +318,12 @@ def test_public_statistics_suppress_small_counts():
     assert set(dataset["rows"][0]) == set(dataset["columns"])
 
 
-def test_demo_loader_idempotent(settings):
+def test_demo_loader_idempotent(settings, tmp_path):
     from complaints import demo
-    from complaints.models import MemberKey
+    from complaints.models import MemberKey, RecoveryKey
     from openlima.demo import DEMO_PASSWORD, demo_load_core
 
+    settings.VAR_DIR = tmp_path
     demo_load_core()
     demo.load()
     demo.load()
@@ -332,6 +333,12 @@ def test_demo_loader_idempotent(settings):
     for complaint in Complaint.objects.all():
         grant = KeyGrant.objects.get(complaint=complaint, member=member)
         assert crypto.unseal(private, bytes(grant.sealed_key))
+    # The demo has a recovery key pair; its private half opens every case.
+    assert RecoveryKey.objects.count() == 1
+    recovery = crypto.unb64((tmp_path / "complaints-recovery-demo.key").read_text())
+    for complaint in Complaint.objects.all():
+        grant = KeyGrant.objects.get(complaint=complaint, member__isnull=True)
+        assert crypto.unseal(recovery, bytes(grant.sealed_key))
 
 
 def test_codes_survive_secret_key_rotation(settings):
