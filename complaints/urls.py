@@ -15,6 +15,7 @@ urlpatterns = [
     path("unidad/desbloquear/", views.workspace_unlock, name="unlock"),
     path("unidad/registrar/", views.register, name="register"),
     path("unidad/miembros/", views.members, name="members"),
+    path("unidad/instituciones/", views.partners, name="partners"),
     path("unidad/casos/<int:complaint_id>/", views.case, name="case"),
     path(
         "unidad/casos/<int:complaint_id>/<slug:action>/",

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openlima.errors import ApplicationError
 from openlima.services import audit_log_record
 
-from . import antiabuse, crypto, selectors, services, unlock
+from . import antiabuse, crypto, selectors, services, tracker, unlock
 from .csrf import csrf_protect_no_referrer
 from .forms import (
     CodeForm,
@@ -29,7 +29,9 @@ from .forms import (
     FilterForm,
     GrantForm,
     HandlingForm,
+    PartnerForm,
     RatingForm,
+    ReferForm,
     RegisterForm,
     ReplyForm,
     TextForm,
@@ -500,6 +502,8 @@ def _case_context(request, private, complaint, key, **forms):
             }
         ),
         "allowed": allowed,
+        "partners": (partners := list(selectors.partner_list().filter(is_active=True))),
+        "refer_form": forms.get("refer_form") or ReferForm(partners=partners),
     }
 
 
@@ -559,6 +563,17 @@ def case_action(request, private, complaint_id, action):
                     key=key,
                     actor=request.user,
                     text=form.cleaned_data["text"],
+                )
+        elif action == "refer":
+            partners = selectors.partner_list().filter(is_active=True)
+            form = ReferForm(request.POST, partners=partners)
+            forms["refer_form"] = form
+            if form.is_valid():
+                tracker.referral_create(
+                    complaint=complaint,
+                    key=key,
+                    institution=partners.get(pk=form.cleaned_data["institution"]),
+                    actor=request.user,
                 )
         elif action == "handling":
             form = HandlingForm(request.POST)
@@ -690,4 +705,55 @@ def members(request, private):
         "complaints/workspace/members.html",
         {"members": selectors.member_list(), "error": error},
         status=400 if error else 200,
+    )
+
+
+@csrf_exempt
+@csrf_protect_no_referrer
+@require_http_methods(["GET", "POST"])
+@_workspace
+def partners(request, private):
+    """Partner institutions and their API credentials: a secret is shown once, on the
+    page that answers its creation or rotation (docs/complaints-tracker.md)."""
+    from .models import PartnerInstitution
+
+    form = PartnerForm()
+    shown = None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "create":
+                form = PartnerForm(request.POST)
+                if form.is_valid():
+                    institution, secret = tracker.partner_create(
+                        actor=request.user, **form.cleaned_data
+                    )
+                    shown = {"institution": institution, "secret": secret}
+                else:
+                    status = 400
+            elif action in ("rotate", "revoke"):
+                institution = PartnerInstitution.objects.filter(
+                    pk=request.POST.get("institution") or 0
+                ).first()
+                if institution is None:
+                    raise ApplicationError(_("Institución no válida."))
+                if action == "rotate":
+                    secret = tracker.partner_rotate(
+                        actor=request.user, institution=institution
+                    )
+                    shown = {"institution": institution, "secret": secret}
+                else:
+                    tracker.partner_revoke(actor=request.user, institution=institution)
+                    return redirect(reverse("complaints:partners"))
+            else:
+                raise ApplicationError(_("Acción no válida."))
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            status = 400
+    return _render(
+        request,
+        "complaints/workspace/partners.html",
+        {"form": form, "partners": selectors.partner_list(), "shown": shown},
+        status=status,
     )
