@@ -7,6 +7,7 @@ app_name = "complaints"
 urlpatterns = [
     path("", views.index, name="index"),
     path("nueva/", views.submit, name="submit"),
+    path("recibo/", views.receipt_page, name="receipt"),
     path("verificacion/", views.altcha_challenge, name="altcha"),
     path("seguimiento/", views.track, name="track"),
     path("seguimiento/caso/", views.track_action, name="track_action"),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openlima.errors import ApplicationError
 from openlima.services import audit_log_record
 
-from . import antiabuse, crypto, selectors, services, tracker, unlock
+from . import antiabuse, crypto, receipt, selectors, services, tracker, unlock
 from .csrf import csrf_protect_no_referrer
 from .forms import (
     CodeForm,
@@ -226,15 +226,18 @@ def _submit(request):
             else:
                 if not bypass:
                     antiabuse.submission_record(proof=proof)
-                return _render(
-                    request,
-                    "complaints/receipt.html",
-                    {
-                        "code": crypto.code_format(code),
-                        "complaint": complaint,
-                        "files": len(files),
-                    },
+                # Post/redirect/get: the receipt is its own page that survives a reload
+                # (no re-post, no form refilled); the code waits for it only in the
+                # browser, encrypted, for a few minutes (docs/threat-model.md).
+                response = redirect("complaints:receipt")
+                receipt.remember(
+                    request=request,
+                    response=response,
+                    code=code,
+                    complaint=complaint,
+                    files=len(files),
                 )
+                return _no_store(response)
     else:
         form = ComplaintForm()
     return _render(
@@ -247,6 +250,22 @@ def _submit(request):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@csrf_exempt
+@csrf_protect_no_referrer
+@require_http_methods(["GET", "POST"])
+def receipt_page(request):
+    """The receipt after filing: readable again on reload for a few minutes; "forget"
+    removes it from this browser at once."""
+    if request.method == "POST":
+        response = redirect("complaints:index")
+        receipt.forget(response=response)
+        return _no_store(response)
+    data = receipt.recall(request=request)
+    if data is None:
+        return _render(request, "complaints/receipt_gone.html", status=404)
+    return _render(request, "complaints/receipt.html", data)
 
 
 def _throttled_response(request, proof=None):
@@ -327,6 +346,14 @@ def track(request):
     complaint, key = found
     code = crypto.code_normalise(form.cleaned_data["code"])
     if complaint.code_must_change:
+        if request.POST.get("confirm_replace") != "1":
+            # Say what will happen and wait for the reporter's go-ahead: the new code is
+            # shown once, so it must not appear before they are ready to write it down.
+            return _render(
+                request,
+                "complaints/code_replace_confirm.html",
+                {"code": crypto.code_format(code)},
+            )
         new_code = services.complaint_replace_code(complaint=complaint, key=key)
         return _render(
             request,

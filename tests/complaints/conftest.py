@@ -129,7 +129,8 @@ def submit(client, *, files=(), proof="pow", **fields):
         data["challenge_token"], data["challenge_answer"] = text_challenge(client)
     if files:
         data["attachments"] = list(files)
-    return client.post("/denuncias/nueva/", data)
+    # A filed complaint redirects to its receipt page (post/redirect/get): follow it.
+    return client.post("/denuncias/nueva/", data, follow=True)
 
 
 def code_from(response) -> str:

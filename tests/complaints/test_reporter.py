@@ -65,7 +65,7 @@ def test_proof_of_work_cannot_be_replayed(client):
     payload = altcha_payload(client)
     assert (
         client.post("/denuncias/nueva/", {"what": "a", "altcha": payload}).status_code
-        == 200
+        == 302
     )
     again = client.post("/denuncias/nueva/", {"what": "b", "altcha": payload})
     assert again.status_code == 400
@@ -203,7 +203,16 @@ def test_phone_code_replaced_at_first_use(client, member):
     _complaint, code = services.complaint_submit(
         body={"what": "por teléfono"}, channel="phone", registered_by=user
     )
-    page = client.post("/denuncias/seguimiento/", {"code": code})
+    # First the page says what will happen; nothing is replaced yet.
+    confirm = client.post("/denuncias/seguimiento/", {"code": code})
+    assert confirm.status_code == 200
+    assert "será reemplazado" in confirm.content.decode()
+    assert Complaint.objects.get().code_must_change
+    again = client.post("/denuncias/seguimiento/", {"code": code})
+    assert "será reemplazado" in again.content.decode()  # the old code still works
+    page = client.post(
+        "/denuncias/seguimiento/", {"code": code, "confirm_replace": "1"}
+    )
     new_code = code_from(page)
     assert crypto.code_normalise(new_code) != code
     assert client.post("/denuncias/seguimiento/", {"code": code}).status_code == 404
@@ -405,3 +414,32 @@ def test_password_change_signal_rewraps_key(member):
     assert (
         services.member_key_unlock(user=user, password="nueva-clave-larga-7") == private
     )
+
+
+def test_receipt_is_its_own_page_that_survives_a_reload(client):
+    from .conftest import altcha_payload
+
+    response = client.post(
+        "/denuncias/nueva/",
+        {"what": "Hechos del recibo", "altcha": altcha_payload(client)},
+    )
+    assert response.status_code == 302 and response["Location"].endswith(
+        "/denuncias/recibo/"
+    )
+    first = client.get("/denuncias/recibo/")
+    again = client.get("/denuncias/recibo/")  # a reload: no re-post, same code
+    assert first.status_code == again.status_code == 200
+    assert code_from(first) == code_from(again)
+    assert "Hechos del recibo" not in again.content.decode()  # no text refilled
+    assert "no-store" in again["Cache-Control"]
+    assert Complaint.objects.count() == 1
+    # The cookie is encrypted: the code is not readable in it.
+    cookie = client.cookies["ol_complaint_receipt"].value
+    assert crypto.code_normalise(code_from(first)) not in cookie
+    # "Ya anoté el código" removes it from this browser.
+    client.post("/denuncias/recibo/")
+    gone = client.get("/denuncias/recibo/")
+    assert gone.status_code == 404 and "ya no está disponible" in gone.content.decode()
+    # A forged cookie shows nothing.
+    client.cookies["ol_complaint_receipt"] = "bm9wZQ=="
+    assert client.get("/denuncias/recibo/").status_code == 404
