@@ -6,7 +6,7 @@ import statistics
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -179,8 +179,31 @@ def access_complaint_for_member(
 
 
 def complaint_list(*, member, filters: dict):
-    qs = Complaint.objects.select_related("category", "assignee").annotate(
-        granted=Count("grants", filter=Q(grants__member=member))
+    """The unit's queue. `unread`: reporter messages since the unit last wrote to the
+    reporter or changed the stage."""
+    last_unit_at = Subquery(
+        Entry.objects.filter(
+            complaint=OuterRef("pk"),
+            kind__in=[Entry.Kind.TO_REPORTER, Entry.Kind.STAGE],
+        )
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    qs = (
+        Complaint.objects.select_related("category", "assignee")
+        .annotate(last_unit_at=last_unit_at)
+        .annotate(
+            granted=Count("grants", filter=Q(grants__member=member), distinct=True),
+            unread=Count(
+                "entries",
+                filter=Q(entries__kind=Entry.Kind.FROM_REPORTER)
+                & (
+                    Q(last_unit_at__isnull=True)
+                    | Q(entries__created_at__gt=F("last_unit_at"))
+                ),
+                distinct=True,
+            ),
+        )
     )
     if filters.get("stage"):
         qs = qs.filter(stage=filters["stage"])

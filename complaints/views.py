@@ -4,6 +4,7 @@ for integrity members with 2FA and an unlocked key."""
 
 import json
 
+from django.contrib import messages
 from django.core.exceptions import (
     PermissionDenied,
     RequestDataTooBig,
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -625,7 +627,20 @@ def case_action(request, private, complaint_id, action):
             _case_context(request, private, complaint, key, **forms),
             status=400,
         )
+    messages.success(request, _SUCCESS[action])
     return redirect("complaints:case", complaint_id=complaint.pk)
+
+
+_SUCCESS = {
+    "transition": _lazy("Etapa cambiada."),
+    "message": _lazy("Mensaje enviado a la persona denunciante."),
+    "note": _lazy("Nota interna guardada."),
+    "handling": _lazy("Asignación, categoría y prioridad guardadas."),
+    "refer": _lazy(
+        "Caso derivado. La institución informará sus avances con la referencia "
+        "que aparece en «Seguimiento de las instituciones»."
+    ),
+}
 
 
 @require_GET
@@ -720,12 +735,17 @@ def members(request, private):
             error = _("Miembro no válido.")
         else:
             try:
-                services.member_grant_access(
+                count = services.member_grant_access(
                     granter=request.user, granter_private=private, grantee=grantee
                 )
             except ApplicationError as exc:
                 error = exc.message
             else:
+                messages.success(
+                    request,
+                    _("Llave aprobada y acceso concedido a %(count)s casos.")
+                    % {"count": count},
+                )
                 return redirect(reverse("complaints:members"))
     return _render(
         request,
@@ -772,6 +792,7 @@ def partners(request, private):
                     shown = {"institution": institution, "secret": secret}
                 else:
                     tracker.partner_revoke(actor=request.user, institution=institution)
+                    messages.success(request, _("Credencial revocada."))
                     return redirect(reverse("complaints:partners"))
             else:
                 raise ApplicationError(_("Acción no válida."))

@@ -108,7 +108,8 @@ def test_unit_refers_a_case_with_an_opaque_reference(member_client, member):
     )
     assert response.status_code == 302
     referral = Referral.objects.get()
-    assert str(complaint.pk) not in referral.reference.replace("REF-", "")
+    # 64 random bits, nothing derived from the case id or code
+    assert re.fullmatch(r"REF-[0-9A-F]{16}", referral.reference)
     page = member_client.get(f"/denuncias/unidad/casos/{complaint.pk}/")
     assert referral.reference in page.content.decode()
     # refusing the same referral twice, and an unknown institution

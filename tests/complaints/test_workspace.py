@@ -381,3 +381,37 @@ def test_superuser_who_gives_himself_the_role_gets_no_new_cases(member):
     assert KeyGrant.objects.filter(complaint=complaint, member=superuser).exists()
     newer, _ = services.complaint_submit(body={"what": "otra"})
     assert KeyGrant.objects.filter(complaint=newer, member=superuser).exists()
+
+
+def test_case_list_shows_received_unread_and_stage(member_client, member):
+    user, private = member
+    complaint, _code = services.complaint_submit(body={"what": "x"})
+    grant = KeyGrant.objects.get(member=user, complaint=complaint)
+    key = crypto.unseal(private, bytes(grant.sealed_key))
+    services.reporter_message_add(complaint=complaint, key=key, text="uno")
+    services.reporter_message_add(complaint=complaint, key=key, text="dos")
+    html = member_client.get("/denuncias/unidad/").content.decode()
+    assert complaint.received_at.strftime("%Y-%m-%d") in html
+    assert (
+        "Mensajes sin responder" in html and '<strong class="badge">2</strong>' in html
+    )
+    # Once the unit answers, the count goes back to zero.
+    services.complaint_message_send(complaint=complaint, key=key, actor=user, text="ok")
+    html = member_client.get("/denuncias/unidad/").content.decode()
+    assert 'data-testid="unread">0<' in html
+
+
+def test_every_case_action_shows_a_success_message(member_client, case):
+    base = f"/denuncias/unidad/casos/{case.pk}/"
+    response = member_client.post(f"{base}note/", {"note-text": "interna"}, follow=True)
+    assert "Nota interna guardada." in response.content.decode()
+    response = member_client.post(
+        f"{base}message/", {"message-text": "hola"}, follow=True
+    )
+    assert "Mensaje enviado a la persona denunciante." in response.content.decode()
+    response = member_client.post(
+        f"{base}transition/",
+        {"to_stage": "evaluation", "note": "evaluando"},
+        follow=True,
+    )
+    assert "Etapa cambiada." in response.content.decode()
