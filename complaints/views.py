@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -632,11 +632,11 @@ def case_action(request, private, complaint_id, action):
 
 
 _SUCCESS = {
-    "transition": _lazy("Etapa cambiada."),
-    "message": _lazy("Mensaje enviado a la persona denunciante."),
-    "note": _lazy("Nota interna guardada."),
-    "handling": _lazy("Asignación, categoría y prioridad guardadas."),
-    "refer": _lazy(
+    "transition": gettext_lazy("Etapa cambiada."),
+    "message": gettext_lazy("Mensaje enviado a la persona denunciante."),
+    "note": gettext_lazy("Nota interna guardada."),
+    "handling": gettext_lazy("Asignación, categoría y prioridad guardadas."),
+    "refer": gettext_lazy(
         "Caso derivado. La institución informará sus avances con la referencia "
         "que aparece en «Seguimiento de las instituciones»."
     ),
