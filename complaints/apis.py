@@ -4,7 +4,7 @@ on referrals known by an opaque reference). Never a case's content."""
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny, BasePermission
@@ -87,18 +87,11 @@ class ReferralEventIn(serializers.Serializer):
     )
 
 
-EVENT_FIELDS = (
-    {
-        "event_id": serializers.CharField(),
-        "stage": serializers.ChoiceField(choices=ReferralStage.choices),
-        "date": serializers.DateField(),
-        "received_at": serializers.DateTimeField(),
-    },
-)
-
-
-def _event_schema(many=False):
-    return inline_serializer("ReferralEventOut", EVENT_FIELDS[0], many=many)
+class ReferralEventOut(serializers.Serializer):
+    event_id = serializers.CharField()
+    stage = serializers.ChoiceField(choices=ReferralStage.choices)
+    date = serializers.DateField()
+    received_at = serializers.DateTimeField()
 
 
 def _event_out(event) -> dict:
@@ -120,7 +113,7 @@ class ReferralEventsApi(APIView):
 
     @extend_schema(
         summary="Events a partner institution reported on one of its referrals",
-        responses={200: _event_schema(many=True)},
+        responses={200: ReferralEventOut(many=True)},
     )
     def get(self, request, reference):
         referral = selectors.referral_for_institution(
@@ -133,7 +126,7 @@ class ReferralEventsApi(APIView):
     @extend_schema(
         summary="Report a stage event (idempotent by event_id)",
         request=ReferralEventIn,
-        responses={200: _event_schema(), 201: _event_schema()},
+        responses={200: ReferralEventOut, 201: ReferralEventOut},
         examples=[
             OpenApiExample(
                 "Investigación abierta",
