@@ -95,7 +95,7 @@ def server_env(args) -> dict:
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="openlima.settings.base",
+        DJANGO_SETTINGS_MODULE="openlima.settings.bench",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="bench-" + secrets.token_urlsafe(40),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",

@@ -8,4 +8,9 @@ urlpatterns = [
         apis.StatisticsApi.as_view(),
         name="complaints-statistics",
     ),
+    path(
+        "complaints/referrals/<str:reference>/events/",
+        apis.ReferralEventsApi.as_view(),
+        name="complaints-referral-events",
+    ),
 ]

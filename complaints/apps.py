@@ -15,7 +15,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         """Register hooks in openlima.registry and the key-unlocking signal receivers."""
-        from allauth.account.signals import user_logged_in, user_logged_out
+        from allauth.account.signals import user_logged_out
 
         from openlima import registry
         from openlima.signals_defs import password_changed, password_verified
@@ -24,7 +24,6 @@ class ComplaintsConfig(AppConfig):
 
         password_verified.connect(receivers.on_password_verified, dispatch_uid="cmp-pv")
         password_changed.connect(receivers.on_password_changed, dispatch_uid="cmp-pc")
-        user_logged_in.connect(receivers.on_logged_in, dispatch_uid="cmp-li")
         user_logged_out.connect(receivers.on_logged_out, dispatch_uid="cmp-lo")
         registry.register_provider("indicators:complaints", selectors.public_statistics)
         registry.register_provider(

@@ -79,6 +79,15 @@ def keypair() -> tuple[bytes, bytes]:
     return bytes(private), bytes(private.public_key)
 
 
+def fingerprint(public_key: bytes) -> str:
+    """Short public identifier of a public key: which key a grant is sealed to."""
+    return hashlib.sha256(bytes(public_key)).hexdigest()[:16]
+
+
+def public_from_private(private_key: bytes) -> bytes:
+    return bytes(PrivateKey(bytes(private_key)).public_key)
+
+
 def seal(public_key: bytes, data: bytes) -> bytes:
     return bytes(SealedBox(PublicKey(bytes(public_key))).encrypt(data))
 

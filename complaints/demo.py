@@ -6,7 +6,7 @@ from openlima.demo import DEMO_PASSWORD
 from openlima.models import AuditLog
 
 from . import crypto, services
-from .models import Category, Channel, MemberKey, Stage
+from .models import Category, Channel, MemberKey, RecoveryKey, Stage
 
 DEMO_MEMBER = "integridad@demo.openlima.pe"
 CATEGORIES = [
@@ -30,6 +30,7 @@ def load(*, stdout=None) -> None:
         private = services.member_key_unlock(user=member, password=DEMO_PASSWORD)
     else:
         private = services.member_key_create(user=member, password=DEMO_PASSWORD)
+    _demo_recovery_key(stdout=stdout)
     if AuditLog.objects.filter(action="complaints.demo").exists():
         return
     first, code1 = services.complaint_submit(
@@ -73,4 +74,29 @@ def load(*, stdout=None) -> None:
         stdout.write(
             f"  demo complaints: web {crypto.code_format(code1)}, "
             f"phone {crypto.code_format(code2)} (must be replaced at first use)"
+        )
+
+
+def _demo_recovery_key(*, stdout=None) -> None:
+    """The demo's recovery key pair (complaints/README.md, "Recovery and re-granting").
+
+    The private half is written to var/complaints-recovery-demo.key (mode 0600) so that
+    the recovery ceremony can be tried with the demo; in a real installation it is
+    printed once by `complaints_recovery_keygen` and kept offline, never on the server.
+    """
+    from django.conf import settings
+
+    if RecoveryKey.objects.exists() or getattr(
+        settings, "COMPLAINT_RECOVERY_PUBLIC_KEY", ""
+    ):
+        return
+    private = services.recovery_key_create()
+    path = settings.VAR_DIR / "complaints-recovery-demo.key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.write_text(crypto.b64(private) + "\n")
+    if stdout:
+        stdout.write(
+            f"  demo recovery private key written to {path} (demo only: in production "
+            "it is printed once and kept offline)"
         )

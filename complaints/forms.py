@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from openlima.selectors import district_list, org_unit_list
 
-from .models import ArchiveReason, Category, Channel, Destination, Priority, Stage
+from .models import (
+    ArchiveReason,
+    Category,
+    Channel,
+    Destination,
+    PartnerKind,
+    Priority,
+    Stage,
+)
 from .services import MAX_TEXT, integrity_members
 from .uploads import max_attachment_bytes, max_attachments
 
@@ -224,3 +232,21 @@ class UnlockForm(forms.Form):
 
 class GrantForm(forms.Form):
     grantee = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReferForm(forms.Form):
+    institution = forms.TypedChoiceField(label=_("Institución"), coerce=int, choices=())
+
+    def __init__(self, *args, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].choices = [(p.pk, p.name) for p in partners]
+
+
+class PartnerForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Institución"), choices=PartnerKind.choices)
+    name = forms.CharField(
+        label=_("Nombre que verá la persona denunciante"),
+        max_length=200,
+        required=False,
+        help_text=_("Por ejemplo: Fiscalía Provincial Anticorrupción de Lima."),
+    )

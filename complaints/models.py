@@ -213,6 +213,10 @@ class KeyGrant(models.Model):
         related_name="+",
     )
     sealed_key = models.BinaryField(max_length=128)
+    # crypto.fingerprint() of the public key the case key is sealed to. A member whose key
+    # was re-created keeps the old grants (unusable until re-granted, never deleted); a
+    # re-grant or a recovery-key rotation replaces them (docs/threat-model.md).
+    key_fingerprint = models.CharField(max_length=16, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -278,3 +282,111 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"Adjunto {self.pk}"
+
+
+# --- Inter-institutional tracker (docs/complaints-tracker.md) ------------------------------
+
+
+class PartnerKind(models.TextChoices):
+    PROSECUTOR = "fiscalia", _("Fiscalía (Ministerio Público)")
+    JUDICIARY = "poder_judicial", _("Poder Judicial")
+    POLICE = "policia", _("Policía Nacional del Perú")
+    COMPTROLLER = "contraloria", _("Contraloría General de la República")
+    PROCURADURIA = "procuraduria", _("Procuraduría Pública Anticorrupción")
+
+
+class PartnerInstitution(models.Model):
+    """An institution that receives referred cases and reports their progress through
+    the API with HMAC-signed requests. The secret is shown once; it is stored encrypted
+    under a server key (HMAC verification needs it), never in clear."""
+
+    kind = models.CharField(
+        _("institución"), max_length=20, choices=PartnerKind.choices
+    )
+    name = models.CharField(_("nombre"), max_length=200)
+    key_id = models.CharField(max_length=32, unique=True)
+    encrypted_secret = models.BinaryField(max_length=128)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ReferralStage(models.TextChoices):
+    OPENED = "investigacion_fiscal", _("Investigación fiscal abierta")
+    DECISION = "decision_fiscal", _("Decisión fiscal")
+    TRIAL = "juicio", _("Juicio")
+    RULING = "dictamen", _("Dictamen")
+    ARCHIVED = "archivo", _("Archivo")
+
+
+# Which stage an institution may report after which (None: the first event).
+REFERRAL_TRANSITIONS = {
+    None: {ReferralStage.OPENED, ReferralStage.ARCHIVED},
+    ReferralStage.OPENED: {ReferralStage.DECISION, ReferralStage.ARCHIVED},
+    ReferralStage.DECISION: {ReferralStage.TRIAL, ReferralStage.ARCHIVED},
+    ReferralStage.TRIAL: {ReferralStage.RULING},
+    ReferralStage.RULING: set(),
+    ReferralStage.ARCHIVED: set(),
+}
+
+
+class Referral(models.Model):
+    """A case referred to a partner institution, known to it only by `reference`.
+
+    Public notes the institution sends are sealed on arrival to `public_key`; the private
+    half is encrypted with the complaint key, so the unit and the reporter read them and a
+    database dump does not."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="referrals"
+    )
+    institution = models.ForeignKey(
+        PartnerInstitution, on_delete=models.PROTECT, related_name="referrals"
+    )
+    reference = models.CharField(max_length=32, unique=True)
+    public_key = models.BinaryField(max_length=32)
+    sealed_private_key = models.BinaryField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Derivación {self.reference}"
+
+
+class ReferralEvent(models.Model):
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="events"
+    )
+    institution_event_id = models.CharField(max_length=64)
+    stage = models.CharField(max_length=24, choices=ReferralStage.choices)
+    occurred_on = models.DateField()
+    sealed_note = models.BinaryField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_on", "received_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "institution_event_id"],
+                name="referral_event_idempotent",
+            )
+        ]
+
+    def __str__(self):
+        return f"Novedad {self.pk}"

@@ -18,23 +18,15 @@ def _is_member(user) -> bool:
 
 
 def on_password_verified(sender, request, user, password, **kwargs):
-    """Password step of the login: unlock the key, keep it wrapped until login completes."""
+    """Password step of the login: unlock the key; the ciphertext goes into the session
+    and the wrap key into this response's cookie (never into the cache or database)."""
     if request is None or not _is_member(user):
         return
     private = services.member_key_unlock(user=user, password=password)
     if private is None:
         return
     wrap_key = unlock.wrap_into_session(request=request, private_key=private)
-    unlock.park_wrap_key(request=request, wrap_key=wrap_key)
-
-
-def on_logged_in(sender, request, user, response=None, **kwargs):
-    """Login completed (after TOTP): hand the wrap key to the browser only."""
-    if request is None:
-        return
-    wrap_key = unlock.take_parked_wrap_key(request=request)
-    if wrap_key is not None and response is not None:
-        unlock.set_cookie(request=request, response=response, wrap_key=wrap_key)
+    unlock.hand_to_browser(request=request, wrap_key=wrap_key)
 
 
 def on_logged_out(sender, request, user=None, **kwargs):

@@ -6,7 +6,7 @@ import statistics
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,11 +62,18 @@ FAIL_KEY = "complaints:lookup-failures"
 
 
 def lookup_throttled() -> bool:
+    """Too many failed look-ups lately (from anyone): from now on each look-up must carry
+    a proof of work or an answered question (whose cost rises with the failures), until
+    the window ends. Nobody is locked out, and a right code does not reset the counter
+    (docs/threat-model.md, attack 4)."""
     return int(cache.get(FAIL_KEY) or 0) >= lookup_max_failures()
 
 
 def _lookup_failed() -> None:
+    from .antiabuse import load_hit
+
     window_hit(FAIL_KEY, window=lookup_window())
+    load_hit("lookup-fail")
 
 
 def access_complaint_by_code(*, code: str) -> tuple[Complaint, bytes] | None:
@@ -102,8 +109,6 @@ def access_complaint_by_code(*, code: str) -> tuple[Complaint, bytes] | None:
             found = (complaint, key)
     if found is None:
         _lookup_failed()
-    else:
-        cache.delete(FAIL_KEY)
     return found
 
 
@@ -115,6 +120,21 @@ def access_workspace(*, request) -> None:
     access_staff_area(request=request)
     if not user_has_role(user=request.user, role=roles.INTEGRITY_MEMBER):
         raise PermissionDenied
+
+
+UNLOCK_MAX_FAILURES = 5
+UNLOCK_WINDOW = 15 * 60
+
+
+def unlock_fail_key(user) -> str:
+    return f"complaints:unlock-fail:{user.pk}"
+
+
+def unlock_attempts_exhausted(*, user) -> bool:
+    """Five wrong passwords on the unlock form in 15 minutes stop that account's
+    attempts (only that account's) until the window ends."""
+    limit = int(getattr(settings, "COMPLAINT_UNLOCK_MAX_FAILURES", UNLOCK_MAX_FAILURES))
+    return int(cache.get(unlock_fail_key(user)) or 0) >= limit
 
 
 def access_workspace_key(*, request) -> bytes:
@@ -159,8 +179,31 @@ def access_complaint_for_member(
 
 
 def complaint_list(*, member, filters: dict):
-    qs = Complaint.objects.select_related("category", "assignee").annotate(
-        granted=Count("grants", filter=Q(grants__member=member))
+    """The unit's queue. `unread`: reporter messages since the unit last wrote to the
+    reporter or changed the stage."""
+    last_unit_at = Subquery(
+        Entry.objects.filter(
+            complaint=OuterRef("pk"),
+            kind__in=[Entry.Kind.TO_REPORTER, Entry.Kind.STAGE],
+        )
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    qs = (
+        Complaint.objects.select_related("category", "assignee")
+        .annotate(last_unit_at=last_unit_at)
+        .annotate(
+            granted=Count("grants", filter=Q(grants__member=member), distinct=True),
+            unread=Count(
+                "entries",
+                filter=Q(entries__kind=Entry.Kind.FROM_REPORTER)
+                & (
+                    Q(last_unit_at__isnull=True)
+                    | Q(entries__created_at__gt=F("last_unit_at"))
+                ),
+                distinct=True,
+            ),
+        )
     )
     if filters.get("stage"):
         qs = qs.filter(stage=filters["stage"])
@@ -249,6 +292,7 @@ def complaint_detail(complaint: Complaint, key: bytes, *, for_reporter: bool) ->
         "entries": entries,
         "attachments": attachments,
         "timeline": stage_timeline(complaint),
+        "referrals": complaint_referrals(complaint, key),
     }
 
 
@@ -483,3 +527,62 @@ def personal_data(*, user) -> dict:
             [_("Casos asignados a ti"), assigned],
         ]
     return {"summary": summary, "integrity_member": member}
+
+
+# --- Inter-institutional tracker ------------------------------------------------------------
+
+
+def partner_list():
+    from .models import PartnerInstitution
+
+    return PartnerInstitution.objects.annotate(referral_count=Count("referrals"))
+
+
+def referral_for_institution(*, institution, reference: str):
+    from .models import Referral
+
+    return (
+        Referral.objects.filter(
+            reference=str(reference or "")[:32], institution=institution
+        )
+        .prefetch_related("events")
+        .first()
+    )
+
+
+def complaint_referrals(complaint, key: bytes) -> list[dict]:
+    """Referrals of a case with the institutions' events, notes decrypted (the referral's
+    private key is encrypted with the complaint key)."""
+    out = []
+    for referral in complaint.referrals.select_related("institution").prefetch_related(
+        "events"
+    ):
+        try:
+            private = crypto.decrypt(key, bytes(referral.sealed_private_key))
+        except crypto.DecryptionError:
+            private = None
+        events = []
+        for event in referral.events.all():
+            note = ""
+            if event.sealed_note and private is not None:
+                try:
+                    note = crypto.unseal(private, bytes(event.sealed_note)).decode()
+                except crypto.DecryptionError:
+                    note = ""
+            events.append(
+                {
+                    "stage": event.stage,
+                    "stage_label": event.get_stage_display(),
+                    "occurred_on": event.occurred_on,
+                    "note": note,
+                }
+            )
+        out.append(
+            {
+                "institution": referral.institution.name,
+                "reference": referral.reference,
+                "created_at": referral.created_at,
+                "events": events,
+            }
+        )
+    return out

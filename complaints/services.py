@@ -99,19 +99,23 @@ def integrity_members():
 def member_key_create(*, user, password: str) -> bytes:
     """A new key pair for `user`, its private half encrypted under their password.
 
-    Replaces an older pair (e.g. after a password reset): grants sealed to the old public
-    key are useless and removed; another member re-grants access.
+    Replaces an older pair (e.g. after a password reset by someone else). The new key is
+    approved by itself only on an empty installation (no case, no grant, no other approved
+    key); otherwise another approved member or the recovery key must approve it, so an
+    administrator who resets a member's password gets no case (docs/threat-model.md,
+    attack 1). Grants sealed to the old key are kept, never deleted: they are useless to
+    the new key and are replaced when access is granted again.
     """
     private, public = crypto.keypair()
     params = crypto.argon2_params()
     salt = crypto.random_salt()
     kek = crypto.password_key(password, salt, params)
-    bootstrap = (
-        not MemberKey.objects.filter(approved_at__isnull=False)
-        .exclude(user=user)
-        .exists()
+    bootstrap = not (
+        MemberKey.objects.filter(approved_at__isnull=False).exclude(user=user).exists()
+        or Complaint.objects.exists()
+        or KeyGrant.objects.exists()
     )
-    MemberKey.objects.update_or_create(
+    _record, created = MemberKey.objects.update_or_create(
         user=user,
         defaults={
             "public_key": public,
@@ -122,8 +126,12 @@ def member_key_create(*, user, password: str) -> bytes:
             "approved_by": None,
         },
     )
-    KeyGrant.objects.filter(member=user).delete()
-    audit_log_record(actor=user, action="complaints.member_key.create", obj=user)
+    audit_log_record(
+        actor=user,
+        action="complaints.member_key.create",
+        obj=user,
+        details={"replaced": not created, "approved": bootstrap},
+    )
     return private
 
 
@@ -167,6 +175,16 @@ def member_key_rewrap(*, user, old_password: str, new_password: str) -> bool:
     return True
 
 
+def unlock_failed(*, user) -> None:
+    """A wrong password on the workspace unlock form: counted and audit-logged."""
+    from openlima.jobs import window_hit
+
+    from .selectors import UNLOCK_WINDOW, unlock_fail_key
+
+    window_hit(unlock_fail_key(user), window=UNLOCK_WINDOW)
+    audit_log_record(actor=user, action="complaints.unlock.failed", obj=user)
+
+
 @transaction.atomic
 def recovery_key_create() -> bytes:
     """Generate the escrow pair; returns the private half (to print once, never stored)."""
@@ -191,6 +209,7 @@ def _grants_create(*, complaint, key: bytes) -> None:
             complaint=complaint,
             member_id=mk.user_id,
             sealed_key=crypto.seal(bytes(mk.public_key), key),
+            key_fingerprint=crypto.fingerprint(bytes(mk.public_key)),
         )
         for mk in MemberKey.objects.filter(
             user__in=integrity_members(), approved_at__isnull=False
@@ -200,7 +219,10 @@ def _grants_create(*, complaint, key: bytes) -> None:
     if recovery:
         grants.append(
             KeyGrant(
-                complaint=complaint, member=None, sealed_key=crypto.seal(recovery, key)
+                complaint=complaint,
+                member=None,
+                sealed_key=crypto.seal(recovery, key),
+                key_fingerprint=crypto.fingerprint(recovery),
             )
         )
     KeyGrant.objects.bulk_create(grants)
@@ -222,12 +244,19 @@ def member_grant_access(*, granter, granter_private: bytes, grantee) -> int:
         target.approved_at = timezone.now()
         target.approved_by = granter
         target.save(update_fields=["approved_at", "approved_by"])
+    granter_fp = crypto.fingerprint(crypto.public_from_private(granter_private))
     return _grant_all(
         private=granter_private,
-        grants=KeyGrant.objects.filter(member=granter),
+        grants=KeyGrant.objects.filter(member=granter, key_fingerprint=granter_fp),
         target=target,
         actor=granter,
     )
+
+
+def _recovery_grants(recovery_private: bytes):
+    """Grants sealed to this recovery key (or, from before fingerprints, of unknown key)."""
+    fp = crypto.fingerprint(crypto.public_from_private(recovery_private))
+    return KeyGrant.objects.filter(member__isnull=True, key_fingerprint__in=[fp, ""])
 
 
 @transaction.atomic
@@ -235,42 +264,87 @@ def recovery_grant_access(*, recovery_private: bytes, grantee) -> int:
     target = MemberKey.objects.filter(user=grantee).first()
     if target is None:
         raise ApplicationError(_("Esa persona aún no tiene llave."))
+    grants = _recovery_grants(recovery_private)
+    if not grants.exists() and KeyGrant.objects.filter(member__isnull=True).exists():
+        raise crypto.DecryptionError
     if target.approved_at is None:
         target.approved_at = timezone.now()
         target.save(update_fields=["approved_at"])
     return _grant_all(
-        private=recovery_private,
-        grants=KeyGrant.objects.filter(member__isnull=True),
-        target=target,
-        actor=None,
+        private=recovery_private, grants=grants, target=target, actor=None
     )
+
+
+@transaction.atomic
+def recovery_key_rotate(*, old_private: bytes | None) -> bytes:
+    """Replace the recovery key pair, re-sealing every recovery grant to the new key.
+
+    Needs the old private key (to open each case key once); returns the new private half,
+    to print once. Without the old key (`old_private=None`, it was lost) the new key only
+    serves new cases and the old recovery grants stay as they are, sealed to the lost key.
+    """
+    current = recovery_public_key()
+    if (
+        old_private is not None
+        and current is not None
+        and crypto.public_from_private(old_private) != current
+    ):
+        raise crypto.DecryptionError
+    private, public = crypto.keypair()
+    fp = crypto.fingerprint(public)
+    resealed = 0
+    if old_private is not None:
+        for grant in _recovery_grants(old_private).select_for_update():
+            key = crypto.unseal(old_private, bytes(grant.sealed_key))
+            grant.sealed_key = crypto.seal(public, key)
+            grant.key_fingerprint = fp
+            grant.save(update_fields=["sealed_key", "key_fingerprint"])
+            resealed += 1
+    RecoveryKey.objects.all().delete()
+    RecoveryKey.objects.create(public_key=public)
+    audit_log_record(
+        actor=None,
+        action="complaints.recovery_key.rotate",
+        details={"resealed": resealed, "old_key_given": old_private is not None},
+    )
+    return private
 
 
 def _grant_all(*, private, grants, target, actor) -> int:
-    have = set(
+    """Seal each case key of `grants` to `target`; a grant `target` already holds for
+    an older key of theirs is replaced, one for their current key is left alone."""
+    fp = crypto.fingerprint(bytes(target.public_key))
+    held = dict(
         KeyGrant.objects.filter(member_id=target.user_id).values_list(
-            "complaint_id", flat=True
+            "complaint_id", "key_fingerprint"
         )
     )
-    new = []
-    for grant in grants.exclude(complaint_id__in=have):
+    new, stale = [], []
+    for grant in grants.exclude(member_id=target.user_id):
+        if held.get(grant.complaint_id) == fp:
+            continue
         key = crypto.unseal(private, bytes(grant.sealed_key))
-        new.append(
-            KeyGrant(
-                complaint_id=grant.complaint_id,
-                member_id=target.user_id,
-                sealed_key=crypto.seal(bytes(target.public_key), key),
-            )
+        row = KeyGrant(
+            complaint_id=grant.complaint_id,
+            member_id=target.user_id,
+            sealed_key=crypto.seal(bytes(target.public_key), key),
+            key_fingerprint=fp,
         )
+        (stale if grant.complaint_id in held else new).append(row)
     KeyGrant.objects.bulk_create(new)
+    for row in stale:
+        KeyGrant.objects.filter(
+            complaint_id=row.complaint_id, member_id=target.user_id
+        ).update(sealed_key=row.sealed_key, key_fingerprint=fp)
+    count = len(new) + len(stale)
     audit_log_record(
         actor=actor,
         action="complaints.grant",
         object_type="openlima.user",
         object_id=target.user_id,
-        details={"cases": len(new)},
+        details={"cases": count, "replaced": len(stale)},
     )
-    return len(new)
+    return count
 
 
 # --- Intake -------------------------------------------------------------------------------

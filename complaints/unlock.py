@@ -3,23 +3,25 @@ readable on the server (see README.md, "Key unlocking").
 
 The unlocked private key is encrypted with a random 32-byte *wrap key*. The ciphertext
 goes into the (server-side) session; the wrap key goes only to the member's browser, in
-an HttpOnly, SameSite=Strict cookie whose path is the workspace. Neither half alone opens
-anything: a database/session dump lacks the wrap key, a stolen cookie lacks the session.
-Logging out flushes the session, which makes the cookie worthless.
+an HttpOnly, SameSite=Strict cookie whose path is the workspace, set on the response of
+the very request that had the password (the password step of the login, or the unlock
+form). No server-side state (database, cache, session, logs, task messages) ever holds
+the wrap key, at any step of the login: a snapshot of the database and of Redis opens
+nothing (tests/complaints/test_attack_snapshot.py). A stolen cookie lacks the session;
+logging out flushes the session, which makes the cookie worthless.
 """
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
 from . import crypto
 
 SESSION_KEY = "complaints.wrapped_key"
-PENDING_SESSION_KEY = "complaints.pending_unlock"
 COOKIE_NAME = "ol_complaints_wk"
-# Between the password step and the TOTP step of a login, the wrap key waits here for at
-# most this long (the session holds only the ciphertext and a random lookup token).
-PENDING_TTL = 300
+# Set by the password step on the request; complaints.middleware puts it in the cookie of
+# whatever response that request gets (the TOTP page): the wrap key never waits on the
+# server between the password and the TOTP step (docs/threat-model.md, attack 2).
+REQUEST_ATTR = "complaints_wrap_key"
 
 
 def workspace_cookies() -> list[tuple[str, str]]:
@@ -42,21 +44,9 @@ def wrap_into_session(*, request, private_key: bytes) -> bytes:
     return wrap_key
 
 
-def park_wrap_key(*, request, wrap_key: bytes) -> None:
-    """Keep the wrap key for the few seconds until the login completes (TOTP step)."""
-    token = crypto.b64(crypto.random_key())
-    cache.set(f"complaints:pending-unlock:{token}", crypto.b64(wrap_key), PENDING_TTL)
-    request.session[PENDING_SESSION_KEY] = token
-
-
-def take_parked_wrap_key(*, request) -> bytes | None:
-    token = request.session.pop(PENDING_SESSION_KEY, None)
-    if not token:
-        return None
-    cache_key = f"complaints:pending-unlock:{token}"
-    value = cache.get(cache_key)
-    cache.delete(cache_key)
-    return crypto.unb64(value) if value else None
+def hand_to_browser(*, request, wrap_key: bytes) -> None:
+    """The cookie is set on this request's response by complaints.middleware."""
+    setattr(request, REQUEST_ATTR, wrap_key)
 
 
 def set_cookie(*, request, response, wrap_key: bytes) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.uploadhandler import (
     FileUploadHandler,
+    MemoryFileUploadHandler,
     SkipFile,
     StopUpload,
 )
@@ -67,6 +68,17 @@ class CappedUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+class InMemoryUploadHandler(MemoryFileUploadHandler):
+    """Django's memory handler, active whatever the request's size (Django switches to a
+    temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE): a complaint attachment is never
+    written to disk in clear. Memory is bounded by CappedUploadHandler in front of it
+    (COMPLAINT_MAX_ATTACHMENTS files of COMPLAINT_MAX_ATTACHMENT_BYTES at most)."""
+
+    def handle_raw_input(self, *args, **kwargs):
+        super().handle_raw_input(*args, **kwargs)
+        self.activated = True
 
 
 @dataclass

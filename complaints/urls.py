@@ -7,6 +7,7 @@ app_name = "complaints"
 urlpatterns = [
     path("", views.index, name="index"),
     path("nueva/", views.submit, name="submit"),
+    path("recibo/", views.receipt_page, name="receipt"),
     path("verificacion/", views.altcha_challenge, name="altcha"),
     path("seguimiento/", views.track, name="track"),
     path("seguimiento/caso/", views.track_action, name="track_action"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("unidad/desbloquear/", views.workspace_unlock, name="unlock"),
     path("unidad/registrar/", views.register, name="register"),
     path("unidad/miembros/", views.members, name="members"),
+    path("unidad/instituciones/", views.partners, name="partners"),
     path("unidad/casos/<int:complaint_id>/", views.case, name="case"),
     path(
         "unidad/casos/<int:complaint_id>/<slug:action>/",

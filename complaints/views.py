@@ -4,25 +4,26 @@ for integrity members with 2FA and an unlocked key."""
 
 import json
 
+from django.contrib import messages
 from django.core.exceptions import (
     PermissionDenied,
     RequestDataTooBig,
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openlima.errors import ApplicationError
 from openlima.services import audit_log_record
 
-from . import antiabuse, crypto, selectors, services, unlock
+from . import antiabuse, crypto, receipt, selectors, services, tracker, unlock
 from .csrf import csrf_protect_no_referrer
 from .forms import (
     CodeForm,
@@ -30,7 +31,9 @@ from .forms import (
     FilterForm,
     GrantForm,
     HandlingForm,
+    PartnerForm,
     RatingForm,
+    ReferForm,
     RegisterForm,
     ReplyForm,
     TextForm,
@@ -41,6 +44,7 @@ from .models import TRANSITIONS, Stage
 from .uploads import (
     CappedUploadHandler,
     FileRefused,
+    InMemoryUploadHandler,
     clean_upload,
     max_attachment_bytes,
     max_attachments,
@@ -58,9 +62,11 @@ def _render(request, template, context=None, status=200):
 
 
 def _capped_uploads(request):
+    """Attachments stay in memory (never a temporary file in clear on disk), each capped
+    while it streams in; they are encrypted before anything is written."""
     request.upload_handlers = [
         CappedUploadHandler(request),
-        TemporaryFileUploadHandler(request),
+        InMemoryUploadHandler(request),
     ]
 
 
@@ -115,15 +121,56 @@ def altcha_challenge(request):
 
 
 def _passes_challenge(request) -> str | None:
-    """'pow' or 'text' when the request proved it is not a bot, else None."""
+    """'pow' or 'text' when the request proved it is not a bot, 'wait' when the
+    question was answered right but too soon for the current load, else None."""
     if antiabuse.altcha_verify(request.POST.get("altcha", "")):
         return "pow"
-    if antiabuse.text_challenge_verify(
+    result = antiabuse.text_challenge_check(
         request.POST.get("challenge_token", ""),
         request.POST.get("challenge_answer", ""),
-    ):
+    )
+    if result == antiabuse.TEXT_OK:
         return "text"
+    if result == antiabuse.TEXT_WAIT:
+        return "wait"
     return None
+
+
+def _challenge_message(proof) -> str:
+    if proof == "wait":
+        return _(
+            "Estamos recibiendo muchos envíos en este momento. Su respuesta es correcta: "
+            "espere un minuto y vuelva a enviar el formulario (no se guardó nada)."
+        )
+    return _(
+        "No se pudo comprobar que no es un programa automático. Espere a que "
+        "termine la verificación o responda la pregunta."
+    )
+
+
+def _challenge_context(request, proof=None) -> dict:
+    token = request.POST.get("challenge_token", "") if proof == "wait" else ""
+    return {
+        "text_challenge": antiabuse.text_challenge_again(token)
+        if token
+        else antiabuse.text_challenge_new(),
+        "altcha_strings": _altcha_strings(),
+    }
+
+
+def _altcha_strings() -> str:
+    return json.dumps(
+        {
+            "label": _("No soy un robot"),
+            "verified": _("Verificado"),
+            "verifying": _("Verificando…"),
+            "waitAlert": _("Verificando… espere un momento."),
+            "error": _("La verificación falló. Responda la pregunta."),
+            "expired": _("La verificación expiró. Inténtelo de nuevo."),
+            "ariaLinkLabel": "ALTCHA",
+        },
+        ensure_ascii=False,
+    )
 
 
 def _body_too_big(request):
@@ -163,37 +210,36 @@ def _submit(request):
         for message in _upload_errors(request):
             form.add_error(None, message)
         bypass = antiabuse.bench_bypass(request)
+        # The challenge first: no attachment is opened for a request that did not
+        # prove it is not a bot (docs/threat-model.md, attack 3).
         proof = "pow" if bypass else _passes_challenge(request)
+        proved = proof in ("pow", "text")
         valid = form.is_valid()
-        files = _clean_files(form) if valid else []
-        if proof is None:
-            challenge_error = _(
-                "No se pudo comprobar que no es un programa automático. Espere a que "
-                "termine la verificación o responda la pregunta."
-            )
+        files = _clean_files(form) if valid and proved else []
+        if not proved:
+            challenge_error = _challenge_message(proof)
         elif valid and not form.errors:
-            if not bypass and not antiabuse.submission_allowed(proof=proof):
-                challenge_error = _(
-                    "Estamos recibiendo muchas denuncias en este momento. Inténtelo de "
-                    "nuevo en unos minutos; no se guardó nada."
+            try:
+                complaint, code = services.complaint_submit(
+                    body=form.body(), files=files
                 )
+            except ApplicationError as exc:
+                _apply_error(form, exc)
             else:
-                try:
-                    complaint, code = services.complaint_submit(
-                        body=form.body(), files=files
-                    )
-                except ApplicationError as exc:
-                    _apply_error(form, exc)
-                else:
-                    return _render(
-                        request,
-                        "complaints/receipt.html",
-                        {
-                            "code": crypto.code_format(code),
-                            "complaint": complaint,
-                            "files": len(files),
-                        },
-                    )
+                if not bypass:
+                    antiabuse.submission_record(proof=proof)
+                # Post/redirect/get: the receipt is its own page that survives a reload
+                # (no re-post, no form refilled); the code waits for it only in the
+                # browser, encrypted, for a few minutes (docs/threat-model.md).
+                response = redirect("complaints:receipt")
+                receipt.remember(
+                    request=request,
+                    response=response,
+                    code=code,
+                    complaint=complaint,
+                    files=len(files),
+                )
+                return _no_store(response)
     else:
         form = ComplaintForm()
     return _render(
@@ -201,40 +247,50 @@ def _submit(request):
         "complaints/submit.html",
         {
             "form": form,
-            "text_challenge": antiabuse.text_challenge_new(),
             "challenge_error": challenge_error,
-            "altcha_strings": json.dumps(
-                {
-                    "label": _("No soy un robot"),
-                    "verified": _("Verificado"),
-                    "verifying": _("Verificando…"),
-                    "waitAlert": _("Verificando… espere un momento."),
-                    "error": _("La verificación falló. Responda la pregunta."),
-                    "expired": _("La verificación expiró. Inténtelo de nuevo."),
-                    "ariaLinkLabel": "ALTCHA",
-                },
-                ensure_ascii=False,
-            ),
+            **_challenge_context(request, proof if request.method == "POST" else None),
         },
         status=400 if request.method == "POST" else 200,
     )
 
 
-def _throttled_response(request):
+@csrf_exempt
+@csrf_protect_no_referrer
+@require_http_methods(["GET", "POST"])
+def receipt_page(request):
+    """The receipt after filing: readable again on reload for a few minutes; "forget"
+    removes it from this browser at once."""
+    if request.method == "POST":
+        response = redirect("complaints:index")
+        receipt.forget(response=response)
+        return _no_store(response)
+    data = receipt.recall(request=request)
+    if data is None:
+        return _render(request, "complaints/receipt_gone.html", status=404)
+    return _render(request, "complaints/receipt.html", data)
+
+
+def _throttled_response(request, proof=None):
     return _render(
         request,
         "complaints/track.html",
         {
             "form": CodeForm(),
             "throttled": True,
+            "challenge_error": _challenge_message(proof) if proof else "",
+            **_challenge_context(request, proof),
         },
         status=429,
     )
 
 
 def _open_case(request, code_text: str):
-    if selectors.lookup_throttled():
-        return None, _throttled_response(request)
+    if selectors.lookup_throttled() and not antiabuse.lookup_pass_valid(
+        request.POST.get("lookup_pass", ""), crypto.code_normalise(code_text)
+    ):
+        proof = _passes_challenge(request)
+        if proof not in ("pow", "text"):
+            return None, _throttled_response(request, proof)
     found = selectors.access_complaint_by_code(code=code_text)
     if found is None:
         form = CodeForm(request.POST)
@@ -268,6 +324,7 @@ def _case_page(
             "complaint": complaint,
             "detail": detail,
             "code": crypto.code_format(code),
+            "lookup_pass": antiabuse.lookup_pass(crypto.code_normalise(code)),
             "notice": notice,
             "reply_form": reply_form or ReplyForm(),
             "rating_form": rating_form or RatingForm(),
@@ -291,6 +348,14 @@ def track(request):
     complaint, key = found
     code = crypto.code_normalise(form.cleaned_data["code"])
     if complaint.code_must_change:
+        if request.POST.get("confirm_replace") != "1":
+            # Say what will happen and wait for the reporter's go-ahead: the new code is
+            # shown once, so it must not appear before they are ready to write it down.
+            return _render(
+                request,
+                "complaints/code_replace_confirm.html",
+                {"code": crypto.code_format(code)},
+            )
         new_code = services.complaint_replace_code(complaint=complaint, key=key)
         return _render(
             request,
@@ -393,11 +458,24 @@ def workspace_unlock(request):
     """Unlock (or create) the member's key with their password in this session."""
     selectors.access_workspace(request=request)
     form = UnlockForm(request.POST)
+    if selectors.unlock_attempts_exhausted(user=request.user):
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Demasiados intentos fallidos. Por seguridad, espere 15 minutos antes de "
+                "volver a intentarlo."
+            ),
+        )
+        return _render(
+            request, "complaints/workspace/locked.html", {"form": form}, status=429
+        )
     if not form.is_valid() or not request.user.check_password(
         form.cleaned_data["password"]
     ):
         if form.is_valid():
             form.add_error("password", _("Contraseña incorrecta."))
+            services.unlock_failed(user=request.user)
         return _render(
             request, "complaints/workspace/locked.html", {"form": form}, status=403
         )
@@ -453,6 +531,8 @@ def _case_context(request, private, complaint, key, **forms):
             }
         ),
         "allowed": allowed,
+        "partners": (partners := list(selectors.partner_list().filter(is_active=True))),
+        "refer_form": forms.get("refer_form") or ReferForm(partners=partners),
     }
 
 
@@ -513,6 +593,17 @@ def case_action(request, private, complaint_id, action):
                     actor=request.user,
                     text=form.cleaned_data["text"],
                 )
+        elif action == "refer":
+            partners = selectors.partner_list().filter(is_active=True)
+            form = ReferForm(request.POST, partners=partners)
+            forms["refer_form"] = form
+            if form.is_valid():
+                tracker.referral_create(
+                    complaint=complaint,
+                    key=key,
+                    institution=partners.get(pk=form.cleaned_data["institution"]),
+                    actor=request.user,
+                )
         elif action == "handling":
             form = HandlingForm(request.POST)
             forms["handling_form"] = form
@@ -536,7 +627,20 @@ def case_action(request, private, complaint_id, action):
             _case_context(request, private, complaint, key, **forms),
             status=400,
         )
+    messages.success(request, _SUCCESS[action])
     return redirect("complaints:case", complaint_id=complaint.pk)
+
+
+_SUCCESS = {
+    "transition": gettext_lazy("Etapa cambiada."),
+    "message": gettext_lazy("Mensaje enviado a la persona denunciante."),
+    "note": gettext_lazy("Nota interna guardada."),
+    "handling": gettext_lazy("Asignación, categoría y prioridad guardadas."),
+    "refer": gettext_lazy(
+        "Caso derivado. La institución informará sus avances con la referencia "
+        "que aparece en «Seguimiento de las instituciones»."
+    ),
+}
 
 
 @require_GET
@@ -565,7 +669,18 @@ def _quote(name: str) -> str:
     return quote(name, safe="")
 
 
+def _in_memory_uploads(view):
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST":
+            _capped_uploads(request)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
 @csrf_exempt
+@_in_memory_uploads
 @csrf_protect_no_referrer
 @require_http_methods(["GET", "POST"])
 @_workspace
@@ -573,7 +688,9 @@ def register(request, private):
     """A member files an e-mail or phone complaint; the code must be replaced at first use."""
     if request.method == "POST":
         form = RegisterForm(request.POST, request.FILES)
-        if form.is_valid():
+        for message in _upload_errors(request):
+            form.add_error(None, message)
+        if form.is_valid() and not form.errors:
             files = _clean_files(form)
             if not form.errors:
                 try:
@@ -618,16 +735,73 @@ def members(request, private):
             error = _("Miembro no válido.")
         else:
             try:
-                services.member_grant_access(
+                count = services.member_grant_access(
                     granter=request.user, granter_private=private, grantee=grantee
                 )
             except ApplicationError as exc:
                 error = exc.message
             else:
+                messages.success(
+                    request,
+                    _("Llave aprobada y acceso concedido a %(count)s casos.")
+                    % {"count": count},
+                )
                 return redirect(reverse("complaints:members"))
     return _render(
         request,
         "complaints/workspace/members.html",
         {"members": selectors.member_list(), "error": error},
         status=400 if error else 200,
+    )
+
+
+@csrf_exempt
+@csrf_protect_no_referrer
+@require_http_methods(["GET", "POST"])
+@_workspace
+def partners(request, private):
+    """Partner institutions and their API credentials: a secret is shown once, on the
+    page that answers its creation or rotation (docs/complaints-tracker.md)."""
+    from .models import PartnerInstitution
+
+    form = PartnerForm()
+    shown = None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "create":
+                form = PartnerForm(request.POST)
+                if form.is_valid():
+                    institution, secret = tracker.partner_create(
+                        actor=request.user, **form.cleaned_data
+                    )
+                    shown = {"institution": institution, "secret": secret}
+                else:
+                    status = 400
+            elif action in ("rotate", "revoke"):
+                institution = PartnerInstitution.objects.filter(
+                    pk=request.POST.get("institution") or 0
+                ).first()
+                if institution is None:
+                    raise ApplicationError(_("Institución no válida."))
+                if action == "rotate":
+                    secret = tracker.partner_rotate(
+                        actor=request.user, institution=institution
+                    )
+                    shown = {"institution": institution, "secret": secret}
+                else:
+                    tracker.partner_revoke(actor=request.user, institution=institution)
+                    messages.success(request, _("Credencial revocada."))
+                    return redirect(reverse("complaints:partners"))
+            else:
+                raise ApplicationError(_("Acción no válida."))
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            status = 400
+    return _render(
+        request,
+        "complaints/workspace/partners.html",
+        {"form": form, "partners": selectors.partner_list(), "shown": shown},
+        status=status,
     )

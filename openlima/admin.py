@@ -60,6 +60,21 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),
     )
 
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password form; a successful change is audit-logged with the actor
+        (docs/threat-model.md, attack 1)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            target = self.get_object(request, id)
+            audit_log_record(
+                actor=request.user,
+                action="user.password.change",
+                obj=target,
+                object_type="openlima.user",
+                object_id=id,
+            )
+        return response
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         changed = [
@@ -139,3 +154,46 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 @admin.register(JobHeartbeat)
 class JobHeartbeatAdmin(ReadOnlyAdmin):
     list_display = ["name", "last_run_at", "last_result"]
+
+
+# allauth's own Authenticator admin shows and edits `data`, i.e. the TOTP secret and the
+# recovery-code seed: a superuser could copy a member's second factor. Replaced by a list
+# that shows only who has which factor; deleting one (a reset) is allowed and audit-logged.
+from allauth.mfa.models import Authenticator  # noqa: E402
+
+if admin.site.is_registered(Authenticator):
+    admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def _audit_delete(self, request, obj):
+        audit_log_record(
+            actor=request.user,
+            action="user.mfa.delete",
+            object_type="openlima.user",
+            object_id=obj.user_id,
+            details={"type": obj.type},
+        )
+
+    def delete_model(self, request, obj):
+        self._audit_delete(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._audit_delete(request, obj)
+        super().delete_queryset(request, queryset)

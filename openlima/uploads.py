@@ -163,6 +163,9 @@ MESSAGES = {
     "mismatch": _("La extensión del archivo no corresponde a su contenido."),
     "bad_image": _("El archivo no es una imagen válida."),
     "too_many_pixels": _("La imagen tiene demasiados píxeles."),
+    "archive_bomb": _(
+        "El archivo comprimido se expande a un tamaño desproporcionado y no se abre."
+    ),
 }
 
 
@@ -217,23 +220,81 @@ def kinds_label(kinds: Iterable[str]) -> str:
 # --- Sniffing ---------------------------------------------------------------------------
 
 
+# ZIP-based files (OOXML, ODF) are judged by their central directory before any member
+# is decompressed: a member may not declare more than ZIP_MAX_MEMBER_BYTES, all together
+# more than ZIP_MAX_TOTAL_BYTES, nor a compression ratio above ZIP_MAX_RATIO (for members
+# above 1 MiB). zipfile never inflates a member past its declared size, so the declared
+# sizes bound what any later reader (openpyxl for a dataset preview) can inflate.
+# docs/threat-model.md, attack 3.
+ZIP_MAX_MEMBERS = 2000
+ZIP_MAX_RATIO = 200
+ZIP_RATIO_FLOOR = MB
+
+
+def zip_limits() -> tuple[int, int]:
+    return (
+        int(getattr(settings, "UPLOAD_ZIP_MAX_MEMBER_BYTES", 64 * MB)),
+        int(getattr(settings, "UPLOAD_ZIP_MAX_TOTAL_BYTES", 256 * MB)),
+    )
+
+
+class ArchiveBomb(Exception):
+    pass
+
+
+def zip_check(archive: zipfile.ZipFile) -> list[str]:
+    """The member names, or ArchiveBomb if the directory declares a bomb."""
+    infos = archive.infolist()
+    if len(infos) > ZIP_MAX_MEMBERS:
+        raise ArchiveBomb
+    max_member, max_total = zip_limits()
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if (
+            info.file_size > max_member
+            or total > max_total
+            or (info.file_size > ZIP_RATIO_FLOOR and ratio > ZIP_MAX_RATIO)
+        ):
+            raise ArchiveBomb
+    return [info.filename for info in infos]
+
+
+def zip_read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """At most `limit` bytes of a member, inflating no more than that."""
+    with archive.open(name) as member:
+        return member.read(limit)
+
+
 def _zip_kind(source) -> str:
     """OOXML and ODF files are ZIP archives: tell them apart by their members.
-    `source` is the bytes or a seekable file."""
+    `source` is the bytes or a seekable file. "bomb" for a decompression bomb."""
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(source)
     try:
         source.seek(0)
         with zipfile.ZipFile(source) as archive:
-            names = archive.namelist()[:2000]
+            names = zip_check(archive)
             if "mimetype" in names:
-                value = archive.read("mimetype")[:100].decode("ascii", "ignore").strip()
+                value = zip_read_member(archive, "mimetype", 100)
+                value = value.decode("ascii", "ignore").strip()
                 return _ODF_MIMETYPE.get(value, "zip")
             if "[Content_Types].xml" in names:
                 for folder, kind in _OOXML_FOLDER.items():
                     if any(n.startswith(folder) for n in names):
                         return kind
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, ValueError):
+    except ArchiveBomb:
+        return "bomb"
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        KeyError,
+        ValueError,
+        NotImplementedError,
+        EOFError,
+    ):
         pass
     finally:
         source.seek(0)
@@ -328,6 +389,8 @@ def sniff(
         raise ValueError(f"unknown upload kinds: {sorted(unknown)}")
     refuse = {"field": field, "messages": messages, **params}
     kind = detect_kind(source, filename=filename, text=bool(allowed & TEXT_KINDS))
+    if kind == "bomb":
+        raise UploadRefused("archive_bomb", kind="zip", **refuse)
     if kind is None and not _has_content(source):
         raise UploadRefused("empty", **refuse)
     if kind not in allowed:

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "openlima.middleware.StaffSessionTimeoutMiddleware",
+    # Lima Honesta: wrap-key cookie set by the login's password step (docs/threat-model.md).
+    "complaints.middleware.WrapKeyCookieMiddleware",
 ]
 
 ROOT_URLCONF = "openlima.urls"
@@ -252,6 +254,10 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Open Lima] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Open Lima"
+# TOTP secrets and recovery-code seeds are encrypted at rest (openlima/mfa_adapter.py);
+# the key is MFA_ENCRYPTION_KEY, else derived from SECRET_KEY (docs/threat-model.md).
+MFA_ADAPTER = "openlima.mfa_adapter.MFAAdapter"
+MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY", default="")
 # Staff sessions end after this many seconds without a request (DESIGN: security).
 STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
 
@@ -391,9 +397,11 @@ _DOMAIN_SETTINGS = {
     "COMPLAINT_CODE_INDEX_KEY": str,
     "COMPLAINT_ALTCHA_HMAC_KEY": str,
     "COMPLAINT_ALTCHA_MAX_NUMBER": int,
-    "COMPLAINT_SUBMISSIONS_PER_WINDOW": int,
-    "COMPLAINT_NOJS_SUBMISSIONS_PER_WINDOW": int,
-    "COMPLAINT_SUBMIT_WINDOW_SECONDS": int,
+    "COMPLAINT_LOAD_STEP": int,
+    "COMPLAINT_NOJS_BASE_WAIT_SECONDS": int,
+    "COMPLAINT_UNLOCK_MAX_FAILURES": int,
+    "COMPLAINT_PARTNER_SECRET_KEY": str,
+    "COMPLAINT_PARTNER_MAX_SKEW_SECONDS": int,
     "COMPLAINT_LOOKUP_MAX_FAILURES": int,
     "COMPLAINT_LOOKUP_WINDOW_SECONDS": int,
     "COMPLAINT_ACK_DAYS": int,
@@ -420,6 +428,9 @@ _DOMAIN_SETTINGS = {
     "BUDGETS_MAX_IMAGE_BYTES": int,
     # shared uploads (openlima/uploads.py): largest image accepted, in pixels
     "UPLOAD_MAX_IMAGE_PIXELS": int,
+    # ... and ZIP-based files (OOXML/ODF): largest member and total, uncompressed, in bytes
+    "UPLOAD_ZIP_MAX_MEMBER_BYTES": int,
+    "UPLOAD_ZIP_MAX_TOTAL_BYTES": int,
 }
 for _name, _cast in _DOMAIN_SETTINGS.items():
     if _name in env.ENVIRON:

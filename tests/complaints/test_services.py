@@ -180,8 +180,30 @@ def test_member_key_rewrap_and_password_reset(member):
     assert KeyGrant.objects.filter(member=user, complaint=complaint).exists()
     new_private = services.member_key_unlock(user=user, password="reseteada-por-admin")
     assert new_private != private
-    assert not KeyGrant.objects.filter(member=user).exists()
-    assert bytes(MemberKey.objects.get(user=user).public_key) != b""
+    # The old grant is kept (useless to the new key), and the new key is not approved.
+    old_grant = KeyGrant.objects.get(member=user, complaint=complaint)
+    with pytest.raises(crypto.DecryptionError):
+        crypto.unseal(new_private, bytes(old_grant.sealed_key))
+    assert MemberKey.objects.get(user=user).approved_at is None
+    # Another approved member re-grants: the stale grant is replaced, now usable.
+    other, other_private = make_member(password="clave-de-otra-persona-1")
+    KeyGrant.objects.filter(member=other).delete()
+    MemberKey.objects.filter(user=other).update(approved_at=timezone.now())
+    key = crypto.unseal(private, bytes(old_grant.sealed_key))
+    KeyGrant.objects.create(
+        complaint=complaint,
+        member=other,
+        sealed_key=crypto.seal(crypto.public_from_private(other_private), key),
+        key_fingerprint=crypto.fingerprint(crypto.public_from_private(other_private)),
+    )
+    assert (
+        services.member_grant_access(
+            granter=other, granter_private=other_private, grantee=user
+        )
+        == 1
+    )
+    grant = KeyGrant.objects.get(member=user, complaint=complaint)
+    assert crypto.unseal(new_private, bytes(grant.sealed_key)) == key
 
 
 def test_regrant_to_new_member(member):
@@ -306,11 +328,12 @@ def test_public_statistics_suppress_small_counts():
     assert set(dataset["rows"][0]) == set(dataset["columns"])
 
 
-def test_demo_loader_idempotent(settings):
+def test_demo_loader_idempotent(settings, tmp_path):
     from complaints import demo
-    from complaints.models import MemberKey
+    from complaints.models import MemberKey, RecoveryKey
     from openlima.demo import DEMO_PASSWORD, demo_load_core
 
+    settings.VAR_DIR = tmp_path
     demo_load_core()
     demo.load()
     demo.load()
@@ -320,6 +343,12 @@ def test_demo_loader_idempotent(settings):
     for complaint in Complaint.objects.all():
         grant = KeyGrant.objects.get(complaint=complaint, member=member)
         assert crypto.unseal(private, bytes(grant.sealed_key))
+    # The demo has a recovery key pair; its private half opens every case.
+    assert RecoveryKey.objects.count() == 1
+    recovery = crypto.unb64((tmp_path / "complaints-recovery-demo.key").read_text())
+    for complaint in Complaint.objects.all():
+        grant = KeyGrant.objects.get(complaint=complaint, member__isnull=True)
+        assert crypto.unseal(recovery, bytes(grant.sealed_key))
 
 
 def test_codes_survive_secret_key_rotation(settings):

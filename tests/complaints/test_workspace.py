@@ -287,11 +287,12 @@ def test_members_page_grants(member_client, case, member):
 
 
 def test_login_signal_unlocks_and_cookie_is_set(member, rf, settings):
-    """The real login flow: password_verified + user_logged_in."""
+    """The password step: ciphertext in the session, wrap key on this response only."""
     from django.contrib.sessions.backends.db import SessionStore
     from django.http import HttpResponse
 
     from complaints import receivers
+    from complaints.middleware import WrapKeyCookieMiddleware
 
     user, private = member
     request = rf.post("/cuenta/login/")
@@ -301,8 +302,7 @@ def test_login_signal_unlocks_and_cookie_is_set(member, rf, settings):
     )
     assert unlock.SESSION_KEY in request.session
     assert crypto.b64(private) not in str(dict(request.session))
-    response = HttpResponse()
-    receivers.on_logged_in(None, request=request, user=user, response=response)
+    response = WrapKeyCookieMiddleware(lambda r: HttpResponse())(request)
     wrap = response.cookies[unlock.COOKIE_NAME].value
     request.COOKIES[unlock.COOKIE_NAME] = wrap
     assert unlock.private_key_from_request(request) == private
@@ -326,7 +326,8 @@ def test_image_attachment_served_without_exif(member_client, member):
 
 
 def test_real_login_with_totp_unlocks_workspace(case, member):
-    """Password step parks the wrap key; the TOTP step hands it to the browser cookie."""
+    """The password step's response carries the wrap key to the browser; the TOTP step
+    completes the login (the workspace needs both)."""
     from openlima.totp import totp_code_now
 
     user, _ = member
@@ -335,14 +336,14 @@ def test_real_login_with_totp_unlocks_workspace(case, member):
         "/cuenta/login/", {"login": user.email, "password": MEMBER_PASSWORD}
     )
     assert response.status_code == 302, response.content[:500]
-    assert unlock.COOKIE_NAME not in response.cookies
+    cookie = response.cookies[unlock.COOKIE_NAME]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert client.get(f"/denuncias/unidad/casos/{case.pk}/").status_code in (302, 403)
     response = client.post(
         response["Location"],
         {"code": totp_code_now("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")},
     )
     assert response.status_code == 302
-    cookie = response.cookies[unlock.COOKIE_NAME]
-    assert cookie["httponly"] and cookie["samesite"] == "Strict"
     page = client.get(f"/denuncias/unidad/casos/{case.pk}/")
     assert page.status_code == 200 and SECRET.encode() in page.content
     # Logging out makes the cookie worthless.
@@ -380,3 +381,37 @@ def test_superuser_who_gives_himself_the_role_gets_no_new_cases(member):
     assert KeyGrant.objects.filter(complaint=complaint, member=superuser).exists()
     newer, _ = services.complaint_submit(body={"what": "otra"})
     assert KeyGrant.objects.filter(complaint=newer, member=superuser).exists()
+
+
+def test_case_list_shows_received_unread_and_stage(member_client, member):
+    user, private = member
+    complaint, _code = services.complaint_submit(body={"what": "x"})
+    grant = KeyGrant.objects.get(member=user, complaint=complaint)
+    key = crypto.unseal(private, bytes(grant.sealed_key))
+    services.reporter_message_add(complaint=complaint, key=key, text="uno")
+    services.reporter_message_add(complaint=complaint, key=key, text="dos")
+    html = member_client.get("/denuncias/unidad/").content.decode()
+    assert complaint.received_at.strftime("%Y-%m-%d") in html
+    assert (
+        "Mensajes sin responder" in html and '<strong class="badge">2</strong>' in html
+    )
+    # Once the unit answers, the count goes back to zero.
+    services.complaint_message_send(complaint=complaint, key=key, actor=user, text="ok")
+    html = member_client.get("/denuncias/unidad/").content.decode()
+    assert 'data-testid="unread">0<' in html
+
+
+def test_every_case_action_shows_a_success_message(member_client, case):
+    base = f"/denuncias/unidad/casos/{case.pk}/"
+    response = member_client.post(f"{base}note/", {"note-text": "interna"}, follow=True)
+    assert "Nota interna guardada." in response.content.decode()
+    response = member_client.post(
+        f"{base}message/", {"message-text": "hola"}, follow=True
+    )
+    assert "Mensaje enviado a la persona denunciante." in response.content.decode()
+    response = member_client.post(
+        f"{base}transition/",
+        {"to_stage": "evaluation", "note": "evaluando"},
+        follow=True,
+    )
+    assert "Etapa cambiada." in response.content.decode()

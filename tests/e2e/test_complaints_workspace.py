@@ -35,7 +35,8 @@ def _login_through_forms(page, member):
         for m in client.cookies.values()
         if not m.key.startswith("ol_complaints_wk")
     ]
-    for name, morsel in done.cookies.items():
+    # The wrap-key cookie comes with the password step's response (docs/threat-model.md).
+    for name, morsel in [*step.cookies.items(), *done.cookies.items()]:
         if name.startswith("ol_complaints_wk"):
             cookies.append(
                 {
