@@ -119,6 +119,37 @@ def text(path: str, language: str | None = None) -> str:
     return value
 
 
+def lazy_text(path: str, fallback=None):
+    """A lazy string: the profile's text at `path` in the language active when it is shown,
+    or `fallback` (e.g. a gettext_lazy string) when the profile leaves it out. For labels
+    defined at import time (forms, model choices)."""
+    from django.utils.functional import lazy
+
+    def resolve():
+        try:
+            return str(text(path))
+        except (KeyError, TypeError):
+            if fallback is None:
+                raise
+            return str(fallback)
+
+    return lazy(resolve, str)()
+
+
+def lazy_format(message, **paths):
+    """A lazy `message % {name: profile text}`: message is a gettext_lazy string with
+    %(name)s placeholders, each filled from the profile path given for it; first letter in capitals (labels)."""
+    from django.utils.functional import lazy
+    from django.utils.text import capfirst
+
+    def resolve():
+        return capfirst(
+            str(message) % {name: text(path) for name, path in paths.items()}
+        )
+
+    return lazy(resolve, str)()
+
+
 def resolve_file(relative: str, profile: dict | None = None) -> Path:
     """A file named in the profile, relative to the profile's folder (never outside it)."""
     profile = profile or raw()
