@@ -1,10 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+
+from openlima import city
 
 
 class ParticipationConfig(AppConfig):
     name = "participation"
-    verbose_name = _("Lima Activa")
+    verbose_name = city.lazy_text("participation_name")
 
     def ready(self):
         """Register this app's hooks (publishers, demo loaders, providers) in the registry."""

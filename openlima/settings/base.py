@@ -441,3 +441,5 @@ if "OPENLIMA_MUNICIPALITY_NAME" not in env.ENVIRON:
 SPECTACULAR_SETTINGS["DESCRIPTION"] = (
     f"Open-government portal: {_city_localize(_CITY['municipality_name'], 'en')}."
 )
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{_city_localize(_CITY['portal_name'], 'es')}] "
+MFA_TOTP_ISSUER = _city_localize(_CITY["portal_name"], "es")
