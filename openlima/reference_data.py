@@ -32,7 +32,19 @@ def reference_data_ensure() -> None:
 
 
 def territorial_units(profile: dict) -> list[dict]:
-    """[{"code", "name", "geometry"}] of the profile's territory files, in file order."""
+    """[{"code", "name", "geometry"}] of the profile's territory files, in file order
+    (read once per profile folder and files: tests ask for it before every test)."""
+    territory = profile["territory"]
+    key = (profile["_dir"], json.dumps(territory, sort_keys=True))
+    if key not in _UNITS_CACHE:
+        _UNITS_CACHE[key] = _territorial_units_read(profile)
+    return [dict(u) for u in _UNITS_CACHE[key]]
+
+
+_UNITS_CACHE: dict[tuple, list[dict]] = {}
+
+
+def _territorial_units_read(profile: dict) -> list[dict]:
     territory = profile["territory"]
     code_key = territory.get("code_property", "code")
     name_key = territory.get("name_property", "name")
@@ -155,7 +167,12 @@ def city_profile_load(profile: dict) -> dict:
 
 def _in_use(obj) -> bool:
     """True when any row (of any app) refers to `obj`: such a unit is kept, not deleted."""
-    for rel in obj._meta.related_objects:
+    relations = [
+        f
+        for f in obj._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.many_to_many)
+    ]
+    for rel in relations:  # include_hidden: FKs with related_name="+" count too
         model = rel.related_model
         if rel.many_to_many:
             field = rel.field

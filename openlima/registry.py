@@ -25,6 +25,11 @@ the app providing it is not installed, and callers degrade gracefully):
   unit_id, milestone_title, description, due_on) -> dict`` creates (idempotently) a
   commitment and a milestone to follow a winning budget project; returns ``commitment_id``,
   ``milestone_id``, ``url``.
+- ``commitments.import_plan`` -> ``func(data: dict) -> dict``: imports (idempotently) an action
+  plan in the ``action-plan/1`` format; returns ``plan`` and counts (used by a city profile's
+  demo content, docs/city-profile.md).
+- ``participation.demo_proposal`` -> ``func(*, title, summary, body, topic, district_code="")
+  -> bool``: one published demo proposal, idempotent by title (city profile demo content).
 - ``personal_data:<app>`` -> ``func(*, user) -> dict`` (ARCO access, Ley 29733): everything
   that app keeps about the person, JSON-serialisable (no secrets: never a DNI, a hash of it,
   a key or a token). It must hold ``summary``: a list of ``[label, value]`` pairs (label

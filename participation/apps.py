@@ -15,6 +15,9 @@ class ParticipationConfig(AppConfig):
 
         registry.register_publisher("participation", services.publish_due, order=30)
         registry.register_demo_loader("participation", demo.load, order=30)
+        registry.register_provider(
+            "participation.demo_proposal", demo.city_demo_proposal
+        )
         registry.register_provider("search:participation", selectors.site_search)
         registry.register_provider("dataset:propuestas", selectors.dataset_proposals)
         registry.register_provider(
