@@ -14,6 +14,7 @@ from openlima.errors import ApplicationError
 from openlima.services import audit_log_record
 
 from . import services
+from .identity import identity_label
 from .models import (
     Ballot,
     BudgetProcess,
@@ -161,15 +162,15 @@ class VerificationDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decisión"),
         choices=[
-            ("confirm", _("Confirmar con el DNI presentado")),
+            ("confirm", _("Confirmar con el documento presentado")),
             ("reject", _("Rechazar")),
         ],
         widget=forms.RadioSelect,
         initial="confirm",
     )
     dni_shown = forms.CharField(
-        label=_("DNI presentado por el vecino o vecina (con carácter de verificación)"),
-        max_length=12,
+        label=identity_label(),  # the city profile's document (identity.py)
+        max_length=16,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -278,8 +279,8 @@ class PaperBallotForm(forms.Form):
         ).select_related("process"),
     )
     dni_shown = forms.CharField(
-        label=_("DNI del vecino o vecina (con carácter de verificación)"),
-        max_length=12,
+        label=identity_label(),
+        max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     projects = forms.ModelMultipleChoiceField(

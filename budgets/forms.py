@@ -1,16 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openlima import city
 from openlima.selectors import district_list
+
+from .identity import identity_help_text, identity_label
 
 
 class ResidentVerificationForm(forms.Form):
+    # Label and help text from the city profile's identity document (budgets/identity.py).
     dni = forms.CharField(
-        label=_("DNI con su carácter de verificación"),
-        max_length=12,
-        help_text=_(
-            "Los 8 dígitos y el número o letra que aparece después del guion, por ejemplo 12345678-9. Solo guardamos una huella cifrada, nunca el número."
-        ),
+        label=identity_label(),
+        max_length=16,
+        help_text=identity_help_text(),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
     birth_date = forms.DateField(
@@ -18,7 +20,10 @@ class ResidentVerificationForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     district = forms.ModelChoiceField(
-        label=_("Distrito de residencia"), queryset=district_list()
+        label=city.lazy_format(
+            _("%(unit)s de residencia"), unit="territory.unit_label"
+        ),
+        queryset=district_list(),
     )
 
     def __init__(self, *args, **kwargs):

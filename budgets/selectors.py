@@ -4,6 +4,7 @@ from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from openlima import city
 from openlima.errors import ApplicationError
 
 from .models import (
@@ -150,8 +151,9 @@ def access_ballot_for_heading(*, user, heading) -> None:
     if verification is not None and verification.status == "pending":
         raise ApplicationError(
             _(
-                "Su verificación de residencia está pendiente: acérquese a una oficina municipal con su DNI."
-            ),
+                "Su verificación de residencia está pendiente: acérquese a una oficina municipal con su %(document)s."
+            )
+            % {"document": city.text("identity_document.short_name")},
             status_code=403,
         )
     district = resident_voting_district(user=user)

@@ -15,14 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from openlima import registry, uploads
+from openlima import city, registry, uploads
 from openlima.errors import ApplicationError
 from openlima.jobs import window_hit
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
 
 from . import backends, selectors
-from .dni import dni_hmac, dni_parse
+from .dni import dni_hmac
+from .identity import identity_invalid, identity_parse
 from .models import (
     Ballot,
     BudgetProcess,
@@ -96,13 +97,10 @@ def _resident_verification_request(
     )
     if existing is not None and existing.status == ResidentVerification.Status.VERIFIED:
         raise ApplicationError(_("Su cuenta ya está verificada como residente."))
-    number = dni_parse(dni)
+    number = identity_parse(dni)  # the city profile's document (identity.py)
     if number is None:
         raise ApplicationError(
-            _(
-                "El DNI no es válido: escriba los 8 dígitos y el carácter de verificación que figura tras el guion."
-            ),
-            field_errors={"dni": [_("DNI o carácter de verificación incorrecto.")]},
+            identity_invalid(), field_errors={"dni": [identity_invalid()]}
         )
     today = timezone.localdate()
     if birth_date > today or birth_date.year < 1900:
@@ -203,13 +201,18 @@ def _resident_verification_confirm(
         raise ApplicationError(_("Verificación no encontrada."), status_code=404)
     if verification.status != ResidentVerification.Status.PENDING:
         raise ApplicationError(_("Esta verificación ya fue decidida."))
-    number = dni_parse(dni_shown)
+    number = identity_parse(dni_shown)
     if number is None or not hmac.compare_digest(
         dni_hmac(number), verification.dni_hmac
     ):
         raise _DniMismatch(
-            _("El DNI presentado no coincide con el declarado por el vecino o vecina."),
-            field_errors={"dni_shown": [_("El DNI no coincide.")]},
+            city.lazy_format(
+                _(
+                    "El documento presentado (%(document)s) no coincide con el declarado por el vecino o vecina."
+                ),
+                document="identity_document.short_name",
+            ),
+            field_errors={"dni_shown": [_("El documento no coincide.")]},
         )
     verification.status = ResidentVerification.Status.VERIFIED
     verification.decided_at = timezone.now()
@@ -269,10 +272,10 @@ def resident_verification_reject(
 
 def resident_find_by_dni(*, dni: str):
     """The verified resident whose DNI (shown at a voting point) matches, by HMAC."""
-    number = dni_parse(dni)
+    number = identity_parse(dni)
     if number is None:
         raise ApplicationError(
-            _("El DNI no es válido."), field_errors={"dni_shown": [_("DNI no válido.")]}
+            identity_invalid(), field_errors={"dni_shown": [identity_invalid()]}
         )
     verification = (
         ResidentVerification.objects.select_related("user")
@@ -281,7 +284,8 @@ def resident_find_by_dni(*, dni: str):
     )
     if verification is None:
         raise ApplicationError(
-            _("No hay un vecino o vecina verificado con ese DNI."), status_code=404
+            _("No hay un vecino o vecina verificado con ese documento."),
+            status_code=404,
         )
     return verification.user
 

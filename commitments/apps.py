@@ -7,6 +7,7 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Seguimiento de compromisos")
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
+        "commitments.import_plan",
         "search:commitments",
         "dataset:planes-de-accion",
         "dataset:compromisos",
@@ -26,6 +27,7 @@ class CommitmentsConfig(AppConfig):
 
         from . import (
             demo,
+            importer,
             selectors,
             services,
             tasks,  # noqa: F401  (registers the Celery tasks for the outbox)
@@ -33,6 +35,7 @@ class CommitmentsConfig(AppConfig):
 
         registry.register_publisher("commitments", services.progress_update_publish_due)
         registry.register_demo_loader("commitments", demo.load, order=10)
+        registry.register_provider("commitments.import_plan", importer.import_plan)
         registry.register_provider("search:commitments", selectors.site_search)
         registry.register_provider("dataset:planes-de-accion", selectors.dataset_plans)
         registry.register_provider("dataset:compromisos", selectors.dataset_commitments)

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from openlima import uploads
+from openlima import city, uploads
 from openlima.errors import ApplicationError
 from openlima.selectors import absolute_url
 from openlima.services import audit_log_record, outbox_enqueue
@@ -689,7 +689,8 @@ def milestone_reminders_send(*, today=None) -> dict:
             recipient=recipient,
             keys=[k for k, _m, _k in items],
             today=today,
-            subject=_("Open Lima: hitos por vencer o vencidos"),
+            subject=_("%(portal)s: hitos por vencer o vencidos")
+            % {"portal": city.text("portal_name")},
             template="commitments/email/reminder.txt",
             ctx={"items": items, "today": today, "site_url": absolute_url("")},
         )
@@ -702,7 +703,8 @@ def milestone_reminders_send(*, today=None) -> dict:
                 recipient=recipient,
                 keys=[f"digest:{year}-W{week:02d}"],
                 today=today,
-                subject=_("Open Lima: resumen semanal de hitos"),
+                subject=_("%(portal)s: resumen semanal de hitos")
+                % {"portal": city.text("portal_name")},
                 template="commitments/email/digest_coordinator.txt",
                 ctx={
                     "late": late,
@@ -749,7 +751,8 @@ def follower_digests_send(*, now=None) -> int:
                 recipient=recipient,
                 keys=[f"follower-digest:{today.isoformat()}"],
                 today=today,
-                subject=_("Open Lima: novedades de los compromisos que sigue"),
+                subject=_("%(portal)s: novedades de los compromisos que sigue")
+                % {"portal": city.text("portal_name")},
                 template="commitments/email/follower_digest.txt",
                 ctx={"sections": sections},
             )

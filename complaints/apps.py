@@ -1,10 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+
+from openlima import city
 
 
 class ComplaintsConfig(AppConfig):
     name = "complaints"
-    verbose_name = _("Lima Honesta")
+    verbose_name = city.lazy_text("complaints_name")
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
         "indicators:complaints",

@@ -1,22 +1,40 @@
-"""Due dates of a case: acknowledgement in calendar days, response in business days."""
+"""Due dates of a case: acknowledgement in calendar days, response in business days.
+
+Defaults come from the city profile's `legal` section (docs/city-profile.md); the settings
+COMPLAINT_ACK_DAYS, COMPLAINT_RESPONSE_BUSINESS_DAYS and COMPLAINT_HOLIDAYS override them."""
 
 import datetime
 
 from django.conf import settings
 
+from openlima import city
+
 
 def ack_days() -> int:
-    return int(getattr(settings, "COMPLAINT_ACK_DAYS", 7))
+    legal = city.raw().get("legal", {})
+    return int(
+        getattr(settings, "COMPLAINT_ACK_DAYS", legal.get("complaint_ack_days", 7))
+    )
 
 
 def response_business_days() -> int:
-    # DS 010-2017-JUS: protection measures within 15 business days.
-    return int(getattr(settings, "COMPLAINT_RESPONSE_BUSINESS_DAYS", 15))
+    # Lima: DS 010-2017-JUS, protection measures within 15 business days.
+    legal = city.raw().get("legal", {})
+    return int(
+        getattr(
+            settings,
+            "COMPLAINT_RESPONSE_BUSINESS_DAYS",
+            legal.get("complaint_response_business_days", 15),
+        )
+    )
 
 
 def holidays() -> set[datetime.date]:
     out = set()
-    for value in getattr(settings, "COMPLAINT_HOLIDAYS", []) or []:
+    configured = getattr(settings, "COMPLAINT_HOLIDAYS", None)
+    if configured is None:
+        configured = city.raw().get("legal", {}).get("holidays", [])
+    for value in configured or []:
         try:
             out.add(datetime.date.fromisoformat(str(value)))
         except ValueError:

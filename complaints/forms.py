@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openlima import city
 from openlima.selectors import district_list, org_unit_list
 
 from .models import (
@@ -49,7 +50,10 @@ class ComplaintForm(forms.Form):
         help_text=_("Describa los hechos con el mayor detalle posible."),
     )
     unit = forms.ChoiceField(label=_("¿En qué unidad municipal?"), required=False)
-    district = forms.ChoiceField(label=_("¿En qué distrito?"), required=False)
+    district = forms.ChoiceField(
+        label=city.lazy_format(_("¿En qué %(unit)s?"), unit="territory.unit_label"),
+        required=False,
+    )
     when = forms.CharField(
         label=_("¿Cuándo ocurrió?"),
         max_length=200,

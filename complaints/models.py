@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openlima import city
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("Web")
@@ -60,12 +62,35 @@ RESPONSE_STAGES = {Stage.RECEIVED, Stage.EVALUATION, Stage.INVESTIGATION}
 
 
 class Destination(models.TextChoices):
-    PROSECUTOR = "fiscalia", _("Fiscalía (Ministerio Público)")
-    PROCURADURIA = "procuraduria", _("Procuraduría Pública Anticorrupción")
-    COMPTROLLER = "contraloria", _("Contraloría General de la República")
+    """Where a case is referred. The codes are fixed; the labels are Lima's unless the city
+    profile's legal.complaint_destinations names the bodies (docs/city-profile.md)."""
+
+    PROSECUTOR = (
+        "fiscalia",
+        city.lazy_text(
+            "legal.complaint_destinations.fiscalia", _("Fiscalía (Ministerio Público)")
+        ),
+    )
+    PROCURADURIA = (
+        "procuraduria",
+        city.lazy_text(
+            "legal.complaint_destinations.procuraduria",
+            _("Procuraduría Pública Anticorrupción"),
+        ),
+    )
+    COMPTROLLER = (
+        "contraloria",
+        city.lazy_text(
+            "legal.complaint_destinations.contraloria",
+            _("Contraloría General de la República"),
+        ),
+    )
     DISCIPLINARY = (
         "disciplinaria",
-        _("Secretaría Técnica de Procedimientos Disciplinarios"),
+        city.lazy_text(
+            "legal.complaint_destinations.disciplinaria",
+            _("Secretaría Técnica de Procedimientos Disciplinarios"),
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima import roles
+from openlima import city, roles
 from openlima.jobs import window_hit
 from openlima.selectors import access_staff_area, user_has_role
 from openlima.services import audit_log_record
@@ -479,12 +479,14 @@ def statistics_dataset() -> dict:
         for s in stats["by_stage"]
     ]
     return {
-        "title": _("Estadísticas de denuncias de Lima Honesta"),
+        "title": _("Estadísticas de denuncias de %(name)s")
+        % {"name": city.text("complaints_name")},
         "description": _(
-            "Cifras agregadas de las denuncias recibidas por Lima Honesta: por canal, por "
+            "Cifras agregadas de las denuncias recibidas por %(name)s: por canal, por "
             "etapa, atención y valoración. Las cifras menores que 5 se omiten (vacías) "
             "para proteger a las personas denunciantes."
-        ),
+        )
+        % {"name": city.text("complaints_name")},
         "publisher_slug": roles.INTEGRITY_UNIT_SLUG,
         "tags": ["denuncias", "integridad", "anticorrupción"],
         "columns": ["dimension", "category", "label", "value"],

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima import roles
+from openlima import city, roles
 from openlima.errors import ApplicationError
 from openlima.services import audit_log_record, outbox_enqueue
 
@@ -698,14 +698,16 @@ def unit_notify(*, complaint_id: int, reason: str) -> int:
         return 0
     recipients = _unit_recipients(complaint)
     subjects = {
-        "new": _("Lima Honesta: hay una denuncia nueva"),
-        "update": _("Lima Honesta: hay novedades en un caso"),
-        "ack-soon": _("Lima Honesta: un caso vence pronto (acuse de recibo)"),
-        "ack-overdue": _("Lima Honesta: un caso venció (acuse de recibo)"),
-        "response-soon": _("Lima Honesta: un caso vence pronto (respuesta)"),
-        "response-overdue": _("Lima Honesta: un caso venció (respuesta)"),
+        "new": _("%(name)s: hay una denuncia nueva"),
+        "update": _("%(name)s: hay novedades en un caso"),
+        "ack-soon": _("%(name)s: un caso vence pronto (acuse de recibo)"),
+        "ack-overdue": _("%(name)s: un caso venció (acuse de recibo)"),
+        "response-soon": _("%(name)s: un caso vence pronto (respuesta)"),
+        "response-overdue": _("%(name)s: un caso venció (respuesta)"),
     }
-    subject = str(subjects.get(reason, subjects["update"]))
+    subject = str(subjects.get(reason, subjects["update"])) % {
+        "name": city.text("complaints_name")
+    }
     body = _(
         "Hay algo que revisar en el espacio de trabajo de la Unidad de Integridad:\n%(link)s\n\n"
         "Por seguridad, este correo no incluye el contenido del caso."

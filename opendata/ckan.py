@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
+from openlima import city
 from openlima.models import OrgUnit
 
 from .models import LICENSE_URLS, Dataset, License, Resource, Tag, Topic
@@ -251,7 +252,11 @@ def package_dict(dataset, base, *, related=None, urls=None) -> dict:
                 if dataset.temporal_end
                 else "",
             },
-            {"key": "spatial", "value": ", ".join(districts) or "Lima Metropolitana"},
+            {
+                "key": "spatial",
+                "value": ", ".join(districts)
+                or city.text("territory.whole_city_label", "es"),
+            },
         ],
         "relationships_as_object": [],
         "relationships_as_subject": [],
@@ -799,8 +804,9 @@ def tag_list(params, base):
 def status_show(params, base):
     """Return a dictionary with information about the site's configuration."""
     return {
-        "site_title": "Open Lima",
-        "site_description": "Portal de datos abiertos de la Municipalidad Metropolitana de Lima",
+        "site_title": city.text("portal_name", "es"),
+        "site_description": "Portal de datos abiertos: "
+        + settings.OPENLIMA["MUNICIPALITY_NAME"],
         "site_url": base,
         "ckan_version": CKAN_VERSION,
         "error_emails_to": None,

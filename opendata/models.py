@@ -10,6 +10,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openlima import city
 from openlima.models import District, OrgUnit
 
 
@@ -309,19 +310,46 @@ class ResourceDailyStat(models.Model):
         return f"{self.resource_id} {self.day}"
 
 
-class TransparencyCategory(models.TextChoices):
-    """The ten sections of Peru's Portal de Transparencia Estándar."""
+def _category(code, fallback):
+    return city.lazy_text(f"legal.transparency_categories.{code}", fallback)
 
-    GENERAL = "datos-generales", _("Datos generales")
-    PLANNING = "planeamiento-y-organizacion", _("Planeamiento y organización")
-    BUDGET = "presupuesto", _("Presupuesto")
-    INVESTMENT = "proyectos-de-inversion", _("Proyectos de inversión e Infobras")
-    PARTICIPATION = "participacion-ciudadana", _("Participación ciudadana")
-    STAFF = "personal", _("Personal")
-    PROCUREMENT = "contrataciones", _("Contratación de bienes y servicios")
-    ACTIVITIES = "actividades-oficiales", _("Actividades oficiales")
-    ACCESS = "acceso-a-la-informacion", _("Acceso a la información")
-    VISITS = "registro-de-visitas", _("Registro de visitas")
+
+class TransparencyCategory(models.TextChoices):
+    """The ten sections of Peru's Portal de Transparencia Estándar: fixed codes, labels from
+    the city profile's legal.transparency_categories when it gives them (Lima's otherwise;
+    docs/city-profile.md)."""
+
+    GENERAL = "datos-generales", _category("datos-generales", _("Datos generales"))
+    PLANNING = (
+        "planeamiento-y-organizacion",
+        _category("planeamiento-y-organizacion", _("Planeamiento y organización")),
+    )
+    BUDGET = "presupuesto", _category("presupuesto", _("Presupuesto"))
+    INVESTMENT = (
+        "proyectos-de-inversion",
+        _category("proyectos-de-inversion", _("Proyectos de inversión e Infobras")),
+    )
+    PARTICIPATION = (
+        "participacion-ciudadana",
+        _category("participacion-ciudadana", _("Participación ciudadana")),
+    )
+    STAFF = "personal", _category("personal", _("Personal"))
+    PROCUREMENT = (
+        "contrataciones",
+        _category("contrataciones", _("Contratación de bienes y servicios")),
+    )
+    ACTIVITIES = (
+        "actividades-oficiales",
+        _category("actividades-oficiales", _("Actividades oficiales")),
+    )
+    ACCESS = (
+        "acceso-a-la-informacion",
+        _category("acceso-a-la-informacion", _("Acceso a la información")),
+    )
+    VISITS = (
+        "registro-de-visitas",
+        _category("registro-de-visitas", _("Registro de visitas")),
+    )
 
 
 def transparency_upload_path(instance, filename):

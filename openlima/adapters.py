@@ -2,10 +2,12 @@ from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from . import city
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Hooks for allauth: e-mail addresses lower-case (as the User model keeps them) and
-    account e-mails signed "Open Lima" rather than with the server's host name."""
+    account e-mails signed with the city profile's portal name rather than with the server's host name."""
 
     def clean_email(self, email):
         return super().clean_email(email).lower()
@@ -16,7 +18,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
         site = get_current_site(allauth_context.request)
         context = {
-            "current_site": SimpleNamespace(name="Open Lima", domain=site.domain),
+            "current_site": SimpleNamespace(
+                name=city.text("portal_name"), domain=site.domain
+            ),
             **context,
         }
         super().send_mail(template_prefix, email, context)

@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from . import city, selectors
 
 
 class OpenLimaAdminSite(admin.AdminSite):
-    site_header = _("Open Lima — gestión")
-    site_title = _("Open Lima — gestión")
+    site_header = city.lazy_format(_("%(portal)s — gestión"), portal="portal_name")
+    site_title = city.lazy_format(_("%(portal)s — gestión"), portal="portal_name")
     index_title = _("Gestión del portal")
 
     def has_permission(self, request):

@@ -12,3 +12,20 @@ class OpenLimaConfig(AppConfig):
         from .registry import register_demo_loader
 
         register_demo_loader("core", demo_load_core, order=0)
+
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_city_profile_sync, sender=self)
+
+
+def _city_profile_sync(sender, using="default", **kwargs):
+    """After `migrate`: when the database holds another city's territorial units (migration
+    0002 seeds Lima's), load the configured profile's (docs/city-profile.md)."""
+    from . import city
+    from .reference_data import city_profile_load, city_profile_mismatch
+
+    if using != "default":
+        return
+    profile = city.raw()
+    if city_profile_mismatch(profile):
+        city_profile_load(profile)

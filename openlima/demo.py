@@ -81,7 +81,10 @@ def demo_load_core(*, stdout=None) -> None:
             citizen.set_password(DEMO_PASSWORD)
         from .models import District
 
-        citizen.district = District.objects.filter(name=district_name).first()
+        citizen.district = (
+            District.objects.filter(name=district_name).first()
+            or District.objects.order_by("ubigeo")[i - 1 : i].first()  # another city
+        )
         citizen.display_name = f"Vecino/a demo {i}"
         citizen.save()
         EmailAddress.objects.update_or_create(
@@ -91,3 +94,32 @@ def demo_load_core(*, stdout=None) -> None:
         )
     if stdout:
         stdout.write(f"  demo accounts: {len(DEMO_STAFF)} staff, 3 citizens")
+
+
+def demo_load_city(*, profile: dict, stdout=None) -> None:
+    """A city profile's own demo content (its `demo_content`, docs/city-profile.md): action
+    plans through `commitments.import_plan` and proposals through
+    `participation.demo_proposal` (openlima/registry.py). Idempotent."""
+    import json
+
+    from . import city, registry
+
+    content = profile.get("demo_content") or {}
+    import_plan = registry.provider("commitments.import_plan")
+    for name in content.get("action_plans", []):
+        if import_plan is None:
+            break
+        data = json.loads(city.resolve_file(name, profile).read_text(encoding="utf-8"))
+        result = import_plan(data)
+        if stdout:
+            stdout.write(
+                f"  {result['plan'].slug}: {result['created']} created, "
+                f"{result['updated']} updated, {result['unchanged']} unchanged"
+            )
+    proposal = registry.provider("participation.demo_proposal")
+    created = 0
+    for item in content.get("proposals", []):
+        if proposal is not None:
+            created += bool(proposal(**item))
+    if stdout:
+        stdout.write(f"  {profile['slug']} demo proposals: {created} created")

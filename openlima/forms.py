@@ -1,9 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import city
 from .models import District
 
 
@@ -26,7 +28,7 @@ class SignupForm(forms.Form):
         help_text=_("Opcional. Solo se muestra si activas tu perfil público."),
     )
     district = forms.ModelChoiceField(
-        label=_("Distrito donde vives"),
+        label=city.lazy_format(_("%(unit)s donde vives"), unit="territory.unit_label"),
         queryset=District.objects.order_by("name"),
         required=False,
         empty_label=_("Prefiero no decirlo"),
@@ -46,10 +48,14 @@ class SignupForm(forms.Form):
         self.fields["accept_privacy"].help_text = format_html(
             '{} <a href="{}">{}</a>',
             _(
-                "La Municipalidad Metropolitana de Lima trata tus datos para gestionar tu "
-                "cuenta y tus aportes (Ley N.° 29733). Puedes verlos, corregirlos, "
+                "Responsable de tus datos: %(municipality)s, que los trata para gestionar "
+                "tu cuenta y tus aportes conforme a %(law)s. Puedes verlos, corregirlos, "
                 "descargarlos o eliminar tu cuenta cuando quieras."
-            ),
+            )
+            % {
+                "municipality": settings.OPENLIMA["MUNICIPALITY_NAME"],
+                "law": city.text("legal.data_protection_law"),
+            },
             reverse("privacy"),
             _("Lee la política de privacidad."),
         )

@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class District(models.Model):
-    """One of the 43 districts of the province of Lima, keyed by its INEI UBIGEO code."""
+    """A territorial unit of the city profile (docs/city-profile.md): one of Lima's 43
+    districts keyed by its INEI UBIGEO code, or one of La Paz's macrodistricts by its code."""
 
     ubigeo = models.CharField(_("UBIGEO"), max_length=6, unique=True)
     name = models.CharField(_("nombre"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    geometry = models.JSONField(_("polígono (GeoJSON)"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -129,6 +129,23 @@ class TrackProjectProvider(Protocol):
     ) -> TrackedProject: ...
 
 
+class ImportPlanProvider(Protocol):
+    """``commitments.import_plan``: imports (idempotently) an action plan in the
+    ``action-plan/1`` format; returns the plan and counts (a city profile's demo content,
+    docs/city-profile.md)."""
+
+    def __call__(self, data: dict[str, Any]) -> dict[str, Any]: ...
+
+
+class DemoProposalProvider(Protocol):
+    """``participation.demo_proposal``: one published demo proposal, idempotent by title
+    (a city profile's demo content); True when it was created."""
+
+    def __call__(
+        self, *, title: str, summary: str, body: str, topic: str, district_code: str = ""
+    ) -> bool: ...
+
+
 class PersonalDataProvider(Protocol):
     """``personal_data:<app>``: everything that app keeps about the person,
     JSON-serialisable, no secrets (never a DNI, a hash of it, a key or a token), in a
@@ -190,6 +207,8 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("commitments.summary", CommitmentSummaryProvider),
     Contract("commitments.choices", CommitmentChoicesProvider),
     Contract("commitments.track_project", TrackProjectProvider),
+    Contract("commitments.import_plan", ImportPlanProvider),
+    Contract("participation.demo_proposal", DemoProposalProvider),
 )
 
 

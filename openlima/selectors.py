@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 
-from . import roles
+from . import city, roles
 from .models import District, JobHeartbeat, OrgUnit
 
 
@@ -78,7 +78,7 @@ def user_public_label(*, user) -> str:
         return user.display_name
     if user.district_id:
         return _("Vecino/a de %(district)s") % {"district": user.district.name}
-    return _("Vecino/a de Lima")
+    return city.text("citizen_label")  # "Vecino/a de Lima" (docs/city-profile.md)
 
 
 def user_personal_data(*, user) -> dict:

@@ -1,12 +1,14 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+
+from openlima import city
 
 
 class ParticipationConfig(AppConfig):
     name = "participation"
-    verbose_name = _("Lima Activa")
+    verbose_name = city.lazy_text("participation_name")
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
+        "participation.demo_proposal",
         "search:participation",
         "dataset:propuestas",
         "dataset:resultados-consultas",
@@ -23,6 +25,9 @@ class ParticipationConfig(AppConfig):
 
         registry.register_publisher("participation", services.publish_due, order=30)
         registry.register_demo_loader("participation", demo.load, order=30)
+        registry.register_provider(
+            "participation.demo_proposal", demo.city_demo_proposal
+        )
         registry.register_provider("search:participation", selectors.site_search)
         registry.register_provider("dataset:propuestas", selectors.dataset_proposals)
         registry.register_provider(

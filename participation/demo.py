@@ -295,3 +295,30 @@ def load(*, stdout=None) -> None:
     )
     if stdout:
         stdout.write("participation: demo proposals, consultation and session ready\n")
+
+
+def city_demo_proposal(
+    *, title: str, summary: str, body: str, topic: str, district_code: str = ""
+) -> bool:
+    """Provider `participation.demo_proposal` (openlima/registry.py): one published demo
+    proposal of a city profile's demo content (docs/city-profile.md), by a demo citizen.
+    Idempotent by title; returns True when it was created."""
+    if Proposal.objects.filter(title=title).exists():
+        return False
+    citizens = _citizens(3)
+    now = timezone.now()
+    index = Proposal.objects.count() % len(citizens)
+    Proposal.objects.create(
+        title=title,
+        author=citizens[index],
+        summary=summary,
+        body=body,
+        body_html=render_markdown(body),
+        topic=topic,
+        district=District.objects.filter(ubigeo=district_code).first()
+        if district_code
+        else None,
+        published_at=now - timedelta(days=3),
+        support_ends_at=now + timedelta(days=330),
+    )
+    return True

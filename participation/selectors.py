@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima import registry, roles
+from openlima import city, registry, roles
 from openlima.models import District
 from openlima.search import text_search
 from openlima.selectors import user_has_role, user_public_label
@@ -781,11 +781,13 @@ def dataset_proposals() -> dict:
         .iterator(chunk_size=2000)
     ]
     return {
-        "title": "Propuestas ciudadanas de Lima Activa",
-        "description": "Propuestas publicadas en Lima Activa con su número de apoyos, "
+        "title": "Propuestas ciudadanas de " + city.text("participation_name", "es"),
+        "description": "Propuestas publicadas en "
+        + city.text("participation_name", "es")
+        + " con su número de apoyos, "
         "estado y respuesta municipal.",
         "publisher_slug": "participacion-vecinal",
-        "tags": ["participación", "propuestas", "Lima Activa"],
+        "tags": ["participación", "propuestas", city.text("participation_name", "es")],
         "columns": [
             "id",
             "titulo",
@@ -832,11 +834,12 @@ def dataset_consultation_results() -> dict:
                 }
             )
     return {
-        "title": "Resultados de consultas ponderadas de Lima Activa",
+        "title": "Resultados de consultas ponderadas de "
+        + city.text("participation_name", "es"),
         "description": "Por opción: votos por nivel de prioridad, pesos publicados, "
         "puntaje ponderado, puesto y si pasa el corte.",
         "publisher_slug": "participacion-vecinal",
-        "tags": ["participación", "consultas", "Lima Activa"],
+        "tags": ["participación", "consultas", city.text("participation_name", "es")],
         "columns": list(rows[0].keys())
         if rows
         else [

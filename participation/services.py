@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openlima import city
 from openlima.errors import ApplicationError
 from openlima.jobs import window_hit
 from openlima.models import OrgUnit
@@ -177,9 +178,10 @@ def notifications_send(*, user, digest: bool) -> int:
         }
         body = render_to_string("participation/email/notifications.txt", context)
         subject = (
-            _("Lima Activa: tu resumen del día")
+            _("%(name)s: tu resumen del día")
+            % {"name": city.text("participation_name")}
             if digest
-            else _("Lima Activa: novedades")
+            else _("%(name)s: novedades") % {"name": city.text("participation_name")}
         )
         send_mail(
             f"{getattr(settings, 'ACCOUNT_EMAIL_SUBJECT_PREFIX', '')}{subject}",

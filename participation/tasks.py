@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from openlima import city
 from openlima.jobs import job_lock
 from openlima.selectors import absolute_url
 from openlima.services import heartbeat_record
@@ -59,7 +60,8 @@ def session_registration_email(registration_id: int) -> bool:
     )
     send_mail(
         f"{getattr(settings, 'ACCOUNT_EMAIL_SUBJECT_PREFIX', '')}"
-        + _("Lima Activa: tu inscripción a «%(title)s»") % {"title": reg.session.title},
+        + _("%(name)s: tu inscripción a «%(title)s»")
+        % {"name": city.text("participation_name"), "title": reg.session.title},
         body,
         None,
         [reg.user.email],

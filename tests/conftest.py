@@ -97,3 +97,28 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"Coverage of the portal's code (lines): {total:.1f}%", bold=True
         )
+
+
+@pytest.fixture
+def lapaz(settings, _reference_data, request):
+    """The La Paz demo profile (docs/city-profile.md) for one test: CITY_PROFILE and the
+    settings derived from it, and its macrodistricts and units in the database. Under
+    `CITY_PROFILE=la-paz` (.ci/run's second pass) this changes nothing."""
+    from openlima import city
+    from openlima.reference_data import city_profile_load
+
+    request.getfixturevalue("_django_db_helper")
+    settings.CITY_PROFILE = "la-paz"
+    city.clear_cache()
+    profile = city.raw()
+    settings.OPENLIMA = {
+        **settings.OPENLIMA,
+        "CITY_NAME": city.localize(profile["name"], "es"),
+        "MUNICIPALITY_NAME": city.localize(profile["municipality_name"], "es"),
+    }
+    settings.ACCOUNT_EMAIL_SUBJECT_PREFIX = (
+        f"[{city.localize(profile['portal_name'], 'es')}] "
+    )
+    city_profile_load(profile)
+    yield profile
+    city.clear_cache()

@@ -435,3 +435,22 @@ _DOMAIN_SETTINGS = {
 for _name, _cast in _DOMAIN_SETTINGS.items():
     if _name in env.ENVIRON:
         globals()[_name] = env.get_value(_name, cast=_cast)
+
+# --- City profile (docs/city-profile.md): the city this portal serves -------------------
+# CITY_PROFILE names a folder of profiles/ ("lima", "la-paz") or a path to a profile.json.
+CITY_PROFILE = env.str("CITY_PROFILE", default="lima")
+from openlima.city import localize as _city_localize  # noqa: E402
+from openlima.city import read_profile as _read_city_profile  # noqa: E402
+
+_CITY = _read_city_profile(CITY_PROFILE)
+TIME_ZONE = CELERY_TIMEZONE = _CITY["timezone"]
+LANGUAGES = [lang for lang in LANGUAGES if lang[0] in _CITY["languages"]] or LANGUAGES
+if "OPENLIMA_CITY_NAME" not in env.ENVIRON:
+    OPENLIMA["CITY_NAME"] = _city_localize(_CITY["name"], "es")
+if "OPENLIMA_MUNICIPALITY_NAME" not in env.ENVIRON:
+    OPENLIMA["MUNICIPALITY_NAME"] = _city_localize(_CITY["municipality_name"], "es")
+SPECTACULAR_SETTINGS["DESCRIPTION"] = (
+    f"Open-government portal: {_city_localize(_CITY['municipality_name'], 'en')}."
+)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{_city_localize(_CITY['portal_name'], 'es')}] "
+MFA_TOTP_ISSUER = _city_localize(_CITY["portal_name"], "es")

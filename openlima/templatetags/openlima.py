@@ -33,3 +33,12 @@ def percent(value, total):
         return round(100 * float(value) / float(total)) if float(total) else 0
     except (TypeError, ValueError):
         return 0
+
+
+@register.simple_tag
+def city_text(path):
+    """A text of the city profile in the active language, e.g. {% city_text "portal_name" %}
+    (for templates rendered without the `city` context: e-mails, error pages)."""
+    from openlima import city
+
+    return city.text(path)

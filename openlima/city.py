@@ -1,0 +1,185 @@
+"""The city profile: everything that makes this installation Lima's (or La Paz's, or another
+OGP Local city's) portal, read once from `profiles/<name>/profile.json` (docs/city-profile.md,
+format in docs/city-profile.schema.json).
+
+`settings.CITY_PROFILE` (env `CITY_PROFILE`, default "lima") names a profile folder under
+`profiles/` or gives the path of a profile.json (or of its folder). Texts in a profile are
+either a string or an object by language code ({"es": "...", "en": "..."}); `city()` returns
+them resolved for the active language (Spanish when a language is missing).
+
+This module reads files only; `city_profile_load` (writes to the database) is in services.py.
+"""
+
+import datetime
+import functools
+import json
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PROFILES_DIR = BASE_DIR / "profiles"
+SCHEMA_PATH = BASE_DIR / "docs" / "city-profile.schema.json"
+DEFAULT_PROFILE = "lima"
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be found or does not follow docs/city-profile.schema.json."""
+
+
+def profile_path(name_or_path: str) -> Path:
+    """The profile.json named by `name_or_path`: a folder name under profiles/, a folder, or
+    a .json file."""
+    value = str(name_or_path or DEFAULT_PROFILE)
+    candidate = Path(value)
+    if candidate.suffix == ".json" and candidate.is_file():
+        return candidate.resolve()
+    if candidate.is_dir() and (candidate / "profile.json").is_file():
+        return (candidate / "profile.json").resolve()
+    if "/" not in value and "\\" not in value and value not in (".", ".."):
+        named = PROFILES_DIR / value / "profile.json"
+        if named.is_file():
+            return named
+    raise ProfileError(f"no city profile at {value!r} (see docs/city-profile.md)")
+
+
+@functools.cache
+def _schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def read_profile(name_or_path: str) -> dict:
+    """The profile as a dict, validated against the JSON Schema, with `_dir` (its folder)."""
+    import jsonschema
+
+    path = profile_path(name_or_path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ProfileError(f"{path}: not JSON ({exc})") from exc
+    errors = sorted(
+        jsonschema.Draft202012Validator(_schema()).iter_errors(data),
+        key=lambda e: list(e.absolute_path),
+    )
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path) or "(root)"
+        raise ProfileError(f"{path}: {where}: {errors[0].message}")
+    data["_dir"] = str(path.parent)
+    return data
+
+
+@functools.cache
+def raw(name_or_path: str | None = None) -> dict:
+    """The profile of this installation (settings.CITY_PROFILE) or the one named, cached."""
+    if name_or_path is None:
+        from django.conf import settings
+
+        name_or_path = getattr(settings, "CITY_PROFILE", DEFAULT_PROFILE)
+    return read_profile(name_or_path)
+
+
+def clear_cache() -> None:
+    """Forget the cached profiles (tests that switch CITY_PROFILE)."""
+    raw.cache_clear()
+    _resolved.cache_clear()
+
+
+def localize(value, language: str):
+    """A profile text for `language`: {"es": ..., "en": ...} -> one string; nested too."""
+    if isinstance(value, dict):
+        if (
+            value
+            and all(isinstance(k, str) and len(k) == 2 for k in value)
+            and all(isinstance(v, str) for v in value.values())
+        ):
+            return value.get(language) or value.get("es") or next(iter(value.values()))
+        return {k: localize(v, language) for k, v in value.items()}
+    if isinstance(value, list):
+        return [localize(v, language) for v in value]
+    return value
+
+
+@functools.cache
+def _resolved(language: str, key: str | None) -> dict:
+    return localize(raw(key), language)
+
+
+def city(language: str | None = None) -> dict:
+    """The current profile with texts in `language` (the active one by default)."""
+    if language is None:
+        from django.utils.translation import get_language
+
+        language = (get_language() or "es")[:2]
+    return _resolved(language, None)
+
+
+def text(path: str, language: str | None = None) -> str:
+    """One value of the profile by dotted path, e.g. text("identity_document.label")."""
+    value = city(language)
+    for part in path.split("."):
+        value = value[part]
+    return value
+
+
+def lazy_text(path: str, fallback=None):
+    """A lazy string: the profile's text at `path` in the language active when it is shown,
+    or `fallback` (e.g. a gettext_lazy string) when the profile leaves it out. For labels
+    defined at import time (forms, model choices)."""
+    from django.utils.functional import lazy
+
+    def resolve():
+        try:
+            return str(text(path))
+        except (KeyError, TypeError):
+            if fallback is None:
+                raise
+            return str(fallback)
+
+    return lazy(resolve, str)()
+
+
+def lazy_format(message, **paths):
+    """A lazy `message % {name: profile text}`: message is a gettext_lazy string with
+    %(name)s placeholders, each filled from the profile path given for it; first letter in capitals (labels)."""
+    from django.utils.functional import lazy
+    from django.utils.text import capfirst
+
+    def resolve():
+        return capfirst(
+            str(message) % {name: text(path) for name, path in paths.items()}
+        )
+
+    return lazy(resolve, str)()
+
+
+def resolve_file(relative: str, profile: dict | None = None) -> Path:
+    """A file named in the profile, relative to the profile's folder (never outside it)."""
+    profile = profile or raw()
+    base = Path(profile["_dir"]).resolve()
+    target = (base / relative).resolve()
+    if base != target and base not in target.parents:
+        raise ProfileError(f"{relative!r} is outside the profile folder")
+    return target
+
+
+def holidays(profile: dict | None = None) -> list[datetime.date]:
+    """Public holidays of the profile's business-day calendar."""
+    profile = profile or raw()
+    return [
+        datetime.date.fromisoformat(d)
+        for d in profile.get("legal", {}).get("holidays", [])
+    ]
+
+
+def format_money(value, profile: dict | None = None) -> str:
+    """An amount in the profile's currency and number format: "S/ 1,234.50", "Bs 1.234,50"."""
+    from decimal import Decimal
+
+    profile = profile or raw()
+    currency = profile["currency"]
+    amount = Decimal(value)
+    digits = int(currency.get("decimals", 2))
+    text_ = f"{abs(amount):,.{digits}f}"
+    thousands = profile.get("number_format", {}).get("thousands_separator", ",")
+    decimal = profile.get("number_format", {}).get("decimal_separator", ".")
+    text_ = text_.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{currency['symbol']} {text_}"
