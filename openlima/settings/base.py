@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "participation",
     "opendata",
     "budgets",
+    "contracting",
 ]
 
 MIDDLEWARE = [
@@ -424,3 +425,15 @@ _DOMAIN_SETTINGS = {
 for _name, _cast in _DOMAIN_SETTINGS.items():
     if _name in env.ENVIRON:
         globals()[_name] = env.get_value(_name, cast=_cast)
+
+# contracting (docs/contracting.md): the OCDS ocid prefix registered with the Open
+# Contracting Partnership (the default "ocds-xxxxxx-" is a placeholder, not a registered
+# prefix), the publisher named in every package and the data licence.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-xxxxxx-")
+OCDS_PUBLISHER_NAME = env.str(
+    "OCDS_PUBLISHER_NAME", default="Municipalidad Metropolitana de Lima"
+)
+OCDS_PUBLISHER_RUC = env.str("OCDS_PUBLISHER_RUC", default="20131380951")
+OCDS_LICENSE_URL = env.str(
+    "OCDS_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
+)
