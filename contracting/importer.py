@@ -92,7 +92,7 @@ def parse(raw: bytes) -> Parsed:
         _take_package(parsed, json.loads(text), where="$")
     except json.JSONDecodeError:
         lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) < 2 and lines:
+        if len(lines) < 2:
             parsed.problems.append("$: no es JSON válido ni JSON lines")
             return parsed
         for n, line in enumerate(lines, start=1):
