@@ -12,7 +12,7 @@ class ContractingConfig(AppConfig):
 
         from . import demo, selectors, services
 
-        registry.register_publisher("contracting", services.publish_due)
+        registry.register_publisher("contracting", services.publish_and_notify)
         registry.register_demo_loader("contracting", demo.load, order=80)
         registry.register_provider("search:contracting", selectors.site_search)
         registry.register_provider("indicators:contracting", selectors.indicators)

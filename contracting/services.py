@@ -6,6 +6,7 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -606,8 +607,13 @@ def project_saved(*, user, project: InfrastructureProject) -> None:
     audit_log_record(actor=user, action="contracting.project_save", obj=project)
 
 
+def publish_and_notify(*, now) -> dict:
+    """Publisher hook (every minute): publish what is due, then e-mail followers."""
+    return {"published": publish_due(now=now), "notified": follows_notify(now=now)}
+
+
 def publish_due(*, now) -> int:
-    """Publisher hook: processes and projects whose `publish_at` has come."""
+    """Processes and projects whose `publish_at` has come."""
     count = ContractingProcess.objects.filter(
         is_published=False, publish_at__isnull=False, publish_at__lte=now
     ).update(is_published=True)
@@ -643,10 +649,12 @@ def follows_notify(*, now=None) -> int:
     sent = 0
     for follow in Follow.objects.select_related("user").filter(user__is_active=True):
         filters = selectors.process_filters_clean(QueryDict(follow.query))
+        since = follow.last_notified_at
+        appeared = Q(
+            publish_at__isnull=True, created_at__gt=since, created_at__lte=now
+        ) | Q(publish_at__gt=since, publish_at__lte=now)
         new = list(
-            selectors.process_list(filters=filters)
-            .filter(created_at__gt=follow.last_notified_at, created_at__lte=now)
-            .order_by("id")[:20]
+            selectors.process_list(filters=filters).filter(appeared).order_by("id")[:20]
         )
         if new:
             lines = [f"- {p.title}: {absolute_url(p.get_absolute_url())}" for p in new]
