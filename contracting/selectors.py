@@ -785,42 +785,64 @@ def project_package(*, uri: str) -> dict:
 
 
 def site_search(*, query: str, limit: int) -> list[dict]:
-    """`search:contracting`: processes and works whose title or description match."""
-    results = []
-    for p in (
+    """`search:contracting`: processes and works whose title or description match, in
+    one query (a UNION), however many rows."""
+    from django.db.models import CharField, F
+    from django.db.models import Value as V
+
+    text = Q(title__icontains=query) | Q(description__icontains=query)
+    processes = (
         process_public_qs()
-        .filter(
-            Q(title__icontains=query)
-            | Q(description__icontains=query)
-            | Q(ocid__iexact=query)
+        .filter(text | Q(ocid__iexact=query))
+        .annotate(
+            kind=V("p", output_field=CharField()),
+            key=F("ocid"),
+            state=F("stage"),
+            place=F("district__name"),
+            pct=V(0, output_field=IntegerField()),
         )
-        .order_by("-last_release_at")[:limit]
-    ):
-        results.append(
-            {
-                "kind": "contracting_process",
-                "kind_label": _("Proceso de contratación"),
-                "title": p.title,
-                "summary": p.get_stage_display(),
-                "url": p.get_absolute_url(),
-                "rank": 1.0 if query.lower() in p.title.lower() else 0.5,
-            }
-        )
-    for w in (
+        .values_list("kind", "key", "title", "state", "place", "pct")
+    )
+    works = (
         project_public_qs()
-        .filter(Q(title__icontains=query) | Q(description__icontains=query))
-        .select_related("district")[:limit]
-    ):
-        results.append(
-            {
-                "kind": "infrastructure_project",
-                "kind_label": _("Obra"),
-                "title": w.title,
-                "summary": f"{w.district.name} · {w.get_status_display()} · {w.progress} %",
-                "url": w.get_absolute_url(),
-                "rank": 1.0 if query.lower() in w.title.lower() else 0.5,
-            }
+        .filter(text)
+        .annotate(
+            kind=V("w", output_field=CharField()),
+            key=F("slug"),
+            state=F("status"),
+            place=F("district__name"),
+            pct=F("progress"),
         )
+        .values_list("kind", "key", "title", "state", "place", "pct")
+    )
+    stages = dict(Stage.choices)
+    statuses = dict(InfrastructureProject.Status.choices)
+    results = []
+    for kind, key, title, state, place, pct in processes.union(works)[: limit * 2]:
+        rank = 1.0 if query.lower() in title.lower() else 0.5
+        if kind == "p":
+            results.append(
+                {
+                    "kind": "contracting_process",
+                    "kind_label": _("Proceso de contratación"),
+                    "title": title,
+                    "summary": str(stages.get(state, state)),
+                    "url": reverse("contracting:process", args=[key]),
+                    "rank": rank,
+                }
+            )
+        else:
+            results.append(
+                {
+                    "kind": "infrastructure_project",
+                    "kind_label": _("Obra"),
+                    "title": title,
+                    "summary": f"{place} · {statuses.get(state, state)} · {pct} %",
+                    "url": reverse("contracting:project", args=[key]),
+                    "rank": rank,
+                }
+            )
+    results.sort(key=lambda r: -r["rank"])
     return results[:limit]
 
 

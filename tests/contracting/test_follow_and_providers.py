@@ -96,3 +96,35 @@ def test_personal_data_and_erase(user):
     assert data["follows"][0]["label"] == "Convocatorias"
     registry.provider("erase_personal_data:contracting")(user=user)
     assert Follow.objects.count() == 0
+
+
+def test_home_page_shows_the_contracting_indicators(client, make_process):
+    make_process("Abierta", starts_ago=1)
+    html = client.get("/").content.decode()
+    assert "licitaciones en curso" in html
+    assert "obras en ejecución" in html
+    assert "tenders open for bids" in client.get("/en/").content.decode()
+
+
+def test_site_search_finds_works_in_one_query(
+    make_process, comas, logistics, django_assert_max_num_queries
+):
+    from contracting.models import InfrastructureProject
+
+    InfrastructureProject.objects.create(
+        slug="losa-ucayali",
+        title="Losa del jirón Ucayali",
+        description="x",
+        district=comas,
+        unit=logistics,
+        is_published=True,
+    )
+    make_process("Pavimentación del jirón Ucayali")
+    search = registry.provider("search:contracting")
+    with django_assert_max_num_queries(1):
+        results = search(query="ucayali", limit=5)
+    assert {r["kind"] for r in results} == {
+        "contracting_process",
+        "infrastructure_project",
+    }
+    assert any("Comas" in r["summary"] for r in results)

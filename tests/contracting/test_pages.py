@@ -180,3 +180,11 @@ def test_policy_page(client):
     assert "ocds-xxxxxx-" in html
     assert "Un solo postor" in html
     assert client.get("/en/contrataciones/politica-de-publicacion/").status_code == 200
+
+
+def test_english_pages(client, make_process):
+    make_process("Convocatoria", starts_ago=1)
+    html = client.get("/en/contrataciones/").content.decode()
+    assert "Contracting and tenders" in html
+    assert "Open for bids" in html
+    assert "Public works by district" in client.get("/en/obras/").content.decode()
