@@ -43,12 +43,12 @@ class _ScopedInline(admin.TabularInline):
 
 class BidInline(_ScopedInline):
     model = Bid
-    autocomplete_fields = ["supplier"]
+    raw_id_fields = ["supplier"]
 
 
 class AwardInline(_ScopedInline):
     model = Award
-    autocomplete_fields = ["supplier"]
+    raw_id_fields = ["supplier"]
 
 
 class DocumentInline(_ScopedInline):

@@ -128,3 +128,19 @@ def test_site_search_finds_works_in_one_query(
         "infrastructure_project",
     }
     assert any("Comas" in r["summary"] for r in results)
+
+
+def test_bulk_data_is_a_catalogue_dataset(client, make_process):
+    """The nightly opendata refresh turns the dataset: providers into catalogue datasets
+    (so DCAT and the CKAN API list them)."""
+    from opendata.services import platform_datasets_refresh
+
+    make_process("Con ganador", bids=[(1, "5", Bid.Status.VALID)], award=(1, "5"))
+    results = platform_datasets_refresh()
+    assert results["contrataciones-ocds"]["dataset"] == "openlima-contrataciones-ocds"
+    assert results["obras-oc4ids"]["dataset"] == "openlima-obras-oc4ids"
+    ckan = client.get(
+        "/api/3/action/package_show", {"id": "openlima-contrataciones-ocds"}
+    )
+    assert ckan.status_code == 200
+    assert "releases.jsonl" in ckan.json()["result"]["notes"]
