@@ -1,10 +1,12 @@
 """Staff admin at /gestion/: procurement editors see and edit their own unit's processes
 and works; the coordinator sees all. Every save writes an OCDS release (services)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from openlima import registry
 from openlima.errors import ApplicationError
 from openlima.models import OrgUnit
 
@@ -153,6 +155,15 @@ class ContractingProcessAdmin(_ManagedAdmin):
         form = super().get_form(request, obj, **kwargs)
         if "buyer_unit" in form.base_fields:
             form.base_fields["buyer_unit"].required = True
+        choices = registry.provider("commitments.choices")
+        if choices and "commitment_id" in form.base_fields:
+            form.base_fields["commitment_id"] = forms.TypedChoiceField(
+                label=_("Compromiso del plan"),
+                choices=[("", "—"), *choices()],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
         return form
 
     def save_model(self, request, obj, form, change):

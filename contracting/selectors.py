@@ -126,7 +126,11 @@ def process_list(*, filters: dict):
     """Published processes matching `filters` (ProcessFilterForm.cleaned_data); calls
     for bids still open come first, soonest deadline first."""
     now = timezone.now()
-    qs = process_public_qs().select_related("buyer_unit", "district")
+    qs = (
+        process_public_qs()
+        .select_related("buyer_unit", "district")
+        .defer("compiled", "description", "budget_rationale")
+    )
     f = filters or {}
     if f.get("q"):
         q = f["q"]
@@ -404,39 +408,59 @@ def supplier_get_public(*, ruc: str) -> Supplier:
     return supplier
 
 
-def supplier_detail(*, supplier: Supplier) -> dict:
-    parties = list(
-        ProcessParty.objects.filter(supplier=supplier, process__is_published=True)
-        .select_related("process", "process__buyer_unit")
-        .order_by("-process__last_release_at", "process_id")
+SUPPLIER_ROWS = 50
+
+
+def supplier_detail(*, supplier: Supplier, page: int = 1) -> dict:
+    """Totals over every published process of the supplier (aggregates), and one page of
+    its processes, most recent first: a fixed number of queries at any size."""
+    from django.core.paginator import Paginator
+    from django.db.models import Sum
+
+    parties = ProcessParty.objects.filter(supplier=supplier, process__is_published=True)
+    won_ids = parties.filter(role=ProcessParty.Role.SUPPLIER).values("process_id")
+    totals = parties.aggregate(
+        bid=Count("process_id", distinct=True),
+        won=Count(
+            "process_id", distinct=True, filter=Q(role=ProcessParty.Role.SUPPLIER)
+        ),
     )
-    by_process: dict[int, dict] = {}
-    for party in parties:
-        row = by_process.setdefault(
-            party.process_id, {"process": party.process, "won": False, "bid": False}
+    won_total = (
+        ContractingProcess.objects.filter(pk__in=won_ids).aggregate(
+            t=Sum("value_awarded")
+        )["t"]
+        or 0
+    )
+    flag_count = RedFlag.objects.filter(process_id__in=won_ids).count()
+    processes = (
+        process_public_qs()
+        .filter(pk__in=parties.values("process_id"))
+        .annotate(
+            won=Count(
+                "parties",
+                filter=Q(
+                    parties__supplier=supplier,
+                    parties__role=ProcessParty.Role.SUPPLIER,
+                ),
+            )
         )
-        if party.role == ProcessParty.Role.SUPPLIER:
-            row["won"] = True
-        else:
-            row["bid"] = True
-    rows = list(by_process.values())
-    processes = [r["process"] for r in rows]
-    flag_map = flags_for(processes)
-    won_total = Decimal("0")
-    for r in rows:
-        r["flags"] = flag_map.get(r["process"].pk, [])
-        if r["won"]:
-            for a in r["process"].compiled.get("awards") or []:
-                if a.get("status") == "active" and any(
-                    s.get("id") == supplier.party_id for s in a.get("suppliers") or []
-                ):
-                    won_total += _amount(a.get("value")) or 0
+        .order_by("-last_release_at", "-id")
+    )
+    paginator = Paginator(processes, SUPPLIER_ROWS)
+    page_obj = paginator.get_page(page)
+    rows_processes = list(page_obj.object_list)
+    flag_map = flags_for(rows_processes)
+    rows = [
+        {"process": p, "won": bool(p.won), "flags": flag_map.get(p.pk, [])}
+        for p in rows_processes
+    ]
     return {
         "rows": rows,
-        "won": sum(1 for r in rows if r["won"]),
-        "bid": len(rows),
+        "page": page_obj,
+        "won": totals["won"],
+        "bid": totals["bid"],
         "won_total": won_total,
-        "flag_count": sum(len(r["flags"]) for r in rows if r["won"]),
+        "flag_count": flag_count,
     }
 
 
@@ -545,8 +569,10 @@ def release_page(*, since=None, until=None, after=None, ocid=None, limit=PAGE_SI
     if ocid:
         qs = qs.filter(ocid=ocid)
     if after is not None:
+        # (date, id) > (cursor date, cursor id), written so the (date, id) index gives
+        # a range scan starting at the cursor (an OR of the two cases would not).
         date, pk = after
-        qs = qs.filter(Q(date__gt=date) | Q(date=date, pk__gt=pk))
+        qs = qs.filter(date__gte=date).exclude(date=date, pk__lte=pk)
     rows = list(
         qs.order_by("date", "id").values_list("pk", "date", "data")[: limit + 1]
     )

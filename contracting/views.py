@@ -69,7 +69,12 @@ def supplier_detail(request, ruc):
     return render(
         request,
         "contracting/supplier_detail.html",
-        {"supplier": supplier, "d": selectors.supplier_detail(supplier=supplier)},
+        {
+            "supplier": supplier,
+            "d": selectors.supplier_detail(
+                supplier=supplier, page=_page_number(request)
+            ),
+        },
     )
 
 

@@ -172,7 +172,13 @@ def endpoints(*, base_url: str) -> list[dict]:
     cursor = encode_cursor(*deep) if deep else ""
 
     def get(name, path):
-        return {"name": name, "method": "GET", "path": path, "headers": {}, "body": None}
+        return {
+            "name": name,
+            "method": "GET",
+            "path": path,
+            "headers": {},
+            "body": None,
+        }
 
     return [
         get("process_list", "/contrataciones/"),
