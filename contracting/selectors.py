@@ -827,6 +827,7 @@ def site_search(*, query: str, limit: int) -> list[dict]:
             place=F("district__name"),
             pct=V(0, output_field=IntegerField()),
         )
+        .order_by()  # SQLite refuses ORDER BY inside a UNION's parts
         .values_list("kind", "key", "title", "state", "place", "pct")
     )
     works = (
@@ -839,6 +840,7 @@ def site_search(*, query: str, limit: int) -> list[dict]:
             place=F("district__name"),
             pct=F("progress"),
         )
+        .order_by()
         .values_list("kind", "key", "title", "state", "place", "pct")
     )
     stages = dict(Stage.choices)
