@@ -330,6 +330,7 @@ def indicators_compute() -> dict:
         "commitments": None,
         "complaints": None,
         "participation": None,
+        "contracting": None,
     }
     for key, func in registry.providers("indicators:").items():
         if key not in data:

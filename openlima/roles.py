@@ -7,6 +7,8 @@ MODERATOR = "moderator"
 DATA_PUBLISHER = "data_publisher"
 # Staff at a municipal office who confirm residents (DNI shown in person) and enter paper ballots.
 RESIDENT_REGISTRAR = "resident_registrar"
+# Staff of a buying unit (the logistics office) who publish its contracting processes.
+PROCUREMENT_EDITOR = "procurement_editor"
 
 ALL_ROLES = [
     UNIT_EDITOR,
@@ -15,6 +17,7 @@ ALL_ROLES = [
     MODERATOR,
     DATA_PUBLISHER,
     RESIDENT_REGISTRAR,
+    PROCUREMENT_EDITOR,
 ]
 
 # Django model permissions each role carries, for admin pages that use them (most apps check
@@ -44,6 +47,7 @@ DEFAULT_ORG_UNITS = [
     ("Gerencia Municipal Metropolitana", "gerencia-municipal", "GMM"),
     ("Gerencia de Planificación", "planificacion", "GP"),
     ("Oficina General de Comunicaciones", "comunicaciones", "OGC"),
+    ("Oficina General de Logística", "logistica", "OGL"),
 ]
 INTEGRITY_UNIT_SLUG = "integridad"
 COORDINATING_UNIT_SLUG = "sgdi"

@@ -26,6 +26,7 @@ urlpatterns = [
     path("gestion/", admin.site.urls),
     # Non-localised machine endpoints of opendata (CKAN API, DCAT catalogue).
     path("", include("opendata.root_urls")),
+    path("", include("contracting.root_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -41,5 +42,6 @@ urlpatterns += i18n_patterns(
     path("participa/presupuestos/", include("budgets.urls")),
     path("participa/", include("participation.urls")),
     path("", include("opendata.urls")),
+    path("", include("contracting.urls")),
     prefix_default_language=False,
 )

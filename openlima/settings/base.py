@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "participation",
     "opendata",
     "budgets",
+    "contracting",
 ]
 
 MIDDLEWARE = [
@@ -454,3 +455,15 @@ SPECTACULAR_SETTINGS["DESCRIPTION"] = (
 )
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{_city_localize(_CITY['portal_name'], 'es')}] "
 MFA_TOTP_ISSUER = _city_localize(_CITY["portal_name"], "es")
+
+# contracting (docs/contracting.md): the OCDS ocid prefix registered with the Open
+# Contracting Partnership (the default "ocds-xxxxxx-" is a placeholder, not a registered
+# prefix), the publisher named in every package and the data licence.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-xxxxxx-")
+OCDS_PUBLISHER_NAME = env.str(
+    "OCDS_PUBLISHER_NAME", default=OPENLIMA["MUNICIPALITY_NAME"]
+)
+OCDS_PUBLISHER_RUC = env.str("OCDS_PUBLISHER_RUC", default="20131380951")
+OCDS_LICENSE_URL = env.str(
+    "OCDS_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
+)

@@ -1,0 +1,399 @@
+"""Demo processes and works for Lima (invented, marked `is_demo`), loaded by load_demo.
+
+Every stage is present and each red flag is raised by exactly one designed process, so the
+pages and filters can be tried at once. Supplier names say "(demo)": they are invented."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from openlima import registry
+from openlima.models import District, OrgUnit
+
+from . import services
+from .models import (
+    Amendment,
+    Award,
+    Bid,
+    Contract,
+    ContractingProcess,
+    ImplementationMilestone,
+    InfrastructureProject,
+    Payment,
+    ProgressReport,
+    Supplier,
+)
+
+SUPPLIERS = [
+    ("20600000011", "Constructora Rímac Norte S.A.C. (demo)"),
+    ("20600000029", "Obras y Pistas del Sur E.I.R.L. (demo)"),
+    ("20600000037", "Ingeniería Chillón S.A. (demo)"),
+    ("20600000045", "Servicios Urbanos Lima Verde S.A.C. (demo)"),
+    ("20600000053", "Textiles Serenos S.R.L. (demo)"),
+    ("20600000061", "Consorcio Puente Lurín (demo)"),
+]
+
+PROJECTS = [
+    (
+        "losa-deportiva-comas",
+        "Losa deportiva y parque del Collique, Comas",
+        "150110",
+        InfrastructureProject.Status.IMPLEMENTATION,
+        45,
+        "cultureSportsAndRecreation",
+        Decimal("1850000"),
+    ),
+    (
+        "pistas-sjl-canto-grande",
+        "Rehabilitación de pistas en Canto Grande, San Juan de Lurigancho",
+        "150132",
+        InfrastructureProject.Status.IMPLEMENTATION,
+        70,
+        "transport.road",
+        Decimal("4200000"),
+    ),
+    (
+        "puente-peatonal-ves",
+        "Puente peatonal en la avenida Pachacútec, Villa El Salvador",
+        "150142",
+        InfrastructureProject.Status.PREPARATION,
+        0,
+        "transport.urban",
+        Decimal("2600000"),
+    ),
+    (
+        "parque-zonal-ate",
+        "Mejoramiento del parque zonal de Ate",
+        "150103",
+        InfrastructureProject.Status.COMPLETION,
+        100,
+        "cultureSportsAndRecreation",
+        Decimal("980000"),
+    ),
+    (
+        "mercado-la-victoria",
+        "Ampliación del mercado municipal de La Victoria",
+        "150115",
+        InfrastructureProject.Status.IMPLEMENTATION,
+        30,
+        "economy",
+        Decimal("2500000"),
+    ),
+]
+
+
+def _district(ubigeo: str):
+    return District.objects.filter(ubigeo=ubigeo).first()
+
+
+def _commitment_id():
+    choices = registry.provider("commitments.choices")
+    if not choices:
+        return None
+    options = choices()
+    for cid, title in options:
+        if "open lima" in str(title).lower():
+            return cid
+    return options[0][0] if options else None
+
+
+def _proposal_id():
+    """The Lima Activa demo proposal asking to publish tenders at their first stage,
+    found through the site-search contract (apps never import each other)."""
+    search = registry.provider("search:participation")
+    if not search:
+        return None
+    for hit in search(query="Publicar las licitaciones en su primera etapa", limit=5):
+        match = re.search(r"/propuestas/(\d+)/", hit.get("url") or "")
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _supplier(n):
+    ruc, name = SUPPLIERS[n]
+    supplier, _ = Supplier.objects.get_or_create(ruc=ruc, defaults={"name": name})
+    return supplier
+
+
+def _release(process):
+    services.release_write(process=process)
+
+
+@transaction.atomic
+def load(*, stdout=None) -> None:
+    if ContractingProcess.objects.filter(is_demo=True).exists():
+        return
+    now = timezone.now()
+    today = timezone.localdate()
+    unit = OrgUnit.objects.filter(slug="logistica").first()
+    if unit is None:
+        unit = OrgUnit.objects.create(
+            name="Oficina General de Logística", slug="logistica", acronym="OGL"
+        )
+    commitment_id = _commitment_id()
+    proposal_id = _proposal_id()
+
+    projects = {}
+    for slug, title, district, status, progress, sector, budget in PROJECTS:
+        d = _district(district)
+        if d is None:
+            continue
+        project = InfrastructureProject.objects.create(
+            slug=slug,
+            title=title,
+            description=(
+                f"{title}. Obra de demostración: datos inventados para probar el portal."
+            ),
+            district=d,
+            unit=unit,
+            status=status,
+            sector=sector,
+            budget_amount=budget,
+            cost_amount=budget * progress / 100 if progress else None,
+            progress=progress,
+            start_on=today - timedelta(days=120),
+            end_on=today + timedelta(days=240),
+            completed_on=today - timedelta(days=10) if progress == 100 else None,
+            proposal_id=proposal_id if slug == "losa-deportiva-comas" else None,
+            is_published=True,
+            is_demo=True,
+        )
+        for step, pct in enumerate(range(0, progress + 1, 25) if progress else []):
+            ProgressReport.objects.create(
+                project=project,
+                date=today - timedelta(days=90 - step * 20),
+                progress=min(pct, progress),
+                note="Informe de avance de obra (demo).",
+            )
+        projects[slug] = project
+
+    def process(title, *, district, category="works", method="open", budget, **extra):
+        data = {
+            "title": title,
+            "description": f"{title}. Proceso de demostración con datos inventados.",
+            "buyer_unit": unit,
+            "district": _district(district),
+            "budget_amount": Decimal(budget),
+            "budget_rationale": "Programado en el Plan Anual de Contrataciones (demo).",
+            "commitment_id": commitment_id,
+            "is_published": True,
+            "is_demo": True,
+            **extra,
+        }
+        p = services.process_create(user=None, data=data)
+        p.category = category
+        p.method = method
+        return p
+
+    def tender(p, *, amount, days_ago, days_open, enquiry=True):
+        p.tender_amount = Decimal(amount)
+        p.tender_start = now - timedelta(days=days_ago)
+        p.tender_end = p.tender_start + timedelta(days=days_open)
+        if enquiry:
+            p.enquiry_end = p.tender_start + timedelta(days=days_open // 2)
+        p.save()
+        _release(p)
+
+    def bids(p, offers):
+        for n, amount, status in offers:
+            Bid.objects.create(
+                process=p,
+                supplier=_supplier(n),
+                amount=Decimal(amount),
+                submitted_at=p.tender_end - timedelta(hours=2),
+                status=status,
+            )
+
+    def award(p, n, amount):
+        a = Award.objects.create(
+            process=p,
+            supplier=_supplier(n),
+            amount=Decimal(amount),
+            date=p.tender_end + timedelta(days=5),
+        )
+        _release(p)
+        return a
+
+    def contract(p, a, *, amount, start_days_ago):
+        c = Contract.objects.create(
+            process=p,
+            award=a,
+            amount=Decimal(amount),
+            signed_on=today - timedelta(days=start_days_ago + 3),
+            start_on=today - timedelta(days=start_days_ago),
+            end_on=today + timedelta(days=200),
+        )
+        _release(p)
+        return c
+
+    v = Bid.Status.VALID
+    x = Bid.Status.DISQUALIFIED
+
+    # 1. Planning only.
+    process(
+        "Mantenimiento de áreas verdes del Cercado de Lima 2027",
+        district="150101",
+        category="services",
+        budget="640000",
+    )
+    # 2. Open call, deadline ahead (Comas).
+    p = process(
+        "Construcción de losa deportiva en Collique, Comas",
+        district="150110",
+        budget="1850000",
+        project=projects.get("losa-deportiva-comas"),
+    )
+    tender(p, amount="1800000", days_ago=5, days_open=25)
+    # 3. Open call with a short submission period (flag short_submission_period).
+    p = process(
+        "Adquisición de uniformes para el serenazgo",
+        district="150101",
+        category="goods",
+        method="selective",
+        budget="350000",
+    )
+    tender(p, amount="340000", days_ago=2, days_open=6, enquiry=False)
+    # 4. Single bidder (flag single_bidder).
+    p = process(
+        "Rehabilitación de pistas en Canto Grande, San Juan de Lurigancho",
+        district="150132",
+        budget="4200000",
+        project=projects.get("pistas-sjl-canto-grande"),
+    )
+    tender(p, amount="4100000", days_ago=60, days_open=22)
+    bids(p, [(1, "3950000", v)])
+    award(p, 1, "3950000")
+    # 5. Winner's price close to the estimate (flag price_close_to_estimate).
+    p = process(
+        "Servicio de limpieza pública del Centro Histórico",
+        district="150101",
+        category="services",
+        budget="1250000",
+    )
+    tender(p, amount="1200000", days_ago=50, days_open=20)
+    bids(p, [(3, "1196000", v), (0, "1230000", v), (2, "1260000", v)])
+    award(p, 3, "1196000")
+    # 6. Lowest bid disqualified (flag lowest_bid_disqualified), work completed.
+    p = process(
+        "Mejoramiento del parque zonal de Ate",
+        district="150103",
+        budget="980000",
+        project=projects.get("parque-zonal-ate"),
+    )
+    tender(p, amount="1000000", days_ago=150, days_open=20)
+    bids(p, [(0, "850000", x), (2, "910000", v), (1, "990000", v)])
+    a = award(p, 2, "910000")
+    c = contract(p, a, amount="910000", start_days_ago=40)
+    ImplementationMilestone.objects.create(
+        contract=c,
+        title="Entrega de la obra",
+        due_on=today - timedelta(days=20),
+        met_on=today - timedelta(days=15),
+        status=ImplementationMilestone.Status.MET,
+    )
+    Payment.objects.create(
+        contract=c, date=today - timedelta(days=10), amount=Decimal("910000")
+    )
+    _release(p)
+    # 7. Contract signed (Villa El Salvador).
+    p = process(
+        "Construcción de puente peatonal en la avenida Pachacútec",
+        district="150142",
+        budget="2600000",
+        project=projects.get("puente-peatonal-ves"),
+    )
+    tender(p, amount="2500000", days_ago=70, days_open=25)
+    bids(p, [(5, "2380000", v), (2, "2450000", v)])
+    a = award(p, 5, "2380000")
+    contract(p, a, amount="2380000", start_days_ago=5)
+    # 8. Contract amended +25 % (flag contract_amended_above_threshold).
+    p = process(
+        "Ampliación del mercado municipal de La Victoria",
+        district="150115",
+        budget="2500000",
+        project=projects.get("mercado-la-victoria"),
+    )
+    tender(p, amount="2100000", days_ago=140, days_open=25)
+    bids(p, [(0, "2000000", v), (1, "2080000", v)])
+    a = award(p, 0, "2000000")
+    c = contract(p, a, amount="2000000", start_days_ago=90)
+    c.amount = Decimal("2500000")
+    c.save(update_fields=["amount"])
+    Amendment.objects.create(
+        contract=c,
+        date=today - timedelta(days=30),
+        rationale="Adicional de obra por reforzamiento estructural (demo).",
+        new_amount=Decimal("2500000"),
+    )
+    _release(p)
+    # 9. Implementation on time (Comas paving).
+    p = process(
+        "Pavimentación de calles en el pueblo joven Collique, Comas",
+        district="150110",
+        budget="900000",
+        project=projects.get("losa-deportiva-comas"),
+    )
+    tender(p, amount="880000", days_ago=120, days_open=22)
+    bids(p, [(2, "845000", v), (0, "870000", v), (1, "860000", v)])
+    a = award(p, 2, "845000")
+    c = contract(p, a, amount="845000", start_days_ago=80)
+    ImplementationMilestone.objects.create(
+        contract=c,
+        title="Movimiento de tierras concluido",
+        due_on=today - timedelta(days=70),
+        met_on=today - timedelta(days=68),
+        status=ImplementationMilestone.Status.MET,
+    )
+    Payment.objects.create(
+        contract=c, date=today - timedelta(days=60), amount=Decimal("253500")
+    )
+    _release(p)
+    # 10. Late start (flag late_start).
+    p = process(
+        "Mantenimiento de pistas en la avenida Próceres, San Juan de Lurigancho",
+        district="150132",
+        budget="1300000",
+        project=projects.get("pistas-sjl-canto-grande"),
+    )
+    tender(p, amount="1250000", days_ago=160, days_open=22)
+    bids(p, [(1, "1190000", v), (0, "1220000", v)])
+    a = award(p, 1, "1190000")
+    c = contract(p, a, amount="1190000", start_days_ago=100)
+    ImplementationMilestone.objects.create(
+        contract=c,
+        title="Inicio efectivo de obra",
+        due_on=today - timedelta(days=95),
+        met_on=today - timedelta(days=40),
+        status=ImplementationMilestone.Status.MET,
+    )
+    _release(p)
+    # 11. Cancelled call.
+    p = process(
+        "Adquisición de cámaras de videovigilancia",
+        district="150101",
+        category="goods",
+        budget="780000",
+    )
+    tender(p, amount="760000", days_ago=30, days_open=20)
+    p.tender_cancelled = True
+    p.save(update_fields=["tender_cancelled"])
+    _release(p)
+    # 12. Second open call (services), deadline ahead.
+    p = process(
+        "Servicio de supervisión de obra del puente peatonal de Villa El Salvador",
+        district="150142",
+        category="services",
+        method="open",
+        budget="180000",
+        project=projects.get("puente-peatonal-ves"),
+    )
+    tender(p, amount="175000", days_ago=3, days_open=18)
+    if stdout:
+        stdout.write(
+            f"contracting: {ContractingProcess.objects.filter(is_demo=True).count()} "
+            f"procesos y {len(projects)} obras de demostración"
+        )

@@ -1,0 +1,103 @@
+"""Lima's districts as an SVG drawn on the server (no tiles, no JavaScript).
+
+Boundaries: contracting/data/lima-districts.geojson (see contracting/data/README.md for
+its source and licence, MPL 2.0)."""
+
+import json
+from functools import cache
+from math import cos, radians
+from pathlib import Path
+
+GEOJSON = Path(__file__).resolve().parent / "data" / "lima-districts.geojson"
+WIDTH = 360
+
+
+@cache
+def _features() -> list[dict]:
+    with GEOJSON.open(encoding="utf-8") as fh:
+        return json.load(fh)["features"]
+
+
+def _rings(geometry: dict | None):
+    """Outer and inner rings; none for a district without a shape (Santa Anita has no
+    geometry in the source file: it appears in the table beside the map only)."""
+    if not geometry:
+        return
+    if geometry["type"] == "Polygon":
+        yield from geometry["coordinates"]
+    elif geometry["type"] == "MultiPolygon":
+        for polygon in geometry["coordinates"]:
+            yield from polygon
+
+
+@cache
+def _projection():
+    xs, ys = [], []
+    for f in _features():
+        for ring in _rings(f["geometry"]):
+            xs.extend(p[0] for p in ring)
+            ys.extend(p[1] for p in ring)
+    min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
+    k = cos(radians((min_y + max_y) / 2))
+    scale = WIDTH / ((max_x - min_x) * k)
+    height = round((max_y - min_y) * scale)
+    return min_x, max_y, k, scale, height
+
+
+def _point(lon, lat):
+    min_x, max_y, k, scale, _h = _projection()
+    return round((lon - min_x) * k * scale, 1), round((max_y - lat) * scale, 1)
+
+
+@cache
+def district_paths() -> list[dict]:
+    """[{ubigeo, name, d}] SVG path data for every district."""
+    out = []
+    for f in _features():
+        parts = []
+        if not f["geometry"]:
+            continue
+        for ring in _rings(f["geometry"]):
+            pts = [_point(lon, lat) for lon, lat in ring]
+            parts.append("M" + "L".join(f"{x},{y}" for x, y in pts) + "Z")
+        out.append(
+            {
+                "ubigeo": f["properties"]["ubigeo"],
+                "name": f["properties"]["name"],
+                "d": "".join(parts),
+            }
+        )
+    return out
+
+
+@cache
+def district_centroids() -> dict[str, tuple[float, float]]:
+    """ubigeo -> (lon, lat), the mean of the outer ring's vertices (a label point)."""
+    out = {}
+    for f in _features():
+        ring = next(_rings(f["geometry"]), None)
+        if ring is None:
+            continue
+        lon = sum(p[0] for p in ring) / len(ring)
+        lat = sum(p[1] for p in ring) / len(ring)
+        out[f["properties"]["ubigeo"]] = (round(lon, 5), round(lat, 5))
+    return out
+
+
+def map_svg_data(*, counts: dict[str, dict], highlight: str | None = None) -> dict:
+    """Everything the map template needs: size and one shape per district, with a
+    colour class from the number of works in it."""
+    height = _projection()[4]
+    shapes = []
+    for p in district_paths():
+        n = (counts.get(p["ubigeo"]) or {}).get("total", 0)
+        level = 0 if n == 0 else 1 if n == 1 else 2 if n <= 3 else 3
+        shapes.append(
+            {
+                **p,
+                "count": n,
+                "level": level,
+                "highlight": p["ubigeo"] == highlight,
+            }
+        )
+    return {"width": WIDTH, "height": height, "shapes": shapes}

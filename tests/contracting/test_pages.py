@@ -1,0 +1,190 @@
+"""Public pages: list with filters, process, supplier, works, policy; bounded queries."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from contracting.models import Bid, InfrastructureProject, ProgressReport
+from openlima.models import District
+
+pytestmark = pytest.mark.django_db
+V = Bid.Status.VALID
+
+
+@pytest.fixture
+def project(comas, logistics):
+    p = InfrastructureProject.objects.create(
+        slug="losa-collique",
+        title="Losa deportiva del Collique",
+        description="Obra de prueba",
+        district=comas,
+        unit=logistics,
+        status="implementation",
+        progress=45,
+        budget_amount=Decimal("1000000"),
+        is_published=True,
+    )
+    ProgressReport.objects.create(
+        project=p, date=timezone.localdate(), progress=45, note="Vaciado de losa"
+    )
+    return p
+
+
+def test_open_calls_come_first_with_their_deadline(client, make_process):
+    make_process("Adjudicado antes", bids=[(1, "90000", V)], award=(1, "90000"))
+    make_process("Convocatoria abierta", starts_ago=2, days_open=20)
+    response = client.get("/contrataciones/")
+    assert response.status_code == 200
+    titles = [p.title for p in response.context["processes"]]
+    assert titles[0] == "Convocatoria abierta"
+    assert "En convocatoria" in response.content.decode()
+
+
+def test_unpublished_processes_are_not_listed_or_shown(client, make_process):
+    hidden = make_process("Borrador interno", published=False)
+    assert "Borrador interno" not in client.get("/contrataciones/").content.decode()
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/ocds/records/{hidden.ocid}").status_code == 404
+    assert client.get("/api/ocds/releases/").json()["releases"] == []
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("stage=award", ["Adjudicado"]),
+        ("stage=tender", ["Convocatoria"]),
+        ("method=selective", ["Convocatoria"]),
+        ("category=services", ["Convocatoria"]),
+        ("district=ate", ["Convocatoria"]),
+        ("unit=logistica", ["Adjudicado", "Convocatoria"]),
+        ("amount_min=150000", ["Convocatoria"]),
+        ("amount_max=150000", ["Adjudicado"]),
+        ("supplier=20600000001", ["Adjudicado"]),
+        ("supplier=proveedor+de+prueba+1", ["Adjudicado"]),
+        ("q=convoca", ["Convocatoria"]),
+        ("date_from=2000-01-01", ["Adjudicado", "Convocatoria"]),
+        ("date_to=2000-01-01", []),
+    ],
+)
+def test_filters(client, make_process, query, expected):
+    make_process("Adjudicado", bids=[(1, "90000", V)], award=(1, "90000"))
+    make_process(
+        "Convocatoria",
+        method="selective",
+        category="services",
+        estimate="200000",
+        starts_ago=1,
+        district=District.objects.get(slug="ate"),
+    )
+    response = client.get(f"/contrataciones/?{query}")
+    assert response.status_code == 200
+    assert sorted(p.title for p in response.context["processes"]) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "stage=nope",
+        "amount_min=abc",
+        "amount_min=1e400",
+        "amount_max=-5",
+        "q=%00",
+        "q=" + "x" * 500,
+        "date_from=2026-13-45",
+        "page=abc",
+        "page=99999999999",
+        "district=<script>",
+        "q=<script>alert(1)</script>",
+    ],
+)
+def test_bad_filters_are_a_clear_page_not_a_500(client, make_process, query):
+    make_process("Adjudicado", bids=[(1, "90000", V)], award=(1, "90000"))
+    response = client.get(f"/contrataciones/?{query}")
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_list_query_count_is_bounded(
+    client, make_process, django_assert_max_num_queries
+):
+    for n in range(6):
+        make_process(f"Proceso {n}", bids=[(n, "90000", V)], award=(n, "90000"))
+    with django_assert_max_num_queries(12):
+        assert client.get("/contrataciones/").status_code == 200
+
+
+def test_process_page_shows_timeline_amounts_bidders_and_winner(
+    client, make_process, django_assert_max_num_queries
+):
+    p = make_process(
+        "Pistas en Comas",
+        bids=[(1, "95000", V), (2, "80000", Bid.Status.DISQUALIFIED), (3, "99000", V)],
+        award=(1, "95000"),
+        contract="95000",
+    )
+    with django_assert_max_num_queries(12):
+        response = client.get(p.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in ["Etapas", "Planificación", "Convocatoria", "Adjudicación", "Contrato"]:
+        assert text in html
+    assert "Ganador" in html and "Descalificada" in html
+    assert "95,000.00" in html
+    assert "Se descalificó la oferta más baja" in html
+    en = client.get(f"/en{p.get_absolute_url()}")
+    assert en.status_code == 200
+
+
+def test_supplier_page(client, make_process, django_assert_max_num_queries):
+    make_process("Un postor", bids=[(1, "95000", V)], award=(1, "95000"))
+    make_process("Otro", bids=[(1, "50000", V), (2, "40000", V)], award=(2, "40000"))
+    with django_assert_max_num_queries(10):
+        response = client.get("/contrataciones/proveedores/20600000001/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Un postor" in html and "Otro" in html
+    assert "Un solo postor" in html
+    assert client.get("/contrataciones/proveedores/20999999999/").status_code == 404
+    assert client.get("/contrataciones/proveedores/abc/").status_code == 404
+
+
+def test_works_map_and_table(
+    client, project, make_process, django_assert_max_num_queries
+):
+    p = make_process("Contrato de la losa", bids=[(1, "1", V)], award=(1, "1"))
+    p.project = project
+    p.save(update_fields=["project"])
+    with django_assert_max_num_queries(8):
+        response = client.get("/obras/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<path ") == 42  # 43 districts, Santa Anita has no shape
+    assert 'class="ctr-level-1"' in html
+    assert "<td>Comas</td>" in html
+    with django_assert_max_num_queries(10):
+        detail = client.get(project.get_absolute_url())
+    html = detail.content.decode()
+    assert "ctr-highlight" in html
+    assert "Contrato de la losa" in html
+    assert "Vaciado de losa" in html
+    assert client.get("/obras/?district=comas&status=implementation").status_code == 200
+    assert client.get("/obras/?status=<b>").status_code == 200
+    assert client.get("/obras/no-existe/").status_code == 404
+
+
+def test_policy_page(client):
+    response = client.get("/contrataciones/politica-de-publicacion/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "ocds-xxxxxx-" in html
+    assert "Un solo postor" in html
+    assert client.get("/en/contrataciones/politica-de-publicacion/").status_code == 200
+
+
+def test_english_pages(client, make_process):
+    make_process("Convocatoria", starts_ago=1)
+    html = client.get("/en/contrataciones/").content.decode()
+    assert "Contracting and tenders" in html
+    assert "Open for bids" in html
+    assert "Public works by district" in client.get("/en/obras/").content.decode()
