@@ -142,7 +142,13 @@ class DemoProposalProvider(Protocol):
     (a city profile's demo content); True when it was created."""
 
     def __call__(
-        self, *, title: str, summary: str, body: str, topic: str, district_code: str = ""
+        self,
+        *,
+        title: str,
+        summary: str,
+        body: str,
+        topic: str,
+        district_code: str = "",
     ) -> bool: ...
 
 
