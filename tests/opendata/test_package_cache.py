@@ -46,9 +46,7 @@ def test_an_edit_or_a_new_resource_is_never_served_stale(client):
         dataset=dataset, name="Paraderos (CSV)", format="CSV", media_type="text/csv"
     )
     result, _queries = _search(client)
-    assert [r["name"] for r in result["results"][0]["resources"]] == [
-        "Paraderos (CSV)"
-    ]
+    assert [r["name"] for r in result["results"][0]["resources"]] == ["Paraderos (CSV)"]
 
 
 def test_off_without_generations(client, settings):
