@@ -7,9 +7,8 @@ support, an edit or a publication changes the page at the very next request.
 
 Writes are seen where they happen, at the database: an execute wrapper installed on every
 connection looks at each INSERT/UPDATE/DELETE statement, maps its table to the app that
-owns the model and bumps that app's generation at once and again after commit (a page
-rendered between the two would otherwise be stored under the new generation with the
-old content). The ORM, `.update()`, bulk writes and raw SQL are all caught; a write made
+owns the model and bumps that app's generation once per transaction, after commit (one
+Redis INCR). The ORM, `.update()`, bulk writes and raw SQL are all caught; a write made
 outside Django is caught only by the `PAGE_CACHE_SECONDS` expiry.
 
 The middleware sits before the session, CSRF and authentication middleware, so a hit
@@ -95,10 +94,14 @@ def _tables() -> dict[str, str]:
 
 def generation_bump(app_label: str) -> None:
     key = GENERATION_KEY.format(app_label)
+    backend = getattr(cache, "_cache", None)
+    if hasattr(backend, "get_client"):  # Django's RedisCache: one INCR (creates at 1)
+        backend.get_client(write=True).incr(cache.make_and_validate_key(key))
+        return
     try:
         cache.incr(key)
     except ValueError:  # first write since the cache started
-        cache.add(key, 1, timeout=None)
+        cache.add(key, 0, timeout=None)
         cache.incr(key)
 
 
@@ -113,16 +116,22 @@ def _watch_writes(execute, sql, params, many, context):
     if label is None:
         return result
     connection = context["connection"]
-    generation_bump(label)  # at once: a later read in this transaction sees it
-    if connection.in_atomic_block and not any(
-        getattr(func, "page_generation", None) == label
+    if not connection.in_atomic_block:  # autocommit: already committed
+        generation_bump(label)
+    elif not any(
+        getattr(func, "page_generation", None) == label and not func.ran
         for _sids, func, _robust in connection.run_on_commit
     ):
+        # Once per app and transaction, after commit: a page rendered before the commit
+        # was stored under the old generation; one rendered between the commit and the
+        # bump is new content under the old generation, replaced at the bump.
 
         def after_commit():
+            after_commit.ran = True
             generation_bump(label)
 
         after_commit.page_generation = label
+        after_commit.ran = False
         transaction.on_commit(after_commit, using=connection.alias)
     return result
 

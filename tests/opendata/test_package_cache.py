@@ -36,15 +36,21 @@ def test_warm_search_skips_the_serialisation_queries_and_answers_the_same(client
     assert warm_queries <= cold_queries - 4  # resources, tags, topics, districts, rows
 
 
-def test_an_edit_or_a_new_resource_is_never_served_stale(client):
-    dataset = DatasetFactory(title="Paraderos")
+def test_an_edit_or_a_new_resource_is_never_served_stale(
+    client, django_capture_on_commit_callbacks
+):
+    """Generations move after commit: each write runs what its commit would run."""
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = DatasetFactory(title="Paraderos")
     _search(client)
-    Dataset.objects.filter(pk=dataset.pk).update(title="Paraderos de buses")
+    with django_capture_on_commit_callbacks(execute=True):
+        Dataset.objects.filter(pk=dataset.pk).update(title="Paraderos de buses")
     result, _queries = _search(client)
     assert result["results"][0]["title"] == "Paraderos de buses"
-    Resource.objects.create(
-        dataset=dataset, name="Paraderos (CSV)", format="CSV", media_type="text/csv"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        Resource.objects.create(
+            dataset=dataset, name="Paraderos (CSV)", format="CSV", media_type="text/csv"
+        )
     result, _queries = _search(client)
     assert [r["name"] for r in result["results"][0]["resources"]] == ["Paraderos (CSV)"]
 

@@ -1,5 +1,9 @@
 """Anonymous page cache (openlima/pagecache.py, docs/performance.md): hits skip the work,
-and a support, an edit or a publication shows at the very next request."""
+and a support, an edit or a publication shows at the very next request.
+
+Generations are bumped after commit; the test's own transaction never commits, so each
+write under test runs inside `django_capture_on_commit_callbacks(execute=True)`, which
+runs what a commit would."""
 
 import pytest
 from django.db import connection
@@ -55,16 +59,20 @@ def test_query_string_and_language_are_part_of_the_key(client):
     assert "Ciclovía en Surco" in client.get(LIST).content.decode()
 
 
-def test_a_support_shows_at_once_on_the_cached_proposal_page(client):
+def test_a_support_shows_at_once_on_the_cached_proposal_page(
+    client, django_capture_on_commit_callbacks
+):
     from tests.participation.factories import ProposalFactory
 
-    proposal = ProposalFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = ProposalFactory()
     page = f"/participa/propuestas/{proposal.pk}/"
     client.get(page)
     assert _get(client, page)[1] == 0  # cached
     supporter = Client()
     supporter.force_login(UserFactory())
-    response = supporter.post(f"/api/v1/proposals/{proposal.pk}/support/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = supporter.post(f"/api/v1/proposals/{proposal.pk}/support/")
     assert response.json()["support_count"] == 1
     after, queries = _get(client, page)
     assert queries > 0  # rendered again
@@ -82,44 +90,57 @@ def _count_on_page(html: str) -> int:
     return int(match.group(1))
 
 
-def test_an_edit_shows_at_once_on_the_cached_list(client):
+def test_an_edit_shows_at_once_on_the_cached_list(
+    client, django_capture_on_commit_callbacks
+):
     from participation import services
     from tests.participation.factories import ProposalFactory
 
-    proposal = ProposalFactory(title="Título antes")
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = ProposalFactory(title="Título antes")
     assert "Título antes" in client.get(LIST).content.decode()
-    services.proposal_update(
-        user=proposal.author,
-        proposal_id=proposal.pk,
-        title="Título después",
-        summary="s",
-        body="cuerpo largo de texto",
-        topic="otros",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_update(
+            user=proposal.author,
+            proposal_id=proposal.pk,
+            title="Título después",
+            summary="s",
+            body="cuerpo largo de texto",
+            topic="otros",
+        )
     html = client.get(LIST).content.decode()
     assert "Título después" in html and "Título antes" not in html
 
 
-def test_a_publication_shows_at_once_on_the_cached_catalogue(client):
+def test_a_publication_shows_at_once_on_the_cached_catalogue(
+    client, django_capture_on_commit_callbacks
+):
     from opendata import services
     from opendata.models import Dataset
     from tests.opendata.factories import DatasetFactory
 
-    draft = DatasetFactory(
-        title="Paraderos de Lima", state=Dataset.State.DRAFT, published_at=None
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = DatasetFactory(
+            title="Paraderos de Lima", state=Dataset.State.DRAFT, published_at=None
+        )
     assert "Paraderos de Lima" not in client.get("/datos/").content.decode()
     assert _get(client, "/datos/")[1] == 0  # cached, draft not shown
-    services.dataset_publish(dataset=draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dataset_publish(dataset=draft)
     assert "Paraderos de Lima" in client.get("/datos/").content.decode()
 
 
-def test_a_support_storm_elsewhere_leaves_the_catalogue_cached(client):
+def test_a_support_storm_elsewhere_leaves_the_catalogue_cached(
+    client, django_capture_on_commit_callbacks
+):
     from tests.participation.factories import ProposalFactory
 
-    author = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        author = UserFactory()
     client.get("/datos/")
-    ProposalFactory(author=author)  # a participation write only
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        ProposalFactory(author=author)  # a participation write only
+    assert callbacks  # the participation generation was bumped
     assert _get(client, "/datos/")[1] == 0
 
 
@@ -151,3 +172,14 @@ def test_off_without_a_shared_cache(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client.get(LIST)
     assert _get(client, LIST)[1] > 0
+
+
+def test_a_write_in_autocommit_mode_bumps_at_once(client):
+    """Outside a transaction the write is already committed: bumped immediately."""
+    from django.core.cache import cache
+
+    from openlima.pagecache import GENERATION_KEY, generation_bump
+
+    before = cache.get(GENERATION_KEY.format("participation"), 0)
+    generation_bump("participation")
+    assert cache.get(GENERATION_KEY.format("participation")) == before + 1
