@@ -15,6 +15,13 @@ pytestmark = pytest.mark.django_db
 SUPPORT_QUERY_BOUND = 6
 
 
+@pytest.fixture(autouse=True)
+def cached_sessions(settings):
+    """Production with Redis reads sessions from the cache (openlima/settings/base.py);
+    the in-process cache stands in for it here, so SQLite runs count the same."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
 def _signed_in(client):
     user = UserFactory()
     client.force_login(user)
