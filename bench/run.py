@@ -169,6 +169,8 @@ def server_env(args) -> dict:
     env.pop("REDIS_URL", None)
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
+        # Own key prefix: a test run on the same Redis database never sees bench keys.
+        env["CACHE_KEY_PREFIX"] = "olbench"
     return env
 
 
