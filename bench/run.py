@@ -1,28 +1,47 @@
 #!/usr/bin/env python
-"""Open Lima benchmark harness.
+"""Open Lima benchmark harness (docs/performance.md).
 
-Starts gunicorn (2 workers, gunicorn.conf.py) against PostgreSQL (database `ol_bench`,
-recreated each run), migrates, seeds through every `bench/scenarios/*.py` module, drives
-each endpoint with an async HTTP client at a given concurrency, and prints JSON: requests/s,
-p50 and p99 latency (ms) and errors per endpoint, plus the trivial `/healthz` view on the
-same server as a baseline and each endpoint's ratio to it.
+Measures the portal with `wrk` (installed with apt-get when absent) side by side with the
+calibration app (`bench/calibration/`, a minimal Django project without middleware on the
+same PostgreSQL database), in the same run, and reports every portal figure as a ratio to
+the matching calibration figure: `bare` (a view returning "ok"), `list` (20 of 100,000 rows
+through a template) or `insert` (insert under a unique constraint + counter).
 
-Scenario contract (HELPERS.md): NAME, seed(*, scale), endpoints(*, base_url) -> list of
-{"name", "method", "path", "headers", "body"}.
+1. recreates the database (`--database-url`, default `ol_bench`; `--keep-db` reuses it),
+   migrates, creates the calibration tables and seeds 100,000 calibration rows;
+2. seeds every `bench/scenarios/*.py` (`seed(scale=...)`), then ANALYZE;
+3. starts gunicorn twice with the same settings (`--workers`, `--worker-class`): the portal
+   on `--port`, the calibration on `--port + 1`;
+4. measures every scenario endpoint right after the matching calibration view (on a
+   shared machine the load moves within minutes: the pair sees the same machine) and
+   reports the ratio of the two;
+5. after a write storm, runs the endpoint's exactness check (supports rows = counter,
+   ballots counted = ballots stored); the calibration's insert is checked the same way;
+6. prints JSON on stdout and a Markdown table on stderr. Exit status 1 when any request
+   answered other than 2xx, a socket error or timeout happened, a unique-user pool ran out,
+   an exactness check failed or a scenario could not be seeded: such a run is a failure,
+   not a figure.
 
-    .venv/bin/python bench/run.py --scale 1 --concurrency 8 --duration 10 [--only core]
+Scenario contract: NAME, seed(*, scale), endpoints(*, base_url) -> list of {"name",
+"method", "path", "headers", "body"} plus, optionally, "compare" ("bare", "list",
+"insert"; default "list"), "pool" (a session pool file from bench.sessions), "mode"
+("cycle": signed-in visitors, round robin; "unique": each session once, a different user
+each request) and "check" (a callable run after the storm, returning {"ok": bool, ...}).
+
+    .venv/bin/python bench/run.py --scale 1 --duration 4 [--only participation]
 """
 
 import argparse
-import asyncio
 import importlib
 import json
 import os
+import re
 import secrets
+import shutil
 import signal
-import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -30,30 +49,50 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "bench" / "scenarios"
+LUA = ROOT / "bench" / "wrk" / "request.lua"
+CALIBRATION_ROWS = 100_000
 BASELINE = {
-    "name": "baseline",
+    "name": "healthz",
     "method": "GET",
     "path": "/healthz",
     "headers": {},
     "body": None,
+    "compare": "bare",
 }
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--scale", type=int, default=1, help="data size passed to seed()")
-    p.add_argument("--concurrency", type=int, default=8, help="requests in flight")
-    p.add_argument("--duration", type=float, default=10.0, help="seconds per endpoint")
     p.add_argument(
-        "--requests",
+        "--concurrency",
+        "--connections",
         type=int,
-        default=0,
-        help="requests per endpoint (instead of --duration)",
+        default=32,
+        dest="concurrency",
+        help="wrk connections",
     )
+    p.add_argument("--threads", type=int, default=2, help="wrk threads")
+    p.add_argument("--duration", type=float, default=4.0, help="seconds per endpoint")
     p.add_argument(
         "--only", action="append", default=[], help="scenario NAME (repeatable)"
     )
-    p.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    p.add_argument(
+        "--endpoint",
+        action="append",
+        default=[],
+        help="measure only endpoints whose name contains this (repeatable)",
+    )
+    p.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    p.add_argument(
+        "--worker-class",
+        default="sync",
+        choices=["sync", "gthread", "uvicorn"],
+        help="gunicorn worker class (uvicorn: the portal's ASGI app)",
+    )
+    p.add_argument(
+        "--worker-threads", type=int, default=4, help="threads per gthread worker"
+    )
     p.add_argument("--port", type=int, default=8765)
     p.add_argument(
         "--database-url",
@@ -69,11 +108,30 @@ def parse_args(argv=None):
     p.add_argument(
         "--keep-db", action="store_true", help="do not recreate the database"
     )
+    p.add_argument("--markdown", help="also write the Markdown table to this file")
     return p.parse_args(argv)
 
 
 def log(*args):
     print(*args, file=sys.stderr, flush=True)
+
+
+def ensure_wrk() -> str:
+    """wrk from Debian, installed like CI installs Chromium (.ci/run)."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    log("bench: wrk not found, installing it with apt-get")
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=False, env=env)
+    subprocess.run(
+        [*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=False, env=env
+    )
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("bench: wrk is required (apt-get install wrk)")
+    return found
 
 
 def recreate_database(url: str) -> None:
@@ -106,9 +164,13 @@ def server_env(args) -> dict:
         GUNICORN_LOGLEVEL="warning",
         LOG_LEVEL="WARNING",
     )
+    if args.worker_class == "gthread":
+        env["GUNICORN_THREADS"] = str(args.worker_threads)
     env.pop("REDIS_URL", None)
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
+        # Own key prefix: a test run on the same Redis database never sees bench keys.
+        env["CACHE_KEY_PREFIX"] = "olbench"
     return env
 
 
@@ -127,138 +189,295 @@ def load_scenarios(only: list[str]):
     return modules
 
 
+def python() -> str:
+    py = ROOT / ".venv" / "bin" / "python"
+    return str(py) if py.exists() else sys.executable
+
+
 def prepare(args, env) -> None:
-    """Migrate, collect static files and seed, in this process (Django set up once)."""
-    py = str(ROOT / ".venv" / "bin" / "python")
-    if not Path(py).exists():
-        py = sys.executable
+    """Migrate, collect static files, create and fill the calibration tables; Django is
+    then set up in this process for seeding."""
     for cmd in (
-        ["migrate", "--noinput", "-v", "0"],
-        ["collectstatic", "--noinput", "-v", "0"],
+        ["manage.py", "migrate", "--noinput", "-v", "0"],
+        ["manage.py", "collectstatic", "--noinput", "-v", "0"],
+        [
+            "-m",
+            "django",
+            "migrate",
+            "--run-syncdb",
+            "-v",
+            "0",
+            "--settings",
+            "bench.calibration.settings",
+        ],
     ):
-        subprocess.run([py, "manage.py", *cmd], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [python(), *cmd],
+            cwd=ROOT,
+            env=dict(env, PYTHONPATH=str(ROOT)),
+            check=True,
+        )
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+    from django.db import connection
 
-
-async def drive(
-    client, endpoint: dict, *, concurrency: int, duration: float, total: int
-) -> dict:
-    latencies: list[float] = []
-    errors = 0
-    statuses: dict[int, int] = {}
-    issued = 0
-    deadline = 0.0  # set after the warm-up, which must not eat the measured window
-    method = endpoint.get("method", "GET")
-    headers = endpoint.get("headers") or {}
-    body = endpoint.get("body")
-
-    async def one():
-        nonlocal errors
-        started = time.perf_counter()
-        try:
-            response = await client.request(
-                method, endpoint["path"], headers=headers, content=body
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM calib_item")
+        have = cursor.fetchone()[0]
+        if have < CALIBRATION_ROWS:
+            cursor.execute(
+                "INSERT INTO calib_item (title, summary, published_at, votes) "
+                "SELECT 'Elemento número ' || n || ' de la lista', "
+                "'Un resumen de una línea como el de una propuesta vecinal.', "
+                "now() - n * interval '1 minute', (n * 7919) %% 300 "
+                "FROM generate_series(%s, %s) AS n",
+                [have + 1, CALIBRATION_ROWS],
             )
-            await response.aread()
-            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-            if response.status_code >= 400:
-                errors += 1
-        except Exception:
-            errors += 1
-            statuses[0] = statuses.get(0, 0) + 1
-        latencies.append((time.perf_counter() - started) * 1000)
 
-    async def worker():
-        nonlocal issued
-        while True:
-            if total:
-                if issued >= total:
-                    return
-            elif time.perf_counter() >= deadline:
-                return
-            issued += 1
-            await one()
 
-    # Warm-up (connections, template caches), not counted.
-    for _ in range(min(20, concurrency * 2)):
-        await one()
-    latencies.clear()
-    errors = 0
-    statuses.clear()
-    started = time.perf_counter()
-    deadline = started + duration
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
+def calibration_endpoints() -> list[dict]:
+    get = {"method": "GET", "headers": {}, "body": None}
+    return [
+        {"name": "bare", "path": "/bare/", **get},
+        {"name": "list", "path": "/list/", **get},
+        {
+            "name": "insert",
+            "method": "POST",
+            "path": "/vote/1/",
+            "headers": {},
+            "body": None,
+            "mode": "voter",
+            "reset": calibration_reset,
+            "check": calibration_check,
+        },
+    ]
 
-    def pct(q):
-        if not latencies:
-            return None
-        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 2)
 
+def calibration_reset() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM calib_vote")
+        cursor.execute("UPDATE calib_item SET votes = 0 WHERE id = 1")
+
+
+def calibration_check(result: dict) -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM calib_vote WHERE item_id = 1")
+        rows = cursor.fetchone()[0]
+        cursor.execute("SELECT votes FROM calib_item WHERE id = 1")
+        counter = cursor.fetchone()[0]
+    answered = sum(v for k, v in result["statuses"].items() if k.startswith("2"))
     return {
-        "name": endpoint["name"],
-        "method": method,
-        "path": endpoint["path"],
-        "requests": len(latencies),
-        "seconds": round(elapsed, 2),
-        "rps": round(len(latencies) / elapsed, 1) if elapsed else None,
-        "p50_ms": pct(0.50),
-        "p99_ms": pct(0.99),
-        "mean_ms": round(statistics.fmean(latencies), 2) if latencies else None,
-        "errors": errors,
-        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "ok": rows == counter and answered <= rows,
+        "rows": rows,
+        "counter": counter,
+        "answered_2xx": answered,
     }
 
 
-async def run_all(base_url, plan, args) -> list[dict]:
-    import httpx
-
-    limits = httpx.Limits(
-        max_connections=args.concurrency, max_keepalive_connections=args.concurrency
+def run_wrk(wrk: str, base_url: str, endpoint: dict, args, workdir: Path) -> dict:
+    """One wrk run (plus a one-second warm-up that is not counted)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", endpoint["name"])
+    headers = workdir / f"{name}.headers"
+    headers.write_text(
+        "".join(f"{k}: {v}\n" for k, v in (endpoint.get("headers") or {}).items())
     )
-    results = []
-    async with httpx.AsyncClient(
-        base_url=base_url, limits=limits, timeout=30, follow_redirects=False
-    ) as client:
-        for scenario, endpoint in plan:
-            log(
-                f"bench: {scenario}/{endpoint['name']} {endpoint.get('method', 'GET')} {endpoint['path']}"
-            )
-            result = await drive(
-                client,
-                endpoint,
-                concurrency=args.concurrency,
-                duration=args.duration,
-                total=args.requests,
-            )
-            result["scenario"] = scenario
-            results.append(result)
-    return results
+    body = endpoint.get("body")
+    body_file = "-"
+    if body:
+        (workdir / f"{name}.body").write_bytes(
+            body if isinstance(body, bytes) else body.encode()
+        )
+        body_file = str(workdir / f"{name}.body")
+    pool = str(endpoint.get("pool") or "-")
+    mode = endpoint.get("mode") or ("cycle" if endpoint.get("pool") else "fixed")
+    script_args = [
+        endpoint.get("method", "GET"),
+        endpoint["path"],
+        str(headers),
+        body_file,
+        pool,
+        mode,
+        str(args.threads),
+    ]
+    if mode not in ("unique", "voter"):  # writes are not warmed up: every one counts
+        subprocess.run(
+            [wrk, "-t1", "-c2", "-d1s", "-s", str(LUA), base_url, "--", *script_args],
+            capture_output=True,
+            timeout=60,
+        )
+    if endpoint.get("reset"):
+        endpoint["reset"]()
+    proc = subprocess.run(
+        [
+            wrk,
+            f"-t{args.threads}",
+            f"-c{args.concurrency}",
+            f"-d{max(1, round(args.duration))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(LUA),
+            base_url,
+            "--",
+            *script_args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=args.duration + 60,
+    )
+    match = re.search(r"^WRKJSON (.*)$", proc.stdout, re.M)
+    if not match:
+        raise RuntimeError(f"wrk gave no result: {proc.stdout}\n{proc.stderr}")
+    raw = json.loads(match.group(1))
+    seconds = raw["duration_us"] / 1e6
+    result = {
+        "name": endpoint["name"],
+        "method": endpoint.get("method", "GET"),
+        "path": endpoint["path"],
+        "mode": mode,
+        "compare": endpoint.get("compare", "list"),
+        "requests": raw["requests"],
+        "seconds": round(seconds, 2),
+        "rps": round(raw["requests"] / seconds, 1) if seconds else None,
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "non2xx": raw["non2xx"],
+        "socket_errors": raw["socket_errors"],
+        "timeouts": raw["timeouts"],
+        "exhausted": raw["exhausted"],
+        "statuses": raw["statuses"],
+    }
+    result["settle_s"] = settle(endpoint.get("settle_url") or base_url + "/healthz")
+    if endpoint.get("check"):  # after settling, and until two checks agree
+        result["exact"] = endpoint["check"](result)
+        for _ in range(30):
+            time.sleep(1)
+            again = endpoint["check"](result)
+            if again == result["exact"]:
+                break
+            result["exact"] = again
+    result["failed"] = bool(
+        raw["non2xx"]
+        or raw["socket_errors"]
+        or raw["timeouts"]
+        or raw["exhausted"]
+        or not raw["requests"]
+        or (result.get("exact") and not result["exact"]["ok"])
+    )
+    return result
 
 
-def wait_until_up(base_url: str, server, timeout=60) -> None:
+def settle(url: str, timeout=60, probes=8) -> float:
+    """Waits until the server has worked off what a run left queued (sync workers keep
+    serving requests wrk gave up on): `probes` requests to `url` at once must all answer
+    within two seconds (a backlog behind any worker makes one of them wait). Plain
+    urllib: no client set-up cost in the probe. Returns the seconds it took."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def probe(_n):
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (127.0.0.1)
+                response.read()
+        except OSError:
+            return timeout
+        return time.monotonic() - started
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(probes) as pool:
+        while time.monotonic() - started < timeout:
+            if max(pool.map(probe, range(probes))) < 2.0:
+                break
+            time.sleep(0.5)
+    return round(time.monotonic() - started, 2)
+
+
+def wait_until_up(url: str, server, timeout=90) -> None:
     import httpx
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit("gunicorn exited during start-up")
+            raise SystemExit(f"gunicorn exited during start-up ({url})")
         try:
-            if httpx.get(base_url + "/healthz", timeout=2).status_code == 200:
+            if httpx.get(url, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer /healthz")
+    raise SystemExit(f"gunicorn did not answer {url}")
+
+
+def start_gunicorn(args, env, app: str, port: int, log_name: str):
+    gunicorn = str(Path(python()).with_name("gunicorn"))
+    env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", PYTHONPATH=str(ROOT))
+    cmd = [gunicorn, "-c", "gunicorn.conf.py"]
+    if args.worker_class == "gthread":
+        cmd += ["--worker-class", "gthread"]
+    elif args.worker_class == "uvicorn":
+        cmd += ["--worker-class", "uvicorn.workers.UvicornWorker"]
+        app = app.replace(".wsgi", ".asgi")
+    if app.startswith("bench.calibration"):
+        env["DJANGO_SETTINGS_MODULE"] = "bench.calibration.settings"
+    (ROOT / "var" / "log").mkdir(parents=True, exist_ok=True)
+    out = (ROOT / "var" / "log" / log_name).open("w")
+    server = subprocess.Popen(
+        [*cmd, app],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    return server, out
+
+
+def stop(server, out) -> None:
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+    out.close()
+
+
+def markdown(report: dict) -> str:
+    config = report["config"]
+    lines = [
+        f"wrk {config['connections']} connections, {config['duration_s']} s each, "
+        f"gunicorn {config['gunicorn_workers']} {config['worker_class']} workers, "
+        f"cache {config['cache']}, load average at the end {config['load_average_at_end']}",
+        "",
+        "| endpoint | req/s | calibration | calibration req/s | ratio | p50 ms | p99 ms "
+        "| non-2xx | exact |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report["results"]:
+        exact = ""
+        if r.get("exact"):
+            exact = "yes" if r["exact"]["ok"] else f"NO {r['exact']}"
+        status = " **FAILED**" if r["failed"] else ""
+        lines.append(
+            f"| {r['scenario']}/{r['name']}{status} | {r['rps']:,.1f} | {r['compare']} | "
+            f"{r['calibration_rps']:,.1f} | {r['ratio']} | {r['p50_ms']} | {r['p99_ms']} "
+            f"| {r['non2xx']} | {exact} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    wrk = ensure_wrk()
     env = server_env(args)
     if not args.keep_db:
         log(f"bench: recreating {urlsplit(args.database_url).path.lstrip('/')}")
@@ -284,67 +503,101 @@ def main(argv=None) -> int:
     connections.close_all()
 
     base_url = f"http://127.0.0.1:{args.port}"
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    (ROOT / "var" / "log").mkdir(parents=True, exist_ok=True)
-    server_log = (ROOT / "var" / "log" / "bench-gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [gunicorn, "-c", "gunicorn.conf.py", "openlima.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=server_log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    cal_url = f"http://127.0.0.1:{args.port + 1}"
+    portal, portal_log = start_gunicorn(
+        args, env, "openlima.wsgi", args.port, "bench-gunicorn.log"
     )
+    calib, calib_log = start_gunicorn(
+        args, env, "bench.calibration.wsgi", args.port + 1, "bench-calibration.log"
+    )
+    results = []
+    calibration = {}
+    workdir = Path(tempfile.mkdtemp(prefix="olbench-"))
     try:
-        wait_until_up(base_url, server)
-        plan = [("baseline", BASELINE)]
+        wait_until_up(base_url + "/healthz", portal)
+        wait_until_up(cal_url + "/bare/", calib)
+        plan = [("core", BASELINE)]
         for module in seeded:
             try:
                 plan += [(module.NAME, e) for e in module.endpoints(base_url=base_url)]
             except Exception:
                 failures[module.NAME] = traceback.format_exc(limit=3)
-        results = asyncio.run(run_all(base_url, plan, args))
-        if server.poll() is not None:
-            raise SystemExit(
-                "gunicorn died during the run: see var/log/bench-gunicorn.log"
-            )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        server_log.close()
+                log(
+                    f"bench: endpoints of {module.NAME} failed:\n{failures[module.NAME]}"
+                )
+        if args.endpoint:
+            plan = [
+                (s, e) for s, e in plan if any(k in e["name"] for k in args.endpoint)
+            ]
+        # Write storms last: whatever they leave queued cannot slow a read figure.
+        plan.sort(key=lambda se: se[1].get("mode") == "unique")
+        calibration_plan = {e["name"]: e for e in calibration_endpoints()}
+        for endpoint in calibration_plan.values():
+            endpoint["settle_url"] = cal_url + "/bare/"
 
-    baseline = results[0]
-    for r in results:
-        r["rps_ratio_to_baseline"] = (
-            round(r["rps"] / baseline["rps"], 3)
-            if baseline["rps"] and r["rps"]
-            else None
-        )
-        r["p50_ratio_to_baseline"] = (
-            round(r["p50_ms"] / baseline["p50_ms"], 2)
-            if baseline["p50_ms"] and r["p50_ms"]
-            else None
-        )
+        def measure_calibration(key: str) -> dict:
+            log(f"bench: calibration/{key}")
+            result = run_wrk(wrk, cal_url, calibration_plan[key], args, workdir)
+            log(
+                f"bench:   {result['rps']} req/s p50 {result['p50_ms']} ms "
+                f"non-2xx {result['non2xx']} {result.get('exact', '')}"
+            )
+            calibration.setdefault(key, []).append(result)
+            return result
+
+        for scenario, endpoint in plan:
+            # The matching calibration figure is measured right before, so both see the
+            # same machine (on a shared machine the load moves within minutes).
+            paired = measure_calibration(endpoint.get("compare", "list"))
+            log(f"bench: {scenario}/{endpoint['name']} {endpoint['path']}")
+            result = run_wrk(wrk, base_url, endpoint, args, workdir)
+            result["scenario"] = scenario
+            result["calibration_rps"] = paired["rps"]
+            result["ratio"] = (
+                round(result["rps"] / paired["rps"], 3)
+                if paired["rps"] and result["rps"]
+                else None
+            )
+            results.append(result)
+            log(
+                f"bench:   {result['rps']} req/s p50 {result['p50_ms']} ms "
+                f"non-2xx {result['non2xx']} ratio {result['ratio']} "
+                f"{result.get('exact', '')}"
+            )
+        if portal.poll() is not None or calib.poll() is not None:
+            raise SystemExit("gunicorn died during the run: see var/log/bench-*.log")
+    finally:
+        stop(portal, portal_log)
+        stop(calib, calib_log)
+        shutil.rmtree(workdir, ignore_errors=True)
+
     report = {
         "config": {
             "scale": args.scale,
-            "concurrency": args.concurrency,
-            "duration_s": None if args.requests else args.duration,
-            "requests_per_endpoint": args.requests or None,
+            "connections": args.concurrency,
+            "threads": args.threads,
+            "duration_s": args.duration,
             "gunicorn_workers": args.workers,
+            "worker_class": args.worker_class,
             "database": urlsplit(args.database_url).path.lstrip("/"),
             "cache": "redis" if args.redis_url else "locmem",
             "cpus": os.cpu_count(),
-            "client": "httpx.AsyncClient (same machine)",
+            "client": "wrk (same machine)",
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         },
+        "calibration": calibration,
         "results": results,
         "seed_failures": failures,
     }
-    print(json.dumps(report, indent=2, ensure_ascii=False))
-    return 1 if failures or any(r["errors"] for r in results) else 0
+    table = markdown(report)
+    log(table)
+    if args.markdown:
+        Path(args.markdown).write_text(table)
+    print(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    failed = any(r["failed"] for r in results) or any(
+        c["failed"] for runs in calibration.values() for c in runs
+    )
+    return 1 if failures or failed else 0
 
 
 if __name__ == "__main__":

@@ -350,6 +350,37 @@ def package_dicts(ids, base) -> list[dict]:
     return results
 
 
+def cached_package_dicts(ids, base) -> list[dict]:
+    """`package_dicts` with each serialised package cached per dataset and content
+    generation (docs/performance.md): the key carries the generation that every write
+    to an opendata table bumps (openlima/pagecache.py), so an edit, a new resource or a
+    withdrawal is never served stale. Off when the page cache is off (no generations)."""
+    from openlima.pagecache import GENERATION_KEY, page_cache_seconds
+
+    ids = list(ids)
+    timeout = page_cache_seconds()
+    if not ids or timeout <= 0:
+        return package_dicts(ids, base)
+    generation = cache.get(GENERATION_KEY.format("opendata"), 0)
+    prefix = hashlib.sha256(f"{base}|{generation}".encode()).hexdigest()[:16]
+    keys = {i: f"opendata:pkg:{prefix}:{i}" for i in ids}
+    found = cache.get_many(list(keys.values()))
+    missing = [i for i in ids if keys[i] not in found]
+    if missing:
+        fresh = package_dicts(missing, base)
+        if len(fresh) != len(missing):  # a dataset vanished meanwhile: no caching
+            return package_dicts(ids, base)
+        made = dict(zip(missing, fresh, strict=True))
+        cache.set_many({keys[i]: p for i, p in made.items()}, timeout)
+        found.update({keys[i]: p for i, p in made.items()})
+    results = []
+    for i in ids:
+        package = found.get(keys[i])
+        if package is not None:
+            results.append(package)
+    return results
+
+
 # --- Parameter parsing ------------------------------------------------------------------
 
 
@@ -643,7 +674,7 @@ def package_search(params, base):
         else []
     )
     ids = qs.order_by().values("id")
-    results = package_dicts(ordered_ids, base)
+    results = cached_package_dicts(ordered_ids, base)
 
     facet_fields = [f for f in _list(params, "facet.field") if f in FACET_FIELDS]
     facet_limit = _int(params, "facet.limit", 50, minimum=-1)

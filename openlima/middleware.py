@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponse
 
 DEFAULT_CSP = {
     "default-src": "'self'",
@@ -28,6 +29,27 @@ def is_anonymous_path(path: str) -> bool:
         settings, "ANONYMOUS_PATH_PREFIXES", ("/denuncias/", "/en/denuncias/")
     )
     return path.startswith(tuple(prefixes))
+
+
+class HealthzMiddleware:
+    """Answers the liveness probe before any other middleware runs (docs/performance.md):
+    `/healthz` needs no session, user, CSRF or locale, only proof the process serves.
+    The view (openlima.views.healthz) stays: reverse() and the URL list still name it."""
+
+    BODY = b'{"status": "ok"}'
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
+            response = HttpResponse(self.BODY, content_type="application/json")
+            response["Cache-Control"] = (
+                "max-age=0, no-cache, no-store, must-revalidate, private"
+            )
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

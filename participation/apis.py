@@ -167,8 +167,18 @@ class ProposalSupportApi(APIView):
 
     @extend_schema(request=None, responses=SupportStateSerializer)
     def post(self, request, pk):
-        proposal = services.proposal_support(user=request.user, proposal_id=pk)
-        return self._state(request, proposal)
+        state = services.proposal_support(user=request.user, proposal_id=pk)
+        # Built from what the support's transaction returned: no re-read.
+        return Response(
+            SupportStateSerializer(
+                {
+                    "proposal": state.proposal_id,
+                    "supported": state.supported,
+                    "support_count": state.support_count,
+                    "status": state.status,
+                }
+            ).data
+        )
 
     @extend_schema(request=None, responses=SupportStateSerializer)
     def delete(self, request, pk):

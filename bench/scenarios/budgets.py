@@ -4,6 +4,7 @@ resident, the ballot page, and the public heading and results pages."""
 import json
 
 NAME = "budgets"
+VOTERS = 3000  # verified residents in the ballot pool (each casts one new ballot)
 SLUG = "pp-bench"
 EMAIL = "residente@bench.openlima.pe"
 PASSWORD = "bench-clave-segura-2026"  # noqa: S105 (bench data only)
@@ -32,7 +33,7 @@ def seed(*, scale: int) -> None:
 
     reference_data_ensure()
     if BudgetProcess.objects.filter(slug=SLUG).exists():
-        return
+        return _seed_voters()
     now = timezone.now()
     process = BudgetProcess.objects.create(
         title="Presupuesto participativo (bench)",
@@ -118,6 +119,81 @@ def seed(*, scale: int) -> None:
         ],
         batch_size=5000,
     )
+    _seed_voters()
+
+
+def _seed_voters() -> None:
+    """Verified residents of the first district, none of whom has voted (repeat-safe)."""
+    from datetime import date
+
+    from budgets.dni import dni_hmac
+    from budgets.models import ResidentVerification
+    from openlima.models import District, User
+
+    have = User.objects.filter(email__startswith="residente-").count()
+    if have >= VOTERS:
+        return
+    district = District.objects.order_by("ubigeo").first()
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"residente-{i}@bench.openlima.pe",
+                password="!",  # noqa: S106
+                district=district,
+                is_verified_resident=True,
+            )
+            for i in range(have, VOTERS)
+        ],
+        batch_size=2000,
+    )
+    ResidentVerification.objects.bulk_create(
+        [
+            ResidentVerification(
+                user=u,
+                dni_hmac=dni_hmac(f"{20000000 + u.pk:08d}"),
+                birth_date=date(1990, 1, 1),
+                district=district,
+                status="verified",
+                backend="bench",
+            )
+            for u in users
+        ],
+        batch_size=2000,
+    )
+
+
+def _ballot_reset(heading_id: int):
+    def reset():
+        from budgets.models import Ballot
+
+        Ballot.objects.filter(
+            heading_id=heading_id, user__email__startswith="residente-"
+        ).delete()
+
+    return reset
+
+
+def _ballot_check(heading_id: int):
+    """Ballots stored = ballots answered 2xx = ballots counted in the tally (each with
+    its three projects)."""
+
+    def check(result: dict) -> dict:
+        from budgets.models import Ballot
+
+        ballots = Ballot.objects.filter(
+            heading_id=heading_id, user__email__startswith="residente-"
+        )
+        stored = ballots.count()
+        choices = Ballot.projects.through.objects.filter(ballot__in=ballots).count()
+        answered = sum(v for k, v in result["statuses"].items() if k.startswith("2"))
+        return {
+            "ok": choices == 3 * stored and answered <= stored,
+            "stored": stored,
+            "answered_2xx": answered,
+            "counted_choices": choices,
+        }
+
+    return check
 
 
 def endpoints(*, base_url: str) -> list[dict]:
@@ -159,9 +235,29 @@ def endpoints(*, base_url: str) -> list[dict]:
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     session = {"Cookie": cookie}
     ballot_path = f"/api/v1/budgets/{SLUG}/headings/{heading.slug}/ballot/"
+    from bench.sessions import session_pool
+    from openlima.models import User
+
+    pool = session_pool(
+        User.objects.filter(email__startswith="residente-").order_by("pk")[:VOTERS],
+        "budgets-voters",
+    )
     return [
         {
-            "name": "ballot_submit_api",
+            "name": "ballot_submit_api_new",
+            "method": "POST",
+            "path": ballot_path,
+            "headers": {"Content-Type": "application/json", "Referer": f"{base_url}/"},
+            "body": json.dumps({"projects": project_ids}).encode(),
+            "pool": pool,
+            "mode": "unique",
+            "compare": "insert",
+            "reset": _ballot_reset(heading.pk),
+            "check": _ballot_check(heading.pk),
+        },
+        {
+            "name": "ballot_submit_api_again",
+            "compare": "insert",
             "method": "POST",
             "path": ballot_path,
             "headers": {

@@ -1,7 +1,10 @@
 """Bench scenario of Lima Activa: the proposal list at 100,000 proposals (× scale), its
-deepest filters, a proposal page and the support endpoint (API and htmx form)."""
+deepest filters, a proposal page, the same pages signed in, and the support endpoint (API
+and htmx form), each support from a different user on one hot proposal (a pool of
+pre-made sessions, bench/sessions.py) with the count checked afterwards."""
 
 NAME = "participation"
+SUPPORTERS = 5000  # users in the support pool (wrk's unique mode uses each once)
 BENCH_EMAIL = "apoyo@bench.openlima.pe"
 BENCH_PASSWORD = "bench-clave-segura-2022"  # noqa: S105 (bench-only account)
 PROPOSALS_PER_SCALE = 100_000
@@ -29,6 +32,22 @@ def seed(*, scale: int) -> None:
     for user in (author, supporter):
         EmailAddress.objects.get_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+    have = User.objects.filter(email__startswith="apoyo-").count()
+    if have < SUPPORTERS:
+        users = User.objects.bulk_create(
+            [
+                User(email=f"apoyo-{i}@bench.openlima.pe", password="!")  # noqa: S106
+                for i in range(have, SUPPORTERS)
+            ],
+            batch_size=2000,
+        )
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user=u, email=u.email, verified=True, primary=True)
+                for u in users
+            ],
+            batch_size=2000,
         )
     target = PROPOSALS_PER_SCALE * max(1, scale)
     existing = Proposal.objects.count()
@@ -103,8 +122,51 @@ def _login(base_url: str) -> dict:
     }
 
 
+def _hot_reset(proposal_id: int):
+    """Before a support storm: nobody supports the hot proposal yet (so each pool user's
+    support is new) and its counter is zero."""
+
+    def reset():
+        from participation.models import Proposal, Support
+
+        Support.objects.filter(proposal_id=proposal_id).delete()
+        Proposal.objects.filter(pk=proposal_id).update(
+            support_count=0, status=Proposal.Status.PUBLISHED
+        )
+
+    return reset
+
+
+def _hot_check(proposal_id: int):
+    """After a support storm: support rows = counter = supports answered 2xx."""
+
+    def check(result: dict) -> dict:
+        from participation.models import Proposal, Support
+
+        rows = Support.objects.filter(proposal_id=proposal_id).count()
+        counter = Proposal.objects.get(pk=proposal_id).support_count
+        answered = sum(v for k, v in result["statuses"].items() if k.startswith("2"))
+        return {
+            # Requests wrk gave up on at the end may still have been served.
+            "ok": rows == counter and answered <= rows,
+            "rows": rows,
+            "counter": counter,
+            "answered_2xx": answered,
+        }
+
+    return check
+
+
 def endpoints(*, base_url: str) -> list[dict]:
+    from bench.sessions import session_pool
+    from openlima.models import User
     from participation.models import Proposal
+
+    supporters = list(
+        User.objects.filter(email__startswith="apoyo-").order_by("pk")[:SUPPORTERS]
+    )
+    pool = session_pool(supporters, "participation-supporters")
+    visitors = session_pool(supporters[:200], "participation-visitors")
 
     newest = Proposal.objects.order_by("-id").values_list("pk", flat=True).first()
     deep = Proposal.objects.order_by("-id").values_list("pk", flat=True)[50_000:50_001]
@@ -138,19 +200,46 @@ def endpoints(*, base_url: str) -> list[dict]:
         },
         {"name": "proposal_page", "path": f"/participa/propuestas/{newest}/", **get},
         {
+            "name": "proposal_list_signed_in",
+            "path": "/participa/propuestas/",
+            "pool": visitors,
+            "mode": "cycle",
+            **get,
+        },
+        {
+            "name": "proposal_page_signed_in",
+            "path": f"/participa/propuestas/{newest}/",
+            "pool": visitors,
+            "mode": "cycle",
+            **get,
+        },
+        {
             "name": "api_proposals",
             "path": "/api/v1/proposals/?ordering=-support_count",
             **get,
         },
         {
-            "name": "support_api_post",
+            "name": "support_api_post_new",
+            "method": "POST",
+            "path": f"/api/v1/proposals/{newest}/support/",
+            "headers": {"Referer": base_url + "/participa/"},
+            "body": None,
+            "pool": pool,
+            "mode": "unique",
+            "compare": "insert",
+            "reset": _hot_reset(newest),
+            "check": _hot_check(newest),
+        },
+        {
+            "name": "support_api_post_again",
             "method": "POST",
             "path": f"/api/v1/proposals/{newest}/support/",
             "headers": auth,
             "body": None,
+            "compare": "insert",
         },
         {
-            "name": "support_htmx_form",
+            "name": "support_htmx_form_again",
             "method": "POST",
             "path": f"/participa/propuestas/{newest}/apoyo/",
             "headers": {
@@ -159,5 +248,6 @@ def endpoints(*, base_url: str) -> list[dict]:
                 "Content-Type": "application/x-www-form-urlencoded",
             },
             "body": b"action=support",
+            "compare": "insert",
         },
     ]

@@ -56,9 +56,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "openlima.middleware.HealthzMiddleware",
     "openlima.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "openlima.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -467,3 +469,11 @@ OCDS_PUBLISHER_RUC = env.str("OCDS_PUBLISHER_RUC", default="20131380951")
 OCDS_LICENSE_URL = env.str(
     "OCDS_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )
+
+# --- Performance (docs/performance.md) --------------------------------------------------
+# Sessions read from the shared cache, written through to the database; only with a cache
+# every process shares (per-process memory would keep a logged-out session alive).
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Anonymous page cache (openlima/pagecache.py): needs the shared cache for its generations.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)

@@ -16,3 +16,5 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 ACCOUNT_RATE_LIMITS = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# The anonymous page cache is on only in its own tests (tests/openlima/test_pagecache.py).
+PAGE_CACHE_SECONDS = 0

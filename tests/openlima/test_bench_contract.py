@@ -56,4 +56,42 @@ def test_bench_cli_flags():
         2.0,
         ["core"],
     )
-    assert args.workers == 2
+    # The issue's configuration: wrk at 32 connections, gunicorn with 4 sync workers.
+    defaults = parse_args([])
+    assert (defaults.workers, defaults.concurrency, defaults.worker_class) == (
+        4,
+        32,
+        "sync",
+    )
+
+
+@pytest.mark.django_db
+def test_premade_sessions_sign_the_pool_users_in(client, tmp_path):
+    """bench/sessions.py writes the sessions wrk's Lua script sends (one per user)."""
+    from bench.sessions import session_pool
+    from tests.factories import UserFactory
+
+    users = [UserFactory(display_name=f"Vecina {i}") for i in range(3)]
+    path = session_pool(users, "contract", directory=tmp_path)
+    lines = path.read_text().split()
+    assert len(lines) == 6  # "sessionid csrftoken" per user
+    for user, (sid, csrf) in zip(
+        users, zip(lines[::2], lines[1::2], strict=True), strict=True
+    ):
+        client.cookies["sessionid"] = sid
+        client.cookies["csrftoken"] = csrf
+        response = client.get("/participa/")
+        assert response.wsgi_request.user == user
+        assert response.status_code == 200
+
+
+def test_lua_script_and_calibration_app_are_in_place():
+    lua = (ROOT / "bench" / "wrk" / "request.lua").read_text()
+    for mode in ('"cycle"', '"unique"', '"voter"'):
+        assert mode in lua
+    assert "WRKJSON" in lua
+    # The calibration app has its own settings (bench/calibration/settings.py): read it,
+    # do not import its models into the portal's process.
+    views = (ROOT / "bench" / "calibration" / "views.py").read_text()
+    for view in ("def bare(", "def item_list(", "def vote("):
+        assert view in views

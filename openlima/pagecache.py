@@ -1,0 +1,231 @@
+"""Anonymous page cache keyed on content generations (docs/performance.md).
+
+A public page requested without a session cookie is served from the cache when one was
+stored for the same language, path and query string *and* the same content generations:
+every app has a counter in the cache that any write to one of its tables bumps, so a
+support, an edit or a publication changes the page at the very next request.
+
+Writes are seen where they happen, at the database: an execute wrapper installed on every
+connection looks at each INSERT/UPDATE/DELETE statement, maps its table to the app that
+owns the model and bumps that app's generation once per transaction, after commit (one
+Redis INCR). The ORM, `.update()`, bulk writes and raw SQL are all caught; a write made
+outside Django is caught only by the `PAGE_CACHE_SECONDS` expiry.
+
+The middleware sits before the session, CSRF and authentication middleware, so a hit
+costs two cache reads and none of their work. It stores only 200 responses to GET
+requests that set no cookie (a page that used the CSRF token sets one) and are not marked
+private or no-store. Responses it serves or stores say `Cache-Control: public, no-cache`
+(a CDN may keep them but must revalidate, with the ETag, every time) and `Vary: Cookie`
+(a signed-in visitor never gets them); a matching `If-None-Match` gets 304. Signed-in
+responses are marked `private`.
+
+The generations must be shared by every process, so the cache is on only with a shared
+cache (Redis): `PAGE_CACHE_SECONDS` defaults to 0 (off) without `REDIS_URL`.
+"""
+
+import hashlib
+import re
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language_from_path
+
+GENERATION_KEY = "pagegen:{}"
+PAGE_KEY = "page:{}"
+# Paths never cached: staff, accounts, reporter (anonymity) paths, health, JSON API v1
+# (session-authenticated), static files (WhiteNoise answers those before us).
+EXCLUDED_PREFIXES = (
+    "/gestion/",
+    "/cuenta/",
+    "/en/cuenta/",
+    "/accounts/",
+    "/denuncias/",
+    "/en/denuncias/",
+    "/healthz",
+    "/readyz",
+    "/api/v1/",
+    "/static/",
+    "/media/",
+)
+# Which apps' content a page under a prefix shows; anything else depends on every app.
+PREFIX_APPS = (
+    (("/datos/", "/en/datos/", "/api/3/", "/catalog."), ("openlima", "opendata")),
+)
+_WRITE = re.compile(
+    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE
+)
+_table_apps: dict[str, str] | None = None
+
+
+def page_cache_seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
+
+
+def project_apps() -> tuple[str, ...]:
+    """Labels of the project's own apps (those under the repository, not site-packages)."""
+    base = str(settings.BASE_DIR)
+    return tuple(
+        sorted(
+            a.label
+            for a in apps.get_app_configs()
+            if a.path.startswith(base) and ".venv" not in a.path
+        )
+    )
+
+
+def _tables() -> dict[str, str]:
+    global _table_apps
+    if _table_apps is None:
+        own = set(project_apps())
+        mapping = {}
+        for model in apps.get_models(include_auto_created=True):
+            label = model._meta.app_label
+            if label in own:
+                mapping[model._meta.db_table] = label
+        # The user table belongs to openlima; allauth's e-mail addresses change what
+        # participation allows, not what a public page shows.
+        _table_apps = mapping
+    return _table_apps
+
+
+def generation_bump(app_label: str) -> None:
+    key = GENERATION_KEY.format(app_label)
+    backend = getattr(cache, "_cache", None)
+    if hasattr(backend, "get_client"):  # Django's RedisCache: one INCR (creates at 1)
+        backend.get_client(write=True).incr(cache.make_and_validate_key(key))
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # first write since the cache started
+        cache.add(key, 0, timeout=None)
+        cache.incr(key)
+
+
+def _watch_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if sql[:1] not in "IUDiud " or not page_cache_seconds():
+        return result
+    match = _WRITE.match(sql)
+    if match is None:
+        return result
+    label = _tables().get(match.group(1))
+    if label is None:
+        return result
+    connection = context["connection"]
+    if not connection.in_atomic_block:  # autocommit: already committed
+        generation_bump(label)
+    elif not any(
+        getattr(func, "page_generation", None) == label and not func.ran
+        for _sids, func, _robust in connection.run_on_commit
+    ):
+        # Once per app and transaction, after commit: a page rendered before the commit
+        # was stored under the old generation; one rendered between the commit and the
+        # bump is new content under the old generation, replaced at the bump.
+
+        def after_commit():
+            after_commit.ran = True
+            generation_bump(label)
+
+        after_commit.page_generation = label
+        after_commit.ran = False
+        transaction.on_commit(after_commit, using=connection.alias)
+    return result
+
+
+def install_write_watcher(sender, connection, **kwargs) -> None:
+    """connection_created receiver (openlima/apps.py)."""
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_writes)
+
+
+def _apps_for(path: str) -> tuple[str, ...]:
+    for prefixes, labels in PREFIX_APPS:
+        if path.startswith(prefixes):
+            return labels
+    return project_apps()
+
+
+def _key(request, labels) -> str:
+    gens = cache.get_many([GENERATION_KEY.format(label) for label in labels])
+    stamp = ",".join(
+        f"{label}={gens.get(GENERATION_KEY.format(label), 0)}" for label in labels
+    )
+    raw = "\n".join(
+        (
+            get_language_from_path(request.path_info) or settings.LANGUAGE_CODE,
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+            request.headers.get("HX-Request", ""),
+            stamp,
+        )
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _public(response, etag: str) -> None:
+    response["Cache-Control"] = "public, no-cache"
+    response["ETag"] = f'"{etag[:32]}"'
+    patch_vary_headers(response, ("Cookie",))
+
+
+class AnonymousPageCacheMiddleware:
+    """See the module docstring. Placed after WhiteNoise, before SessionMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _eligible(self, request) -> bool:
+        return (
+            request.method in ("GET", "HEAD")
+            and page_cache_seconds() > 0
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+            and not request.path.startswith(EXCLUDED_PREFIXES)
+        )
+
+    def __call__(self, request):
+        if not self._eligible(request):
+            response = self.get_response(request)
+            if (
+                settings.SESSION_COOKIE_NAME in request.COOKIES
+                and "Cache-Control" not in response
+            ):
+                response["Cache-Control"] = "private"
+            return response
+        key = _key(request, _apps_for(request.path))
+        stored = cache.get(PAGE_KEY.format(key))
+        if stored is not None:
+            status, headers, content = stored
+            if request.headers.get("If-None-Match") == f'"{key[:32]}"':
+                response = HttpResponseNotModified()
+            else:
+                response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            _public(response, key)
+            return response
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+            and not response.has_header("Set-Cookie")
+        ):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in ("set-cookie", "content-length", "date")
+            ]
+            cache.set(
+                PAGE_KEY.format(key),
+                (response.status_code, headers, response.content),
+                page_cache_seconds(),
+            )
+            _public(response, key)
+        return response

@@ -1,0 +1,185 @@
+"""Anonymous page cache (openlima/pagecache.py, docs/performance.md): hits skip the work,
+and a support, an edit or a publication shows at the very next request.
+
+Generations are bumped after commit; the test's own transaction never commits, so each
+write under test runs inside `django_capture_on_commit_callbacks(execute=True)`, which
+runs what a commit would."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/participa/propuestas/"
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+def _get(client, path, **headers):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, headers=headers)
+    return response, len(ctx.captured_queries)
+
+
+def test_second_anonymous_request_is_a_hit_with_cdn_headers(client):
+    from tests.participation.factories import ProposalFactory
+
+    ProposalFactory(title="Veredas anchas en Breña")
+    first, queries = _get(client, LIST)
+    assert first.status_code == 200 and queries > 0
+    second, queries = _get(client, LIST)
+    assert queries == 0
+    assert second.content == first.content
+    assert "Veredas anchas en Breña" in second.content.decode()
+    assert second["Cache-Control"] == "public, no-cache"
+    assert "Cookie" in second["Vary"]
+    etag = second["ETag"]
+    assert etag == first["ETag"]
+    not_modified, queries = _get(client, LIST, if_none_match=etag)
+    assert not_modified.status_code == 304 and queries == 0
+
+
+def test_query_string_and_language_are_part_of_the_key(client):
+    from tests.participation.factories import ProposalFactory
+
+    ProposalFactory(title="Ciclovía en Surco", topic="movilidad")
+    spanish = client.get(LIST).content
+    english = client.get("/en" + LIST).content
+    assert spanish != english
+    assert b'lang="en"' in english
+    filtered = client.get(LIST + "?tema=ambiente").content.decode()
+    assert "Ciclovía en Surco" not in filtered
+    assert "Ciclovía en Surco" in client.get(LIST).content.decode()
+
+
+def test_a_support_shows_at_once_on_the_cached_proposal_page(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.participation.factories import ProposalFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = ProposalFactory()
+    page = f"/participa/propuestas/{proposal.pk}/"
+    client.get(page)
+    assert _get(client, page)[1] == 0  # cached
+    supporter = Client()
+    supporter.force_login(UserFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = supporter.post(f"/api/v1/proposals/{proposal.pk}/support/")
+    assert response.json()["support_count"] == 1
+    after, queries = _get(client, page)
+    assert queries > 0  # rendered again
+    from participation.models import Proposal
+
+    assert Proposal.objects.get(pk=proposal.pk).support_count == 1
+    assert _count_on_page(after.content.decode()) == 1
+
+
+def _count_on_page(html: str) -> int:
+    import re
+
+    match = re.search(r'data-testid="support-count">(\d+)<', html)
+    assert match, "support count not found on the page"
+    return int(match.group(1))
+
+
+def test_an_edit_shows_at_once_on_the_cached_list(
+    client, django_capture_on_commit_callbacks
+):
+    from participation import services
+    from tests.participation.factories import ProposalFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = ProposalFactory(title="Título antes")
+    assert "Título antes" in client.get(LIST).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_update(
+            user=proposal.author,
+            proposal_id=proposal.pk,
+            title="Título después",
+            summary="s",
+            body="cuerpo largo de texto",
+            topic="otros",
+        )
+    html = client.get(LIST).content.decode()
+    assert "Título después" in html and "Título antes" not in html
+
+
+def test_a_publication_shows_at_once_on_the_cached_catalogue(
+    client, django_capture_on_commit_callbacks
+):
+    from opendata import services
+    from opendata.models import Dataset
+    from tests.opendata.factories import DatasetFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = DatasetFactory(
+            title="Paraderos de Lima", state=Dataset.State.DRAFT, published_at=None
+        )
+    assert "Paraderos de Lima" not in client.get("/datos/").content.decode()
+    assert _get(client, "/datos/")[1] == 0  # cached, draft not shown
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dataset_publish(dataset=draft)
+    assert "Paraderos de Lima" in client.get("/datos/").content.decode()
+
+
+def test_a_support_storm_elsewhere_leaves_the_catalogue_cached(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.participation.factories import ProposalFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        author = UserFactory()
+    client.get("/datos/")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        ProposalFactory(author=author)  # a participation write only
+    assert callbacks  # the participation generation was bumped
+    assert _get(client, "/datos/")[1] == 0
+
+
+def test_signed_in_visitors_are_never_served_the_anonymous_copy(client):
+    from tests.participation.factories import ProposalFactory
+
+    ProposalFactory()
+    anonymous = client.get(LIST)
+    user = UserFactory(display_name="Vecina Rosa")
+    signed_in = Client()
+    signed_in.force_login(user)
+    response, queries = _get(signed_in, LIST)
+    assert queries > 0
+    assert response.content != anonymous.content
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_pages_that_set_a_cookie_are_not_stored(client):
+    # The login page uses the CSRF token: it sets the cookie, so it is never shared.
+    client.get("/cuenta/login/")
+    assert _get(client, "/cuenta/login/")[1] >= 0
+    response = Client().get("/participa/propuestas/nueva/")
+    assert response.status_code in (200, 302)
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_off_without_a_shared_cache(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(LIST)
+    assert _get(client, LIST)[1] > 0
+
+
+def test_a_write_in_autocommit_mode_bumps_at_once(client):
+    """Outside a transaction the write is already committed: bumped immediately."""
+    from django.core.cache import cache
+
+    from openlima.pagecache import GENERATION_KEY, generation_bump
+
+    before = cache.get(GENERATION_KEY.format("participation"), 0)
+    generation_bump("participation")
+    assert cache.get(GENERATION_KEY.format("participation")) == before + 1
