@@ -16,6 +16,9 @@ class OpendataConfig(AppConfig):
         registry.register_demo_loader("opendata", demo.load, order=40)
         registry.register_provider("search:opendata", selectors.site_search)
         registry.register_provider(
+            "dataset_create_from_document", services.dataset_create_from_document
+        )
+        registry.register_provider(
             f"personal_data:{self.name}", selectors.personal_data
         )
         registry.register_provider(

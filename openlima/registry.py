@@ -25,6 +25,10 @@ the app providing it is not installed, and callers degrade gracefully):
   unit_id, milestone_title, description, due_on) -> dict`` creates (idempotently) a
   commitment and a milestone to follow a winning budget project; returns ``commitment_id``,
   ``milestone_id``, ``url``.
+- ``dataset_create_from_document`` -> ``func(*, title, description, publisher_slug, data:
+  bytes, filename, source_url="", actor=None) -> dict`` (opendata): a published dataset
+  whose first resource is that file; returns ``slug`` and ``url``. Raises
+  ``ApplicationError`` when the file is refused.
 - ``personal_data:<app>`` -> ``func(*, user) -> dict`` (ARCO access, Ley 29733): everything
   that app keeps about the person, JSON-serialisable (no secrets: never a DNI, a hash of it,
   a key or a token). It must hold ``summary``: a list of ``[label, value]`` pairs (label

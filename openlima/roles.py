@@ -7,6 +7,8 @@ MODERATOR = "moderator"
 DATA_PUBLISHER = "data_publisher"
 # Staff at a municipal office who confirm residents (DNI shown in person) and enter paper ballots.
 RESIDENT_REGISTRAR = "resident_registrar"
+# Funcionario responsable de acceso a la información (Ley 27806): triages and answers requests.
+TRANSPARENCY_OFFICER = "transparency_officer"
 
 ALL_ROLES = [
     UNIT_EDITOR,
@@ -15,6 +17,7 @@ ALL_ROLES = [
     MODERATOR,
     DATA_PUBLISHER,
     RESIDENT_REGISTRAR,
+    TRANSPARENCY_OFFICER,
 ]
 
 # Django model permissions each role carries, for admin pages that use them (most apps check
