@@ -525,6 +525,7 @@ def document_promote(*, actor, document, title: str, description: str) -> str:
     """A recurring published document becomes a dataset in the catalogue, in one step
     (opendata's `dataset_create_from_document` provider). Returns the dataset's URL."""
     _require_officer(actor)
+    document = Document.objects.select_related("request__unit").get(pk=document.pk)
     if not document.is_public:
         raise ApplicationError(
             _("Solo se puede llevar al catálogo un documento publicado."),
