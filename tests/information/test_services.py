@@ -2,12 +2,10 @@
 officer, unit editor of the unit, editor of another unit, anonymous) and the audit."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from information import selectors, services
 from information.models import InformationRequest, State
