@@ -136,6 +136,8 @@ def _base():
 
 def _by_number(number) -> InformationRequest:
     number = str(number or "")[:20]
+    if not number or "\x00" in number:
+        raise Http404
     obj = _base().filter(number=number).first()
     if obj is None:
         raise Http404
