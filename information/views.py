@@ -321,13 +321,13 @@ def _work_context(request, role, info_request, **forms):
         "is_open": info_request.is_open,
         "is_answered": info_request.state in ANSWERED_STATES,
         "assign_form": forms.get("assign")
-        or AssignForm(initial={"unit": info_request.unit_id}),
-        "extend_form": forms.get("extend") or ExtendForm(),
-        "answer_form": forms.get("answer") or AnswerForm(),
-        "deny_form": forms.get("deny") or DenyForm(),
-        "deliver_form": forms.get("deliver") or DeliverForm(),
-        "message_form": forms.get("message") or MessageForm(),
-        "document_form": forms.get("document") or DocumentForm(),
+        or AssignForm(initial={"unit": info_request.unit_id}, prefix="assign"),
+        "extend_form": forms.get("extend") or ExtendForm(prefix="extend"),
+        "answer_form": forms.get("answer") or AnswerForm(prefix="answer"),
+        "deny_form": forms.get("deny") or DenyForm(prefix="deny"),
+        "deliver_form": forms.get("deliver") or DeliverForm(prefix="deliver"),
+        "message_form": forms.get("message") or MessageForm(prefix="message"),
+        "document_form": forms.get("document") or DocumentForm(prefix="document"),
         "redact_form": RedactForm(),
         "promote_form": PromoteForm(),
         "error": forms.get("error"),
@@ -399,7 +399,7 @@ def _run(action, actor, info_request, data, files):
             actor=actor,
             info_request=info_request,
             title=data["title"],
-            uploaded=files["file"],
+            uploaded=files["document-file"],
         )
 
 
@@ -410,10 +410,10 @@ def work_action(request, role, number, action):
         raise Http404
     info_request = selectors.access_request_for_work(user=request.user, number=number)
     name, form_class = ACTIONS[action]
-    form = form_class(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES, prefix=name)
     if form.is_valid():
         try:
-            _run(name, request.user, info_request, form.cleaned_data, request.FILES)
+            _run(name, request.user, info_request, form.cleaned_data, form.files)
         except ApplicationError as exc:
             _form_errors(form, exc)
             status = exc.status_code

@@ -232,8 +232,16 @@ def test_officer_works_a_request_through_the_pages(
             reverse("information:work_detail", args=[r.number])
         )
     assert MARKER in response.content.decode()  # the officer sees the identity
+    prefixes = {
+        "asignar": "assign",
+        "prorrogar": "extend",
+        "responder": "answer",
+        "entregar": "deliver",
+        "inventado": "x",
+    }
     act = lambda a, data: officer_client.post(  # noqa: E731
-        reverse("information:work_action", args=[r.number, a]), data
+        reverse("information:work_action", args=[r.number, a]),
+        {f"{prefixes[a]}-{k}": v for k, v in data.items()},
     )
     assert act("asignar", {"unit": unit.pk}).status_code == 302
     assert act("asignar", {"unit": "abc"}).status_code == 400
@@ -248,7 +256,7 @@ def test_officer_works_a_request_through_the_pages(
     assert (
         officer_client.post(
             reverse("information:work_action", args=[r.number, "documento"]),
-            {"title": "Resolución", "file": upload},
+            {"document-title": "Resolución", "document-file": upload},
         ).status_code
         == 302
     )
@@ -287,7 +295,7 @@ def test_unit_editor_sees_only_own_unit_without_identity(
     assert "prorrogar" not in body and "denegar" not in body
     deny = c.post(
         reverse("information:work_action", args=[r.number, "denegar"]),
-        {"partial": "0", "exception": "secret", "reasoning": "x"},
+        {"deny-partial": "0", "deny-exception": "secret", "deny-reasoning": "x"},
     )
     assert deny.status_code == 403
     c.logout()
