@@ -541,7 +541,6 @@ def personal_data(*, user) -> dict:
             "state",
             "received_at",
             "requester_name",
-            "document_type",
             "address",
             "contact_email",
             "show_anonymous",

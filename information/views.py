@@ -136,8 +136,8 @@ def file_request(request):
         query = f"{request.POST.get('title', '')} {request.POST.get('text', '')}"
         query = query.replace("\x00", "")[:200]
         if "suggest" in request.POST:
-            form = RequestForm(request.POST)
-            form.errors.clear() if form.is_bound else None
+            # Looking for existing answers is not filing: no field is required yet.
+            form.errors.clear()
             suggestions = selectors.suggestions(query=query)
         elif form.is_valid():
             data = form.cleaned_data

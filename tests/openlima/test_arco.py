@@ -51,7 +51,14 @@ from tests.participation.factories import (
     SessionFactory,
 )
 
-APPS = {"commitments", "participation", "budgets", "complaints", "opendata"}
+APPS = {
+    "commitments",
+    "participation",
+    "budgets",
+    "complaints",
+    "opendata",
+    "information",
+}
 DNI = "10117410"
 
 
