@@ -348,3 +348,52 @@ def test_api_lists_public_fields_only(
 def test_api_in_openapi_schema(client):
     response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json")
     assert "/api/v1/information-requests/" in response.content.decode()
+
+
+def test_appeal_and_document_downloads_query_counts(
+    client, file_request, citizen, officer, django_assert_max_num_queries
+):
+    r = file_request(now=MONDAY)
+    services.deadlines_process(now=MONDAY + dt.timedelta(days=20))
+    login(client, citizen)
+    with django_assert_max_num_queries(6):
+        assert (
+            client.get(reverse("information:appeal", args=[r.number])).status_code
+            == 200
+        )
+    r.refresh_from_db()
+    services.request_answer(actor=officer, info_request=r, answer_text="tarde")
+    upload = SimpleUploadedFile("r.pdf", pdf_bytes(), content_type="application/pdf")
+    doc = services.document_add(
+        actor=officer, info_request=r, title="x", uploaded=upload
+    )
+    services.document_redact(actor=officer, document=doc, same_as_original=True)
+    services.document_publish(actor=officer, document=doc)
+    client.logout()
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("information:document", args=[r.number, doc.pk]))
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_english_pages(client, file_request):
+    r = file_request()
+    body = client.get("/en" + r.get_absolute_url()).content.decode()
+    assert "Anonymous requester" in body and "Legal deadline" in body
+    body = client.get("/en/informacion/estadisticas/").content.decode()
+    assert "Requests received" in body
+
+
+def test_deadline_task_takes_a_lock_and_records_a_heartbeat(file_request):
+    from django.core.cache import cache
+
+    from information.tasks import information_deadlines
+    from openlima.models import JobHeartbeat
+
+    file_request(now=MONDAY)
+    assert information_deadlines() == {"overdue": 1, "reminders": 0}
+    assert JobHeartbeat.objects.get(
+        name="information_deadlines"
+    ).last_result.startswith("1 overdue")
+    cache.add("information:lock:deadlines", "1", timeout=60)
+    assert information_deadlines() == {}
