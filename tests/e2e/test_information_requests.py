@@ -131,3 +131,26 @@ def test_file_assign_extend_answer_redact_publish_and_find(page, new_page):
     assert_no_axe_violations(other)
     other.goto("/informacion/estadisticas/")
     assert_no_axe_violations(other)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_pages_have_no_axe_violations(page):
+    """The list, an overdue request (silencio negativo notice), a denial and the English
+    list, with the demo data in every state."""
+    from information import demo
+    from openlima.demo import demo_load_core
+
+    demo_load_core()
+    demo.load()
+    page.goto("/informacion/")
+    assert_no_axe_violations(page)
+    overdue = InformationRequest.objects.get(state=State.OVERDUE)
+    page.goto(overdue.get_absolute_url())
+    assert page.get_by_test_id("overdue").is_visible()
+    assert_no_axe_violations(page)
+    denied = InformationRequest.objects.get(state=State.PARTIALLY_DENIED)
+    page.goto(denied.get_absolute_url())
+    assert page.get_by_test_id("exception").is_visible()
+    assert_no_axe_violations(page)
+    page.goto("/en/informacion/")
+    assert_no_axe_violations(page)
