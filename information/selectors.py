@@ -12,12 +12,13 @@ Who may do what (docs/information-requests.md):
 """
 
 import datetime
+import re
 import statistics
 from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, FloatField, Prefetch, Q, Value
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -266,16 +267,33 @@ def workspace_list(*, user, role: str, state: str = "", unit_id=None, limit=200)
 # --- search ------------------------------------------------------------------------------
 
 
-def answered_search(*, query: str, limit: int):
+def answered_search(*, query: str, limit: int, any_word: bool = False):
+    """Answered requests matching `query` (every word), or with `any_word` any of its
+    significant words (to suggest answers before filing), best first."""
     qs = InformationRequest.objects.filter(state__in=ANSWERED_STATES)
+    fields = ["title", "text", "answer_text"]
+    if any_word:
+        words = [w for w in re.findall(r"\w+", query or "") if len(w) >= 4][:8]
+        if not words:
+            return []
+        if settings.IS_POSTGRES:
+            qs = text_search(qs, fields=fields, query=" or ".join(words))
+        else:
+            condition = Q()
+            for word in words:
+                for field in fields:
+                    condition |= Q(**{f"{field}__icontains": word})
+            qs = qs.filter(condition).annotate(
+                rank=Value(1.0, output_field=FloatField())
+            )
+    else:
+        qs = text_search(qs, fields=fields, query=query)
     return list(
-        text_search(qs, fields=["title", "text", "answer_text"], query=query)
-        .order_by("-rank", "-id")
-        .only("number", "title", "text", "state")[:limit]
+        qs.order_by("-rank", "-id").only("number", "title", "text", "state")[:limit]
     )
 
 
-def site_search(*, query: str, limit: int) -> list[dict]:
+def site_search(*, query: str, limit: int, any_word: bool = False) -> list[dict]:
     """`search:information`: answered requests (title, question and answer)."""
     return [
         {
@@ -286,11 +304,11 @@ def site_search(*, query: str, limit: int) -> list[dict]:
             "url": r.get_absolute_url(),
             "rank": float(getattr(r, "rank", 1.0)),
         }
-        for r in answered_search(query=query, limit=limit)
+        for r in answered_search(query=query, limit=limit, any_word=any_word)
     ]
 
 
-def suggestions(*, query: str, limit: int = 5) -> dict:
+def suggestions(*, query: str, title: str = "", limit: int = 5) -> dict:
     """Before filing: answered requests and datasets that may already hold the answer."""
     from openlima import registry
 
@@ -303,13 +321,13 @@ def suggestions(*, query: str, limit: int = 5) -> dict:
         try:
             datasets = [
                 r
-                for r in provider(query=query, limit=limit)
+                for r in provider(query=(title or query)[:200], limit=limit)
                 if r.get("kind") == "dataset"
             ][:limit]
         except Exception:  # site search must never stop a citizen from filing
             datasets = []
     return {
-        "requests": site_search(query=query, limit=limit),
+        "requests": site_search(query=query, limit=limit, any_word=True),
         "datasets": datasets,
     }
 

@@ -138,7 +138,9 @@ def file_request(request):
         if "suggest" in request.POST:
             # Looking for existing answers is not filing: no field is required yet.
             form.errors.clear()
-            suggestions = selectors.suggestions(query=query)
+            suggestions = selectors.suggestions(
+                query=query, title=request.POST.get("title", "").replace("\x00", "")
+            )
         elif form.is_valid():
             data = form.cleaned_data
             try:
