@@ -315,20 +315,25 @@ def suggestions(*, query: str, title: str = "", limit: int = 5) -> dict:
     query = (query or "").strip()[:200]
     if not query:
         return {"requests": [], "datasets": []}
-    datasets = []
+    datasets: dict[str, dict] = {}
     provider = registry.provider("search:opendata")
-    if provider is not None:
+    # The catalogue's search wants every word; look for the title's longest words one by
+    # one (at most three look-ups, only when the citizen asks for suggestions).
+    words = sorted(
+        {w for w in re.findall(r"\w+", title or query) if len(w) >= 4},
+        key=lambda w: (-len(w), w),
+    )[:3]
+    for word in words if provider is not None else []:
         try:
-            datasets = [
-                r
-                for r in provider(query=(title or query)[:200], limit=limit)
-                if r.get("kind") == "dataset"
-            ][:limit]
+            found = provider(query=word, limit=limit)
         except Exception:  # site search must never stop a citizen from filing
-            datasets = []
+            found = []
+        for r in found:
+            if r.get("kind") == "dataset":
+                datasets.setdefault(r["url"], r)
     return {
         "requests": site_search(query=query, limit=limit, any_word=True),
-        "datasets": datasets,
+        "datasets": list(datasets.values())[:limit],
     }
 
 

@@ -65,12 +65,22 @@ def test_form_shows_cost_rule_and_files(client, citizen, django_assert_max_num_q
 def test_suggestions_before_filing(client, citizen, officer, file_request):
     r = file_request(title="Mantenimiento de parques zonales", text="Gasto en parques.")
     services.request_answer(actor=officer, info_request=r, answer_text="Adjuntamos.")
+    from opendata.services import dataset_create, dataset_publish
+    from openlima.models import OrgUnit
+
+    dataset = dataset_create(
+        title="Presupuesto de parques",
+        description="Presupuesto de parques por año.",
+        publisher=OrgUnit.objects.get(slug="sgdi"),
+    )
+    dataset_publish(dataset=dataset)
     login(client, citizen)
     response = client.post(reverse("information:file"), {**FORM, "suggest": "1"})
     body = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="suggestions"' in body
     assert r.get_absolute_url() in body
+    assert dataset.get_absolute_url() in body
     assert InformationRequest.objects.count() == 1  # nothing filed
 
 
