@@ -7,6 +7,7 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Datos abiertos")
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
+        "dataset_create_from_document",
         "search:opendata",
         "personal_data:opendata",
         "erase_personal_data:opendata",
@@ -21,6 +22,9 @@ class OpendataConfig(AppConfig):
         registry.register_publisher("opendata", services.datasets_publish_due)
         registry.register_demo_loader("opendata", demo.load, order=40)
         registry.register_provider("search:opendata", selectors.site_search)
+        registry.register_provider(
+            "dataset_create_from_document", services.dataset_create_from_document
+        )
         registry.register_provider(
             f"personal_data:{self.name}", selectors.personal_data
         )

@@ -547,3 +547,46 @@ def erase_personal_data(*, user) -> None:
             object_id=",".join(str(pk) for pk in datasets)[:64],
             details={"reason": "account.delete", "datasets": datasets},
         )
+
+
+# --- Provider for other apps: a document becomes a dataset in one step --------------------
+
+
+def dataset_create_from_document(
+    *,
+    title: str,
+    description: str,
+    publisher_slug: str,
+    data: bytes,
+    filename: str,
+    source_url: str = "",
+    actor=None,
+) -> dict:
+    """`dataset_create_from_document` (openlima/registry.py): a published dataset with the
+    file as its first resource (sniffed and size-checked as any upload). Returns ``slug``
+    and ``url`` (the dataset page)."""
+    publisher = (
+        OrgUnit.objects.filter(slug=publisher_slug or "").first()
+        or OrgUnit.objects.filter(slug="sgdi").first()
+        or OrgUnit.objects.order_by("pk").first()
+    )
+    base = slugify(title)[:90] or "documento"
+    slug = base
+    n = 2
+    while Dataset.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"[:100]
+        n += 1
+    if source_url:
+        description = f"{description}\n\n{_('Origen')}: {source_url}"
+    with transaction.atomic():
+        dataset = dataset_create(
+            title=title[:200],
+            description=description,
+            publisher=publisher,
+            slug=slug,
+            actor=actor,
+        )
+        resource = resource_create(dataset=dataset, name=title[:200])
+        resource_version_add(resource=resource, data=data, filename=filename)
+        dataset_publish(dataset=dataset, actor=actor)
+    return {"slug": dataset.slug, "url": dataset.get_absolute_url()}

@@ -152,6 +152,24 @@ class DemoProposalProvider(Protocol):
     ) -> bool: ...
 
 
+class DatasetFromDocumentProvider(Protocol):
+    """``dataset_create_from_document``: a published dataset in the catalogue with the
+    file as its first resource (sniffed and size-checked as any upload); returns ``slug``
+    and ``url``. Offered by opendata to promote a recurring public document."""
+
+    def __call__(
+        self,
+        *,
+        title: str,
+        description: str,
+        publisher_slug: str,
+        data: bytes,
+        filename: str,
+        source_url: str = "",
+        actor: Any = None,
+    ) -> dict[str, Any]: ...
+
+
 class PersonalDataProvider(Protocol):
     """``personal_data:<app>``: everything that app keeps about the person,
     JSON-serialisable, no secrets (never a DNI, a hash of it, a key or a token), in a
@@ -215,6 +233,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("commitments.track_project", TrackProjectProvider),
     Contract("commitments.import_plan", ImportPlanProvider),
     Contract("participation.demo_proposal", DemoProposalProvider),
+    Contract("dataset_create_from_document", DatasetFromDocumentProvider),
 )
 
 

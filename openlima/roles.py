@@ -10,6 +10,9 @@ RESIDENT_REGISTRAR = "resident_registrar"
 # Staff of a buying unit (the logistics office) who publish its contracting processes.
 PROCUREMENT_EDITOR = "procurement_editor"
 
+# Funcionario responsable de acceso a la información (Ley 27806): triages and answers requests.
+TRANSPARENCY_OFFICER = "transparency_officer"
+
 ALL_ROLES = [
     UNIT_EDITOR,
     OGP_COORDINATOR,
@@ -18,6 +21,7 @@ ALL_ROLES = [
     DATA_PUBLISHER,
     RESIDENT_REGISTRAR,
     PROCUREMENT_EDITOR,
+    TRANSPARENCY_OFFICER,
 ]
 
 # Django model permissions each role carries, for admin pages that use them (most apps check

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("participation.api_urls")),
     path("", include("opendata.api_urls")),
     path("", include("budgets.api_urls")),
+    path("", include("information.api_urls")),
 ]
 
 urlpatterns = [
@@ -41,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("denuncias/", include("complaints.urls")),
     path("participa/presupuestos/", include("budgets.urls")),
     path("participa/", include("participation.urls")),
+    path("informacion/", include("information.urls")),
     path("", include("opendata.urls")),
     path("", include("contracting.urls")),
     prefix_default_language=False,

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$(pwd)/.venv/bin/python"
-APPS=(commitments complaints participation opendata budgets contracting)
+APPS=(commitments complaints participation opendata budgets contracting information)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(core "${APPS[@]}")
 

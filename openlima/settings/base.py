@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "opendata",
     "budgets",
     "contracting",
+    "information",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
     "retention_purge": {
         "task": "complaints.tasks.retention_purge",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "information_deadlines": {
+        "task": "information.tasks.information_deadlines",
+        "schedule": crontab(minute=20),
     },
     "opendata_refresh": {
         "task": "opendata.tasks.opendata_refresh",
@@ -429,6 +434,14 @@ _DOMAIN_SETTINGS = {
     "RESIDENT_MIN_AGE": int,
     "RESIDENT_VERIFICATION_MAX_ATTEMPTS": int,
     "BUDGETS_MAX_IMAGE_BYTES": int,
+    # information (access-to-information requests) and the shared calendar
+    "BUSINESS_HOLIDAYS": list,
+    "INFORMATION_RESPONSE_BUSINESS_DAYS": int,
+    "INFORMATION_EXTENSION_MAX_BUSINESS_DAYS": int,
+    "INFORMATION_EXTENSION_NOTICE_BUSINESS_DAYS": int,
+    "INFORMATION_REMINDER_BUSINESS_DAYS": int,
+    "INFORMATION_COPY_COST_PER_PAGE": str,
+    "INFORMATION_DOCUMENT_MAX_BYTES": int,
     # shared uploads (openlima/uploads.py): largest image accepted, in pixels
     "UPLOAD_MAX_IMAGE_PIXELS": int,
     # ... and ZIP-based files (OOXML/ODF): largest member and total, uncompressed, in bytes

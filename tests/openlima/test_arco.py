@@ -58,6 +58,7 @@ APPS = {
     "complaints",
     "opendata",
     "contracting",
+    "information",
 }
 DNI = "10117410"
 

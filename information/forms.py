@@ -1,0 +1,140 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from openlima.selectors import org_unit_list
+
+from .models import DeliveryForm, DocumentType, LegalException
+
+
+class RequestForm(forms.Form):
+    title = forms.CharField(label=_("Asunto"), max_length=200)
+    text = forms.CharField(
+        label=_("Información que solicita"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Describa con precisión la información (documento, periodo, tema). No incluya "
+            "datos personales aquí: este texto será público."
+        ),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unidad que posee la información"),
+        queryset=org_unit_list(),
+        required=False,
+        empty_label=_("No lo sé: que la asigne el funcionario responsable"),
+    )
+    delivery_form = forms.ChoiceField(
+        label=_("Forma de entrega"),
+        choices=DeliveryForm.choices,
+        widget=forms.RadioSelect,
+        initial=DeliveryForm.EMAIL,
+    )
+    requester_name = forms.CharField(label=_("Nombres y apellidos"), max_length=200)
+    document_type = forms.ChoiceField(
+        label=_("Tipo de documento de identidad"), choices=DocumentType.choices
+    )
+    document_number = forms.CharField(label=_("Número de documento"), max_length=20)
+    address = forms.CharField(label=_("Domicilio"), max_length=300, required=False)
+    contact_email = forms.EmailField(
+        label=_("Correo electrónico para notificaciones"), required=False
+    )
+    show_anonymous = forms.BooleanField(
+        label=_("Mostrarme como «Solicitante anónimo» en la página pública"),
+        required=False,
+        initial=True,
+    )
+    accept_cost = forms.BooleanField(
+        label=_("He leído la regla del costo de reproducción"), required=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = org_unit_list()
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Mensaje"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class AssignForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unidad"), queryset=org_unit_list())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = org_unit_list()
+
+
+class ExtendForm(forms.Form):
+    new_due_on = forms.DateField(
+        label=_("Nueva fecha de entrega"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(
+        label=_("Motivo (por qué no puede atenderse en el plazo)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer_text = forms.CharField(
+        label=_("Respuesta"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class DenyForm(forms.Form):
+    partial = forms.TypedChoiceField(
+        label=_("Alcance"),
+        choices=[("0", _("Denegatoria total")), ("1", _("Denegatoria parcial"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+    )
+    exception = forms.ChoiceField(
+        label=_("Excepción legal"), choices=LegalException.choices
+    )
+    reasoning = forms.CharField(
+        label=_("Fundamento"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    answer_text = forms.CharField(
+        label=_("Información que sí se entrega (denegatoria parcial)"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DeliverForm(forms.Form):
+    cost = forms.DecimalField(
+        label=_("Costo de reproducción cobrado (S/)"),
+        min_value=0,
+        max_value=99999,
+        max_digits=8,
+        decimal_places=2,
+        initial=0,
+    )
+    note = forms.CharField(label=_("Nota de entrega"), max_length=300, required=False)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Título del documento"), max_length=200)
+    file = forms.FileField(label=_("Archivo (PDF, Word, Excel, CSV…)"))
+
+
+class RedactForm(forms.Form):
+    file = forms.FileField(label=_("Versión sin datos personales"), required=False)
+    same_as_original = forms.BooleanField(
+        label=_("El original no contiene datos personales: publicarlo tal cual"),
+        required=False,
+    )
+
+
+class PromoteForm(forms.Form):
+    title = forms.CharField(label=_("Título del conjunto de datos"), max_length=200)
+    description = forms.CharField(
+        label=_("Descripción"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
