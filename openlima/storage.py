@@ -1,0 +1,45 @@
+"""Where uploaded files live (docs/architecture.md, "Files").
+
+Everything goes through Django's storage API, so the same code writes to the local file
+system (embedded default) or to S3-compatible object storage (production, see
+openlima/settings/production.py). Two storages:
+
+- ``default``: public uploads (proposal and budget project images, published evidence and
+  dataset files). Served by the portal's own views with long cache headers.
+- ``private``: complaint blobs (already encrypted before they get here) and anything else
+  that only a permission-checked view may read.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """The embedded private storage: PRIVATE_STORAGE_ROOT, read when used (tests change it),
+    folders 0700 and files 0600, and no URL: nothing private is ever linked directly."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("directory_permissions_mode", 0o700)
+        kwargs.setdefault("file_permissions_mode", 0o600)
+        super().__init__(**kwargs)
+
+    @property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_STORAGE_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("private files have no public URL; serve them through a view")
+
+
+def private_storage():
+    return storages["private"]
+
+
+def public_storage():
+    return storages["default"]
