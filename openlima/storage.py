@@ -13,6 +13,7 @@ openlima/settings/production.py). Two storages:
 import os
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.core.files.storage import FileSystemStorage, storages
 
 
@@ -43,3 +44,18 @@ def private_storage():
 
 def public_storage():
     return storages["default"]
+
+
+def public_file_response(field_file, *, content_type: str | None = None) -> FileResponse:
+    """Stream a public upload from whichever storage holds it (disk or S3).
+
+    URLs that serve it carry the file's own name, which changes when the file is replaced,
+    so the response can be cached for a year (docs/architecture.md, "Files")."""
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
