@@ -90,7 +90,9 @@ def test_image_url_is_cached_long_and_changes_with_the_file(client):
     assert "max-age=31536000" in response["Cache-Control"]
     # Another name (an old or guessed URL) is not served.
     assert client.get(url + "x").status_code == 404
-    assert client.get(f"/participa/propuestas/{proposal.pk}/imagen/..").status_code == 404
+    assert (
+        client.get(f"/participa/propuestas/{proposal.pk}/imagen/..").status_code == 404
+    )
 
 
 def test_hidden_proposal_image_is_not_served(client):
