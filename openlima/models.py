@@ -168,6 +168,9 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    # Dead letter: set when OUTBOX_MAX_ATTEMPTS sends failed; never retried, shown in the
+    # admin for staff to act on (docs/operations.md, "Outbox").
+    dead_at = models.DateTimeField(_("descartado el"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -13,8 +13,8 @@ openlima/settings/production.py). Two storages:
 import os
 
 from django.conf import settings
-from django.http import FileResponse, Http404
 from django.core.files.storage import FileSystemStorage, storages
+from django.http import FileResponse, Http404
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -46,7 +46,9 @@ def public_storage():
     return storages["default"]
 
 
-def public_file_response(field_file, *, content_type: str | None = None) -> FileResponse:
+def public_file_response(
+    field_file, *, content_type: str | None = None
+) -> FileResponse:
     """Stream a public upload from whichever storage holds it (disk or S3).
 
     URLs that serve it carry the file's own name, which changes when the file is replaced,

@@ -421,6 +421,9 @@ _DOMAIN_SETTINGS = {
     "BUDGETS_MAX_IMAGE_BYTES": int,
     # shared uploads (openlima/uploads.py): largest image accepted, in pixels
     "UPLOAD_MAX_IMAGE_PIXELS": int,
+    # outbox (openlima/services.py): sends tried before the dead letter; days sent rows stay
+    "OUTBOX_MAX_ATTEMPTS": int,
+    "OUTBOX_KEEP_SENT_DAYS": int,
 }
 for _name, _cast in _DOMAIN_SETTINGS.items():
     if _name in env.ENVIRON:
