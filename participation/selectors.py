@@ -990,7 +990,10 @@ def proposal_image_get_public(*, proposal_id, name: str):
     if (
         not proposal.image
         or proposal.is_hidden
-        or (proposal.status == Proposal.Status.WITHDRAWN and not proposal.withdrawn_reason)
+        or (
+            proposal.status == Proposal.Status.WITHDRAWN
+            and not proposal.withdrawn_reason
+        )
         or proposal.image_filename != name
     ):
         raise Http404
