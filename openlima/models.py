@@ -130,10 +130,14 @@ class AuditLog(models.Model):
     """
 
     created_at = models.DateTimeField(_("fecha"), default=timezone.now, db_index=True)
+    # No database constraint and nothing done on delete: deleting a user must not UPDATE
+    # this append-only table (the PostgreSQL trigger refuses it). `actor_label` keeps who
+    # it was; `actor_id` may then point to no row (docs/architecture.md, "Audit log").
     actor = models.ForeignKey(
         User,
         verbose_name=_("actor"),
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
