@@ -24,11 +24,13 @@ return 0
 
 def _redis_client():
     """The redis-py client behind Django's RedisCache, or None for other backends."""
-    inner = getattr(cache, "_cache", None)
-    get_client = getattr(inner, "get_client", None)
-    if get_client is None or "redis" not in type(cache).__module__:
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
         return None
-    return get_client(write=True)
+    return backend._cache.get_client(write=True)
 
 
 def _release(key: str, token: str) -> bool:
@@ -39,7 +41,11 @@ def _release(key: str, token: str) -> bool:
         full_key = cache.make_and_validate_key(key)
         # Django's RedisSerializer pickles every non-integer value.
         stored = pickle.dumps(token, pickle.HIGHEST_PROTOCOL)
-        return bool(client.eval(_RELEASE_LUA, 1, full_key, stored))
+        try:
+            return bool(client.eval(_RELEASE_LUA, 1, full_key, stored))
+        except Exception:  # Redis gone: the lock's timeout will free it
+            logger.warning("job lock %s: could not release (cache unavailable)", key)
+            return True
     # Local-memory cache (embedded default, one worker process): check, then delete.
     if cache.get(key) == token:
         cache.delete(key)

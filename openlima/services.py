@@ -43,6 +43,10 @@ def _task_name(task) -> str:
     from .celery import app
 
     name = getattr(task, "name", task)
+    if isinstance(name, str) and name not in app.tasks:
+        # Every app's tasks.py (autodiscovered) is imported on the first need, as a
+        # worker does at start.
+        app.loader.import_default_modules()
     if not isinstance(name, str) or name not in app.tasks:
         raise ValueError(f"outbox: unknown task {name!r}")
     return name

@@ -44,7 +44,7 @@ IS_POSTGRES = True
 REDIS_URL = _required("REDIS_URL", "must be set (redis://...).")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "openlima.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="openlima"),
     }

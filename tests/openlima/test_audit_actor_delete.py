@@ -24,9 +24,11 @@ def test_user_with_audit_entries_can_be_deleted_and_the_entries_stay():
     assert entries.count() == 2  # untouched: same rows, same label, same actor id
     assert set(entries.values_list("actor_id", flat=True)) == {user_id}
     # The trigger still refuses any change to the trail.
-    with pytest.raises(Exception, match="append-only|auditlog|not allowed|prohibited"):
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE openlima_auditlog SET action = 'x'")
+    with (
+        pytest.raises(Exception, match="append-only"),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE openlima_auditlog SET action = 'x'")
 
 
 @pytest.mark.django_db
