@@ -24,7 +24,9 @@ def _unavailable(operation: str, exc: Exception) -> None:
     if now - _last_warning > 10:  # one line per 10 s, not one per request
         _last_warning = now
         logger.warning(
-            "cache unavailable (%s: %s): working uncached", operation, type(exc).__name__
+            "cache unavailable (%s: %s): working uncached",
+            operation,
+            type(exc).__name__,
         )
 
 

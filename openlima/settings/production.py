@@ -25,6 +25,8 @@ def _required(name: str, why: str = "must be set") -> str:
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY or SECRET_KEY.startswith(("insecure-", "change-me")):
     _refuse("DJANGO_SECRET_KEY", "must be set to a long random value in production.")
+# Rotation: earlier keys stay valid for existing sessions (docs/operations.md).
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
