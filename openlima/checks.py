@@ -7,7 +7,7 @@ from django.core.checks import Error, register
 
 @register("backends", deploy=True)
 def production_backends_check(app_configs=None, **kwargs):
-    if settings.DEBUG or getattr(settings, "OPENLIMA_ALLOW_EMBEDDED_BACKENDS", False):
+    if settings.DEBUG:
         return []
     errors = []
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
