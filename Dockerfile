@@ -11,8 +11,12 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY requirements.txt ./
-RUN pip install -r requirements.txt
+COPY requirements.txt requirements-dev.txt requirements.lock* ./
+# The hashed lock file (scripts/lock.sh) when it matches the requirements; else the pins.
+RUN sum=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16) \
+    && if [ -f requirements.lock ] && head -1 requirements.lock | grep -q "requirements-sha256: $sum"; \
+       then pip install --require-hashes -r requirements.lock; \
+       else pip install -r requirements.txt; fi
 
 COPY . .
 # Static files are collected into the image (whitenoise serves them); catalogues compiled.

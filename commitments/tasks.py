@@ -1,31 +1,30 @@
-"""Scheduled jobs of commitment tracking: idempotent, under a cache lock."""
+"""Scheduled jobs of commitment tracking: idempotent, under a lock (openlima.jobs)."""
 
 from celery import shared_task
 
-from openlima.jobs import job_lock
-from openlima.services import heartbeat_record
+from openlima.jobs import scheduled_job
 
 from . import services
 
 
 @shared_task(name="commitments.tasks.milestone_reminders")
+@scheduled_job(
+    "milestone_reminders",
+    lock_timeout=600,
+    lock_key="lock:commitments:milestone_reminders",
+)
 def milestone_reminders() -> dict:
-    with job_lock("lock:commitments:milestone_reminders", timeout=600) as acquired:
-        if not acquired:
-            return {"skipped": "locked"}
-        result = services.milestone_reminders_send()
-        heartbeat_record(name="milestone_reminders", result=str(result))
-        return result
+    return services.milestone_reminders_send()
 
 
 @shared_task(name="commitments.tasks.follower_digests")
+@scheduled_job(
+    "commitments_follower_digests",
+    lock_timeout=600,
+    lock_key="lock:commitments:follower_digests",
+)
 def follower_digests() -> int:
-    with job_lock("lock:commitments:follower_digests", timeout=600) as acquired:
-        if not acquired:
-            return 0
-        sent = services.follower_digests_send()
-        heartbeat_record(name="commitments_follower_digests", result=str(sent))
-        return sent
+    return services.follower_digests_send()
 
 
 @shared_task(name="commitments.tasks.subscription_confirmation")

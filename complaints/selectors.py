@@ -315,7 +315,7 @@ def stage_timeline(complaint: Complaint) -> list[dict]:
 
 
 def attachment_read(*, complaint: Complaint, key: bytes, attachment_id: int):
-    from .services import blob_path
+    from .services import blob_read
 
     attachment = Attachment.objects.filter(
         complaint=complaint, pk=attachment_id
@@ -323,7 +323,7 @@ def attachment_read(*, complaint: Complaint, key: bytes, attachment_id: int):
     if attachment is None:
         raise PermissionDenied
     meta = attachment_meta(attachment, key)
-    data = crypto.decrypt(key, blob_path(attachment).read_bytes())
+    data = crypto.decrypt(key, blob_read(attachment))
     return meta, data
 
 

@@ -3,7 +3,6 @@
 import datetime
 import json
 import logging
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -45,19 +44,36 @@ MAX_TEXT = 20000
 # --- Storage of encrypted blobs ---------------------------------------------------------
 
 
-def blob_dir() -> Path:
-    path = Path(settings.PRIVATE_STORAGE_ROOT) / "complaints"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+def blob_name(attachment: Attachment) -> str:
+    """Name of the encrypted blob in the private storage (openlima/storage.py)."""
+    return f"complaints/{attachment.blob}.bin"
 
 
-def blob_path(attachment: Attachment) -> Path:
-    return blob_dir() / f"{attachment.blob}.bin"
+def blob_write(name: str, sealed: bytes) -> str:
+    """Store an already encrypted blob: the storage (disk or S3) never sees clear text."""
+    from django.core.files.base import ContentFile
+
+    from openlima.storage import private_storage
+
+    return private_storage().save(name, ContentFile(sealed))
+
+
+def blob_read(attachment: Attachment) -> bytes:
+    from openlima.storage import private_storage
+
+    with private_storage().open(blob_name(attachment), "rb") as handle:
+        return handle.read()
+
+
+def blob_delete(name: str) -> None:
+    from openlima.storage import private_storage
+
+    private_storage().delete(name)
 
 
 def _attachments_write(
     *, complaint, key: bytes, files: list[CleanFile], entry=None, from_reporter=True
-) -> list[Path]:
+) -> list[str]:
     written = []
     try:
         for f in files:
@@ -73,13 +89,13 @@ def _attachments_write(
                     ).encode(),
                 ),
             )
-            path = blob_path(attachment)
-            path.write_bytes(crypto.encrypt(key, f.data))
-            written.append(path)
+            written.append(
+                blob_write(blob_name(attachment), crypto.encrypt(key, f.data))
+            )
             attachment.save()
     except Exception:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for name in written:
+            blob_delete(name)
         raise
 
     return written
@@ -413,8 +429,8 @@ def complaint_submit(
             )
         outbox_enqueue("complaints.tasks.complaint_notify_new", complaint.pk)
     except Exception:
-        for path in written:
-            path.unlink(missing_ok=True)
+        for name in written:
+            blob_delete(name)
         raise
     audit_log_record(
         actor=registered_by,
@@ -776,7 +792,7 @@ def retention_purge(*, now=None) -> int:
             if complaint.purged_at:
                 continue
             for attachment in complaint.attachments.all():
-                blob_path(attachment).unlink(missing_ok=True)
+                blob_delete(blob_name(attachment))
             complaint.attachments.all().delete()
             complaint.grants.all().delete()
             complaint.entries.update(sealed_text=None)

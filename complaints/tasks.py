@@ -1,8 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from openlima.jobs import job_lock
-from openlima.services import heartbeat_record
+from openlima.jobs import scheduled_job
 
 from . import services
 
@@ -18,20 +17,16 @@ def complaint_notify_update(complaint_id: int) -> int:
 
 
 @shared_task(name="complaints.tasks.complaint_deadlines")
+@scheduled_job(
+    "complaint_deadlines", lock_timeout=50 * 60, lock_key="complaints:lock:deadlines"
+)
 def complaint_deadlines() -> int:
-    with job_lock("complaints:lock:deadlines", timeout=50 * 60) as acquired:
-        if not acquired:
-            return 0
-        sent = services.complaint_deadlines_remind(now=timezone.now())
-        heartbeat_record(name="complaint_deadlines", result=f"{sent} reminders")
-        return sent
+    return services.complaint_deadlines_remind(now=timezone.now())
 
 
 @shared_task(name="complaints.tasks.retention_purge")
+@scheduled_job(
+    "retention_purge", lock_timeout=6 * 3600, lock_key="complaints:lock:retention"
+)
 def retention_purge() -> int:
-    with job_lock("complaints:lock:retention", timeout=6 * 3600) as acquired:
-        if not acquired:
-            return 0
-        purged = services.retention_purge(now=timezone.now())
-        heartbeat_record(name="retention_purge", result=f"{purged} purged")
-        return purged
+    return services.retention_purge(now=timezone.now())

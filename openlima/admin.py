@@ -147,8 +147,9 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
         "sent_at",
         "attempts",
         "last_error",
+        "dead_at",
     ]
-    list_filter = ["task_name"]
+    list_filter = ["task_name", ("dead_at", admin.EmptyFieldListFilter)]
 
 
 @admin.register(JobHeartbeat)

@@ -1,5 +1,24 @@
+from pathlib import Path
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def embedded_dirs_ensure() -> None:
+    """The embedded default's folders (SQLite file, filesystem broker), created when Django
+    starts rather than when settings are imported (a production import creates nothing)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3" and db["NAME"] != ":memory:":
+        name = str(db["NAME"])
+        if not name.startswith("file:"):
+            Path(name).parent.mkdir(parents=True, exist_ok=True)
+    if settings.CELERY_BROKER_URL == "filesystem://":
+        options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+        for key in ("data_folder_out", "processed_folder", "control_folder"):
+            if options.get(key):
+                Path(options[key]).mkdir(parents=True, exist_ok=True)
 
 
 class OpenLimaConfig(AppConfig):
@@ -17,6 +36,7 @@ class OpenLimaConfig(AppConfig):
         from .registry import register_demo_loader
 
         register_demo_loader("core", demo_load_core, order=0)
+        embedded_dirs_ensure()
 
         from django.db.models.signals import post_migrate
 

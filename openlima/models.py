@@ -132,10 +132,14 @@ class AuditLog(models.Model):
     """
 
     created_at = models.DateTimeField(_("fecha"), default=timezone.now, db_index=True)
+    # No database constraint and nothing done on delete: deleting a user must not UPDATE
+    # this append-only table (the PostgreSQL trigger refuses it). `actor_label` keeps who
+    # it was; `actor_id` may then point to no row (docs/architecture.md, "Audit log").
     actor = models.ForeignKey(
         User,
         verbose_name=_("actor"),
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -170,6 +174,9 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    # Dead letter: set when OUTBOX_MAX_ATTEMPTS sends failed; never retried, shown in the
+    # admin for staff to act on (docs/operations.md, "Outbox").
+    dead_at = models.DateTimeField(_("descartado el"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

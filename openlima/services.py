@@ -33,52 +33,112 @@ def audit_log_record(
     )
 
 
-def outbox_enqueue(task_name: str, *args, **kwargs) -> OutboxMessage:
-    """Record a Celery task in the database and send it after the transaction commits.
+OUTBOX_MAX_ATTEMPTS = 10
+OUTBOX_KEEP_SENT_DAYS = 7
+
+
+def _task_name(task) -> str:
+    """The registered name of a Celery task object (or of a name string). An unknown task
+    is an error here, at enqueue time, not a message that can never be delivered."""
+    from .celery import app
+
+    name = getattr(task, "name", task)
+    if isinstance(name, str) and name not in app.tasks:
+        # Every app's tasks.py (autodiscovered) is imported on the first need, as a
+        # worker does at start.
+        app.loader.import_default_modules()
+    if not isinstance(name, str) or name not in app.tasks:
+        raise ValueError(f"outbox: unknown task {name!r}")
+    return name
+
+
+def outbox_enqueue(task, *args, **kwargs) -> OutboxMessage:
+    """Record a Celery task (a task object, or its registered name) in the database and
+    send it after the transaction commits.
 
     If the broker is unreachable the message stays unsent and `outbox_flush` retries it,
     so a web request never fails or loses work because the broker is down.
     """
     message = OutboxMessage.objects.create(
-        task_name=task_name, args=list(args), kwargs=kwargs
+        task_name=_task_name(task), args=list(args), kwargs=kwargs
     )
     transaction.on_commit(lambda: outbox_send(message_id=message.pk))
     return message
 
 
-def outbox_send(*, message_id: int) -> bool:
+def _dispatch(message: OutboxMessage) -> None:
     from .celery import app
 
-    message = OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).first()
-    if message is None:
-        return False
-    try:
-        if app.conf.task_always_eager:  # tests and CELERY_TASK_ALWAYS_EAGER deployments
-            app.tasks[message.task_name].apply(
-                args=message.args, kwargs=message.kwargs, throw=True
-            )
-        else:
-            app.send_task(message.task_name, args=message.args, kwargs=message.kwargs)
-    except Exception as exc:  # broker down: keep it for outbox_flush
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            attempts=message.attempts + 1, last_error=str(exc)[:500]
+    if app.conf.task_always_eager:  # tests and CELERY_TASK_ALWAYS_EAGER deployments
+        app.tasks[message.task_name].apply(
+            args=message.args, kwargs=message.kwargs, throw=True
         )
-        logger.warning("outbox: could not send %s: %s", message.task_name, exc)
-        return False
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        sent_at=timezone.now(), attempts=message.attempts + 1
-    )
-    return True
+    else:
+        app.send_task(message.task_name, args=message.args, kwargs=message.kwargs)
+
+
+def outbox_send(*, message_id: int) -> bool:
+    """Send one message, at most once: the row is claimed with SELECT ... FOR UPDATE SKIP
+    LOCKED, so `outbox_flush` and the request's on_commit hook never both send it (on
+    SQLite the write transaction itself serialises them). After OUTBOX_MAX_ATTEMPTS
+    failures the message becomes a dead letter."""
+    from django.conf import settings
+
+    max_attempts = getattr(settings, "OUTBOX_MAX_ATTEMPTS", OUTBOX_MAX_ATTEMPTS)
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, sent_at__isnull=True, dead_at__isnull=True)
+            .first()
+        )
+        if message is None:  # sent, dead, or being sent by another process right now
+            return False
+        attempts = message.attempts + 1
+        try:
+            _dispatch(message)
+        except Exception as exc:  # broker down: keep it for outbox_flush
+            dead = attempts >= max_attempts
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                attempts=attempts,
+                last_error=f"{exc.__class__.__name__}: {exc}"[:500],
+                dead_at=timezone.now() if dead else None,
+            )
+            log = logger.error if dead else logger.warning
+            log(
+                "outbox: could not send %s #%s (attempt %s/%s)%s",
+                message.task_name,
+                message.pk,
+                attempts,
+                max_attempts,
+                ": dead letter" if dead else "",
+            )
+            return False
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            sent_at=timezone.now(), attempts=attempts
+        )
+        return True
 
 
 def outbox_flush(*, limit: int = 500) -> int:
     """Send every message still waiting (oldest first). Returns how many went out."""
     sent = 0
-    for message_id in OutboxMessage.objects.filter(sent_at__isnull=True).values_list(
-        "pk", flat=True
-    )[:limit]:
+    pending = OutboxMessage.objects.filter(sent_at__isnull=True, dead_at__isnull=True)
+    for message_id in pending.values_list("pk", flat=True)[:limit]:
         sent += outbox_send(message_id=message_id)
     return sent
+
+
+def outbox_purge(*, now=None) -> int:
+    """Delete messages sent more than OUTBOX_KEEP_SENT_DAYS ago (dead letters stay until
+    staff deal with them). Returns how many rows went."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    days = getattr(settings, "OUTBOX_KEEP_SENT_DAYS", OUTBOX_KEEP_SENT_DAYS)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _ = OutboxMessage.objects.filter(sent_at__lt=cutoff).delete()
+    return deleted
 
 
 def heartbeat_record(*, name: str, result: str = "") -> None:

@@ -146,6 +146,11 @@ class Proposal(models.Model):
         return self.title
 
     @property
+    def image_filename(self) -> str:
+        """The stored image's own name: part of its URL, so replacing it changes the URL."""
+        return self.image.name.rsplit("/", 1)[-1] if self.image else ""
+
+    @property
     def is_open_for_support(self) -> bool:
         return (
             self.status in (self.Status.PUBLISHED, self.Status.EVALUATION)

@@ -984,3 +984,20 @@ def personal_data(*, user) -> dict:
         "notification_settings": settings_row,
         "pending_notifications": pending,
     }
+
+
+def proposal_image_get_public(*, proposal_id, name: str):
+    """The image of a proposal the public can see; `name` must be the file's current name
+    (so an old URL never serves a replaced image)."""
+    proposal = access_proposal_by_id(proposal_id=proposal_id)
+    if (
+        not proposal.image
+        or proposal.is_hidden
+        or (
+            proposal.status == Proposal.Status.WITHDRAWN
+            and not proposal.withdrawn_reason
+        )
+        or proposal.image_filename != name
+    ):
+        raise Http404
+    return proposal.image

@@ -9,23 +9,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from openlima import city
-from openlima.jobs import job_lock
+from openlima.jobs import scheduled_job
 from openlima.selectors import absolute_url
-from openlima.services import heartbeat_record
 
 from . import services
 from .models import Proposal, SessionRegistration
 
 
 @shared_task(name="participation.tasks.follower_digests")
+@scheduled_job("participation.follower_digests", lock_timeout=3600)
 def follower_digests() -> int:
     """One e-mail per person per day at most with everything they follow that changed."""
-    with job_lock("lock:participation.follower_digests", timeout=3600) as acquired:
-        if not acquired:
-            return 0
-        sent = services.follower_digests_send()
-        heartbeat_record(name="participation.follower_digests", result=str(sent))
-        return sent
+    return services.follower_digests_send()
 
 
 @shared_task(name="participation.tasks.send_notifications")

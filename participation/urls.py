@@ -10,6 +10,11 @@ urlpatterns = [
     path("propuestas/mias/", views.my_proposals, name="my_proposals"),
     path("propuestas/apoyadas/", views.my_supports, name="my_supports"),
     path("propuestas/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path(
+        "propuestas/<int:pk>/imagen/<str:name>",
+        views.proposal_image,
+        name="proposal_image",
+    ),
     path("propuestas/<int:pk>/editar/", views.proposal_edit, name="proposal_edit"),
     path(
         "propuestas/<int:pk>/retirar/",

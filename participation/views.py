@@ -818,3 +818,11 @@ def unsubscribe(request, token):
             )
         return render(request, "participation/unsubscribe.html", {"done": True})
     return render(request, "participation/unsubscribe.html", {"token": token})
+
+
+def proposal_image(request, pk, name):
+    """A proposal's image, streamed from the storage (local disk or S3) by any web node."""
+    from openlima.storage import public_file_response
+
+    image = selectors.proposal_image_get_public(proposal_id=pk, name=name)
+    return public_file_response(image)

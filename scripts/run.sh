@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${1:-${PORT:-8000}}"
+# The run command is the embedded default; wsgi/asgi/celery alone default to production.
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-openlima.settings.base}"
 bash scripts/bootstrap.sh runtime
 PY=.venv/bin/python
 $PY manage.py migrate --noinput

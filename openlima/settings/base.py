@@ -105,7 +105,7 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(exist_ok=True)
+    # var/ is created by openlima.apps (ready), never by importing settings.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {
@@ -125,7 +125,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "openlima.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="openlima"),
         }
@@ -140,9 +140,8 @@ else:
         }
     }
     # Embedded default: a broker that needs no server (kombu's filesystem transport).
+    # Its folders are created by openlima.apps (ready), never by importing settings.
     _broker_dir = VAR_DIR / "celery-broker"
-    for _sub in ("out", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
@@ -283,6 +282,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Complaint blobs and other files only permission-checked views serve (openlima/storage.py).
+    "private": {"BACKEND": "openlima.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -447,6 +448,9 @@ _DOMAIN_SETTINGS = {
     # ... and ZIP-based files (OOXML/ODF): largest member and total, uncompressed, in bytes
     "UPLOAD_ZIP_MAX_MEMBER_BYTES": int,
     "UPLOAD_ZIP_MAX_TOTAL_BYTES": int,
+    # outbox (openlima/services.py): sends tried before the dead letter; days sent rows stay
+    "OUTBOX_MAX_ATTEMPTS": int,
+    "OUTBOX_KEEP_SENT_DAYS": int,
 }
 for _name, _cast in _DOMAIN_SETTINGS.items():
     if _name in env.ENVIRON:

@@ -286,7 +286,9 @@ def test_retention_purge_keeps_aggregates_and_audit(member, settings):
         note="n",
         archive_reason="duplicate",
     )
-    path = services.blob_path(complaint.attachments.get())
+    path = settings.PRIVATE_STORAGE_ROOT / services.blob_name(
+        complaint.attachments.get()
+    )
     assert path.exists()
     settings.COMPLAINT_RETENTION_DAYS = 30
     assert services.retention_purge(now=timezone.now()) == 0

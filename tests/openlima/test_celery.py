@@ -214,7 +214,7 @@ def test_job_lock_is_held_only_by_one_run_and_released():
     with job_lock("lock:test-job", timeout=60) as first:
         with job_lock("lock:test-job", timeout=60) as second:
             assert first is True and second is False
-        assert cache.get("lock:test-job") == "1"  # the losing run does not release it
+        assert cache.get("lock:test-job") is not None  # the loser does not release it
     with job_lock("lock:test-job", timeout=60) as again:
         assert again is True
 

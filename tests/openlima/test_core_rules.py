@@ -23,6 +23,7 @@ from openlima.models import AuditLog, District, User
 from openlima.selectors import user_public_label
 from openlima.services import audit_log_record
 from tests.factories import StaffFactory, UserFactory
+from tests.production_env import PRODUCTION_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -389,7 +390,8 @@ def _manage(*args, **env_overrides):
         for k, v in os.environ.items()
         if not k.startswith("DJANGO_") and k not in ("DATABASE_URL", "REDIS_URL")
     }
-    env.update(DJANGO_SETTINGS_MODULE="openlima.settings.production", **env_overrides)
+    env.update(env_overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "openlima.settings.production"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -422,8 +424,7 @@ def test_production_check_deploy_is_clean():
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_SECRET_KEY="t" + os.urandom(32).hex() + "-Zq!",
-        DJANGO_ALLOWED_HOSTS="openlima.example",
+        **PRODUCTION_ENV,
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout

@@ -16,11 +16,39 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_has_the_five_services_each_with_a_health_check(compose):
+def test_compose_has_its_services_each_with_a_health_check(compose):
     services = compose["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {
+        "web",
+        "worker",
+        "beat",
+        "postgres",
+        "redis",
+        "minio",
+        "minio-bucket",
+        "proxy",
+    }
     for name, service in services.items():
-        assert service["healthcheck"]["test"], name
+        if name != "minio-bucket":  # a one-shot job
+            assert service["healthcheck"]["test"], name
+
+
+def test_compose_web_scales_behind_the_proxy_with_s3_storage(compose):
+    services = compose["services"]
+    assert "ports" not in services["web"]  # replicas share no host port
+    assert services["proxy"]["ports"]
+    caddyfile = (ROOT / "deploy/Caddyfile").read_text()
+    assert "name web" in caddyfile and "port 8000" in caddyfile
+    env = services["web"]["environment"]
+    assert env["S3_ENDPOINT_URL"] == "http://minio:9000"
+    assert env["DJANGO_SECURE_PROXY_SSL_HEADER"] == "true"
+    assert env["DJANGO_SECURE_SSL_REDIRECT"].endswith(":-true}")
+    for key in (
+        "RESIDENT_ID_HMAC_KEY",
+        "COMPLAINT_CODE_INDEX_KEY",
+        "COMPLAINT_ALTCHA_HMAC_KEY",
+    ):
+        assert ":?" in env[key]  # compose refuses to start without it
 
 
 def test_compose_app_services_share_env_and_wait_for_healthy_backends(compose):

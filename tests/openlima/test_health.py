@@ -61,7 +61,9 @@ def test_readyz_503_when_database_port_is_closed():
     status, body = _run_readyz(DATABASE_URL="postgres://postgres@127.0.0.1:1/x")
     assert status == 503
     assert body["status"] == "unavailable"
-    assert body["problems"][0].startswith("database unreachable: OperationalError")
+    # The failed dependency is named; the driver's error text (host, port, user) is not.
+    assert body["problems"] == ["database unreachable"]
+    assert "127.0.0.1" not in json.dumps(body) and "Operational" not in json.dumps(body)
     assert "scheduler_last_run" not in body  # no second query against a dead database
     assert time.monotonic() - started < 30
 
@@ -74,7 +76,8 @@ def test_readyz_503_when_broker_is_unreachable(client, broker_down):
     body = response.json()
     assert body["status"] == "unavailable"
     assert len(body["problems"]) == 1
-    assert body["problems"][0].startswith("broker unreachable:")
+    assert body["problems"] == ["broker unreachable"]
+    assert response["Retry-After"]
     assert "scheduler_last_run" in body  # the database is fine
     assert time.monotonic() - started < 10
 

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from openlima import city, registry
@@ -10,6 +11,12 @@ class Command(BaseCommand):
     help = "Load demo data of every app (idempotent): accounts, Lima's 2022 plan, proposals, datasets..."
 
     def handle(self, *args, **options):
+        # Demo accounts have a published password and TOTP secret: never in production.
+        if settings.SETTINGS_MODULE.endswith(".production"):
+            raise CommandError(
+                "load_demo refuses to run under openlima.settings.production "
+                "(demo accounts have published passwords)."
+            )
         # The city profile first (territorial and municipal units, docs/city-profile.md). A
         # profile with its own demo_content (La Paz) loads that instead of the apps' demo
         # (Lima's plans, districts and datasets), keeping only the loaders it names.

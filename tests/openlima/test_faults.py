@@ -1,0 +1,150 @@
+"""Faults (issue 11, docs/operations.md "Faults"): the test starts its own Redis server,
+kills it mid-run and checks that public pages, APIs, complaint intake and supports still
+answer (uncached; the outbox keeps the messages), then restarts it and sees the outbox
+drain. The PostgreSQL side (503 with Retry-After) is checked on /readyz."""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from django.test import Client
+
+from openlima import services
+from openlima.models import OutboxMessage
+from participation.models import Support
+from tests.factories import UserFactory
+
+from .conftest import celery_broker, celery_conf
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RedisProcess:
+    def __init__(self, tmp_path):
+        self.port = _free_port()
+        self.dir = tmp_path
+        self.proc = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait(10)
+
+
+@pytest.fixture
+def own_redis(tmp_path, settings):
+    if not shutil.which("redis-server") and not shutil.os.path.exists(REDIS_SERVER):
+        pytest.skip(
+            "needs the redis-server binary to start and kill a Redis of its own"
+        )
+    server = RedisProcess(tmp_path)
+    server.start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "openlima.cache.ResilientRedisCache",
+            "LOCATION": server.url,
+        }
+    }
+    with celery_conf(task_always_eager=False), celery_broker(server.url):
+        yield server
+    if server.proc.poll() is None:
+        server.kill()
+
+
+PAGES = [
+    "/",
+    "/en/",
+    "/participa/propuestas/",
+    "/datos/",
+    "/compromisos/",
+    "/denuncias/",
+    "/api/v1/schema/",
+    "/api/3/action/package_search",
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_redis_killed_mid_run_pages_and_writes_go_on_and_the_outbox_drains(own_redis):
+    from participation import services as participation
+
+    client = Client()
+    for url in PAGES:  # warm: indicators and facets cached in Redis
+        assert client.get(url).status_code == 200, url
+
+    own_redis.kill()
+
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    # A support through the web, with the cache gone.
+    author, voter = UserFactory(), UserFactory()
+    proposal = participation.proposal_create(
+        author=author,
+        title="Más árboles en mi parque",
+        summary="Sembrar árboles nativos",
+        body="Propongo sembrar árboles nativos en el parque zonal.",
+        topic="ambiente",
+    )
+    voter_client = Client()
+    voter_client.force_login(voter)
+    response = voter_client.post(f"/participa/propuestas/{proposal.pk}/apoyo/")
+    assert response.status_code in (200, 302)
+    assert Support.objects.filter(proposal=proposal, user=voter).count() == 1
+
+    # Work for the broker (which lived on the same Redis) waits in the outbox.
+    from django.db import transaction
+
+    with transaction.atomic():
+        services.outbox_enqueue("openlima.tasks.ping", "durante-la-caida")
+    pending = OutboxMessage.objects.filter(sent_at__isnull=True)
+    assert pending.count() >= 1
+    assert all(m.last_error for m in pending)
+    readyz = client.get("/readyz")
+    assert readyz.status_code == 503
+    assert set(readyz.json()["problems"]) == {"cache unreachable", "broker unreachable"}
+    assert readyz["Retry-After"]
+
+    own_redis.start()  # same port: the portal recovers without restarting anything
+    assert services.outbox_flush() >= 1
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+    assert client.get("/").status_code == 200
+    assert client.get("/readyz").status_code == 200
