@@ -219,8 +219,12 @@ def _free_text(value: str, phrase: bool, wildcard: bool) -> Q:
             word = re.sub(r"[^\w]", "", value)
             if not word:
                 return MATCH_ALL
+            # As Solr, a wildcard term is not stemmed: the prefix itself must
+            # begin an indexed lexeme ("ciclo*" finds ciclovías, not ciclismo).
             search = SearchQuery(
-                Unaccent(Value(f"{word}:*")), config="spanish", search_type="raw"
+                Unaccent(Value(f"{word.lower()}:*")),
+                config="simple",
+                search_type="raw",
             )
             return Q(search_vector=search)
         text = f'"{value}"' if phrase else value
