@@ -7,6 +7,7 @@ from django.urls import path, re_path
 from . import views
 
 urlpatterns = [
+    re_path(r"^api(?:/(?P<version>3))?/?$", views.ckan_version, name="ckan_version"),
     re_path(
         r"^api/(?:3/)?action/(?P<name>[A-Za-z_]+)/?$",
         views.ckan_action,

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.core.paginator import Paginator
 from django.http import (
@@ -185,12 +186,41 @@ def dataset_rdf(request, slug, fmt):
     return response
 
 
-def _ckan_response(status, body):
-    response = JsonResponse(
-        body, status=status, json_dumps_params={"ensure_ascii": False}
-    )
+JSONP_CALLBACK = re.compile(r"[A-Za-z_$][\w$]{0,63}(?:\.[A-Za-z_$][\w$]{0,63}){0,3}")
+
+
+def _ckan_response(status, body, request=None):
+    """CKAN's answer: JSON, or JSONP (`callback=`) on GET as CKAN does."""
+    callback = request.GET.get("callback") if request is not None else None
+    if callback and request.method == "GET" and JSONP_CALLBACK.fullmatch(callback):
+        payload = json.dumps(body, ensure_ascii=False)
+        response = HttpResponse(
+            f"/**/{callback}({payload});",
+            status=status,
+            content_type="application/javascript; charset=utf-8",
+        )
+    else:
+        response = JsonResponse(
+            body, status=status, json_dumps_params={"ensure_ascii": False}
+        )
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _bad_request(base, name, message):
+    return _ckan_response(
+        400,
+        {
+            "help": f"{base}/api/3/action/help_show?name={name}",
+            "success": False,
+            "error": {"__type": "Bad Request", "message": f"Bad request - {message}"},
+        },
+    )
+
+
+def ckan_version(request, version=None):
+    """`/api/3` (and `/api`): the API version, as CKAN answers."""
+    return _ckan_response(200, {"version": 3}, request)
 
 
 @csrf_exempt
@@ -198,7 +228,14 @@ def ckan_action(request, name):
     """CKAN Action API: GET with query parameters or POST with a JSON (or form) body."""
     base = ckan.base_url(request)
     if request.method == "GET":
-        params = {k: (v[0] if len(v) == 1 else v) for k, v in request.GET.lists()}
+        callback = request.GET.get("callback")
+        if callback and not JSONP_CALLBACK.fullmatch(callback):
+            return _bad_request(base, name, "Invalid callback name")
+        params = {
+            k: (v[0] if len(v) == 1 else v)
+            for k, v in request.GET.lists()
+            if k not in ("callback", "_")
+        }
     elif request.method == "POST":
         if request.content_type == "application/json" or request.body[:1] in (
             b"{",
@@ -207,21 +244,21 @@ def ckan_action(request, name):
             try:
                 params = json.loads(request.body or b"{}")
             except (ValueError, UnicodeDecodeError) as exc:
-                return _ckan_response(
-                    400,
-                    {
-                        "help": f"{base}/api/3/action/help_show?name={name}",
-                        "success": False,
-                        "error": {
-                            "__type": "Bad Request",
-                            "message": f"Bad request - JSON Error: {exc}",
-                        },
-                    },
-                )
+                return _bad_request(base, name, f"JSON Error: {exc}")
             if not isinstance(params, dict):
-                params = {}
+                return _bad_request(
+                    base,
+                    name,
+                    "Bad request data: Request data JSON decoded to "
+                    f"{type(params).__name__} but it needs to be a dictionary.",
+                )
         else:
-            params = {k: (v[0] if len(v) == 1 else v) for k, v in request.POST.lists()}
+            try:
+                params = {
+                    k: (v[0] if len(v) == 1 else v) for k, v in request.POST.lists()
+                }
+            except (ValueError, UnicodeDecodeError) as exc:
+                return _bad_request(base, name, f"Bad request data: {exc}")
     else:
         response = _ckan_response(
             405,
@@ -233,4 +270,4 @@ def ckan_action(request, name):
         response["Allow"] = "GET, POST"
         return response
     status, body = ckan.call(name, params, base)
-    return _ckan_response(status, body)
+    return _ckan_response(status, body, request)

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
+from rest_framework.pagination import CursorPagination as DrfCursorPagination
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,6 +14,20 @@ class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class CursorPagination(DrfCursorPagination):
+    """DRF's cursor pagination where a hand-made cursor whose position does not fit the
+    ordering field (base64 of `p=abc` on an integer id) is DRF's "Invalid cursor" 404,
+    not a 500 from the database."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        from django.db import DataError
+
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, DjangoValidationError, DataError):
+            raise exceptions.NotFound(self.invalid_cursor_message) from None
 
 
 def exception_handler(exc, context):

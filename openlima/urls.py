@@ -43,3 +43,9 @@ urlpatterns += i18n_patterns(
     path("", include("opendata.urls")),
     prefix_default_language=False,
 )
+
+# JSON error pages under /api/, Django's elsewhere (openlima/api_errors.py).
+handler400 = "openlima.api_errors.bad_request"
+handler403 = "openlima.api_errors.permission_denied"
+handler404 = "openlima.api_errors.page_not_found"
+handler500 = "openlima.api_errors.server_error"

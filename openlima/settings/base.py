@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "openlima.api_errors.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "openlima.middleware.NullOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -424,3 +426,14 @@ _DOMAIN_SETTINGS = {
 for _name, _cast in _DOMAIN_SETTINGS.items():
     if _name in env.ENVIRON:
         globals()[_name] = env.get_value(_name, cast=_cast)
+
+INSTALLED_APPS += ["corsheaders"]
+
+# CORS (docs/opendata-api.md): the public read APIs answer any origin, without
+# credentials, so no session cookie is ever used cross-origin.
+CORS_URLS_REGEX = r"^/(api/3/|api/action/|api/v1/|api/?$|api/3$|catalog)"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Link", "Content-Disposition")
+CORS_PREFLIGHT_MAX_AGE = 86400
