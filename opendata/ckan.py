@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from openlima.models import OrgUnit
 
-from . import ckan_query
+from . import ckan_query, geo
 from .models import (
     CKAN_LICENSES,
     LICENSE_URLS,
@@ -225,6 +225,7 @@ def package_dict(dataset, base, *, related=None, urls=None) -> dict:
         for t in tags_all
     ]
     districts = [d.name for d in districts_all]
+    spatial = geo.bbox_polygon([d.ubigeo for d in districts_all])
     return {
         "id": str(dataset.uuid),
         "name": dataset.slug,
@@ -267,7 +268,9 @@ def package_dict(dataset, base, *, related=None, urls=None) -> dict:
                 if dataset.temporal_end
                 else "",
             },
-            {"key": "spatial", "value": ", ".join(districts) or "Lima Metropolitana"},
+            # GeoJSON, as ckanext-spatial requires; the names in their own extra.
+            {"key": "spatial", "value": json.dumps(spatial, separators=(",", ":"))},
+            {"key": "spatial_text", "value": ", ".join(districts) or geo.CITY_NAME},
         ],
         "relationships_as_object": [],
         "relationships_as_subject": [],
@@ -349,7 +352,7 @@ def package_dicts(ids, base) -> list[dict]:
     for d in (
         Dataset.districts.through.objects.filter(dataset_id__in=ids)
         .order_by("district__name")
-        .values("dataset_id", name=F("district__name"))
+        .values("dataset_id", name=F("district__name"), ubigeo=F("district__ubigeo"))
     ):
         related[d["dataset_id"]][3].append(NS(**d))
     results = []
