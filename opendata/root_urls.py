@@ -17,6 +17,11 @@ urlpatterns = [
         r"^catalog\.(?P<fmt>jsonld|ttl|rdf)$", views.catalog_rdf, name="catalog_rdf"
     ),
     path(
+        "datos/<slug:slug>/datapackage.json",
+        views.dataset_datapackage,
+        name="dataset_datapackage",
+    ),
+    path(
         "datos/<slug:slug>.jsonld",
         views.dataset_rdf,
         {"fmt": "jsonld"},

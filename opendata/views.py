@@ -273,6 +273,21 @@ def dataset_rdf(request, slug, fmt):
 JSONP_CALLBACK = re.compile(r"[A-Za-z_$][\w$]{0,63}(?:\.[A-Za-z_$][\w$]{0,63}){0,3}")
 
 
+def dataset_datapackage(request, slug):
+    """The dataset's Frictionless Data Package (404 when it has no stored file)."""
+    from . import datapackage
+
+    ds = ckan.package_qs().filter(slug=slug).first()
+    if ds is None:
+        raise Http404
+    descriptor = datapackage.datapackage(ds, ckan.base_url(request))
+    if not descriptor["resources"]:
+        raise Http404
+    response = JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def _ckan_response(status, body, request=None):
     """CKAN's answer: JSON, or JSONP (`callback=`) on GET as CKAN does."""
     callback = request.GET.get("callback") if request is not None else None
