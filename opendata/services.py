@@ -509,6 +509,13 @@ def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
                 only_if_changed=True,
             ):
                 result["new_versions"] += 1
+            schema = spec.get("schema")
+            if fmt == "CSV" and isinstance(schema, dict) and schema.get("fields"):
+                # The provider's own Table Schema (opendata/datapackage.py).
+                latest = resource.versions.order_by("-number").first()
+                if latest is not None and latest.preview.get("schema") != schema:
+                    latest.preview = {**latest.preview, "schema": schema}
+                    latest.save(update_fields=["preview"])
     return result
 
 

@@ -90,3 +90,27 @@ def test_frictionless_validate_every_published_data_package(live_server):
         )
         checked += 1
     assert checked >= 6
+
+
+def test_platform_provider_writes_its_schema(client, db):
+    schema = {
+        "fields": [
+            {"name": "distrito", "title": "Distrito", "type": "string"},
+            {"name": "propuestas", "title": "Propuestas", "type": "integer"},
+        ],
+        "primaryKey": ["distrito"],
+    }
+    services.platform_dataset_refresh(
+        key="propuestas-por-distrito",
+        spec={
+            "title": "Propuestas por distrito",
+            "columns": ["distrito", "propuestas"],
+            "rows": [{"distrito": "Comas", "propuestas": 3}],
+            "schema": schema,
+        },
+    )
+    slug = Dataset.objects.get(source="propuestas-por-distrito").slug
+    package = client.get(f"/datos/{slug}/datapackage.json").json()
+    (csv_resource,) = [r for r in package["resources"] if r["format"] == "csv"]
+    assert csv_resource["schema"] == schema
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
