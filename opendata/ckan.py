@@ -76,9 +76,14 @@ def _iso(value) -> str | None:
     return value.isoformat(timespec="microseconds")
 
 
-def base_url(request) -> str:
+def base_url(request=None) -> str:
+    """The public address every URL and URI of the API and the catalogue is built on:
+    OPENDATA_BASE_URL, else SITE_URL; never the request's Host header (a forged Host
+    would otherwise end up in harvested metadata and caches)."""
     return (
-        getattr(settings, "OPENDATA_BASE_URL", "") or request.build_absolute_uri("/")
+        getattr(settings, "OPENDATA_BASE_URL", "")
+        or getattr(settings, "SITE_URL", "")
+        or "http://127.0.0.1:8000"
     ).rstrip("/")
 
 

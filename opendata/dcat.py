@@ -65,7 +65,8 @@ def dataset_uri(dataset, base) -> URIRef:
 
 
 def _agent(g, org, base) -> URIRef:
-    agent = URIRef(f"{base}/api/3/action/organization_show?id={org.slug}")
+    # A stable human page: the catalogue filtered by this publisher.
+    agent = URIRef(f"{base}{_url('opendata:catalogue')}?publicador={org.slug}")
     g.add((agent, RDF.type, FOAF.Agent))
     g.add((agent, FOAF.name, Literal(org.name, lang="es")))
     return agent

@@ -16,6 +16,7 @@ urlpatterns = [
     re_path(
         r"^catalog\.(?P<fmt>jsonld|ttl|rdf)$", views.catalog_rdf, name="catalog_rdf"
     ),
+    re_path(r"^catalog/?$", views.catalog_negotiate, name="catalog"),
     path(
         "datos/<slug:slug>/datapackage.json",
         views.dataset_datapackage,

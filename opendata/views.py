@@ -10,6 +10,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -34,6 +35,7 @@ def catalogue(request):
         "format": request.GET.get("formato", "")[:20],
         "license": request.GET.get("licencia", "")[:20],
         "sort": request.GET.get("orden", ""),
+        "district": request.GET.get("distrito", "")[:140],
     }
     qs, facets = selectors.catalogue_search(**params)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -58,7 +60,7 @@ def catalogue(request):
                 }
             )
         facet_groups.append({"param": param, "label": label, "items": items})
-    return render(
+    response = render(
         request,
         "opendata/catalogue.html",
         {
@@ -67,6 +69,7 @@ def catalogue(request):
             "params": params,
             "querystring": query.urlencode(),
             "licenses": License.choices,
+            "district": selectors.district_by_code(code=params["district"]),
             "sorts": [
                 ("recientes", _("Actualizados recientemente")),
                 ("titulo", _("Título (A-Z)")),
@@ -74,9 +77,56 @@ def catalogue(request):
             ],
         },
     )
+    return _alternates(response, "/catalog")
+
+
+RDF_TYPES = {
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdf",
+}
+NEGOTIATED = ["text/html", *RDF_TYPES]
+
+
+def _rdf_wanted(request) -> str | None:
+    """The RDF serialisation the client prefers over HTML (Accept), or None."""
+    preferred = request.get_preferred_type(NEGOTIATED)
+    return RDF_TYPES.get(preferred)
+
+
+def _alternates(response, path_stem: str, *, html: str | None = None):
+    """`Link: rel="alternate"` to each representation of the same resource."""
+    base = ckan.base_url(request=None)
+    links = [
+        f'<{base}{path_stem}.{fmt}>; rel="alternate"; type="{media}"'
+        for media, fmt in RDF_TYPES.items()
+    ]
+    if html:
+        links.append(f'<{base}{html}>; rel="alternate"; type="text/html"')
+    response["Link"] = ", ".join(links)
+    response["Vary"] = (
+        "Accept" if "Vary" not in response else response["Vary"] + ", Accept"
+    )
+    return response
+
+
+def catalog_negotiate(request):
+    """`/catalog`: the DCAT catalogue in the serialisation asked for, the HTML
+    catalogue (303 See Other) for a browser."""
+    fmt = _rdf_wanted(request)
+    if fmt is None:
+        response = HttpResponse(status=303)
+        response["Location"] = reverse("opendata:catalogue")
+    else:
+        response = catalog_rdf(request, fmt)
+    return _alternates(response, "/catalog", html=reverse("opendata:catalogue"))
 
 
 def dataset(request, slug):
+    fmt = _rdf_wanted(request)
+    if fmt is not None:
+        response = dataset_rdf(request, slug, fmt)
+        return _alternates(response, f"/datos/{slug}")
     ds = selectors.access_dataset_by_slug(slug=slug)
     if ds.state == Dataset.State.PUBLISHED:
         services.dataset_view_count(dataset_id=ds.pk)
@@ -85,11 +135,14 @@ def dataset(request, slug):
     for resource in ds.resources.all():
         resource.preview = previews.get(resource.pk) or {}
         resource.download_total = downloads.get(resource.pk, 0)
-    return render(
+    response = render(
         request,
         "opendata/dataset.html",
         {"dataset": ds, "counts": selectors.dataset_counts(dataset=ds)},
     )
+    if ds.state == Dataset.State.PUBLISHED:
+        _alternates(response, f"/datos/{slug}")
+    return response
 
 
 TEXT_MEDIA_TYPES = ("application/json", "application/geo+json", "application/ld+json")
