@@ -12,6 +12,7 @@ import logging
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -78,6 +79,12 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if is_api_path(request.path):
+            # The API has no language prefix, so LocaleMiddleware pins it to Spanish;
+            # its messages follow Accept-Language instead (Spanish by default).
+            language = translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
         if _has_nul(request):
             if is_api_path(request.path):
                 return api_error(

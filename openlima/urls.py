@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import api_auth, views
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("participation.api_urls")),
     path("", include("opendata.api_urls")),
     path("", include("budgets.api_urls")),
+    path("auth/token/", api_auth.ApiTokenApi.as_view(), name="auth-token"),
 ]
 
 urlpatterns = [

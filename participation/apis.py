@@ -170,7 +170,8 @@ class ProposalSupportApi(APIView):
         proposal = services.proposal_support(user=request.user, proposal_id=pk)
         return self._state(request, proposal)
 
-    @extend_schema(request=None, responses=SupportStateSerializer)
+    # DELETE answers 200 with the new state (not 204): documented as it answers.
+    @extend_schema(request=None, responses={200: SupportStateSerializer})
     def delete(self, request, pk):
         proposal = services.proposal_unsupport(user=request.user, proposal_id=pk)
         return self._state(request, proposal)

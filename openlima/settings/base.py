@@ -437,3 +437,14 @@ CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
 CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Link", "Content-Disposition")
 CORS_PREFLIGHT_MAX_AGE = 86400
+
+# REST API tokens for apps (docs/api-tokens.md) and error answers in the OpenAPI schema.
+INSTALLED_APPS += ["rest_framework.authtoken"]
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+    "openlima.authentication.TokenAuthentication",
+]
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "openlima.api_schema.add_error_responses",
+]
