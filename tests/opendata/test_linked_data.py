@@ -88,3 +88,38 @@ def test_uris_never_come_from_the_host_header(settings):
     settings.OPENDATA_BASE_URL = ""
     settings.SITE_URL = "https://openlima.pe/"
     assert ckan.base_url(request) == "https://openlima.pe"
+
+
+def test_topics_map_to_eu_data_themes_and_stay_keywords(client, db):
+    from tests.opendata.factories import TopicFactory
+
+    topic = TopicFactory(slug="medio-ambiente", name="Medio ambiente")
+    other = TopicFactory(slug="miscelanea", name="Miscelánea")
+    DatasetFactory(slug="aire", topics=[topic, other])
+    g = Graph().parse(data=client.get("/catalog.ttl").content, format="turtle")
+    ds = URIRef("http://testserver/datos/aire/#dataset")
+    theme = "http://publications.europa.eu/resource/authority/data-theme/"
+    assert set(g.objects(ds, DCAT.theme)) == {URIRef(theme + "ENVI")}
+    keywords = {str(k) for k in g.objects(ds, DCAT.keyword)}
+    assert {"Medio ambiente", "Miscelánea"} <= keywords
+    catalog = URIRef("http://testserver/catalog")
+    assert (catalog, DCAT.themeTaxonomy, URIRef(theme.rstrip("/"))) in g
+
+
+def test_demo_mercados_metadata_matches_its_csv(client, db):
+    import csv
+    import io
+
+    from opendata import demo
+    from opendata.models import Dataset
+
+    demo.load()
+    dataset = Dataset.objects.get(slug="mercados-municipales")
+    version = dataset.resources.get().versions.get()
+    with version.file.open("rb") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read().decode())))
+    in_data = {r["distrito"] for r in rows}
+    claimed = {d.name for d in dataset.districts.all()}
+    # "Lima (Cercado de Lima)" is how the reference list names the Cercado.
+    normalise = {"Lima (Cercado de Lima)": "Cercado de Lima"}
+    assert {normalise.get(n, n) for n in claimed} == in_data
