@@ -1,6 +1,8 @@
 """Shared REST pieces: pagination with stable ordering and the one exception handler."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import CursorPagination as DrfCursorPagination
 from rest_framework.pagination import PageNumberPagination
@@ -37,6 +39,11 @@ def exception_handler(exc, context):
         if exc.field_errors:
             data["errors"] = exc.field_errors
         return Response(data, status=exc.status_code)
+    if isinstance(exc, OverflowError | DataError):
+        # A number too large for the database (e.g. ?commitment=2**63 on SQLite).
+        return Response(
+            {"detail": _("Número fuera de rango.")}, status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
             return Response(
