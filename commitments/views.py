@@ -1,6 +1,5 @@
 """Public pages of commitment tracking (thin: selectors and services do the work)."""
 
-import csv
 import hashlib
 import json
 
@@ -17,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from openlima import exports
 from openlima.errors import ApplicationError
 
 from . import charts, selectors, services
@@ -162,11 +162,6 @@ def plan_report(request, plan_slug):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def plan_export(request, plan_slug, kind, fmt):
     plan = selectors.plan_get_public(slug=plan_slug)
     if kind == "compromisos":
@@ -183,15 +178,9 @@ def plan_export(request, plan_slug, kind, fmt):
             content_type="application/json; charset=utf-8",
         )
     else:
-        writer = csv.DictWriter(_Echo(), fieldnames=columns)
-
-        def stream():
-            yield "\ufeff" + writer.writerow(dict(zip(columns, columns, strict=True)))
-            for row in rows:
-                yield writer.writerow(row)
-
+        # The portal's one CSV convention, formula cells neutralised.
         response = StreamingHttpResponse(
-            stream(), content_type="text/csv; charset=utf-8"
+            exports.csv_stream(columns, rows), content_type=exports.CSV_CONTENT_TYPE
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -4,20 +4,26 @@ types and status codes) so that CKAN clients and harvesters need no adapter."""
 import datetime as dt
 import hashlib
 import json
-import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 
 from openlima import city
 from openlima.models import OrgUnit
 
-from .models import LICENSE_URLS, Dataset, License, Resource, Tag, Topic
-from .search import stored_text_search
+from . import ckan_query, geo
+from .models import (
+    CKAN_LICENSES,
+    LICENSE_URLS,
+    Dataset,
+    License,
+    Resource,
+    Tag,
+    Topic,
+)
 
 ROWS_MAX = 1000
 CKAN_VERSION = "2.10.4"
@@ -44,13 +50,23 @@ class NotFound(ActionError):
 
 
 class ValidationError(ActionError):
+    """CKAN's validation error: the field errors beside `__type`, no `message`."""
+
     status = 409
     type = "Validation Error"
 
+    def as_dict(self):
+        return {"__type": self.type, **self.fields}
+
 
 class SearchQueryError(ActionError):
-    status = 409
+    status = 400
     type = "Search Query Error"
+
+
+class NotAuthorized(ActionError):
+    status = 403
+    type = "Authorization Error"
 
 
 def _iso(value) -> str | None:
@@ -61,9 +77,14 @@ def _iso(value) -> str | None:
     return value.isoformat(timespec="microseconds")
 
 
-def base_url(request) -> str:
+def base_url(request=None) -> str:
+    """The public address every URL and URI of the API and the catalogue is built on:
+    OPENDATA_BASE_URL, else SITE_URL; never the request's Host header (a forged Host
+    would otherwise end up in harvested metadata and caches)."""
     return (
-        getattr(settings, "OPENDATA_BASE_URL", "") or request.build_absolute_uri("/")
+        getattr(settings, "OPENDATA_BASE_URL", "")
+        or getattr(settings, "SITE_URL", "")
+        or "http://127.0.0.1:8000"
     ).rstrip("/")
 
 
@@ -210,6 +231,7 @@ def package_dict(dataset, base, *, related=None, urls=None) -> dict:
         for t in tags_all
     ]
     districts = [d.name for d in districts_all]
+    spatial = geo.bbox_polygon([d.ubigeo for d in districts_all])
     return {
         "id": str(dataset.uuid),
         "name": dataset.slug,
@@ -225,7 +247,7 @@ def package_dict(dataset, base, *, related=None, urls=None) -> dict:
         "author_email": dataset.publisher.email or None,
         "maintainer": dataset.contact_name or dataset.publisher.name,
         "maintainer_email": dataset.contact_email or dataset.publisher.email or None,
-        "license_id": dataset.license,
+        "license_id": ckan_license_id(dataset.license),
         "license_title": dict(License.choices).get(dataset.license, dataset.license),
         "license_url": LICENSE_URLS.get(dataset.license, ""),
         "metadata_created": _iso(dataset.created_at),
@@ -252,8 +274,10 @@ def package_dict(dataset, base, *, related=None, urls=None) -> dict:
                 if dataset.temporal_end
                 else "",
             },
+            # GeoJSON, as ckanext-spatial requires; the names in their own extra.
+            {"key": "spatial", "value": json.dumps(spatial, separators=(",", ":"))},
             {
-                "key": "spatial",
+                "key": "spatial_text",
                 "value": ", ".join(districts)
                 or city.text("territory.whole_city_label", "es"),
             },
@@ -338,7 +362,7 @@ def package_dicts(ids, base) -> list[dict]:
     for d in (
         Dataset.districts.through.objects.filter(dataset_id__in=ids)
         .order_by("district__name")
-        .values("dataset_id", name=F("district__name"))
+        .values("dataset_id", name=F("district__name"), ubigeo=F("district__ubigeo"))
     ):
         related[d["dataset_id"]][3].append(NS(**d))
     results = []
@@ -383,17 +407,35 @@ def cached_package_dicts(ids, base) -> list[dict]:
 
 # --- Parameter parsing ------------------------------------------------------------------
 
+INT_MAX = 2**31 - 1  # larger offsets and limits are refused, never sent to the database
+
+
+def _text(params, key, default="") -> str:
+    value = params.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, list | dict):
+        raise ValidationError(None, {key: ["Must be a string"]})
+    value = str(value)
+    if "\x00" in value:
+        raise ValidationError(None, {key: ["Invalid character"]})
+    return value
+
 
 def _int(params, key, default, *, minimum=0):
     value = params.get(key, default)
     if value in (None, ""):
         return default
+    if isinstance(value, bool | list | dict | float):
+        raise ValidationError(None, {key: ["Invalid integer"]})
     try:
-        value = int(value)
+        value = int(str(value).strip())
     except (TypeError, ValueError):
-        raise ValidationError("Validation Error", {key: ["Invalid integer"]}) from None
+        raise ValidationError(None, {key: ["Invalid integer"]}) from None
     if value < minimum:
-        raise ValidationError("Validation Error", {key: ["Must be a natural number"]})
+        raise ValidationError(None, {key: ["Must be a natural number"]})
+    if value > INT_MAX:
+        raise ValidationError(None, {key: [f"Must be at most {INT_MAX}"]})
     return value
 
 
@@ -409,81 +451,31 @@ def _list(params, key) -> list:
     if value in (None, ""):
         return []
     if isinstance(value, list):
-        return [str(v) for v in value]
-    value = str(value)
-    if value.startswith("["):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            raise ValidationError(
-                "Validation Error", {key: ["Invalid JSON list"]}
-            ) from None
-        return [str(v) for v in parsed] if isinstance(parsed, list) else []
-    return [value]
+        values = value
+    else:
+        value = str(value)
+        values = [value]
+        if value.startswith("["):
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                raise ValidationError(None, {key: ["Invalid JSON list"]}) from None
+            values = parsed if isinstance(parsed, list) else []
+    if any(isinstance(v, list | dict) for v in values):
+        raise ValidationError(None, {key: ["Must be a list of strings"]})
+    values = [str(v) for v in values]
+    if any("\x00" in v for v in values):
+        raise ValidationError(None, {key: ["Invalid character"]})
+    return values
 
 
-FQ_TOKEN = re.compile(r'([+-]?)([\w.]+):("(?:[^"\\]|\\.)*"|\[[^\]]*\]|\{[^}]*\}|\S+)')
-FQ_FIELDS = {
-    "organization": "publisher__slug",
-    "owner_org": "publisher__slug",
-    "tags": "tags__name",
-    "res_format": "resources__format__iexact",
-    "groups": "topics__slug",
-    "license_id": "license",
-    "name": "slug",
-    "id": "uuid",
-}
-DATE_FIELDS = {"metadata_modified": "modified_at", "metadata_created": "created_at"}
-
-
-def _parse_date(value: str):
-    value = value.strip()
-    if value in ("*", ""):
-        return None
-    if value.upper() == "NOW":
-        return timezone.now()
-    value = re.sub(r"(/[A-Z]+|[+-]\d+[A-Z]+)+$", "", value)  # Solr date math: drop it
-    parsed = parse_datetime(value.replace("Z", "+00:00"))
-    if parsed is None:
-        try:
-            parsed = dt.datetime.fromisoformat(value[:10])
-        except ValueError:
-            raise SearchQueryError(f"Invalid date in fq: {value}") from None
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
-
-
-def _fq_filter(fq: str):
-    """Solr filter queries as CKAN clients send them; unknown fields are ignored."""
-    condition = Q()
-    joins = False
-    for sign, field, raw in FQ_TOKEN.findall(fq or ""):
-        value = raw
-        if value.startswith('"') and value.endswith('"'):
-            value = value[1:-1].replace('\\"', '"')
-        if field in DATE_FIELDS:
-            if not (raw.startswith("[") or raw.startswith("{")):
-                raise SearchQueryError(f"Invalid range in fq: {raw}")
-            parts = raw[1:-1].split(" TO ")
-            if len(parts) != 2:
-                raise SearchQueryError(f"Invalid range in fq: {raw}")
-            low, high = (_parse_date(p) for p in parts)
-            column = DATE_FIELDS[field]
-            part = Q()
-            if low:
-                part &= Q(**{f"{column}__gte": low})
-            if high:
-                part &= Q(**{f"{column}__lte": high})
-        elif field in FQ_FIELDS:
-            if value == "*":
-                continue
-            part = Q(**{FQ_FIELDS[field]: value})
-            joins = joins or field in ("tags", "res_format", "groups")
-        else:
-            continue
-        condition &= ~part if sign == "-" else part
-    return condition, joins
+def _query(text: str):
+    """(Q or None, free-text terms) of a q/fq string; a CKAN Search Query Error if the
+    query cannot be run (syntax, unknown field, bad date)."""
+    try:
+        return ckan_query.compile_query(text)
+    except ckan_query.QueryError as exc:
+        raise SearchQueryError(f"Search Query is invalid: {exc}") from None
 
 
 SORT_COLUMNS = ("id", "uuid", "slug", "title", "modified_at", "created_at")
@@ -504,7 +496,7 @@ def _order(sort: str, has_query: bool) -> list[str]:
         if not bits:
             continue
         field, direction = bits[0], (bits[1].lower() if len(bits) > 1 else "asc")
-        if direction not in ("asc", "desc"):
+        if len(bits) > 2 or direction not in ("asc", "desc"):
             raise SearchQueryError(f"Invalid sort direction: {part.strip()}")
         if field == "score":
             if has_query and settings.IS_POSTGRES:
@@ -535,6 +527,7 @@ def facet_rows(field, ids):
             .values(facet_name=F("license"), facet_label=F("license"))
             .annotate(count=Count("id"))
         )
+        # facet names are mapped to CKAN's licence ids by the caller
     elif field == "tags":
         qs = (
             Dataset.tags.through.objects.filter(dataset_id__in=ids)
@@ -601,9 +594,9 @@ def package_list(params, base):
 
 
 def _get_package(params):
-    name_or_id = params.get("id") or params.get("name_or_id")
+    name_or_id = _text(params, "id") or _text(params, "name_or_id")
     if not name_or_id:
-        raise ValidationError("Validation Error", {"name_or_id": ["Missing value"]})
+        raise ValidationError(None, {"name_or_id": ["Missing value"]})
     qs = package_qs()
     condition = Q(slug=str(name_or_id))
     try:
@@ -642,31 +635,25 @@ def package_search(params, base):
     """
     rows = min(_int(params, "rows", 10), ROWS_MAX)
     start = _int(params, "start", 0)
-    q = str(params.get("q") or "").strip()
+    q = _text(params, "q").strip()
+    fq = _text(params, "fq")
+    fq_list = _list(params, "fq_list")
+    sort = _text(params, "sort").strip() or "score desc, metadata_modified desc"
     qs = Dataset.objects.filter(state=Dataset.State.PUBLISHED)
-    condition, joins = _fq_filter(str(params.get("fq") or ""))
-    for extra in _list(params, "fq_list"):
-        extra_condition, extra_joins = _fq_filter(extra)
-        condition &= extra_condition
-        joins = joins or extra_joins
-    has_query = bool(q) and q not in ("*:*", "*")
-    if has_query:
-        m = re.fullmatch(r"(\w+):(\S+)", q)
-        if m and (m.group(1) in FQ_FIELDS or m.group(1) in DATE_FIELDS):
-            extra_condition, extra_joins = _fq_filter(q)
-            condition &= extra_condition
-            joins = joins or extra_joins
-            has_query = False
-    if condition:
-        if joins:
-            qs = qs.filter(id__in=Dataset.objects.filter(condition).values("id"))
-        else:
-            qs = qs.filter(condition)
-    sort = str(params.get("sort") or "score desc, metadata_modified desc")
+    q_condition, terms = _query(q)
+    for text in (q_condition, *(_query(f)[0] for f in [fq, *fq_list])):
+        if text is not None:
+            qs = qs.filter(text)
+    has_query = bool(terms)
     order = _order(sort, has_query)
-    if has_query:
-        # The stored, GIN-indexed vector (ranked, then sorted and paged by the database).
-        qs = stored_text_search(qs, query=q)
+    if has_query and settings.IS_POSTGRES:
+        from django.contrib.postgres.search import SearchRank
+
+        from openlima.search import spanish_query
+
+        qs = qs.annotate(
+            rank=SearchRank(F("search_vector"), spanish_query(" ".join(terms)[:200]))
+        )
     count = qs.count()
     ordered_ids = (
         list(qs.order_by(*order).values_list("id", flat=True)[start : start + rows])
@@ -681,18 +668,14 @@ def package_search(params, base):
     facet_mincount = _int(params, "facet.mincount", 1)
     facets, search_facets = {}, {}
     # q, fq and fq_list determine the matching set.
-    facet_key = [
-        "package_search",
-        q,
-        str(params.get("fq") or ""),
-        _list(params, "fq_list"),
-    ]
+    facet_key = ["package_search", q, fq, fq_list]
     for field in facet_fields:
         rows_qs = cached_facet_rows(field, ids, key=facet_key, limit=facet_limit)
+        rename = ckan_license_id if field == "license_id" else str
         items = [
             {
-                "name": r["facet_name"],
-                "display_name": r["facet_label"],
+                "name": rename(r["facet_name"]),
+                "display_name": rename(r["facet_label"]),
                 "count": r["count"],
             }
             for r in rows_qs
@@ -737,7 +720,9 @@ def organization_list(params, base):
 
 
 def _group_like_list(params, qs, to_dict, *, name_field, title_field, filter_key):
-    sort = str(params.get("sort") or "name asc").split()
+    sort = _text(params, "sort").split() or ["name", "asc"]
+    if len(sort) > 2 or (len(sort) == 2 and sort[1].lower() not in ("asc", "desc")):
+        raise ValidationError(None, {"sort": ["Invalid sort"]})
     field = {
         "name": name_field,
         "title": title_field,
@@ -749,7 +734,7 @@ def _group_like_list(params, qs, to_dict, *, name_field, title_field, filter_key
     if names:
         qs = qs.filter(**{f"{name_field}__in": names})
     offset = _int(params, "offset", 0)
-    limit = _int(params, "limit", 1000)
+    limit = min(_int(params, "limit", 1000), 1000)
     qs = qs[offset : offset + limit]
     if _bool(params, "all_fields"):
         return [to_dict(o, package_count=o.package_count) for o in qs]
@@ -762,10 +747,10 @@ def organization_show(params, base):
     :param id: the id or name of the organization
     :param include_datasets: include a truncated list of the organization's datasets
     """
-    name = params.get("id")
+    name = _text(params, "id")
     if not name:
-        raise ValidationError("Validation Error", {"id": ["Missing value"]})
-    org = _org_qs().filter(slug=str(name)).first()
+        raise ValidationError(None, {"id": ["Missing value"]})
+    org = _org_qs().filter(slug=name).first()
     if org is None:
         raise NotFound("Organization was not found.")
     data = organization_dict(org, package_count=org.package_count)
@@ -816,7 +801,7 @@ def tag_list(params, base):
         .distinct()
         .order_by("name")
     )
-    query = str(params.get("query") or params.get("q") or "")
+    query = _text(params, "query") or _text(params, "q")
     if query:
         qs = qs.filter(name__icontains=query)
     if _bool(params, "all_fields"):
@@ -851,13 +836,252 @@ def help_show(params, base):
 
     :param name: action function name (eg `package_search`)
     """
-    name = params.get("name")
+    name = _text(params, "name")
     if not name:
-        raise ValidationError("Validation Error", {"name": ["Missing value"]})
-    func = ACTIONS.get(str(name))
+        raise ValidationError(None, {"name": ["Missing value"]})
+    func = ACTIONS.get(name)
     if func is None:
         raise NotFound(f"Action function not found: {name}")
     return func.__doc__
+
+
+def _topic_qs():
+    return Topic.objects.annotate(
+        package_count=Count(
+            "datasets", filter=Q(datasets__state=Dataset.State.PUBLISHED)
+        )
+    )
+
+
+def group_show(params, base):
+    """Return the details of a group (a topic of the catalogue).
+
+    :param id: the id or name of the group
+    :param include_datasets: include a truncated list of the group's datasets
+    """
+    name = _text(params, "id")
+    if not name:
+        raise ValidationError(None, {"id": ["Missing value"]})
+    topic = _topic_qs().filter(slug=name).first()
+    if topic is None:
+        raise NotFound("Group not found")
+    data = group_dict(topic, package_count=topic.package_count)
+    data.update(users=[], extras=[], tags=[], groups=[])
+    if _bool(params, "include_datasets"):
+        data["packages"] = package_dicts(
+            Dataset.objects.filter(state=Dataset.State.PUBLISHED, topics=topic)
+            .order_by("-modified_at", "id")
+            .values_list("id", flat=True)[:1000],
+            base,
+        )
+    return data
+
+
+def resource_show(params, base):
+    """Return the metadata of a resource.
+
+    :param id: the id of the resource
+    """
+    import uuid as uuidlib
+
+    rid = _text(params, "id")
+    if not rid:
+        raise ValidationError(None, {"id": ["Missing value"]})
+    try:
+        rid = uuidlib.UUID(rid)
+    except ValueError:
+        raise NotFound("Resource was not found.") from None
+    resource = (
+        Resource.objects.filter(uuid=rid, dataset__state=Dataset.State.PUBLISHED)
+        .only("dataset_id")
+        .first()
+    )
+    if resource is None:
+        raise NotFound("Resource was not found.")
+    (package,) = package_dicts([resource.dataset_id], base)
+    for item in package["resources"]:
+        if item["id"] == str(rid):
+            return item
+    raise NotFound("Resource was not found.")  # pragma: no cover
+
+
+def resource_view_list(params, base):
+    """Return the list of resource views for a particular resource (none here: the
+    portal shows its own preview).
+
+    :param id: the id of the resource
+    """
+    resource_show(params, base)
+    return []
+
+
+def current_package_list_with_resources(params, base):
+    """Return a list of the site's datasets and their resources, most recently
+    modified first.
+
+    :param limit: if given, the list of datasets will be broken into pages of at most
+        ``limit`` datasets per page
+    :param offset: when ``limit`` is given, the offset to start returning packages from
+    """
+    limit = min(_int(params, "limit", ROWS_MAX), ROWS_MAX)
+    offset = _int(params, "offset", 0)
+    ids = (
+        Dataset.objects.filter(state=Dataset.State.PUBLISHED)
+        .order_by("-modified_at", "id")
+        .values_list("id", flat=True)[offset : offset + limit]
+    )
+    return package_dicts(list(ids), base)
+
+
+def ckan_license_id(license_value: str) -> str:
+    return CKAN_LICENSES.get(license_value, (license_value,))[0]
+
+
+def license_list(params, base):
+    """Return the list of licenses available for datasets on the site."""
+    return [
+        {
+            "id": ckan_id,
+            "title": title,
+            "url": LICENSE_URLS[value],
+            "status": "active",
+            "maintainer": "",
+            "family": "",
+            "od_conformance": "approved",
+            "osd_conformance": "not reviewed",
+            "domain_content": True,
+            "domain_data": True,
+            "domain_software": False,
+            "is_generic": False,
+            "is_okd_compliant": True,
+            "is_osi_compliant": False,
+        }
+        for value, (ckan_id, title) in CKAN_LICENSES.items()
+    ]
+
+
+def tag_show(params, base):
+    """Return the details of a tag and its datasets.
+
+    :param id: the name of the tag
+    :param include_datasets: include a list of the tag's datasets (up to 1000)
+    """
+    name = _text(params, "id")
+    if not name:
+        raise ValidationError(None, {"id": ["Missing value"]})
+    tag = (
+        Tag.objects.filter(name=name, datasets__state=Dataset.State.PUBLISHED)
+        .distinct()
+        .first()
+    )
+    if tag is None:
+        raise NotFound("Could not find tag")
+    data = {
+        "id": str(tag.pk),
+        "name": tag.name,
+        "display_name": tag.name,
+        "vocabulary_id": None,
+    }
+    if _bool(params, "include_datasets"):
+        data["packages"] = package_dicts(
+            Dataset.objects.filter(state=Dataset.State.PUBLISHED, tags=tag)
+            .order_by("-modified_at", "id")
+            .values_list("id", flat=True)[:1000],
+            base,
+        )
+    return data
+
+
+def package_autocomplete(params, base):
+    """Return a list of datasets that match a string (name or title).
+
+    :param q: the string to search for
+    :param limit: the maximum number of datasets to return (default 10)
+    """
+    q = _text(params, "q").strip()
+    limit = min(_int(params, "limit", 10), 100)
+    if not q:
+        return []
+    rows = (
+        Dataset.objects.filter(state=Dataset.State.PUBLISHED)
+        .filter(Q(slug__icontains=q) | Q(title__icontains=q))
+        .order_by("slug")
+        .values("slug", "title")[:limit]
+    )
+    results = []
+    for row in rows:
+        match_field = "name" if q.lower() in row["slug"].lower() else "title"
+        results.append(
+            {
+                "name": row["slug"],
+                "title": row["title"],
+                "match_field": match_field,
+                "match_displayed": row[
+                    match_field if match_field == "title" else "slug"
+                ],
+            }
+        )
+    return results
+
+
+def site_read(params, base):
+    """Return ``True``: the site is readable."""
+    return True
+
+
+def recently_changed_packages_activity_list(params, base):
+    """Return the activity stream of recently changed datasets (creation or update,
+    newest first; CKAN 2.10's activity shape with the package in ``data``).
+
+    :param limit: the maximum number of activities to return (default 31, max 100)
+    :param offset: where to start
+    """
+    limit = min(_int(params, "limit", 31), 100)
+    offset = _int(params, "offset", 0)
+    ids = list(
+        Dataset.objects.filter(state=Dataset.State.PUBLISHED)
+        .order_by("-modified_at", "id")
+        .values_list("id", flat=True)[offset : offset + limit]
+    )
+    activities = []
+    for package in package_dicts(ids, base):
+        new = package["metadata_created"] == package["metadata_modified"]
+        activities.append(
+            {
+                "id": hashlib.sha1(  # noqa: S324 (an identifier, not security)
+                    f"{package['id']}{package['metadata_modified']}".encode()
+                ).hexdigest(),
+                "timestamp": package["metadata_modified"],
+                "user_id": None,
+                "object_id": package["id"],
+                "activity_type": "new package" if new else "changed package",
+                "data": {"package": package},
+            }
+        )
+    return activities
+
+
+# CKAN write actions a client may try: this portal's CKAN API is read-only (datasets
+# are published from /gestion/), so they answer CKAN's 403, not "unknown action".
+WRITE_ACTIONS = frozenset(
+    f"{thing}_{verb}"
+    for thing in (
+        "package",
+        "resource",
+        "organization",
+        "group",
+        "tag",
+        "user",
+        "resource_view",
+        "package_relationship",
+        "member",
+        "organization_member",
+        "group_member",
+        "datastore",
+        "vocabulary",
+    )
+    for verb in ("create", "update", "patch", "delete", "purge")
+) | {"package_revise", "package_owner_org_update", "dataset_purge", "datastore_upsert"}
 
 
 ACTIONS = {
@@ -872,6 +1096,15 @@ ACTIONS = {
         tag_list,
         status_show,
         help_show,
+        group_show,
+        resource_show,
+        resource_view_list,
+        current_package_list_with_resources,
+        license_list,
+        tag_show,
+        package_autocomplete,
+        site_read,
+        recently_changed_packages_activity_list,
     )
 }
 
@@ -880,6 +1113,9 @@ def call(name: str, params: dict, base: str) -> tuple[int, dict]:
     """Run action `name`; return (HTTP status, CKAN envelope)."""
     help_url = f"{base}/api/3/action/help_show?name={name}"
     func = ACTIONS.get(name)
+    if func is None and name in WRITE_ACTIONS:
+        error = NotAuthorized(f"Access denied: Not authorized to call {name}")
+        return 403, {"help": help_url, "success": False, "error": error.as_dict()}
     if func is None:
         return 400, {
             "help": help_url,

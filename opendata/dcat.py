@@ -20,6 +20,51 @@ EU_LANGUAGE_SPA = URIRef(
     "http://publications.europa.eu/resource/authority/language/SPA"
 )
 IANA = "https://www.iana.org/assignments/media-types/"
+EU_DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
+EU_DATA_THEME_SCHEME = URIRef(EU_DATA_THEME.rstrip("/"))
+# Topic slug fragments -> EU data-theme codes (docs/opendata-api.md); first match wins.
+EU_THEMES = (
+    (("econom", "finanz", "presupuest", "hacienda"), "ECON"),
+    (("transport", "movilidad", "vial"), "TRAN"),
+    (("ambient", "parque", "verde", "clima"), "ENVI"),
+    (("gobierno", "particip", "transparen", "integridad"), "GOVE"),
+    (("urban", "vivienda", "territor", "catastro"), "REGI"),
+    (("salud",), "HEAL"),
+    (("educa", "cultura", "deporte"), "EDUC"),
+    (("poblac", "social", "demograf"), "SOCI"),
+    (("seguridad", "justicia"), "JUST"),
+    (("energ",), "ENER"),
+    (("ciencia", "tecnolog", "innovac"), "TECH"),
+    (("agric", "pesca", "aliment"), "AGRI"),
+    (("internacional",), "INTR"),
+)
+
+
+EU_THEME_LABELS = {  # the vocabulary's English labels
+    "AGRI": "Agriculture, fisheries, forestry and food",
+    "ECON": "Economy and finance",
+    "EDUC": "Education, culture and sport",
+    "ENER": "Energy",
+    "ENVI": "Environment",
+    "GOVE": "Government and public sector",
+    "HEAL": "Health",
+    "INTR": "International issues",
+    "JUST": "Justice, legal system and public safety",
+    "REGI": "Regions and cities",
+    "SOCI": "Population and society",
+    "TECH": "Science and technology",
+    "TRAN": "Transport",
+}
+
+
+def eu_theme(slug: str) -> str | None:
+    """The EU data-theme code of one of our topics, or None (then keyword only)."""
+    for fragments, code in EU_THEMES:
+        if any(f in slug for f in fragments):
+            return code
+    return None
+
+
 LIMA_GEONAMES = URIRef("https://sws.geonames.org/3936456/")
 FORMATS = {
     "text/csv": "CSV",
@@ -65,7 +110,8 @@ def dataset_uri(dataset, base) -> URIRef:
 
 
 def _agent(g, org, base) -> URIRef:
-    agent = URIRef(f"{base}/api/3/action/organization_show?id={org.slug}")
+    # A stable human page: the catalogue filtered by this publisher.
+    agent = URIRef(f"{base}{_url('opendata:catalogue')}?publicador={org.slug}")
     g.add((agent, RDF.type, FOAF.Agent))
     g.add((agent, FOAF.name, Literal(org.name, lang="es")))
     return agent
@@ -96,11 +142,15 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
     for tag in dataset.tags.all():
         g.add((ds, DCAT.keyword, Literal(tag.name, lang="es")))
     for topic in dataset.topics.all():
-        concept = URIRef(f"{base}{_url('opendata:catalogue')}?tema={topic.slug}")
-        g.add((ds, DCAT.theme, concept))
-        g.add((concept, RDF.type, SKOS.Concept))
-        g.add((concept, SKOS.prefLabel, Literal(topic.name, lang="es")))
-        g.add((concept, SKOS.inScheme, URIRef(f"{base}/catalog#temas")))
+        # Our topics stay as keywords; the theme is the EU data-theme concept.
+        g.add((ds, DCAT.keyword, Literal(topic.name, lang="es")))
+        code = eu_theme(topic.slug)
+        if code:
+            concept = URIRef(EU_DATA_THEME + code)
+            g.add((ds, DCAT.theme, concept))
+            g.add((concept, RDF.type, SKOS.Concept))
+            g.add((concept, SKOS.inScheme, EU_DATA_THEME_SCHEME))
+            g.add((concept, SKOS.prefLabel, Literal(EU_THEME_LABELS[code], lang="en")))
     if dataset.contact_name or dataset.contact_email or dataset.publisher.email:
         contact = BNode(f"contact-{dataset.uuid}")
         g.add((ds, DCAT.contactPoint, contact))
@@ -236,10 +286,9 @@ def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
         )
     )
     g.add((catalog, DCTERMS.publisher, publisher))
-    scheme = URIRef(f"{base}/catalog#temas")
-    g.add((scheme, RDF.type, SKOS.ConceptScheme))
-    g.add((scheme, DCTERMS.title, Literal("Temas de Open Lima", lang="es")))
-    g.add((catalog, DCAT.themeTaxonomy, scheme))
+    g.add((EU_DATA_THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
+    g.add((EU_DATA_THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
+    g.add((catalog, DCAT.themeTaxonomy, EU_DATA_THEME_SCHEME))
 
     qs = Dataset.objects.filter(state=Dataset.State.PUBLISHED)
     total = qs.count()

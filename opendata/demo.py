@@ -73,6 +73,8 @@ def _datasets(districts):
         },
         {
             "slug": "mercados-municipales",
+            # The districts of the rows of its CSV (metadata must match the data).
+            "districts": ["150101", "150137", "150141"],
             "title": "Mercados de abasto supervisados",
             "description": "Mercados de abasto de Lima supervisados por la municipalidad: ubicación, número de puestos y resultado de la última inspección sanitaria. Datos de demostración.",
             "publisher": "gerencia-municipal",
@@ -214,7 +216,9 @@ def load(*, stdout=None) -> None:
             publisher=publisher,
             tags=spec["tags"],
             topics=[topics[t] for t in spec["topics"]],
-            districts=districts[:3] if spec["slug"] == "mercados-municipales" else [],
+            districts=list(
+                District.objects.filter(ubigeo__in=spec.get("districts", []))
+            ),
             frequency=spec["frequency"],
             temporal_start=start,
             temporal_end=end,

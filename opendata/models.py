@@ -30,6 +30,17 @@ LICENSE_URLS = {
     License.ODBL: "https://opendatacommons.org/licenses/odbl/1-0/",
 }
 
+# Our licences under the ids of CKAN's default licence register (what harvesting
+# portals map; docs/opendata-api.md) and CKAN's titles for them.
+CKAN_LICENSES = {
+    License.CC_BY_4: ("cc-by", "Creative Commons Attribution"),
+    License.CC_BY_SA_4: ("cc-by-sa", "Creative Commons Attribution Share-Alike"),
+    License.CC0: ("cc-zero", "Creative Commons CCZero"),
+    License.ODC_BY: ("odc-by", "Open Data Commons Attribution License"),
+    License.ODBL: ("odc-odbl", "Open Data Commons Open Database License (ODbL)"),
+}
+LICENSE_FROM_CKAN = {ckan_id: ours for ours, (ckan_id, _t) in CKAN_LICENSES.items()}
+
 
 class Frequency(models.TextChoices):
     """Codes of the EU Publications Office frequency vocabulary (used in DCAT-AP)."""

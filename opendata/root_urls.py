@@ -7,6 +7,7 @@ from django.urls import path, re_path
 from . import views
 
 urlpatterns = [
+    re_path(r"^api(?:/(?P<version>3))?/?$", views.ckan_version, name="ckan_version"),
     re_path(
         r"^api/(?:3/)?action/(?P<name>[A-Za-z_]+)/?$",
         views.ckan_action,
@@ -14,6 +15,12 @@ urlpatterns = [
     ),
     re_path(
         r"^catalog\.(?P<fmt>jsonld|ttl|rdf)$", views.catalog_rdf, name="catalog_rdf"
+    ),
+    re_path(r"^catalog/?$", views.catalog_negotiate, name="catalog"),
+    path(
+        "datos/<slug:slug>/datapackage.json",
+        views.dataset_datapackage,
+        name="dataset_datapackage",
     ),
     path(
         "datos/<slug:slug>.jsonld",

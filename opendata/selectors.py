@@ -4,7 +4,7 @@ transparency sections, site search and the home page indicators."""
 import logging
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Sum
+from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -54,6 +54,15 @@ def dataset_card_qs(qs):
     )
 
 
+def district_by_code(*, code: str):
+    """The district of a UBIGEO or slug (the `?distrito=` of the catalogue), or None."""
+    if not code:
+        return None
+    from openlima.models import District
+
+    return District.objects.filter(Q(ubigeo=code) | Q(slug=code)).first()
+
+
 def catalogue_search(
     *,
     q: str = "",
@@ -62,9 +71,18 @@ def catalogue_search(
     format: str = "",
     license: str = "",
     sort: str = "",
+    district: str = "",
 ):
-    """The filtered catalogue and its facets (counts computed on the filtered set)."""
+    """The filtered catalogue and its facets (counts computed on the filtered set).
+    `district` (a UBIGEO or a district slug) is what the DCAT `dct:spatial` URIs of
+    the datasets point to (`/datos/?distrito=150122`)."""
     qs = dataset_published_qs()
+    if district:
+        qs = qs.filter(
+            id__in=Dataset.districts.through.objects.filter(
+                Q(district__ubigeo=district) | Q(district__slug=district)
+            ).values("dataset_id")
+        )
     # Semi-joins rather than joins + DISTINCT: the page is then read in modified_at
     # order and stops at 20 rows instead of sorting every match.
     if topic:
@@ -88,7 +106,15 @@ def catalogue_search(
 
     base_ids = qs.values("id")
     facets = {}
-    facet_key = ["catalogue", q.strip(), topic, publisher, format.upper(), license]
+    facet_key = [
+        "catalogue",
+        q.strip(),
+        topic,
+        publisher,
+        format.upper(),
+        license,
+        district,
+    ]
     for key, field in FACET_FIELDS.items():
         rows = cached_facet_rows(field, base_ids, key=facet_key, limit=30)
         facets[key] = [

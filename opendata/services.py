@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from openlima import registry, uploads
+from openlima import exports, registry, uploads
 from openlima.errors import ApplicationError
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
@@ -430,12 +430,8 @@ def transparency_document_create(
 
 
 def _render_csv(columns, rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
-    return out.getvalue().encode("utf-8")
+    # The portal's one CSV convention, formula cells neutralised (openlima/exports.py).
+    return exports.csv_bytes(columns, rows)
 
 
 def _render_json(columns, rows) -> bytes:
@@ -513,6 +509,13 @@ def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
                 only_if_changed=True,
             ):
                 result["new_versions"] += 1
+            schema = spec.get("schema")
+            if fmt == "CSV" and isinstance(schema, dict) and schema.get("fields"):
+                # The provider's own Table Schema (opendata/datapackage.py).
+                latest = resource.versions.order_by("-number").first()
+                if latest is not None and latest.preview.get("schema") != schema:
+                    latest.preview = {**latest.preview, "schema": schema}
+                    latest.save(update_fields=["preview"])
     return result
 
 

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.core.paginator import Paginator
 from django.http import (
@@ -9,8 +10,10 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from . import ckan, dcat, selectors, services
 from .models import Dataset, License
@@ -32,6 +35,7 @@ def catalogue(request):
         "format": request.GET.get("formato", "")[:20],
         "license": request.GET.get("licencia", "")[:20],
         "sort": request.GET.get("orden", ""),
+        "district": request.GET.get("distrito", "")[:140],
     }
     qs, facets = selectors.catalogue_search(**params)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -56,7 +60,7 @@ def catalogue(request):
                 }
             )
         facet_groups.append({"param": param, "label": label, "items": items})
-    return render(
+    response = render(
         request,
         "opendata/catalogue.html",
         {
@@ -65,6 +69,7 @@ def catalogue(request):
             "params": params,
             "querystring": query.urlencode(),
             "licenses": License.choices,
+            "district": selectors.district_by_code(code=params["district"]),
             "sorts": [
                 ("recientes", _("Actualizados recientemente")),
                 ("titulo", _("Título (A-Z)")),
@@ -72,9 +77,56 @@ def catalogue(request):
             ],
         },
     )
+    return _alternates(response, "/catalog")
+
+
+RDF_TYPES = {
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdf",
+}
+NEGOTIATED = ["text/html", *RDF_TYPES]
+
+
+def _rdf_wanted(request) -> str | None:
+    """The RDF serialisation the client prefers over HTML (Accept), or None."""
+    preferred = request.get_preferred_type(NEGOTIATED)
+    return RDF_TYPES.get(preferred)
+
+
+def _alternates(response, path_stem: str, *, html: str | None = None):
+    """`Link: rel="alternate"` to each representation of the same resource."""
+    base = ckan.base_url(request=None)
+    links = [
+        f'<{base}{path_stem}.{fmt}>; rel="alternate"; type="{media}"'
+        for media, fmt in RDF_TYPES.items()
+    ]
+    if html:
+        links.append(f'<{base}{html}>; rel="alternate"; type="text/html"')
+    response["Link"] = ", ".join(links)
+    response["Vary"] = (
+        "Accept" if "Vary" not in response else response["Vary"] + ", Accept"
+    )
+    return response
+
+
+def catalog_negotiate(request):
+    """`/catalog`: the DCAT catalogue in the serialisation asked for, the HTML
+    catalogue (303 See Other) for a browser."""
+    fmt = _rdf_wanted(request)
+    if fmt is None:
+        response = HttpResponse(status=303)
+        response["Location"] = reverse("opendata:catalogue")
+    else:
+        response = catalog_rdf(request, fmt)
+    return _alternates(response, "/catalog", html=reverse("opendata:catalogue"))
 
 
 def dataset(request, slug):
+    fmt = _rdf_wanted(request)
+    if fmt is not None:
+        response = dataset_rdf(request, slug, fmt)
+        return _alternates(response, f"/datos/{slug}")
     ds = selectors.access_dataset_by_slug(slug=slug)
     if ds.state == Dataset.State.PUBLISHED:
         services.dataset_view_count(dataset_id=ds.pk)
@@ -83,35 +135,121 @@ def dataset(request, slug):
     for resource in ds.resources.all():
         resource.preview = previews.get(resource.pk) or {}
         resource.download_total = downloads.get(resource.pk, 0)
-    return render(
+    response = render(
         request,
         "opendata/dataset.html",
         {"dataset": ds, "counts": selectors.dataset_counts(dataset=ds)},
     )
+    if ds.state == Dataset.State.PUBLISHED:
+        _alternates(response, f"/datos/{slug}")
+    return response
 
 
+TEXT_MEDIA_TYPES = ("application/json", "application/geo+json", "application/ld+json")
+RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def _byte_range(header: str, size: int):
+    """(start, end) of a single `Range: bytes=a-b` within `size`; None to send the
+    whole file (no header, several ranges or a syntax error: RFC 9110 lets a server
+    ignore them); "unsatisfiable" when it lies past the end."""
+    m = RANGE_RE.fullmatch((header or "").strip())
+    if m is None or (not m.group(1) and not m.group(2)):
+        return None
+    first, last = m.group(1), m.group(2)
+    if not first:  # the last N bytes
+        length = int(last[:19])
+        if length == 0:
+            return "unsatisfiable"
+        return max(size - length, 0), size - 1
+    start = int(first[:19])
+    end = min(int(last[:19]), size - 1) if last else size - 1
+    if start >= size or end < start:
+        return "unsatisfiable"
+    return start, end
+
+
+def file_response(request, *, handle, size, etag, last_modified, filename, media_type):
+    """A download with validators (ETag, Last-Modified: 304 on If-None-Match /
+    If-Modified-Since), single byte ranges (206/416) and `charset=utf-8` on text.
+    Returns (response, counts): only a full GET counts as a download."""
+    from django.utils.cache import get_conditional_response
+    from django.utils.http import http_date, quote_etag
+
+    etag = quote_etag(etag)
+    modified = int(last_modified.timestamp())
+    conditional = get_conditional_response(request, etag=etag, last_modified=modified)
+    is_text = media_type.startswith("text/") or media_type in TEXT_MEDIA_TYPES
+    if is_text and "charset" not in media_type:
+        media_type = f"{media_type}; charset=utf-8"
+    if conditional is not None:
+        handle.close()
+        response, counts = conditional, False
+    else:
+        wanted = None
+        if_range = request.headers.get("If-Range")
+        if request.method == "GET" and (if_range is None or if_range == etag):
+            wanted = _byte_range(request.headers.get("Range", ""), size)
+        if wanted == "unsatisfiable":
+            handle.close()
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            counts = False
+        elif wanted is not None:
+            start, end = wanted
+            handle.seek(start)
+            data = handle.read(end - start + 1)
+            handle.close()
+            response = HttpResponse(data, status=206, content_type=media_type)
+            response["Content-Range"] = f"bytes {start}-{end}/{size}"
+            counts = False
+        else:
+            response = FileResponse(
+                handle, as_attachment=True, filename=filename, content_type=media_type
+            )
+            counts = request.method == "GET"
+        if response.status_code != 416:
+            response["Content-Disposition"] = (
+                response.get("Content-Disposition")
+                or f'attachment; filename="{filename}"'
+            )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "public, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response, counts
+
+
+@require_http_methods(["GET", "HEAD"])
 def resource_download(request, slug, resource, number=None):
+    """A resource's file (latest or one version). HEAD, Range and conditional requests
+    are answered but not counted: one download per full GET (docs/opendata-downloads.md)."""
     res, version = selectors.access_resource_download(
         slug=slug, resource_uuid=resource, number=number
     )
     if version is None:
         if res.external_url and number is None:
-            services.resource_download_count(resource=res)
+            if request.method == "GET":
+                services.resource_download_count(resource=res)
             return HttpResponseRedirect(res.external_url)
         raise Http404
     try:
         handle = version.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    services.resource_download_count(resource=res)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    response, counts = file_response(
+        request,
+        handle=handle,
+        size=version.size,
+        etag=f"sha256-{version.sha256}",
+        last_modified=version.created_at,
         filename=version.filename,
-        content_type=version.media_type,
+        media_type=version.media_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Access-Control-Allow-Origin"] = "*"
+    if counts:
+        services.resource_download_count(resource=res)
     return response
 
 
@@ -185,12 +323,56 @@ def dataset_rdf(request, slug, fmt):
     return response
 
 
-def _ckan_response(status, body):
-    response = JsonResponse(
-        body, status=status, json_dumps_params={"ensure_ascii": False}
-    )
+JSONP_CALLBACK = re.compile(r"[A-Za-z_$][\w$]{0,63}(?:\.[A-Za-z_$][\w$]{0,63}){0,3}")
+
+
+def dataset_datapackage(request, slug):
+    """The dataset's Frictionless Data Package (404 when it has no stored file)."""
+    from . import datapackage
+
+    ds = ckan.package_qs().filter(slug=slug).first()
+    if ds is None:
+        raise Http404
+    descriptor = datapackage.datapackage(ds, ckan.base_url(request))
+    if not descriptor["resources"]:
+        raise Http404
+    response = JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _ckan_response(status, body, request=None):
+    """CKAN's answer: JSON, or JSONP (`callback=`) on GET as CKAN does."""
+    callback = request.GET.get("callback") if request is not None else None
+    if callback and request.method == "GET" and JSONP_CALLBACK.fullmatch(callback):
+        payload = json.dumps(body, ensure_ascii=False)
+        response = HttpResponse(
+            f"/**/{callback}({payload});",
+            status=status,
+            content_type="application/javascript; charset=utf-8",
+        )
+    else:
+        response = JsonResponse(
+            body, status=status, json_dumps_params={"ensure_ascii": False}
+        )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _bad_request(base, name, message):
+    return _ckan_response(
+        400,
+        {
+            "help": f"{base}/api/3/action/help_show?name={name}",
+            "success": False,
+            "error": {"__type": "Bad Request", "message": f"Bad request - {message}"},
+        },
+    )
+
+
+def ckan_version(request, version=None):
+    """`/api/3` (and `/api`): the API version, as CKAN answers."""
+    return _ckan_response(200, {"version": 3}, request)
 
 
 @csrf_exempt
@@ -198,7 +380,14 @@ def ckan_action(request, name):
     """CKAN Action API: GET with query parameters or POST with a JSON (or form) body."""
     base = ckan.base_url(request)
     if request.method == "GET":
-        params = {k: (v[0] if len(v) == 1 else v) for k, v in request.GET.lists()}
+        callback = request.GET.get("callback")
+        if callback and not JSONP_CALLBACK.fullmatch(callback):
+            return _bad_request(base, name, "Invalid callback name")
+        params = {
+            k: (v[0] if len(v) == 1 else v)
+            for k, v in request.GET.lists()
+            if k not in ("callback", "_")
+        }
     elif request.method == "POST":
         if request.content_type == "application/json" or request.body[:1] in (
             b"{",
@@ -207,21 +396,21 @@ def ckan_action(request, name):
             try:
                 params = json.loads(request.body or b"{}")
             except (ValueError, UnicodeDecodeError) as exc:
-                return _ckan_response(
-                    400,
-                    {
-                        "help": f"{base}/api/3/action/help_show?name={name}",
-                        "success": False,
-                        "error": {
-                            "__type": "Bad Request",
-                            "message": f"Bad request - JSON Error: {exc}",
-                        },
-                    },
-                )
+                return _bad_request(base, name, f"JSON Error: {exc}")
             if not isinstance(params, dict):
-                params = {}
+                return _bad_request(
+                    base,
+                    name,
+                    "Bad request data: Request data JSON decoded to "
+                    f"{type(params).__name__} but it needs to be a dictionary.",
+                )
         else:
-            params = {k: (v[0] if len(v) == 1 else v) for k, v in request.POST.lists()}
+            try:
+                params = {
+                    k: (v[0] if len(v) == 1 else v) for k, v in request.POST.lists()
+                }
+            except (ValueError, UnicodeDecodeError) as exc:
+                return _bad_request(base, name, f"Bad request data: {exc}")
     else:
         response = _ckan_response(
             405,
@@ -233,4 +422,4 @@ def ckan_action(request, name):
         response["Allow"] = "GET, POST"
         return response
     status, body = ckan.call(name, params, base)
-    return _ckan_response(status, body)
+    return _ckan_response(status, body, request)

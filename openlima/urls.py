@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import api_auth, views
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("opendata.api_urls")),
     path("", include("budgets.api_urls")),
     path("", include("information.api_urls")),
+    path("auth/token/", api_auth.ApiTokenApi.as_view(), name="auth-token"),
 ]
 
 urlpatterns = [
@@ -47,3 +48,9 @@ urlpatterns += i18n_patterns(
     path("", include("contracting.urls")),
     prefix_default_language=False,
 )
+
+# JSON error pages under /api/, Django's elsewhere (openlima/api_errors.py).
+handler400 = "openlima.api_errors.bad_request"
+handler403 = "openlima.api_errors.permission_denied"
+handler404 = "openlima.api_errors.page_not_found"
+handler500 = "openlima.api_errors.server_error"

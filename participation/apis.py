@@ -3,11 +3,11 @@
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from openlima.api import CursorPagination
 from openlima.selectors import user_public_label
 
 from . import selectors, services
@@ -180,7 +180,8 @@ class ProposalSupportApi(APIView):
             ).data
         )
 
-    @extend_schema(request=None, responses=SupportStateSerializer)
+    # DELETE answers 200 with the new state (not 204): documented as it answers.
+    @extend_schema(request=None, responses={200: SupportStateSerializer})
     def delete(self, request, pk):
         proposal = services.proposal_unsupport(user=request.user, proposal_id=pk)
         return self._state(request, proposal)

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "openlima.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "openlima.api_errors.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "openlima.middleware.NullOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -494,3 +496,24 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Anonymous page cache (openlima/pagecache.py): needs the shared cache for its generations.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+INSTALLED_APPS += ["corsheaders"]
+
+# CORS (docs/opendata-api.md): the public read APIs answer any origin, without
+# credentials, so no session cookie is ever used cross-origin.
+CORS_URLS_REGEX = r"^/(api/3/|api/action/|api/v1/|api/?$|api/3$|catalog)"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Link", "Content-Disposition")
+CORS_PREFLIGHT_MAX_AGE = 86400
+
+# REST API tokens for apps (docs/api-tokens.md) and error answers in the OpenAPI schema.
+INSTALLED_APPS += ["rest_framework.authtoken"]
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+    "openlima.authentication.TokenAuthentication",
+]
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "openlima.api_schema.add_error_responses",
+]

@@ -78,7 +78,7 @@ def test_envelope_and_package_keys(client, dataset_with_file):
     )
     pkg = body["result"]
     assert set(pkg) >= PACKAGE_KEYS
-    assert pkg["name"] == "poblacion-distrital" and pkg["license_id"] == "cc-by-4.0"
+    assert pkg["name"] == "poblacion-distrital" and pkg["license_id"] == "cc-by"
     assert pkg["organization"]["name"] == "sgdi"
     assert {t["name"] for t in pkg["tags"]} == {"población", "distritos"}
     assert pkg["groups"][0]["name"] == "poblacion"
@@ -132,8 +132,11 @@ def test_errors_follow_ckan(client, dataset_with_file):
     r = action(client, "package_search", rows="muchas")
     assert r.status_code == 409 and "rows" in r.json()["error"]
     r = action(client, "package_search", fq="metadata_modified:[ayer TO *]")
-    assert r.status_code == 409 and r.json()["error"]["__type"] == "Search Query Error"
+    assert r.status_code == 400 and r.json()["error"]["__type"] == "Search Query Error"
     r = action(client, "package_create", name="x")
+    assert r.status_code == 403 and r.json()["success"] is False
+    assert r.json()["error"]["__type"] == "Authorization Error"
+    r = action(client, "no_such_action")
     assert r.status_code == 400 and r.json()["success"] is False
     r = client.post(
         "/api/3/action/package_show", data="{roto", content_type="application/json"

@@ -1,0 +1,127 @@
+"""No HTML under /api/ (docs/opendata-api.md): the error pages of the machine endpoints
+are JSON, in the envelope of the API that was called, and input that no endpoint can
+use (a NUL byte in the query string) is refused with a 400 before any view runs.
+
+- `/api/3/...`, `/api/action/...`: CKAN's envelope `{"help", "success": false,
+  "error": {"__type", "message"}}`;
+- the rest of `/api/` (the REST API `/api/v1/`): DRF's `{"detail": ...}`;
+- other paths: Django's own error pages (a NUL byte in the query string still answers
+  400 instead of reaching the database)."""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+logger = logging.getLogger(__name__)
+
+CKAN_PREFIXES = ("/api/3", "/api/action", "/api/2")
+
+
+def is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+def is_ckan_path(path: str) -> bool:
+    return path.startswith(CKAN_PREFIXES)
+
+
+CKAN_TYPES = {
+    400: "Bad Request",
+    403: "Authorization Error",
+    404: "Not Found Error",
+    405: "Bad Request",
+    500: "Internal Server Error",
+}
+
+
+def api_error(request, status: int, message: str) -> JsonResponse:
+    """The JSON error of the API `request` was sent to."""
+    if is_ckan_path(request.path):
+        base = (
+            getattr(settings, "OPENDATA_BASE_URL", "")
+            or getattr(settings, "SITE_URL", "")
+        ).rstrip("/")
+        body = {
+            "help": f"{base}/api/3/action/help_show",
+            "success": False,
+            "error": {
+                "__type": CKAN_TYPES.get(status, "Bad Request"),
+                "message": message,
+            },
+        }
+    else:
+        body = {"detail": message}
+    response = JsonResponse(
+        body, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _has_nul(request) -> bool:
+    raw = request.META.get("QUERY_STRING", "")
+    if "%00" in raw or "\x00" in raw:
+        return True
+    return any(
+        "\x00" in text for key, values in request.GET.lists() for text in (key, *values)
+    )
+
+
+class ApiErrorMiddleware:
+    """Refuses NUL bytes in the query string (400) everywhere; under /api/ turns any
+    uncaught exception into the API's JSON 500 rather than the HTML error page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_api_path(request.path):
+            # The API has no language prefix, so LocaleMiddleware pins it to Spanish;
+            # its messages follow Accept-Language instead (Spanish by default).
+            language = translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        if _has_nul(request):
+            if is_api_path(request.path):
+                return api_error(
+                    request, 400, _("La consulta contiene un carácter no válido (NUL).")
+                )
+            return HttpResponseBadRequest(
+                _("La consulta contiene un carácter no válido (NUL)."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_api_path(request.path):
+            return None
+        logger.exception("Unhandled error under /api/: %s", request.path)
+        return api_error(request, 500, _("Error interno del servidor."))
+
+
+def bad_request(request, exception=None):
+    if is_api_path(request.path):
+        return api_error(request, 400, _("Solicitud incorrecta."))
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    if is_api_path(request.path):
+        return api_error(request, 403, _("No tiene permiso para realizar esta acción."))
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception=None):
+    if is_api_path(request.path):
+        return api_error(request, 404, _("No encontrado."))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if is_api_path(request.path):
+        return api_error(request, 500, _("Error interno del servidor."))
+    return defaults.server_error(request)
