@@ -17,6 +17,7 @@ class BudgetsConfig(AppConfig):
         registry.register_provider(
             "dataset:presupuesto-participativo", selectors.dataset_budgets
         )
+        registry.register_provider("search:budgets", selectors.site_search)
         registry.register_provider("indicators:budgets", selectors.indicators_budgets)
         registry.register_provider(
             f"personal_data:{self.name}", selectors.personal_data

@@ -365,3 +365,48 @@ def personal_data(*, user) -> dict:
         "ballots": ballots,
         "projects_proposed": proposed,
     }
+
+
+# --- Site search (openlima.registry "search:budgets") -------------------------------------
+def site_search(*, query: str, limit: int) -> list[dict]:
+    """Public processes and their projects matching `query` (openlima.search)."""
+    from openlima.search import text_search
+
+    results = []
+    processes = text_search(
+        BudgetProcess.objects.filter(PUBLIC),
+        fields=["title", "description"],
+        query=query,
+    )[:limit]
+    for p in processes:
+        results.append(
+            {
+                "kind": "budget_process",
+                "kind_label": _("Presupuesto participativo"),
+                "title": p.title,
+                "summary": (p.description or "")[:300],
+                "url": p.get_absolute_url(),
+                "rank": float(p.rank),
+            }
+        )
+    projects = text_search(
+        Project.objects.filter(
+            heading__process__in=BudgetProcess.objects.filter(PUBLIC)
+        ).select_related("heading__process"),
+        fields=["title", "description", "location"],
+        query=query,
+        weights=["A", "B", "B"],
+    )[:limit]
+    for p in projects:
+        results.append(
+            {
+                "kind": "budget_project",
+                "kind_label": _("Proyecto de presupuesto participativo"),
+                "title": p.title,
+                "summary": p.description[:300],
+                "url": p.get_absolute_url(),
+                "rank": float(p.rank),
+            }
+        )
+    results.sort(key=lambda r: -r["rank"])
+    return results[:limit]

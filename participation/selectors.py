@@ -733,7 +733,7 @@ def indicators() -> dict:
 def site_search(*, query: str, limit: int) -> list[dict]:
     qs = Proposal.objects.filter(is_hidden=False, status__in=PUBLIC_STATUSES)
     results = proposal_search(qs, query=query)
-    return [
+    found = [
         {
             "kind": "proposal",
             "kind_label": _("Propuesta"),
@@ -744,6 +744,39 @@ def site_search(*, query: str, limit: int) -> list[dict]:
         }
         for p in results.order_by("-rank", "-id")[:limit]
     ]
+    consultations = text_search(
+        Consultation.objects.exclude(status=Consultation.Status.DRAFT),
+        fields=["title", "question", "description"],
+        query=query,
+        weights=["A", "B", "C"],
+    )[:limit]
+    found += [
+        {
+            "kind": "consultation",
+            "kind_label": _("Consulta"),
+            "title": c.title,
+            "summary": c.question[:300],
+            "url": reverse("participation:consultation_detail", args=[c.slug]),
+            "rank": float(c.rank),
+        }
+        for c in consultations
+    ]
+    sessions = text_search(
+        Session.objects.all(), fields=["title", "agenda", "address"], query=query
+    )[:limit]
+    found += [
+        {
+            "kind": "session",
+            "kind_label": _("Sesión de participación"),
+            "title": s.title,
+            "summary": s.agenda[:300],
+            "url": reverse("participation:session_detail", args=[s.pk]),
+            "rank": float(s.rank),
+        }
+        for s in sessions
+    ]
+    found.sort(key=lambda r: -r["rank"])
+    return found[:limit]
 
 
 def dataset_proposals() -> dict:

@@ -436,8 +436,8 @@ def test_search_page_query_count(client, fake_providers, django_assert_max_num_q
         )
     # One query per kind of result, whatever the number of rows: datasets, transparency
     # documents, and the real providers of the merged portal (commitments, milestones,
-    # proposals).
-    with django_assert_max_num_queries(5):
+    # proposals, consultations, sessions, budget processes and projects).
+    with django_assert_max_num_queries(9):
         r = client.get("/buscar/", {"q": "Movilidad"})
     assert r.status_code == 200 and "Movilidad urbana" in r.content.decode()
 
