@@ -2,6 +2,7 @@
 
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openlima.errors import ApplicationError
@@ -159,7 +160,12 @@ def access_ballot_for_heading(*, user, heading) -> None:
         raise ApplicationError(
             _("Solo los vecinos y vecinas verificados pueden votar."), status_code=403
         )
-    if heading.process.phase != BudgetProcess.Phase.BALLOTING:
+    process = heading.process
+    now = timezone.now()
+    # The clock, not only the stored phase (publish_scheduled may not have run yet).
+    if process.phase != BudgetProcess.Phase.BALLOTING or not (
+        process.balloting_starts_at <= now < process.balloting_ends_at
+    ):
         raise ApplicationError(
             _("La votación de este proceso no está abierta."), status_code=409
         )
