@@ -106,31 +106,41 @@ def catalogue_search(
     return dataset_card_qs(qs), facets
 
 
+def _dataset_page_qs():
+    return Dataset.objects.select_related("publisher").prefetch_related(
+        "topics",
+        "tags",
+        "districts",
+        Prefetch(
+            "resources",
+            queryset=Resource.objects.prefetch_related(
+                Prefetch(
+                    "versions",
+                    queryset=ResourceVersion.objects.defer("preview").order_by(
+                        "-number"
+                    ),
+                )
+            ),
+        ),
+    )
+
+
 def access_dataset_by_slug(*, slug: str) -> Dataset:
     """A published or withdrawn dataset (withdrawn ones show their reason, no files)."""
     dataset = (
-        Dataset.objects.filter(
-            slug=slug, state__in=[Dataset.State.PUBLISHED, Dataset.State.WITHDRAWN]
-        )
-        .select_related("publisher")
-        .prefetch_related(
-            "topics",
-            "tags",
-            "districts",
-            Prefetch(
-                "resources",
-                queryset=Resource.objects.prefetch_related(
-                    Prefetch(
-                        "versions",
-                        queryset=ResourceVersion.objects.defer("preview").order_by(
-                            "-number"
-                        ),
-                    )
-                ),
-            ),
-        )
+        _dataset_page_qs()
+        .filter(slug=slug, state__in=[Dataset.State.PUBLISHED, Dataset.State.WITHDRAWN])
         .first()
     )
+    if dataset is None:
+        raise Http404
+    return dataset
+
+
+def dataset_for_preview(*, pk) -> Dataset:
+    """Any dataset, whatever its state, for the staff preview in /gestion/ (the caller
+    checks the publisher's permission)."""
+    dataset = _dataset_page_qs().filter(pk=pk).first()
     if dataset is None:
         raise Http404
     return dataset
