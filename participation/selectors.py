@@ -462,6 +462,11 @@ def moderation_log(*, limit: int = 200):
 # --- consultations -----------------------------------------------------------------------
 
 
+def participation_unit_slug() -> str:
+    """The unit that runs Lima Activa (proposals go to it by default)."""
+    return getattr(settings, "PROPOSAL_DEFAULT_UNIT_SLUG", "participacion-vecinal")
+
+
 def consultation_list():
     return list(
         Consultation.objects.exclude(status=Consultation.Status.DRAFT)
