@@ -25,3 +25,4 @@ class BudgetsConfig(AppConfig):
         registry.register_provider(
             f"erase_personal_data:{self.name}", services.erase_personal_data
         )
+        registry.register_provider("staff_tasks:budgets", selectors.staff_tasks)

@@ -416,3 +416,22 @@ def site_search(*, query: str, limit: int) -> list[dict]:
         )
     results.sort(key=lambda r: -r["rank"])
     return results[:limit]
+
+
+# --- Staff dashboard (openlima.registry "staff_tasks:budgets") ------------------------------
+def staff_tasks(*, user) -> list[dict]:
+    from django.urls import reverse
+
+    if not user.has_perm("budgets.change_residentverification"):
+        return []
+    pending = ResidentVerification.objects.filter(
+        status=ResidentVerification.Status.PENDING
+    ).count()
+    url = reverse("admin:budgets_residentverification_changelist")
+    return [
+        {
+            "label": _("Verificaciones de residencia pendientes"),
+            "count": pending,
+            "url": f"{url}?status__exact=pending",
+        }
+    ]

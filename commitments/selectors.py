@@ -764,3 +764,26 @@ def personal_data(*, user) -> dict:
         "progress_updates_authored": counts["n"],
         "evidences_uploaded": evidences,
     }
+
+
+# --- Staff dashboard (openlima.registry "staff_tasks:commitments") --------------------------
+def staff_tasks(*, user) -> list[dict]:
+    """A unit editor's milestones that are overdue or due within 30 days, still open."""
+    from django.urls import reverse
+
+    if not user_is_unit_editor(user=user):
+        return []
+    today = timezone.localdate()
+    due = Milestone.objects.filter(
+        commitment__responsible_units=user.org_unit_id,
+        status__in=OPEN_STATUSES,
+        due_on__lte=today + datetime.timedelta(days=30),
+    ).count()
+    url = reverse("admin:commitments_milestone_changelist")
+    return [
+        {
+            "label": _("Hitos de su unidad vencidos o por vencer (30 días)"),
+            "count": due,
+            "url": f"{url}?commitment__responsible_units__id__exact={user.org_unit_id}",
+        }
+    ]

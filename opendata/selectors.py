@@ -418,3 +418,28 @@ def personal_data(*, user) -> dict:
     if datasets:
         summary.append([_("Conjuntos con tu correo como contacto"), len(datasets)])
     return {"summary": summary, "contact_for_datasets": datasets}
+
+
+# --- Staff dashboard (openlima.registry "staff_tasks:opendata") -----------------------------
+def staff_tasks(*, user) -> list[dict]:
+    """A data publisher's datasets not yet public (drafts and scheduled), of their unit."""
+    from openlima import roles
+    from openlima.selectors import user_has_role
+
+    if not user_has_role(user=user, role=roles.DATA_PUBLISHER):
+        return []
+    qs = Dataset.objects.filter(
+        state__in=[Dataset.State.DRAFT, Dataset.State.SCHEDULED]
+    )
+    url = reverse("admin:opendata_dataset_changelist")
+    params = "?state__exact=draft"
+    if user.org_unit_id:
+        qs = qs.filter(publisher_id=user.org_unit_id)
+        params += f"&publisher__id__exact={user.org_unit_id}"
+    return [
+        {
+            "label": _("Conjuntos de datos en borrador o programados"),
+            "count": qs.count(),
+            "url": url + params,
+        }
+    ]

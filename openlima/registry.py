@@ -25,6 +25,9 @@ the app providing it is not installed, and callers degrade gracefully):
   unit_id, milestone_title, description, due_on) -> dict`` creates (idempotently) a
   commitment and a milestone to follow a winning budget project; returns ``commitment_id``,
   ``milestone_id``, ``url``.
+- ``staff_tasks:<app>`` -> ``func(*, user) -> list[dict]`` with keys ``label`` (translated),
+  ``count`` (int) and ``url``: what is due for this staff member in that app (only what
+  they may act on; [] otherwise), shown on the /gestion/ dashboard. A fixed number of queries.
 - ``personal_data:<app>`` -> ``func(*, user) -> dict`` (ARCO access, Ley 29733): everything
   that app keeps about the person, JSON-serialisable (no secrets: never a DNI, a hash of it,
   a key or a token). It must hold ``summary``: a list of ``[label, value]`` pairs (label

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from openlima import roles
@@ -206,17 +207,32 @@ class SessionAdmin(admin.ModelAdmin):
     has_delete_permission = lambda self, request, obj=None: request.user.is_superuser  # noqa: E731
 
 
+class FlaggedFilter(admin.SimpleListFilter):
+    title = _("señalados")
+    parameter_name = "senalados"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Señalados y visibles (por revisar)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(status=Comment.Status.VISIBLE, flag_count__gt=0)
+        return queryset
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = (
         "id",
+        "excerpt",
         "target_type",
         "target_id",
         "status",
         "flag_count",
         "moderate_link",
     )
-    list_filter = ("status", "target_type")
+    list_filter = (FlaggedFilter, "status", "target_type")
+    search_fields = ("body",)
     fields = (
         "target_type",
         "target_id",
@@ -228,6 +244,10 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = fields
     ordering = ("-flag_count", "-id")
     show_full_result_count = False
+
+    @admin.display(description=_("texto"))
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(120)
 
     def _allowed(self, request):
         return user_has_role(user=request.user, role=roles.MODERATOR)

@@ -1019,3 +1019,35 @@ def personal_data(*, user) -> dict:
         "notification_settings": settings_row,
         "pending_notifications": pending,
     }
+
+
+# --- Staff dashboard (openlima.registry "staff_tasks:participation") ------------------------
+def staff_tasks(*, user) -> list[dict]:
+    from django.urls import reverse
+
+    rows = []
+    if user_has_role(user=user, role=roles.MODERATOR):
+        flagged = Comment.objects.filter(
+            status=Comment.Status.VISIBLE, flag_count__gt=0
+        ).count()
+        rows.append(
+            {
+                "label": _("Comentarios señalados por revisar"),
+                "count": flagged,
+                "url": reverse("admin:participation_comment_changelist")
+                + "?senalados=1",
+            }
+        )
+    unit_id = getattr(user, "org_unit_id", None)
+    if user_has_role(user=user, role=roles.UNIT_EDITOR) and unit_id:
+        waiting = Proposal.objects.filter(
+            status=Proposal.Status.EVALUATION, assigned_unit_id=unit_id
+        ).count()
+        rows.append(
+            {
+                "label": _("Propuestas de su unidad por responder"),
+                "count": waiting,
+                "url": reverse("participation:answer_queue"),
+            }
+        )
+    return rows
