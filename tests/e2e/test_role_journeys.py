@@ -5,6 +5,8 @@ Written here: the data publisher and the OGP coordinator (see docs/journeys.md f
 roles still covered only by their older, narrower browser tests)."""
 
 import datetime
+import os
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +29,14 @@ def checked(page, seen):
     violations = axe_violations(page)
     assert violations == [], f"axe violations on {page.url}: {violations}"
     seen.append(page.url)
+
+
+def shot(page, name):
+    """With E2E_SCREENSHOTS=<dir>, keep a full-page screenshot (for the issue's notes)."""
+    folder = os.environ.get("E2E_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def staff_login(page, *, email):
@@ -64,12 +74,15 @@ def test_data_publisher_journey(new_page, viewport, tmp_path):
     make_staff("datos@munlima.gob.pe", "sgdi", roles.DATA_PUBLISHER)
     width, height = VIEWPORTS[viewport]
     page = new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(60000)  # a shared, busy machine
     seen = []
     staff_login(page, email="datos@munlima.gob.pe")
     assert "/gestion/opendata/dataset/" in page.url  # lands on "my datasets"
     checked(page, seen)
+    shot(page, f"publisher-landing-{viewport}")
     page.goto("/gestion/")
     checked(page, seen)  # the dashboard
+    shot(page, f"publisher-dashboard-{viewport}")
     page.goto("/gestion/opendata/dataset/add/")
     checked(page, seen)
     page.fill("#id_title", "Paraderos del Cercado")
@@ -101,11 +114,28 @@ def test_data_publisher_journey(new_page, viewport, tmp_path):
         page.click("input[name=_save]")
     checked(page, seen)
     public = new_page(viewport={"width": width, "height": height})
+    public.set_default_timeout(60000)
     public.goto("/datos/paraderos-cercado/")
     assert public.locator("h1").inner_text() == "Paraderos del Cercado"
     assert public.locator("text=Paraderos 2026").count() >= 1
     checked(public, seen)
-    assert len(seen) == 7
+    # The home page's indicators count the new dataset.
+    public.goto("/")
+    checked(public, seen)
+    shot(public, f"home-{viewport}")
+    # A citizen's form with an error: the summary takes the focus, the title says so.
+    public.goto("/cuenta/signup/")
+    public.fill("#id_email", "no-es-un-correo")
+    with public.expect_navigation():
+        public.click("main form button[type=submit]")
+    public.wait_for_load_state("networkidle")
+    assert public.title().startswith("Error:")
+    assert public.evaluate(
+        "document.activeElement && document.activeElement.hasAttribute('data-error-summary')"
+    )
+    checked(public, seen)
+    shot(public, f"error-summary-{viewport}")
+    assert len(seen) == 9
 
 
 @pytest.mark.django_db(transaction=True)
@@ -114,10 +144,12 @@ def test_coordinator_journey(new_page, viewport):
     make_staff("coordinacion@munlima.gob.pe", "sgdi", roles.OGP_COORDINATOR)
     width, height = VIEWPORTS[viewport]
     page = new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(60000)  # a shared, busy machine
     seen = []
     staff_login(page, email="coordinacion@munlima.gob.pe")
     assert page.url.endswith("/gestion/")  # the dashboard
     checked(page, seen)
+    shot(page, f"coordinator-dashboard-{viewport}")
     page.goto("/gestion/participation/consultation/")
     checked(page, seen)
     page.goto("/gestion/participation/consultation/add/")
@@ -143,10 +175,13 @@ def test_coordinator_journey(new_page, viewport):
     page.fill("#id_options-1-title", "Iluminación")
     with page.expect_navigation():
         page.click("input[name=_save]")
+    errors = page.locator(".errornote, .errorlist").all_inner_texts()
+    assert errors == [], errors
     consultation = Consultation.objects.get(slug="prioridades-malecon")
     assert consultation.options.count() == 2
     checked(page, seen)  # back on the list
     public = new_page(viewport={"width": width, "height": height})
+    public.set_default_timeout(60000)
     public.goto("/participa/consultas/prioridades-malecon/")
     assert public.locator("text=Rampas y accesos").count() >= 1
     assert public.locator("text=Iluminación").count() >= 1
