@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${1:-${PORT:-8000}}"
+# Links in e-mails and feeds point at the port actually served (unless SITE_URL is set).
+export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"
 bash scripts/bootstrap.sh runtime
 PY=.venv/bin/python
 $PY manage.py migrate --noinput
