@@ -86,7 +86,6 @@ def test_data_publisher_journey(new_page, viewport, tmp_path):
     page.goto("/gestion/opendata/dataset/add/")
     checked(page, seen)
     page.fill("#id_title", "Paraderos del Cercado")
-    page.fill("#id_slug", "paraderos-cercado")
     page.fill("#id_description", "Paraderos autorizados del Cercado de Lima.")
     autocomplete(page, "publisher", "Gobierno", "Gobierno Digital")
     autocomplete(page, "districts", "Miraflores", "Miraflores")
@@ -98,7 +97,7 @@ def test_data_publisher_journey(new_page, viewport, tmp_path):
         page.click("input[name=_continue]")
     errors = page.locator(".errornote, .errorlist").all_inner_texts()
     assert errors == [], errors
-    dataset = Dataset.objects.get(slug="paraderos-cercado")
+    dataset = Dataset.objects.get(title="Paraderos del Cercado")
     assert dataset.state == "draft" and dataset.resources.count() == 1
     checked(page, seen)  # the change form, with its resource
     # Preview the draft ("Ver en el sitio"), staff only.
@@ -115,7 +114,7 @@ def test_data_publisher_journey(new_page, viewport, tmp_path):
     checked(page, seen)
     public = new_page(viewport={"width": width, "height": height})
     public.set_default_timeout(60000)
-    public.goto("/datos/paraderos-cercado/")
+    public.goto(f"/datos/{dataset.slug}/")
     assert public.locator("h1").inner_text() == "Paraderos del Cercado"
     assert public.locator("text=Paraderos 2026").count() >= 1
     checked(public, seen)
@@ -156,7 +155,6 @@ def test_coordinator_journey(new_page, viewport):
     checked(page, seen)
     now = datetime.datetime.now()
     page.fill("#id_title", "Prioridades del malecón")
-    page.fill("#id_slug", "prioridades-malecon")
     page.fill("#id_question", "¿Qué mejora del malecón es prioritaria?")
     page.select_option("#id_status", "open")
     page.fill("#id_opens_at_0", (now - datetime.timedelta(days=1)).strftime("%d/%m/%Y"))
@@ -170,19 +168,19 @@ def test_coordinator_journey(new_page, viewport):
     with page.expect_navigation():
         page.click("input[name=_save]")
     assert page.locator("text=al menos 2 opciones").count() >= 1
-    assert not Consultation.objects.filter(slug="prioridades-malecon").exists()
+    assert not Consultation.objects.exists()
     checked(page, seen)  # the form with its error
     page.fill("#id_options-1-title", "Iluminación")
     with page.expect_navigation():
         page.click("input[name=_save]")
     errors = page.locator(".errornote, .errorlist").all_inner_texts()
     assert errors == [], errors
-    consultation = Consultation.objects.get(slug="prioridades-malecon")
+    consultation = Consultation.objects.get(title="Prioridades del malecón")
     assert consultation.options.count() == 2
     checked(page, seen)  # back on the list
     public = new_page(viewport={"width": width, "height": height})
     public.set_default_timeout(60000)
-    public.goto("/participa/consultas/prioridades-malecon/")
+    public.goto(f"/participa/consultas/{consultation.slug}/")
     assert public.locator("text=Rampas y accesos").count() >= 1
     assert public.locator("text=Iluminación").count() >= 1
     checked(public, seen)
