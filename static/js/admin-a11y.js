@@ -19,6 +19,7 @@
       container
         .querySelectorAll(".select2-selection, .select2-selection__rendered, .select2-search__field")
         .forEach(function (el) {
+          if (el.tagName === "UL") return; // a list of choices: no name (axe "list")
           if (!el.getAttribute("aria-label")) el.setAttribute("aria-label", text);
         });
     });
