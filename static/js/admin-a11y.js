@@ -19,7 +19,12 @@
       container
         .querySelectorAll(".select2-selection, .select2-selection__rendered, .select2-search__field")
         .forEach(function (el) {
-          if (el.tagName === "UL") return; // a list of choices: no name (axe "list")
+          if (el.tagName === "UL") {
+            // select2 puts a non-<li> "clear" control in its list of choices (axe "list"):
+            // it is a presentational container, not a list.
+            if (!el.getAttribute("role")) el.setAttribute("role", "none");
+            return;
+          }
           if (!el.getAttribute("aria-label")) el.setAttribute("aria-label", text);
         });
     });
