@@ -306,6 +306,9 @@ class PaperBallotAdmin(admin.ModelAdmin):
     list_filter = ["heading__process"]
     list_select_related = ["user", "heading__process", "entered_by"]
     search_fields = ["user__email"]
+    # The secret of the vote: staff see that a ballot was entered, never its choices.
+    fields = ["user", "heading", "channel", "entered_by", "created_at"]
+    readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(channel=Ballot.Channel.PAPER)

@@ -24,6 +24,7 @@ class BudgetsConfig(AppConfig):
         registry.register_provider(
             "dataset:presupuesto-participativo", selectors.dataset_budgets
         )
+        registry.register_provider("search:budgets", selectors.site_search)
         registry.register_provider("indicators:budgets", selectors.indicators_budgets)
         registry.register_provider(
             f"personal_data:{self.name}", selectors.personal_data
@@ -31,3 +32,4 @@ class BudgetsConfig(AppConfig):
         registry.register_provider(
             f"erase_personal_data:{self.name}", services.erase_personal_data
         )
+        registry.register_provider("staff_tasks:budgets", selectors.staff_tasks)

@@ -57,10 +57,12 @@ class ResidentVerification(models.Model):
         verbose_name_plural = _("verificaciones de residencia")
         constraints = [
             # One person (one DNI) verifies at most one account; a rejected claim frees it.
+            # A pending claim does not hold the DNI (a false claim must not block its
+            # real owner): the office confirms whoever shows the card (docs/journeys.md).
             models.UniqueConstraint(
                 fields=["dni_hmac"],
-                condition=Q(status__in=["pending", "verified"]),
-                name="budgets_one_account_per_dni",
+                condition=Q(status="verified"),
+                name="budgets_one_verified_account_per_dni",
             )
         ]
 
@@ -444,6 +446,16 @@ class Ballot(models.Model):
     )
     created_at = models.DateTimeField(_("emitida el"), default=timezone.now)
     updated_at = models.DateTimeField(_("modificada el"), default=timezone.now)
+    # The voter's DNI fingerprint (the same keyed hash as their verification) at casting:
+    # one DNI has at most one counted ballot per heading, whatever happens to accounts.
+    dni_hmac = models.CharField(
+        _("huella del DNI (HMAC)"), max_length=64, blank=True, editable=False
+    )
+    # Set when the voter's residence is rejected after voting: the ballot stays (for the
+    # record) but is no longer counted.
+    voided_at = models.DateTimeField(
+        _("anulada el"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -452,7 +464,12 @@ class Ballot(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "heading"], name="budgets_one_ballot_per_heading"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["dni_hmac", "heading"],
+                condition=Q(voided_at__isnull=True) & ~Q(dni_hmac=""),
+                name="budgets_one_counted_ballot_per_dni",
+            ),
         ]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openlima import city
@@ -161,7 +162,12 @@ def access_ballot_for_heading(*, user, heading) -> None:
         raise ApplicationError(
             _("Solo los vecinos y vecinas verificados pueden votar."), status_code=403
         )
-    if heading.process.phase != BudgetProcess.Phase.BALLOTING:
+    process = heading.process
+    now = timezone.now()
+    # The clock, not only the stored phase (publish_scheduled may not have run yet).
+    if process.phase != BudgetProcess.Phase.BALLOTING or not (
+        process.balloting_starts_at <= now < process.balloting_ends_at
+    ):
         raise ApplicationError(
             _("La votación de este proceso no está abierta."), status_code=409
         )
@@ -367,3 +373,67 @@ def personal_data(*, user) -> dict:
         "ballots": ballots,
         "projects_proposed": proposed,
     }
+
+
+# --- Site search (openlima.registry "search:budgets") -------------------------------------
+def site_search(*, query: str, limit: int) -> list[dict]:
+    """Public processes and their projects matching `query` (openlima.search)."""
+    from openlima.search import text_search
+
+    results = []
+    processes = text_search(
+        BudgetProcess.objects.filter(PUBLIC),
+        fields=["title", "description"],
+        query=query,
+    )[:limit]
+    for p in processes:
+        results.append(
+            {
+                "kind": "budget_process",
+                "kind_label": _("Presupuesto participativo"),
+                "title": p.title,
+                "summary": (p.description or "")[:300],
+                "url": p.get_absolute_url(),
+                "rank": float(p.rank),
+            }
+        )
+    projects = text_search(
+        Project.objects.filter(
+            heading__process__in=BudgetProcess.objects.filter(PUBLIC)
+        ).select_related("heading__process"),
+        fields=["title", "description", "location"],
+        query=query,
+        weights=["A", "B", "B"],
+    )[:limit]
+    for p in projects:
+        results.append(
+            {
+                "kind": "budget_project",
+                "kind_label": _("Proyecto de presupuesto participativo"),
+                "title": p.title,
+                "summary": p.description[:300],
+                "url": p.get_absolute_url(),
+                "rank": float(p.rank),
+            }
+        )
+    results.sort(key=lambda r: -r["rank"])
+    return results[:limit]
+
+
+# --- Staff dashboard (openlima.registry "staff_tasks:budgets") ------------------------------
+def staff_tasks(*, user) -> list[dict]:
+    from django.urls import reverse
+
+    if not user.has_perm("budgets.change_residentverification"):
+        return []
+    pending = ResidentVerification.objects.filter(
+        status=ResidentVerification.Status.PENDING
+    ).count()
+    url = reverse("admin:budgets_residentverification_changelist")
+    return [
+        {
+            "label": _("Verificaciones de residencia pendientes"),
+            "count": pending,
+            "url": f"{url}?status__exact=pending",
+        }
+    ]

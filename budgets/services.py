@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -115,26 +115,23 @@ def _resident_verification_request(
             field_errors={"birth_date": [_("Edad menor a la mínima.")]},
         )
     fingerprint = dni_hmac(number)
-    taken = (
+    # The answer must not reveal whether this DNI is claimed or verified elsewhere, and a
+    # (possibly false) pending claim must not block the real owner: a DNI already
+    # verified on another account is simply left pending, for the office to decide with
+    # the card in hand (docs/journeys.md).
+    verified_elsewhere = (
         ResidentVerification.objects.filter(
-            dni_hmac=fingerprint,
-            status__in=[
-                ResidentVerification.Status.PENDING,
-                ResidentVerification.Status.VERIFIED,
-            ],
+            dni_hmac=fingerprint, status=ResidentVerification.Status.VERIFIED
         )
         .exclude(user=user)
         .exists()
     )
-    duplicate_error = ApplicationError(
-        _("Este DNI ya está asociado a otra cuenta."),
-        field_errors={"dni": [_("DNI ya registrado en otra cuenta.")]},
-    )
-    if taken:
-        raise duplicate_error
-    decision = backends.verification_backend().check(
-        dni=number, birth_date=birth_date, district=district
-    )
+    if verified_elsewhere:
+        decision = backends.Decision("pending")
+    else:
+        decision = backends.verification_backend().check(
+            dni=number, birth_date=birth_date, district=district
+        )
     verification = existing or ResidentVerification(user=user)
     verification.dni_hmac = fingerprint
     verification.birth_date = birth_date
@@ -147,19 +144,60 @@ def _resident_verification_request(
     verification.decided_by = None
     try:
         verification.full_clean(exclude=["user"])
+    except ValidationError:
+        raise ApplicationError(_("Los datos de verificación no son válidos.")) from None
+    try:
         with transaction.atomic():
             verification.save()
-    except (IntegrityError, ValidationError):  # a concurrent claim of the same DNI
-        raise duplicate_error from None
-    if decision.status == ResidentVerification.Status.VERIFIED:
+    except IntegrityError:  # the same DNI verified concurrently on another account
+        verification.status = ResidentVerification.Status.PENDING
+        verification.decided_at = None
+        verification.rejection_reason = ""
+        verification.save()
+    if verification.status == ResidentVerification.Status.VERIFIED:
         _mark_resident(verification=verification)
+        _release_other_claims(verification=verification, actor=user)
     audit_log_record(
         actor=user,
-        action=f"budgets.verification.{decision.status}",
+        action=f"budgets.verification.{verification.status}",
         obj=verification,
         details={"backend": verification.backend, "district": district.ubigeo},
     )
     return verification
+
+
+def _release_other_claims(*, verification: ResidentVerification, actor) -> None:
+    """Once a DNI is verified on one account, other pending claims of it are rejected."""
+    others = list(
+        ResidentVerification.objects.select_for_update()
+        .filter(
+            dni_hmac=verification.dni_hmac,
+            status=ResidentVerification.Status.PENDING,
+        )
+        .exclude(pk=verification.pk)
+    )
+    now = timezone.now()
+    for other in others:
+        other.status = ResidentVerification.Status.REJECTED
+        other.decided_at = now
+        other.rejection_reason = str(_("Este DNI fue verificado en otra cuenta."))[:300]
+        other.save(update_fields=["status", "decided_at", "rejection_reason"])
+        audit_log_record(
+            actor=actor,
+            action="budgets.verification.released",
+            obj=other,
+            details={"verified": verification.pk},
+        )
+
+
+def _ballots_void(*, user_id: int, now) -> int:
+    """A resident rejected after voting: their ballots stop counting where results are not
+    published yet (published results stand; the rejection is in the audit log)."""
+    return Ballot.objects.filter(
+        user_id=user_id,
+        voided_at__isnull=True,
+        heading__process__results_published_at__isnull=True,
+    ).update(voided_at=now)
 
 
 class _DniMismatch(ApplicationError):
@@ -214,6 +252,19 @@ def _resident_verification_confirm(
             ),
             field_errors={"dni_shown": [_("El documento no coincide.")]},
         )
+    if (
+        ResidentVerification.objects.filter(
+            dni_hmac=verification.dni_hmac, status=ResidentVerification.Status.VERIFIED
+        )
+        .exclude(pk=verification.pk)
+        .exists()
+    ):
+        raise ApplicationError(
+            _(
+                "Este DNI ya verificó otra cuenta. Si el DNI es de esta persona, rechace primero la verificación de la otra cuenta."
+            ),
+            status_code=409,
+        )
     verification.status = ResidentVerification.Status.VERIFIED
     verification.decided_at = timezone.now()
     verification.decided_by = staff
@@ -222,6 +273,7 @@ def _resident_verification_confirm(
         update_fields=["status", "decided_at", "decided_by", "rejection_reason"]
     )
     _mark_resident(verification=verification)
+    _release_other_claims(verification=verification, actor=staff)
     audit_log_record(
         actor=staff,
         action="budgets.verification.confirm",
@@ -257,15 +309,21 @@ def resident_verification_reject(
     verification.save(
         update_fields=["status", "decided_at", "decided_by", "rejection_reason"]
     )
+    voided = 0
     if was_verified:
         get_user_model().objects.filter(pk=verification.user_id).update(
             is_verified_resident=False
         )
+        voided = _ballots_void(user_id=verification.user_id, now=timezone.now())
     audit_log_record(
         actor=staff,
         action="budgets.verification.reject",
         obj=verification,
-        details={"reason": reason[:300], "was_verified": was_verified},
+        details={
+            "reason": reason[:300],
+            "was_verified": was_verified,
+            "ballots_voided": voided,
+        },
     )
     return verification
 
@@ -516,11 +574,15 @@ def ballot_submit(
         ballot.updated_at = now
         ballot.save(update_fields=["updated_at"])
     else:
+        verification = ResidentVerification.objects.filter(
+            user=voter, status=ResidentVerification.Status.VERIFIED
+        ).first()
         try:
             with transaction.atomic():
                 ballot = Ballot.objects.create(
                     user=voter,
                     heading=heading,
+                    dni_hmac=verification.dni_hmac if verification else "",
                     channel=channel,
                     entered_by=entered_by if channel == Ballot.Channel.PAPER else None,
                     created_at=now,
@@ -548,7 +610,7 @@ def results_compute(*, heading: Heading) -> list[dict]:
     remains; a project that does not fit is skipped and the next one tried."""
     projects = (
         Project.objects.filter(heading=heading, is_selected=True)
-        .annotate(votes=Count("ballots"))
+        .annotate(votes=Count("ballots", filter=Q(ballots__voided_at__isnull=True)))
         .order_by("-votes", "estimated_cost", "id")
     )
     remaining = heading.amount

@@ -55,3 +55,4 @@ class CommitmentsConfig(AppConfig):
         registry.register_provider(
             f"erase_personal_data:{self.name}", services.erase_personal_data
         )
+        registry.register_provider("staff_tasks:commitments", selectors.staff_tasks)

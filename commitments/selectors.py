@@ -20,6 +20,7 @@ from .models import (
     Milestone,
     MilestoneStatus,
     OgpValue,
+    PlanLevel,
     ProgressUpdate,
     Subscription,
 )
@@ -645,11 +646,28 @@ def dataset_history() -> dict:
     }
 
 
+def current_plan(*, today=None) -> ActionPlan | None:
+    """The plan the home page speaks of: the published local plan whose period contains
+    today, else the latest published local plan, else the latest published plan (a
+    national plan loaded for reference is never mixed into the city's figures)."""
+    today = today or timezone.localdate()
+    published = ActionPlan.objects.filter(is_published=True).order_by(
+        "-period_start", "-id"
+    )
+    local = published.filter(level=PlanLevel.LOCAL)
+    return (
+        local.filter(period_start__lte=today, period_end__gte=today).first()
+        or local.first()
+        or published.first()
+    )
+
+
 def indicators() -> dict:
     today = timezone.localdate()
     plans = ActionPlan.objects.filter(is_published=True)
-    commitments = Commitment.objects.filter(plan__is_published=True)
-    milestones = Milestone.objects.filter(commitment__plan__is_published=True)
+    plan = current_plan(today=today)
+    commitments = Commitment.objects.filter(plan=plan)
+    milestones = Milestone.objects.filter(commitment__plan=plan)
     counts = milestones.aggregate(
         total=Count("id"),
         done=Count("id", filter=Q(status=MilestoneStatus.COMPLETED)),
@@ -671,9 +689,11 @@ def indicators() -> dict:
             "due_on": m.due_on.isoformat(),
             "url": m.commitment.get_absolute_url() + f"#hito-{m.pk}",
         }
-        for m in overdue_milestones(today=today, limit=10)
+        for m in (overdue_milestones(plan=plan, today=today, limit=10) if plan else [])
     ]
     return {
+        "plan_title": plan.title if plan else "",
+        "plan_url": plan.get_absolute_url() if plan else "",
         "plans": plans.count(),
         "commitments": commitments.count(),
         "milestones": counts["total"],
@@ -764,3 +784,26 @@ def personal_data(*, user) -> dict:
         "progress_updates_authored": counts["n"],
         "evidences_uploaded": evidences,
     }
+
+
+# --- Staff dashboard (openlima.registry "staff_tasks:commitments") --------------------------
+def staff_tasks(*, user) -> list[dict]:
+    """A unit editor's milestones that are overdue or due within 30 days, still open."""
+    from django.urls import reverse
+
+    if not user_is_unit_editor(user=user):
+        return []
+    today = timezone.localdate()
+    due = Milestone.objects.filter(
+        commitment__responsible_units=user.org_unit_id,
+        status__in=OPEN_STATUSES,
+        due_on__lte=today + datetime.timedelta(days=30),
+    ).count()
+    url = reverse("admin:commitments_milestone_changelist")
+    return [
+        {
+            "label": _("Hitos de su unidad vencidos o por vencer (30 días)"),
+            "count": due,
+            "url": f"{url}?commitment__responsible_units__id__exact={user.org_unit_id}",
+        }
+    ]

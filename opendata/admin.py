@@ -2,7 +2,11 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 from openlima import roles
@@ -10,7 +14,7 @@ from openlima.errors import ApplicationError
 from openlima.selectors import user_has_role
 from openlima.services import audit_log_record
 
-from . import services
+from . import selectors, services
 from .models import Dataset, Resource, ResourceVersion, Tag, Topic, TransparencyDocument
 from .search import dataset_search_index, transparency_search_index
 
@@ -59,16 +63,21 @@ class TagAdmin(DataPublisherOnly, admin.ModelAdmin):
             )
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(DataPublisherOnly, admin.StackedInline):
+    """Resources added from the dataset page itself: a name and a file (or an external
+    URL); each file is stored as a new version by services.resource_version_add."""
+
     model = Resource
-    fields = ["name", "format", "size", "modified_at"]
-    readonly_fields = ["name", "format", "size", "modified_at"]
-    extra = 0
+    fields = ["name", "external_url", "upload", "format", "size", "modified_at"]
+    readonly_fields = ["format", "size", "modified_at"]
+    extra = 1
     show_change_link = True
     can_delete = False
+    verbose_name_plural = _("Recursos (archivos o enlaces de este conjunto)")
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs["form"] = ResourceInlineForm
+        return super().get_formset(request, obj, **kwargs)
 
 
 @admin.register(Dataset)
@@ -132,6 +141,59 @@ class DatasetAdmin(DataPublisherOnly, admin.ModelAdmin):
         if not change or "state" in form.changed_data:
             audit_log_record(actor=request.user, action=f"dataset.{obj.state}", obj=obj)
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Resource:
+            return
+        for resource_form in formset.forms:
+            data = getattr(resource_form, "cleaned_data", {}).get("upload_data")
+            if data and resource_form.instance.pk:
+                services.resource_version_add(
+                    resource=resource_form.instance,
+                    data=data,
+                    filename=resource_form.cleaned_data["upload"].name,
+                )
+                audit_log_record(
+                    actor=request.user,
+                    action="resource.save",
+                    obj=resource_form.instance,
+                )
+
+    def view_on_site(self, obj):
+        """Published: the public page. Otherwise a staff-only preview (never a public 404)."""
+        if obj.state == Dataset.State.PUBLISHED:
+            return obj.get_absolute_url()
+        return reverse("admin:opendata_dataset_preview", args=[obj.pk])
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/vista-previa/",
+                self.admin_site.admin_view(self.preview_view),
+                name="opendata_dataset_preview",
+            )
+        ] + super().get_urls()
+
+    def preview_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        ds = selectors.dataset_for_preview(pk=pk)
+        for resource in ds.resources.all():
+            resource.preview = {}
+            resource.download_total = 0
+        response = render(
+            request,
+            "opendata/dataset.html",
+            {
+                "dataset": ds,
+                "counts": selectors.dataset_counts(dataset=ds),
+                "preview": True,
+            },
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Title, description and tags are all saved now: refresh the search vector.
@@ -177,7 +239,12 @@ class ResourceForm(forms.ModelForm):
         return cleaned
 
 
-class ResourceVersionInline(admin.TabularInline):
+class ResourceInlineForm(ResourceForm):
+    class Meta(ResourceForm.Meta):
+        fields = ["name", "external_url"]
+
+
+class ResourceVersionInline(DataPublisherOnly, admin.TabularInline):
     model = ResourceVersion
     fields = ["number", "filename", "format", "size", "sha256", "created_at"]
     readonly_fields = fields

@@ -31,3 +31,4 @@ class OpendataConfig(AppConfig):
         registry.register_provider(
             f"erase_personal_data:{self.name}", services.erase_personal_data
         )
+        registry.register_provider("staff_tasks:opendata", selectors.staff_tasks)

@@ -132,31 +132,41 @@ def catalogue_search(
     return dataset_card_qs(qs), facets
 
 
+def _dataset_page_qs():
+    return Dataset.objects.select_related("publisher").prefetch_related(
+        "topics",
+        "tags",
+        "districts",
+        Prefetch(
+            "resources",
+            queryset=Resource.objects.prefetch_related(
+                Prefetch(
+                    "versions",
+                    queryset=ResourceVersion.objects.defer("preview").order_by(
+                        "-number"
+                    ),
+                )
+            ),
+        ),
+    )
+
+
 def access_dataset_by_slug(*, slug: str) -> Dataset:
     """A published or withdrawn dataset (withdrawn ones show their reason, no files)."""
     dataset = (
-        Dataset.objects.filter(
-            slug=slug, state__in=[Dataset.State.PUBLISHED, Dataset.State.WITHDRAWN]
-        )
-        .select_related("publisher")
-        .prefetch_related(
-            "topics",
-            "tags",
-            "districts",
-            Prefetch(
-                "resources",
-                queryset=Resource.objects.prefetch_related(
-                    Prefetch(
-                        "versions",
-                        queryset=ResourceVersion.objects.defer("preview").order_by(
-                            "-number"
-                        ),
-                    )
-                ),
-            ),
-        )
+        _dataset_page_qs()
+        .filter(slug=slug, state__in=[Dataset.State.PUBLISHED, Dataset.State.WITHDRAWN])
         .first()
     )
+    if dataset is None:
+        raise Http404
+    return dataset
+
+
+def dataset_for_preview(*, pk) -> Dataset:
+    """Any dataset, whatever its state, for the staff preview in /gestion/ (the caller
+    checks the publisher's permission)."""
+    dataset = _dataset_page_qs().filter(pk=pk).first()
     if dataset is None:
         raise Http404
     return dataset
@@ -435,3 +445,28 @@ def personal_data(*, user) -> dict:
     if datasets:
         summary.append([_("Conjuntos con tu correo como contacto"), len(datasets)])
     return {"summary": summary, "contact_for_datasets": datasets}
+
+
+# --- Staff dashboard (openlima.registry "staff_tasks:opendata") -----------------------------
+def staff_tasks(*, user) -> list[dict]:
+    """A data publisher's datasets not yet public (drafts and scheduled), of their unit."""
+    from openlima import roles
+    from openlima.selectors import user_has_role
+
+    if not user_has_role(user=user, role=roles.DATA_PUBLISHER):
+        return []
+    qs = Dataset.objects.filter(
+        state__in=[Dataset.State.DRAFT, Dataset.State.SCHEDULED]
+    )
+    url = reverse("admin:opendata_dataset_changelist")
+    params = "?state__exact=draft"
+    if user.org_unit_id:
+        qs = qs.filter(publisher_id=user.org_unit_id)
+        params += f"&publisher__id__exact={user.org_unit_id}"
+    return [
+        {
+            "label": _("Conjuntos de datos en borrador o programados"),
+            "count": qs.count(),
+            "url": url + params,
+        }
+    ]

@@ -24,3 +24,13 @@ class AccountAdapter(DefaultAccountAdapter):
             **context,
         }
         super().send_mail(template_prefix, email, context)
+
+    def get_login_redirect_url(self, request):
+        """Staff land where their work is (openlima.selectors.staff_landing_url); an
+        explicit ?next= still wins (allauth checks it before asking the adapter)."""
+        user = request.user
+        if getattr(user, "is_staff", False) and user.is_active:
+            from .selectors import staff_landing_url
+
+            return staff_landing_url(user=user)
+        return super().get_login_redirect_url(request)

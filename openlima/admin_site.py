@@ -14,6 +14,16 @@ class OpenLimaAdminSite(admin.AdminSite):
     site_header = city.lazy_format(_("%(portal)s — gestión"), portal="portal_name")
     site_title = city.lazy_format(_("%(portal)s — gestión"), portal="portal_name")
     index_title = _("Gestión del portal")
+    index_template = "admin/openlima_index.html"
+
+    def index(self, request, extra_context=None):
+        """The dashboard: what is due for this staff member (every app's
+        `staff_tasks:` provider), above the list of screens."""
+        extra_context = {
+            **(extra_context or {}),
+            "staff_tasks": selectors.staff_tasks(user=request.user),
+        }
+        return super().index(request, extra_context)
 
     def has_permission(self, request):
         return selectors.staff_with_2fa(request=request)

@@ -170,6 +170,14 @@ class DatasetFromDocumentProvider(Protocol):
     ) -> dict[str, Any]: ...
 
 
+class StaffTasksProvider(Protocol):
+    """``staff_tasks:<app>``: what is due for this staff member in that app (only what
+    they may act on; [] otherwise), as dicts with ``label`` (translated), ``count`` and
+    ``url``, shown on the /gestion/ dashboard. A fixed number of queries."""
+
+    def __call__(self, *, user: Any) -> list[dict[str, Any]]: ...
+
+
 class PersonalDataProvider(Protocol):
     """``personal_data:<app>``: everything that app keeps about the person,
     JSON-serialisable, no secrets (never a DNI, a hash of it, a key or a token), in a
@@ -226,6 +234,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("search:", SearchProvider),
     Contract("dataset:", DatasetProvider),
     Contract("indicators:", IndicatorsProvider),
+    Contract("staff_tasks:", StaffTasksProvider),
     Contract("personal_data:", PersonalDataProvider),
     Contract("erase_personal_data:", ErasePersonalDataProvider),
     Contract("commitments.summary", CommitmentSummaryProvider),

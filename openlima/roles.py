@@ -32,9 +32,13 @@ _REGISTRAR_PERMISSIONS = [
     "budgets.view_paperballot",
     "budgets.add_paperballot",
 ]
+# Admin autocompletes (publisher, districts, responsible unit) ask the related admin for
+# view permission: roles that fill those fields may look units and districts up.
+_REFERENCE_LOOKUP = ["openlima.view_orgunit", "openlima.view_district"]
 ROLE_PERMISSIONS = {
     RESIDENT_REGISTRAR: _REGISTRAR_PERMISSIONS,
-    OGP_COORDINATOR: ["budgets.*", *_REGISTRAR_PERMISSIONS],
+    OGP_COORDINATOR: ["budgets.*", *_REGISTRAR_PERMISSIONS, *_REFERENCE_LOOKUP],
+    DATA_PUBLISHER: _REFERENCE_LOOKUP,
 }
 
 # Municipal units every installation starts with (a city adds its own in /gestion/).

@@ -45,7 +45,10 @@ def text_search(
     weights: list[str] | None = None,
 ) -> QuerySet:
     """Filter `queryset` to rows matching `query` in `fields`, annotated with `rank`
-    (ordered by rank, best first). `weights` ("A".."D") follow `fields`."""
+    (ordered by rank, best first). `weights` ("A".."D") follow `fields`.
+
+    PostgreSQL: rows are kept by the match operator (`vector @@ query`), then ranked;
+    `ts_rank` alone is no filter (a row matching nothing still ranks about 1e-20 > 0)."""
     query = (query or "").strip()[:200]
     if not query:
         return queryset.none()
@@ -55,8 +58,9 @@ def text_search(
         vector = spanish_vector(fields, weights)
         search_query = spanish_query(query)
         return (
-            queryset.annotate(rank=SearchRank(vector, search_query))
-            .filter(rank__gt=0)
+            queryset.annotate(_search_vector=vector)
+            .filter(_search_vector=search_query)
+            .annotate(rank=SearchRank(F("_search_vector"), search_query))
             .order_by("-rank")
         )
     terms = [t for t in query.split() if t][:8]

@@ -140,3 +140,69 @@ def heartbeat_last_run(*, name: str):
         .values_list("last_run_at", flat=True)
         .first()
     )
+
+
+# --- Staff: where each role's work is (issue 12, docs/journeys.md) ----------------------
+def staff_landing_url(*, user) -> str:
+    """Where a staff member lands after login: the list their work is in (the first role
+    that applies, in this order); the /gestion/ dashboard otherwise."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.http import urlencode
+
+    def admin_list(name: str, **params) -> str:
+        url = reverse(f"admin:{name}_changelist")
+        return f"{url}?{urlencode(params)}" if params else url
+
+    unit_id = getattr(user, "org_unit_id", None)
+    landings = [
+        (roles.OGP_COORDINATOR, lambda: reverse("admin:index")),
+        (roles.INTEGRITY_MEMBER, lambda: reverse("complaints:workspace")),
+        (
+            roles.UNIT_EDITOR,
+            lambda: admin_list(
+                "commitments_commitment",
+                **({"responsible_units__id__exact": unit_id} if unit_id else {}),
+            ),
+        ),
+        (
+            roles.DATA_PUBLISHER,
+            lambda: admin_list(
+                "opendata_dataset",
+                **({"publisher__id__exact": unit_id} if unit_id else {}),
+            ),
+        ),
+        (
+            roles.RESIDENT_REGISTRAR,
+            lambda: admin_list("budgets_residentverification", status__exact="pending"),
+        ),
+        (
+            roles.MODERATOR,
+            lambda: admin_list("participation_comment", senalados="1"),
+        ),
+    ]
+    names = set(user.groups.values_list("name", flat=True))
+    for role, url in landings:
+        if role in names:
+            try:
+                return url()
+            except NoReverseMatch:  # that app is not installed
+                continue
+    return reverse("admin:index")
+
+
+def staff_tasks(*, user) -> list[dict]:
+    """What is due for `user`, from every app's `staff_tasks:<app>` provider: rows with
+    ``label``, ``count`` and ``url`` (only the rows the user may act on)."""
+    import logging
+
+    from . import registry
+
+    rows = []
+    for name, func in registry.providers("staff_tasks:").items():
+        try:
+            rows.extend(func(user=user))
+        except Exception:  # one app's failure must not break the dashboard
+            logging.getLogger(__name__).exception(
+                "staff_tasks provider %s failed", name
+            )
+    return rows

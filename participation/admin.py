@@ -2,13 +2,18 @@
 proposals assigned to their unit; answers are published on the staff page (services)."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from openlima import roles
 from openlima.selectors import user_has_role
 
+from . import selectors
 from .models import (
     Comment,
     Consultation,
@@ -17,6 +22,8 @@ from .models import (
     Proposal,
     Session,
 )
+
+MIN_OPTIONS = 2
 
 
 def _coordinator(request) -> bool:
@@ -84,19 +91,83 @@ class ProposalAdmin(admin.ModelAdmin):
         return "—"
 
 
-class OptionInline(admin.TabularInline):
+def _consultation_staff(request) -> bool:
+    """The OGP coordinator, or an editor of the unit that runs participation (the unit
+    proposals go to by default)."""
+    if _coordinator(request):
+        return True
+    unit = getattr(request.user, "org_unit", None)
+    return bool(
+        unit is not None
+        and unit.slug == selectors.participation_unit_slug()
+        and user_has_role(user=request.user, role=roles.UNIT_EDITOR)
+    )
+
+
+class OptionFormSet(BaseInlineFormSet):
+    """A consultation that is scheduled or open has at least two options (a ballot with
+    none or one is no consultation)."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.status == Consultation.Status.DRAFT:
+            return
+        kept = [
+            f
+            for f in self.forms
+            if getattr(f, "cleaned_data", None)
+            and not f.cleaned_data.get("DELETE")
+            and (f.instance.pk or f.has_changed())
+        ]
+        if len(kept) < MIN_OPTIONS:
+            raise ValidationError(
+                _(
+                    "Una consulta programada o abierta necesita al menos %(n)s opciones. Añada opciones o déjela en borrador."
+                )
+                % {"n": MIN_OPTIONS}
+            )
+
+
+class OptionInline(admin.StackedInline):
     model = ConsultationOption
-    extra = 3
+    formset = OptionFormSet
+    fields = ("title", "description", "commitment_id", "position")
+    extra = 2
+
+    def _allowed(self, request):
+        return _consultation_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
 
 
 @admin.register(Consultation)
 class ConsultationAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "opens_at", "closes_at")
+    list_display = ("title", "status", "opens_at", "closes_at", "option_count")
+    list_filter = ("status",)
+    search_fields = ("title", "question")
+    readonly_fields = ("created_at",)
     prepopulated_fields = {"slug": ("title",)}
     inlines = [OptionInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_options=Count("options"))
+
+    @admin.display(description=_("opciones"), ordering="_options")
+    def option_count(self, obj):
+        return obj._options
+
     def _allowed(self, request):
-        return _coordinator(request)
+        return _consultation_staff(request)
 
     has_module_permission = has_view_permission = (
         lambda self, request, obj=None: self._allowed(request)
@@ -136,17 +207,32 @@ class SessionAdmin(admin.ModelAdmin):
     has_delete_permission = lambda self, request, obj=None: request.user.is_superuser  # noqa: E731
 
 
+class FlaggedFilter(admin.SimpleListFilter):
+    title = _("señalados")
+    parameter_name = "senalados"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Señalados y visibles (por revisar)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(status=Comment.Status.VISIBLE, flag_count__gt=0)
+        return queryset
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = (
         "id",
+        "excerpt",
         "target_type",
         "target_id",
         "status",
         "flag_count",
         "moderate_link",
     )
-    list_filter = ("status", "target_type")
+    list_filter = (FlaggedFilter, "status", "target_type")
+    search_fields = ("body",)
     fields = (
         "target_type",
         "target_id",
@@ -158,6 +244,10 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = fields
     ordering = ("-flag_count", "-id")
     show_full_result_count = False
+
+    @admin.display(description=_("texto"))
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(120)
 
     def _allowed(self, request):
         return user_has_role(user=request.user, role=roles.MODERATOR)

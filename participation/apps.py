@@ -40,3 +40,4 @@ class ParticipationConfig(AppConfig):
         registry.register_provider(
             f"erase_personal_data:{self.name}", services.erase_personal_data
         )
+        registry.register_provider("staff_tasks:participation", selectors.staff_tasks)

@@ -462,6 +462,11 @@ def moderation_log(*, limit: int = 200):
 # --- consultations -----------------------------------------------------------------------
 
 
+def participation_unit_slug() -> str:
+    """The unit that runs Lima Activa (proposals go to it by default)."""
+    return getattr(settings, "PROPOSAL_DEFAULT_UNIT_SLUG", "participacion-vecinal")
+
+
 def consultation_list():
     return list(
         Consultation.objects.exclude(status=Consultation.Status.DRAFT)
@@ -733,7 +738,7 @@ def indicators() -> dict:
 def site_search(*, query: str, limit: int) -> list[dict]:
     qs = Proposal.objects.filter(is_hidden=False, status__in=PUBLIC_STATUSES)
     results = proposal_search(qs, query=query)
-    return [
+    found = [
         {
             "kind": "proposal",
             "kind_label": _("Propuesta"),
@@ -744,6 +749,39 @@ def site_search(*, query: str, limit: int) -> list[dict]:
         }
         for p in results.order_by("-rank", "-id")[:limit]
     ]
+    consultations = text_search(
+        Consultation.objects.exclude(status=Consultation.Status.DRAFT),
+        fields=["title", "question", "description"],
+        query=query,
+        weights=["A", "B", "C"],
+    )[:limit]
+    found += [
+        {
+            "kind": "consultation",
+            "kind_label": _("Consulta"),
+            "title": c.title,
+            "summary": c.question[:300],
+            "url": reverse("participation:consultation_detail", args=[c.slug]),
+            "rank": float(c.rank),
+        }
+        for c in consultations
+    ]
+    sessions = text_search(
+        Session.objects.all(), fields=["title", "agenda", "address"], query=query
+    )[:limit]
+    found += [
+        {
+            "kind": "session",
+            "kind_label": _("Sesión de participación"),
+            "title": s.title,
+            "summary": s.agenda[:300],
+            "url": reverse("participation:session_detail", args=[s.pk]),
+            "rank": float(s.rank),
+        }
+        for s in sessions
+    ]
+    found.sort(key=lambda r: -r["rank"])
+    return found[:limit]
 
 
 def dataset_proposals() -> dict:
@@ -1001,3 +1039,35 @@ def proposal_image_get_public(*, proposal_id, name: str):
     ):
         raise Http404
     return proposal.image
+
+
+# --- Staff dashboard (openlima.registry "staff_tasks:participation") ------------------------
+def staff_tasks(*, user) -> list[dict]:
+    from django.urls import reverse
+
+    rows = []
+    if user_has_role(user=user, role=roles.MODERATOR):
+        flagged = Comment.objects.filter(
+            status=Comment.Status.VISIBLE, flag_count__gt=0
+        ).count()
+        rows.append(
+            {
+                "label": _("Comentarios señalados por revisar"),
+                "count": flagged,
+                "url": reverse("admin:participation_comment_changelist")
+                + "?senalados=1",
+            }
+        )
+    unit_id = getattr(user, "org_unit_id", None)
+    if user_has_role(user=user, role=roles.UNIT_EDITOR) and unit_id:
+        waiting = Proposal.objects.filter(
+            status=Proposal.Status.EVALUATION, assigned_unit_id=unit_id
+        ).count()
+        rows.append(
+            {
+                "label": _("Propuestas de su unidad por responder"),
+                "count": waiting,
+                "url": reverse("participation:answer_queue"),
+            }
+        )
+    return rows

@@ -856,9 +856,21 @@ def consultation_rate(
 
 def consultations_publish_due(*, now) -> dict:
     """Open scheduled consultations whose time has come and close the finished ones."""
-    opened = Consultation.objects.filter(
-        status=Consultation.Status.SCHEDULED, opens_at__lte=now, closes_at__gt=now
-    ).update(status=Consultation.Status.OPEN)
+    from django.db.models import Count
+
+    # Never open an empty or one-option ballot (it stays scheduled; staff see it).
+    opened = (
+        Consultation.objects.filter(
+            status=Consultation.Status.SCHEDULED, opens_at__lte=now, closes_at__gt=now
+        )
+        .filter(
+            pk__in=ConsultationOption.objects.values("consultation_id")
+            .annotate(n=Count("id"))
+            .filter(n__gte=2)
+            .values("consultation_id")
+        )
+        .update(status=Consultation.Status.OPEN)
+    )
     closing = list(
         Consultation.objects.filter(
             status__in=[Consultation.Status.OPEN, Consultation.Status.SCHEDULED],

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 PORT="${1:-${PORT:-8000}}"
 # The run command is the embedded default; wsgi/asgi/celery alone default to production.
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-openlima.settings.base}"
+# Links in e-mails and feeds point at the port actually served (unless SITE_URL is set).
+export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"
 bash scripts/bootstrap.sh runtime
 PY=.venv/bin/python
 $PY manage.py migrate --noinput

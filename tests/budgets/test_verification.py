@@ -43,25 +43,33 @@ def test_invalid_check_character_refused_nothing_stored(districts):
 
 
 @pytest.mark.django_db
-def test_one_account_per_dni(districts):
-    request(UserFactory(), districts[0])
+def test_one_verified_account_per_dni(districts, budget_staff):
+    """A second claim of a DNI is accepted as pending (the form does not reveal that the DNI
+    is taken); the office cannot confirm it while another account holds it verified."""
+    first = request(UserFactory(), districts[0])
+    services.resident_verification_confirm(
+        verification_id=first.pk, staff=budget_staff, dni_shown="10117410-2"
+    )
     other = UserFactory()
+    second = request(other, districts[0], dni="10117410-G")  # same number, letter form
+    assert second.status == "pending"
     with pytest.raises(ApplicationError, match="otra cuenta"):
-        request(other, districts[0], dni="10117410-G")  # same number, letter form
-    assert not ResidentVerification.objects.filter(user=other).exists()
-    refused = AuditLog.objects.get(action="budgets.verification.refused")
-    assert refused.actor == other and "otra cuenta" in refused.details["reason"]
+        services.resident_verification_confirm(
+            verification_id=second.pk, staff=budget_staff, dni_shown="10117410-2"
+        )
 
 
 @pytest.mark.django_db
-def test_one_account_per_dni_is_a_database_constraint(districts):
+def test_one_verified_account_per_dni_is_a_database_constraint(districts):
     first = request(UserFactory(), districts[0])
+    ResidentVerification.objects.filter(pk=first.pk).update(status="verified")
     with pytest.raises(IntegrityError):
         ResidentVerification.objects.create(
             user=UserFactory(),
             dni_hmac=first.dni_hmac,
             birth_date=ADULT,
             district=districts[0],
+            status="verified",
             backend="x",
         )
 

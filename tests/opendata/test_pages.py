@@ -428,9 +428,9 @@ def test_search_page_query_count(client, fake_providers, django_assert_max_num_q
         )
     # One query per kind of result, whatever the number of rows: datasets, transparency
     # documents, and the real providers of the merged portal (commitments, milestones,
-    # proposals, contracting's processes and works in one UNION, answered information
-    # requests).
-    with django_assert_max_num_queries(6):
+    # proposals, consultations, sessions, budget processes and projects, contracting's
+    # processes and works in one UNION, answered information requests).
+    with django_assert_max_num_queries(10):
         r = client.get("/buscar/", {"q": "Movilidad"})
     assert r.status_code == 200 and "Movilidad urbana" in r.content.decode()
 

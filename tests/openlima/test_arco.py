@@ -414,8 +414,19 @@ def test_a_voter_who_deletes_cannot_verify_the_same_dni_again(ana, voted, allowe
     if allowed:
         assert again().status in ("pending", "verified")
     else:
-        with pytest.raises(ApplicationError, match="asociado a otra cuenta"):
-            again()
+        # The form reveals nothing (issue 12): the claim is pending, and the office cannot
+        # confirm it while the deleted voter's verification holds the DNI.
+        from openlima import roles
+        from tests.factories import StaffFactory
+
+        claim = again()
+        assert claim.status == "pending"
+        with pytest.raises(ApplicationError, match="otra cuenta"):
+            budget_services.resident_verification_confirm(
+                verification_id=claim.pk,
+                staff=StaffFactory(roles=[roles.RESIDENT_REGISTRAR]),
+                dni_shown=valid_dni(DNI),
+            )
 
 
 # --- opendata ------------------------------------------------------------------------------

@@ -207,3 +207,26 @@ def test_every_setting_an_app_reads_can_be_set_from_the_environment():
         n for n in read - internal if n not in env_example or n not in settings_text
     )
     assert missing == []
+
+
+def test_run_script_site_url_follows_the_port(tmp_path):
+    """Issue 12: `bash scripts/run.sh 8001` serves on 8001 and SITE_URL says 8001 (before
+    the worker and the web server start), unless SITE_URL is set."""
+    import subprocess
+    from pathlib import Path
+
+    script = (Path(__file__).resolve().parents[2] / "scripts" / "run.sh").read_text()
+    head = script.split("bash scripts/bootstrap.sh")[0]
+    probe = tmp_path / "probe.sh"
+    probe.write_text(head.replace('cd "$(dirname "$0")/.."', "") + 'echo "$SITE_URL"\n')
+    env = {"PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        ["bash", str(probe), "8001"], capture_output=True, text=True, env=env
+    )
+    assert out.stdout.strip() == "http://127.0.0.1:8001"
+    env["SITE_URL"] = "https://gobiernoabierto.munlima.gob.pe"
+    out = subprocess.run(
+        ["bash", str(probe), "8001"], capture_output=True, text=True, env=env
+    )
+    assert out.stdout.strip() == "https://gobiernoabierto.munlima.gob.pe"
+    assert script.index("export SITE_URL") < script.index("celery -A openlima")
