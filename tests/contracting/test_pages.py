@@ -101,7 +101,8 @@ def test_filters(client, make_process, query, expected):
 def test_bad_filters_are_a_clear_page_not_a_500(client, make_process, query):
     make_process("Adjudicado", bids=[(1, "90000", V)], award=(1, "90000"))
     response = client.get(f"/contrataciones/?{query}")
-    assert response.status_code == 200
+    # A NUL byte is refused for every page before the view (openlima/api_errors.py).
+    assert response.status_code == (400 if "%00" in query else 200)
     assert "<script>alert(1)</script>" not in response.content.decode()
 
 

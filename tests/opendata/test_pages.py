@@ -430,7 +430,7 @@ def test_search_page_query_count(client, fake_providers, django_assert_max_num_q
     # documents, and the real providers of the merged portal (commitments, milestones,
     # proposals, consultations, sessions, budget processes and projects, contracting's
     # processes and works in one UNION, answered information requests).
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         r = client.get("/buscar/", {"q": "Movilidad"})
     assert r.status_code == 200 and "Movilidad urbana" in r.content.decode()
 

@@ -204,7 +204,7 @@ def test_platform_dataset_refresh_versions_only_on_change(fake_providers):
     dataset = Dataset.objects.get(source="action-plans")
     assert dataset.state == Dataset.State.PUBLISHED
     csv_res = dataset.resources.get(format="CSV")
-    assert csv_res.versions.get().file.read() == b"plan,compromisos\nPlan 2022,5\n"
+    assert csv_res.versions.get().file.read() == b"plan,compromisos\r\nPlan 2022,5\r\n"
     json_res = dataset.resources.get(format="JSON")
     assert json.loads(json_res.versions.get().file.read()) == rows
     # unchanged: no new versions, same resources (stable URLs)

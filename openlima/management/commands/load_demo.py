@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Demo accounts have a published password and TOTP secret: never in production.
-        if settings.SETTINGS_MODULE.endswith(".production"):
+        if getattr(settings, "IS_PRODUCTION", False):
             raise CommandError(
                 "load_demo refuses to run under openlima.settings.production "
                 "(demo accounts have published passwords)."
