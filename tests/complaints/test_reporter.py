@@ -443,3 +443,16 @@ def test_receipt_is_its_own_page_that_survives_a_reload(client):
     # A forged cookie shows nothing.
     client.cookies["ol_complaint_receipt"] = "bm9wZQ=="
     assert client.get("/denuncias/recibo/").status_code == 404
+
+
+def test_a_form_with_errors_says_attachments_must_be_attached_again(client):
+    response = submit(
+        client, what="", files=[SimpleUploadedFile("prueba.pdf", pdf_bytes())]
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="attachments-again"' in page and "vuelva a adjuntarlos" in page
+    assert Complaint.objects.count() == 0 and Attachment.objects.count() == 0
+    assert (
+        'id="attachments-again"' not in client.get("/denuncias/nueva/").content.decode()
+    )
