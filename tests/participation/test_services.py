@@ -486,6 +486,7 @@ def test_publisher_opens_and_closes_consultations():
         opens_at=now - timedelta(minutes=1),
         closes_at=now + timedelta(days=1),
     )
+    OptionFactory.create_batch(2, consultation=scheduled)  # a ballot needs two options
     ending = ConsultationFactory(
         status="open",
         opens_at=now - timedelta(days=3),
@@ -720,6 +721,7 @@ def test_publish_scheduled_job_runs_the_participation_publisher():
         opens_at=now - timedelta(minutes=5),
         closes_at=now + timedelta(days=3),
     )
+    OptionFactory.create_batch(2, consultation=c)  # a ballot needs two options
     result = publish_scheduled()
     c.refresh_from_db()
     assert c.status == "open" and result["participation"]["opened"] == 1
