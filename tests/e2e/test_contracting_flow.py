@@ -20,7 +20,12 @@ PASSWORD = "clave-muy-segura-2026"
 
 @pytest.fixture
 def setup(transactional_db):
-    logistics = OrgUnit.objects.get(slug="logistica")
+    # Contracting's data migration creates the unit; an earlier transactional test may have
+    # flushed it (the core's reference data is restored, an app's own unit is not).
+    logistics, _created = OrgUnit.objects.get_or_create(
+        slug="logistica",
+        defaults={"name": "Oficina General de Logística", "acronym": "OGL"},
+    )
     editor = user_create_staff(
         email="logistica@munlima.gob.pe",
         password=PASSWORD,
