@@ -29,8 +29,6 @@ if not SECRET_KEY or SECRET_KEY.startswith(("insecure-", "change-me")):
 SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 DEBUG = False
-# Commands that must never run against a production database check this (load_demo).
-IS_PRODUCTION = True
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     _refuse("DJANGO_ALLOWED_HOSTS", "must list the portal's host names.")

@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -12,7 +14,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Demo accounts have a published password and TOTP secret: never in production.
-        if getattr(settings, "IS_PRODUCTION", False):
+        module = settings.SETTINGS_MODULE or os.environ.get(
+            "DJANGO_SETTINGS_MODULE", ""
+        )
+        if module.endswith(".production"):
             raise CommandError(
                 "load_demo refuses to run under openlima.settings.production "
                 "(demo accounts have published passwords)."
