@@ -1,6 +1,6 @@
 """Gunicorn settings for Open Lima (docker-compose's web service and bench/run.py).
 
-The access log never carries the client address, user agent or referrer (DESIGN.md:
+The access log never carries the client address, user agent or referrer (docs/threat-model.md:
 nothing identifying a reporter is logged), and every gunicorn log line goes through the
 same address-masking filter as Django's logs.
 """

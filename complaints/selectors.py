@@ -361,7 +361,7 @@ def _suppress(value):
 
 
 def public_statistics() -> dict:
-    """Aggregates only (DESIGN: complaints 6); any count under 5 is None."""
+    """Aggregates only (docs/threat-model.md); any count under 5 is None."""
     rows = Complaint.objects.aggregate(
         received=Count("id"),
         attended=Count("id", filter=Q(stage__in=list(ATTENDED_STAGES))),

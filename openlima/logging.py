@@ -10,7 +10,7 @@ _IP = re.compile(
 
 
 class StripClientDataFilter(logging.Filter):
-    """Removes client addresses from log records (DESIGN: nothing identifies a reporter).
+    """Removes client addresses from log records (docs/threat-model.md: nothing identifies a reporter).
 
     Django's request logging attaches the request; we drop it and mask anything that
     looks like an IP address in the message.

@@ -24,7 +24,7 @@ RELAXED_STYLE_PATHS = ("/api/v1/docs/",)
 
 
 def is_anonymous_path(path: str) -> bool:
-    """Paths of Lima Honesta, where nothing identifying may be kept (DESIGN: complaints)."""
+    """Paths of Lima Honesta, where nothing identifying may be kept (docs/threat-model.md)."""
     prefixes = getattr(
         settings, "ANONYMOUS_PATH_PREFIXES", ("/denuncias/", "/en/denuncias/")
     )
@@ -123,7 +123,7 @@ class StaffSessionTimeoutMiddleware:
 class NullOriginMiddleware:
     """Lets Django's CSRF check work under `Referrer-Policy: no-referrer`.
 
-    With that policy (DESIGN: /denuncias/) browsers post forms with `Origin: null` and no
+    With that policy (docs/threat-model.md) browsers post forms with `Origin: null` and no
     Referer (or, rarely, no Origin at all), which CsrfViewMiddleware rejects on HTTPS. When
     the browser itself vouches that the
     request comes from this site (`Sec-Fetch-Site: same-origin`, a header no page can set),

@@ -1,4 +1,4 @@
-"""Role groups of DESIGN.md ("People and roles"). Created by migration 0002."""
+"""Role groups (docs/architecture.md). Created by migration 0002."""
 
 UNIT_EDITOR = "unit_editor"
 OGP_COORDINATOR = "ogp_coordinator"

@@ -69,7 +69,7 @@ def org_unit_get_integrity():
 
 
 def user_public_label(*, user) -> str:
-    """How a citizen appears next to a contribution (DESIGN: public profile is opt-in)."""
+    """How a citizen appears next to a contribution (public profiles are opt-in, docs/architecture.md)."""
     from django.utils.translation import gettext as _
 
     if user is None or user.deleted_at:

@@ -1,4 +1,4 @@
-"""Audit trail for staff logins and permission changes (DESIGN: security)."""
+"""Audit trail for staff logins and permission changes (docs/threat-model.md)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in

@@ -59,7 +59,7 @@ def flag_hide_threshold() -> int:
 
 
 def user_can_participate(*, user) -> bool:
-    """A registered citizen with a verified e-mail address (DESIGN: people and roles)."""
+    """A registered citizen with a verified e-mail address (docs/architecture.md)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.deleted_at:

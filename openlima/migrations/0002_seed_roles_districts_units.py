@@ -1,4 +1,4 @@
-"""Role groups of DESIGN.md, the 43 districts of Lima (INEI UBIGEO) and default municipal
+"""Role groups (docs/architecture.md), the 43 districts of Lima (INEI UBIGEO) and default municipal
 units; and, on PostgreSQL, a trigger that makes the audit log append-only."""
 
 import csv

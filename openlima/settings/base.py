@@ -173,7 +173,7 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# The jobs of DESIGN.md. Each app implements the task named here in its tasks.py.
+# The scheduled jobs (docs/architecture.md, "Jobs"). Each app implements the task named here in its tasks.py.
 CELERY_BEAT_SCHEDULE = {
     "publish_scheduled": {
         "task": "openlima.tasks.publish_scheduled",
@@ -267,7 +267,7 @@ MFA_TOTP_ISSUER = "Open Lima"
 # the key is MFA_ENCRYPTION_KEY, else derived from SECRET_KEY (docs/threat-model.md).
 MFA_ADAPTER = "openlima.mfa_adapter.MFAAdapter"
 MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY", default="")
-# Staff sessions end after this many seconds without a request (DESIGN: security).
+# Staff sessions end after this many seconds without a request (docs/threat-model.md).
 STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 60)
 
 # --- Internationalisation ---------------------------------------------------------
@@ -355,7 +355,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# --- Logging: no client addresses anywhere (DESIGN: complaints contract) ---------------
+# --- Logging: no client addresses anywhere (docs/threat-model.md) ---------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,4 +1,4 @@
-"""Core rules of DESIGN.md: append-only audit trail, audited staff logins and permission
+"""Core rules (docs/architecture.md): append-only audit trail, audited staff logins and permission
 changes, staff idle timeout, ARCO rights, security headers, logs without addresses and
 production settings."""
 

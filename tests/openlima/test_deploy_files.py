@@ -1,5 +1,5 @@
 """docker-compose.yml, Dockerfile and gunicorn.conf.py: Docker cannot run here, so their
-content is checked: the services of DESIGN.md with health checks, and access logs without
+content is checked: the services of docs/operations.md with health checks, and access logs without
 client addresses."""
 
 import runpy
@@ -173,7 +173,7 @@ def test_gunicorn_logs_go_through_the_address_filter(gunicorn_conf):
 
 def test_every_setting_an_app_reads_can_be_set_from_the_environment():
     """Each `getattr(settings, "X", default)` in app code is listed in .env.example and
-    read from the environment by the settings (DESIGN: environment variables only)."""
+    read from the environment by the settings (docs/operations.md: environment variables only)."""
     import re
 
     read = set()
