@@ -759,12 +759,7 @@ def organization_show(params, base):
     data["tags"] = []
     data["groups"] = []
     if _bool(params, "include_datasets"):
-        data["packages"] = package_dicts(
-            Dataset.objects.filter(state=Dataset.State.PUBLISHED, publisher=org)
-            .order_by("-modified_at", "id")
-            .values_list("id", flat=True)[:1000],
-            base,
-        )
+        data["packages"] = _packages_where(base, publisher=org)
     return data
 
 
@@ -868,13 +863,19 @@ def group_show(params, base):
     data = group_dict(topic, package_count=topic.package_count)
     data.update(users=[], extras=[], tags=[], groups=[])
     if _bool(params, "include_datasets"):
-        data["packages"] = package_dicts(
-            Dataset.objects.filter(state=Dataset.State.PUBLISHED, topics=topic)
-            .order_by("-modified_at", "id")
-            .values_list("id", flat=True)[:1000],
-            base,
-        )
+        data["packages"] = _packages_where(base, topics=topic)
     return data
+
+
+def _packages_where(base, **filters) -> list[dict]:
+    """`include_datasets` of organization_show, group_show and tag_show: the newest
+    1,000 published datasets matching `filters`, serialised as package_show does."""
+    ids = (
+        Dataset.objects.filter(state=Dataset.State.PUBLISHED, **filters)
+        .order_by("-modified_at", "id")
+        .values_list("id", flat=True)[:1000]
+    )
+    return package_dicts(ids, base)
 
 
 def resource_show(params, base):
@@ -983,12 +984,7 @@ def tag_show(params, base):
         "vocabulary_id": None,
     }
     if _bool(params, "include_datasets"):
-        data["packages"] = package_dicts(
-            Dataset.objects.filter(state=Dataset.State.PUBLISHED, tags=tag)
-            .order_by("-modified_at", "id")
-            .values_list("id", flat=True)[:1000],
-            base,
-        )
+        data["packages"] = _packages_where(base, tags=tag)
     return data
 
 
