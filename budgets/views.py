@@ -7,19 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, form_add_application_error
 
 from . import selectors, services
 from .forms import ProjectProposalForm, ResidentVerificationForm
 from .models import BudgetProcess
-
-
-def _add_errors(form, exc: ApplicationError):
-    if exc.field_errors:
-        for field, errors in exc.field_errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    form.add_error(None, exc.message)
 
 
 def index(request):
@@ -114,7 +106,7 @@ def project_propose(request, slug, heading_slug):
                 image_alt=form.cleaned_data["image_alt"],
             )
         except ApplicationError as exc:
-            _add_errors(form, exc)
+            form_add_application_error(form, exc)
         except Exception as exc:  # model validation
             from django.core.exceptions import ValidationError
 
@@ -213,7 +205,7 @@ def verification(request):
                 district=form.cleaned_data["district"],
             )
         except ApplicationError as exc:
-            _add_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             if current.status == "verified":
                 messages.success(

@@ -4,8 +4,6 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
-
 from .. import selectors
 from ..forms import (
     UnlockForm,
@@ -58,16 +56,6 @@ def _clean_files(form, field="attachments") -> list:
         except FileRefused as exc:
             form.add_error(field, str(exc))
     return files
-
-
-def _apply_error(form, exc: ApplicationError):
-    if exc.field_errors:
-        for field, messages in exc.field_errors.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-        form.add_error(None, exc.message)
-    else:
-        form.add_error(None, exc.message)
 
 
 def _workspace(view):

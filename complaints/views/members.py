@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, form_add_application_error
 
 from .. import crypto, selectors, services, tracker
 from ..csrf import csrf_protect_no_referrer
@@ -17,7 +17,6 @@ from ..forms import (
     RegisterForm,
 )
 from .common import (
-    _apply_error,
     _clean_files,
     _in_memory_uploads,
     _render,
@@ -48,7 +47,7 @@ def register(request, private):
                         registered_by=request.user,
                     )
                 except ApplicationError as exc:
-                    _apply_error(form, exc)
+                    form_add_application_error(form, exc)
                 else:
                     return _render(
                         request,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, form_add_application_error
 
 from .. import antiabuse, crypto, receipt, selectors, services
 from ..csrf import csrf_protect_no_referrer
@@ -30,7 +30,6 @@ from ..uploads import (
     max_attachments,
 )
 from .common import (
-    _apply_error,
     _capped_uploads,
     _clean_files,
     _no_store,
@@ -157,7 +156,7 @@ def _submit(request):
                     body=form.body(), files=files
                 )
             except ApplicationError as exc:
-                _apply_error(form, exc)
+                form_add_application_error(form, exc)
             else:
                 if not bypass:
                     antiabuse.submission_record(proof=proof)
@@ -346,7 +345,7 @@ def _track_action(request):
                     files=files,
                 )
             except ApplicationError as exc:
-                _apply_error(reply_form, exc)
+                form_add_application_error(reply_form, exc)
             else:
                 complaint.refresh_from_db()
                 return _case_page(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, form_add_application_error
 from openlima.services import audit_log_record
 
 from .. import selectors, services, tracker, unlock
@@ -26,7 +26,7 @@ from ..forms import (
     UnlockForm,
 )
 from ..models import TRANSITIONS, Stage
-from .common import _apply_error, _no_store, _quote, _render, _workspace
+from .common import _no_store, _quote, _render, _workspace
 
 
 @csrf_exempt
@@ -196,7 +196,7 @@ def case_action(request, private, complaint_id, action):
         else:
             raise PermissionDenied
     except ApplicationError as exc:
-        _apply_error(form, exc)
+        form_add_application_error(form, exc)
     if form.errors:
         complaint.refresh_from_db()
         return _render(

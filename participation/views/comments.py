@@ -7,14 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, form_add_application_error
 
 from .. import selectors, services
 from ..forms import (
     CommentForm,
     ModerationForm,
 )
-from .common import _form_errors, _is_htmx, _require_login
+from .common import _is_htmx, _require_login
 
 
 def _thread_response(request, target_type, target_id, *, form=None, status=200):
@@ -46,7 +46,7 @@ def comments(request, target_type, target_id):
                     parent_id=form.cleaned_data.get("parent"),
                 )
             except ApplicationError as exc:
-                _form_errors(form, exc)
+                form_add_application_error(form, exc)
             else:
                 if _is_htmx(request):
                     return _thread_response(request, target_type, target["id"])
@@ -124,7 +124,7 @@ def comment_moderate(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             target = selectors.comment_target(
                 target_type=comment.target_type, target_id=comment.target_id

@@ -5,7 +5,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from openlima.errors import ApplicationError
 from openlima.selectors import access_staff_area
 
 
@@ -20,14 +19,6 @@ def _back(request, fallback: str):
     ):
         return redirect(nxt)
     return redirect(fallback)
-
-
-def _form_errors(form, exc: ApplicationError) -> None:
-    for name, errs in exc.field_errors.items():
-        for err in errs:
-            form.add_error(name if name in form.fields else None, err)
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
 
 
 def _require_login(request):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, form_add_application_error
 from openlima.models import District
 
 from .. import selectors, services
@@ -21,7 +21,7 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import Follow, Proposal, Topic
-from .common import _back, _form_errors, _is_htmx, _require_login, _staff_gate
+from .common import _back, _is_htmx, _require_login, _staff_gate
 
 
 def index(request):
@@ -141,7 +141,7 @@ def proposal_create(request):
                 image_alt=d.get("image_alt", ""),
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Tu propuesta está publicada."))
             return redirect("participation:proposal_detail", pk=proposal.pk)
@@ -174,7 +174,7 @@ def proposal_edit(request, pk):
                 district=d["district"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Cambios guardados."))
             return redirect("participation:proposal_detail", pk=proposal.pk)
@@ -197,7 +197,7 @@ def proposal_withdraw(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Has retirado la propuesta."))
             return redirect("participation:proposal_detail", pk=proposal.pk)
@@ -313,7 +313,7 @@ def proposal_answer(request, pk):
                 commitment_id=d["commitment_id"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Respuesta publicada."))
             return redirect("participation:proposal_detail", pk=proposal.pk)
@@ -338,7 +338,7 @@ def proposal_moderate(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             return redirect("participation:proposal_detail", pk=proposal.pk)
     return render(

@@ -6,14 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, form_add_application_error
 
 from .. import selectors, services
 from ..forms import (
     ModerationForm,
     SessionCloseForm,
 )
-from .common import _form_errors, _require_login, _staff_gate
+from .common import _require_login, _staff_gate
 
 
 def session_list(request):
@@ -104,7 +104,7 @@ def session_close(request, pk):
                 proposal_ids=d["proposals"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Sesión cerrada con su acta."))
             return redirect("participation:session_detail", pk=pk)
