@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openlima import city
-from openlima.errors import ApplicationError
+from openlima.errors import Conflict, Forbidden
 
 from .models import (
     Ballot,
@@ -52,9 +52,7 @@ def access_verification_for_decision(*, staff) -> None:
         and staff.is_staff
         and staff.has_perm("budgets.change_residentverification")
     ):
-        raise ApplicationError(
-            _("No tiene permiso para decidir verificaciones."), status_code=403
-        )
+        raise Forbidden(_("No tiene permiso para decidir verificaciones."))
 
 
 def access_paper_ballot_entry(*, staff) -> None:
@@ -64,9 +62,7 @@ def access_paper_ballot_entry(*, staff) -> None:
         and staff.is_staff
         and staff.has_perm("budgets.add_paperballot")
     ):
-        raise ApplicationError(
-            _("No tiene permiso para registrar cédulas en papel."), status_code=403
-        )
+        raise Forbidden(_("No tiene permiso para registrar cédulas en papel."))
 
 
 # --- Processes, headings, projects -----------------------------------------------------
@@ -147,34 +143,27 @@ def project_image_get_public(*, image_id) -> ProjectImage:
 def access_ballot_for_heading(*, user, heading) -> None:
     """Raise ApplicationError unless `user` may fill a ballot in `heading` now."""
     if not getattr(user, "is_authenticated", False):
-        raise ApplicationError(_("Inicie sesión para votar."), status_code=403)
+        raise Forbidden(_("Inicie sesión para votar."))
     verification = resident_verification_get(user=user)
     if verification is not None and verification.status == "pending":
-        raise ApplicationError(
+        raise Forbidden(
             _(
                 "Su verificación de residencia está pendiente: acérquese a una oficina municipal con su %(document)s."
             )
             % {"document": city.text("identity_document.short_name")},
-            status_code=403,
         )
     district = resident_voting_district(user=user)
     if district is None:
-        raise ApplicationError(
-            _("Solo los vecinos y vecinas verificados pueden votar."), status_code=403
-        )
+        raise Forbidden(_("Solo los vecinos y vecinas verificados pueden votar."))
     process = heading.process
     now = timezone.now()
     # The clock, not only the stored phase (publish_scheduled may not have run yet).
     if process.phase != BudgetProcess.Phase.BALLOTING or not (
         process.balloting_starts_at <= now < process.balloting_ends_at
     ):
-        raise ApplicationError(
-            _("La votación de este proceso no está abierta."), status_code=409
-        )
+        raise Conflict(_("La votación de este proceso no está abierta."))
     if heading.district_id is not None and heading.district_id != district.pk:
-        raise ApplicationError(
-            _("Solo puede votar en la partida de su propio distrito."), status_code=403
-        )
+        raise Forbidden(_("Solo puede votar en la partida de su propio distrito."))
 
 
 def ballot_get(*, user, heading) -> Ballot | None:

@@ -7,7 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openlima.errors import ApplicationError, form_add_application_error
+from openlima.errors import (
+    ApplicationError,
+    Forbidden,
+    form_add_application_error,
+    http_status,
+)
 
 from . import selectors, services
 from .forms import ProjectProposalForm, ResidentVerificationForm
@@ -141,12 +146,12 @@ def ballot(request, slug, heading_slug):
         raw = request.POST.getlist("projects")
         try:
             if access_error:
-                raise ApplicationError(access_error, status_code=403)
+                raise Forbidden(access_error)
             services.ballot_submit(
                 user=request.user, heading_id=heading.pk, project_ids=raw
             )
         except ApplicationError as exc:
-            error, status = exc.message, exc.status_code
+            error, status = exc.message, http_status(exc)
             chosen = {int(x) for x in raw if str(x).isdigit()}
         else:
             messages.success(

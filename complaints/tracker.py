@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Conflict, NotFound
 from openlima.services import audit_log_record, outbox_enqueue
 
 from . import crypto
@@ -197,7 +197,7 @@ def referral_event_add(
         reference=str(reference or "")[:32], institution=institution
     ).first()
     if referral is None:
-        raise ApplicationError(_("Derivación no encontrada."), status_code=404)
+        raise NotFound(_("Derivación no encontrada."))
     if not isinstance(event_id, str) or not event_id.strip() or len(event_id) > 64:
         raise ApplicationError(
             _("Indique el identificador del evento (hasta 64 caracteres)."),
@@ -236,14 +236,13 @@ def referral_event_add(
             last = referral.events.order_by("-received_at", "-id").first()
             current = ReferralStage(last.stage) if last else None
             if ReferralStage(stage) not in REFERRAL_TRANSITIONS[current]:
-                raise ApplicationError(
+                raise Conflict(
                     _("No se puede pasar de «%(from)s» a «%(to)s».")
                     % {
                         "from": current.label if current else "—",
                         "to": ReferralStage(stage).label,
                     },
                     field_errors={"stage": [_("Transición no permitida.")]},
-                    status_code=409,
                 )
             event = ReferralEvent.objects.create(
                 referral=referral,

@@ -9,7 +9,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ApplicationError
+from .errors import ApplicationError, http_status
 
 
 class StandardPagination(PageNumberPagination):
@@ -33,12 +33,13 @@ class CursorPagination(DrfCursorPagination):
 
 
 def exception_handler(exc, context):
-    """ApplicationError and model ValidationError become a 4xx with a message (never a 500)."""
+    """ApplicationError and model ValidationError become a 4xx with a message (never a 500);
+    the status of a domain error comes from its class (`openlima.errors.HTTP_STATUS`)."""
     if isinstance(exc, ApplicationError):
         data = {"detail": exc.message}
         if exc.field_errors:
             data["errors"] = exc.field_errors
-        return Response(data, status=exc.status_code)
+        return Response(data, status=http_status(exc))
     if isinstance(exc, OverflowError | DataError):
         # A number too large for the database (e.g. ?commitment=2**63 on SQLite).
         return Response(

@@ -1,14 +1,63 @@
+"""Domain errors. Services and selectors raise them without knowing about HTTP; the one
+mapping to HTTP statuses is `HTTP_STATUS` below, used by the API's exception handler
+(`openlima.api.exception_handler`) and by views through `http_status()`."""
+
+
 class ApplicationError(Exception):
-    """A domain rule was broken. Views show `message`; the API answers 400 with it.
+    """A domain rule was broken. Views show `message`; the API answers 4xx with it.
 
     `field_errors` maps a field name to a list of messages for form/API display.
+    Raise the subclass that says what went wrong (`Invalid`, `NotFound`, `Forbidden`,
+    `Conflict`, `Throttled`); `status_code` is read from the mapping below.
+    `status_code=` in the constructor is kept only for modules not converted yet.
     """
 
-    def __init__(self, message, *, field_errors=None, status_code=400):
+    def __init__(self, message, *, field_errors=None, status_code=None):
         super().__init__(message)
         self.message = message
         self.field_errors = field_errors or {}
-        self.status_code = status_code
+        self._status_code = status_code
+
+    @property
+    def status_code(self) -> int:
+        return http_status(self)
+
+
+class Invalid(ApplicationError):
+    """The input breaks a rule (a field, a format, a limit)."""
+
+
+class NotFound(ApplicationError):
+    """The thing asked for does not exist, or is not visible to the person asking."""
+
+
+class Forbidden(ApplicationError):
+    """The person asking may not do this."""
+
+
+class Conflict(ApplicationError):
+    """The thing is not in a state that allows this (closed, already done, taken)."""
+
+
+class Throttled(ApplicationError):
+    """Too many attempts in a short time."""
+
+
+HTTP_STATUS: dict[type[ApplicationError], int] = {
+    Invalid: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Throttled: 429,
+}
+
+
+def http_status(exc: ApplicationError) -> int:
+    """The HTTP status of a domain error: by its class, else 400."""
+    for cls in type(exc).__mro__:
+        if cls in HTTP_STATUS:
+            return HTTP_STATUS[cls]
+    return exc._status_code or 400
 
 
 def form_add_application_error(form, exc: ApplicationError) -> None:

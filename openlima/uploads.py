@@ -33,7 +33,7 @@ import filetype
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 
 MB = 1024 * 1024
 
@@ -169,7 +169,7 @@ MESSAGES = {
 }
 
 
-class UploadRefused(ApplicationError):
+class UploadRefused(Invalid):
     """An upload was refused. `reason` says why; `kind` is what the content is (or None).
 
     A call site may word the refusal itself: `messages` maps a reason to a message, or to

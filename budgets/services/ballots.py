@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Conflict, NotFound
 from openlima.services import audit_log_record
 
 from .. import selectors
@@ -69,12 +69,12 @@ def ballot_submit(
         .first()
     )
     if heading is None:
-        raise ApplicationError(_("Partida no encontrada."), status_code=404)
+        raise NotFound(_("Partida no encontrada."))
     ids = _parse_project_ids(project_ids)
     # Serialise this person's ballot writes (row lock on PostgreSQL).
     voter = get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if voter is None:
-        raise ApplicationError(_("Vecino/a no encontrado/a."), status_code=404)
+        raise NotFound(_("Vecino/a no encontrado/a."))
     selectors.access_ballot_for_heading(user=voter, heading=heading)
     projects = list(
         Project.objects.filter(heading=heading, is_selected=True, pk__in=ids)
@@ -108,16 +108,13 @@ def ballot_submit(
     now = timezone.now()
     if ballot is not None:
         if ballot.channel == Ballot.Channel.PAPER:
-            raise ApplicationError(
+            raise Conflict(
                 _(
                     "Ya se registró una cédula en papel en esta partida; no puede cambiarse."
                 ),
-                status_code=409,
             )
         if channel == Ballot.Channel.PAPER:
-            raise ApplicationError(
-                _("Esta persona ya votó por la web en esta partida."), status_code=409
-            )
+            raise Conflict(_("Esta persona ya votó por la web en esta partida."))
         ballot.updated_at = now
         ballot.save(update_fields=["updated_at"])
     else:
@@ -136,9 +133,8 @@ def ballot_submit(
                     updated_at=now,
                 )
         except IntegrityError:
-            raise ApplicationError(
+            raise Conflict(
                 _("Ya existe una cédula de esta persona en esta partida."),
-                status_code=409,
             ) from None
     ballot.projects.set(projects)
     if channel == Ballot.Channel.PAPER:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from openlima import registry, uploads
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Conflict, Forbidden, NotFound
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
 
@@ -107,19 +107,15 @@ def project_propose(
 ) -> Project:
     """A verified resident proposes a project while the process accepts proposals."""
     if heading.process.phase != BudgetProcess.Phase.ACCEPTING:
-        raise ApplicationError(
-            _("Este proceso no está recibiendo proyectos."), status_code=409
-        )
+        raise Conflict(_("Este proceso no está recibiendo proyectos."))
     district = selectors.resident_voting_district(user=user)
     if district is None:
-        raise ApplicationError(
+        raise Forbidden(
             _("Solo los vecinos y vecinas verificados pueden proponer proyectos."),
-            status_code=403,
         )
     if heading.district_id is not None and heading.district_id != district.pk:
-        raise ApplicationError(
+        raise Forbidden(
             _("Solo puede proponer en la partida de su propio distrito."),
-            status_code=403,
         )
     project = Project(
         heading=heading,
@@ -143,20 +139,17 @@ def support_add(*, user, project_id: int) -> Support:
         Project.objects.select_related("heading__process").filter(pk=project_id).first()
     )
     if project is None:
-        raise ApplicationError(_("Proyecto no encontrado."), status_code=404)
+        raise NotFound(_("Proyecto no encontrado."))
     if project.heading.process.phase != BudgetProcess.Phase.SELECTING:
-        raise ApplicationError(_("La fase de apoyos no está abierta."), status_code=409)
+        raise Conflict(_("La fase de apoyos no está abierta."))
     district = selectors.resident_voting_district(user=user)
     if district is None:
-        raise ApplicationError(
+        raise Forbidden(
             _("Solo los vecinos y vecinas verificados pueden apoyar proyectos."),
-            status_code=403,
         )
     heading = project.heading
     if heading.district_id is not None and heading.district_id != district.pk:
-        raise ApplicationError(
-            _("Solo puede apoyar proyectos de su propio distrito."), status_code=403
-        )
+        raise Forbidden(_("Solo puede apoyar proyectos de su propio distrito."))
     if project.feasibility == Project.Feasibility.UNFEASIBLE:
         raise ApplicationError(_("Este proyecto no es viable."))
     try:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import city
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Conflict, Forbidden, NotFound, Throttled
 from openlima.jobs import window_hit
 from openlima.services import audit_log_record
 
@@ -38,9 +38,8 @@ def _verification_attempt_count(*, user) -> None:
     limit = getattr(settings, "RESIDENT_VERIFICATION_MAX_ATTEMPTS", 5)
     attempts = window_hit(f"budgets:verification-attempts:{user.pk}", window=3600)
     if attempts > limit:
-        raise ApplicationError(
+        raise Throttled(
             _("Demasiados intentos de verificación. Inténtelo de nuevo en una hora."),
-            status_code=429,
         )
 
 
@@ -58,7 +57,7 @@ def resident_verification_request(
 
     Refusals are audit-logged too (outside the refused transaction, so they stay)."""
     if not getattr(user, "is_authenticated", False):
-        raise ApplicationError(_("Inicie sesión para verificarse."), status_code=403)
+        raise Forbidden(_("Inicie sesión para verificarse."))
     _verification_attempt_count(user=user)
     try:
         return _resident_verification_request(
@@ -213,7 +212,7 @@ def _resident_verification_confirm(
         .first()
     )
     if verification is None:
-        raise ApplicationError(_("Verificación no encontrada."), status_code=404)
+        raise NotFound(_("Verificación no encontrada."))
     if verification.status != ResidentVerification.Status.PENDING:
         raise ApplicationError(_("Esta verificación ya fue decidida."))
     number = identity_parse(dni_shown)
@@ -236,11 +235,10 @@ def _resident_verification_confirm(
         .exclude(pk=verification.pk)
         .exists()
     ):
-        raise ApplicationError(
+        raise Conflict(
             _(
                 "Este DNI ya verificó otra cuenta. Si el DNI es de esta persona, rechace primero la verificación de la otra cuenta."
             ),
-            status_code=409,
         )
     verification.status = ResidentVerification.Status.VERIFIED
     verification.decided_at = timezone.now()
@@ -277,7 +275,7 @@ def resident_verification_reject(
         .first()
     )
     if verification is None:
-        raise ApplicationError(_("Verificación no encontrada."), status_code=404)
+        raise NotFound(_("Verificación no encontrada."))
     was_verified = verification.status == ResidentVerification.Status.VERIFIED
     verification.status = ResidentVerification.Status.REJECTED
     verification.decided_at = timezone.now()
@@ -318,8 +316,7 @@ def resident_find_by_dni(*, dni: str):
         .first()
     )
     if verification is None:
-        raise ApplicationError(
+        raise NotFound(
             _("No hay un vecino o vecina verificado con ese documento."),
-            status_code=404,
         )
     return verification.user

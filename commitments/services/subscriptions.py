@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, NotFound
 from openlima.selectors import absolute_url
 from openlima.services import outbox_enqueue
 
@@ -116,9 +116,7 @@ def subscription_send_confirmation(*, subscription_id: int) -> bool:
 def subscription_confirm(*, token: str) -> Subscription:
     subscription = Subscription.objects.select_for_update().filter(token=token).first()
     if subscription is None:
-        raise ApplicationError(
-            _("El enlace no es válido o ya caducó."), status_code=404
-        )
+        raise NotFound(_("El enlace no es válido o ya caducó."))
     if subscription.confirmed_at is None:
         subscription.confirmed_at = timezone.now()
         subscription.last_digest_at = timezone.now()
@@ -130,7 +128,7 @@ def subscription_confirm(*, token: str) -> Subscription:
 def subscription_unsubscribe(*, token: str) -> Subscription:
     subscription = Subscription.objects.select_for_update().filter(token=token).first()
     if subscription is None:
-        raise ApplicationError(_("El enlace no es válido."), status_code=404)
+        raise NotFound(_("El enlace no es válido."))
     if subscription.unsubscribed_at is None:
         subscription.unsubscribed_at = timezone.now()
         subscription.save(update_fields=["unsubscribed_at"])

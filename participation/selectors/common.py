@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from openlima import roles
+from openlima.errors import Forbidden
 from openlima.selectors import user_has_role, user_public_label
 
 from ..models import (
@@ -48,13 +49,10 @@ def user_can_participate(*, user) -> bool:
 
 def access_participation(*, user) -> None:
     if not user_can_participate(user=user):
-        from openlima.errors import ApplicationError
-
-        raise ApplicationError(
+        raise Forbidden(
             _(
                 "Necesitas una cuenta con el correo electrónico verificado para participar."
             ),
-            status_code=403,
         )
 
 

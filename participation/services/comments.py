@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Conflict
 from openlima.services import audit_log_record
 
 from .. import selectors
@@ -30,7 +30,7 @@ def comment_create(
     selectors.access_participation(user=author)
     target = selectors.comment_target(target_type=target_type, target_id=target_id)
     if not target["open"]:
-        raise ApplicationError(_("No se puede comentar aquí."), status_code=409)
+        raise Conflict(_("No se puede comentar aquí."))
     body = (body or "").strip()
     if not body:
         raise ApplicationError(
@@ -52,9 +52,7 @@ def comment_create(
                 _("El comentario al que respondes no existe.")
             ) from exc
         if parent.depth >= Comment.MAX_DEPTH:
-            raise ApplicationError(
-                _("No se puede responder a más de tres niveles."), status_code=409
-            )
+            raise Conflict(_("No se puede responder a más de tres niveles."))
     _rate_limit(
         user=author,
         kind="comment",
@@ -110,9 +108,7 @@ def comment_vote(*, user, comment_id: int, value: int) -> Comment:
         raise ApplicationError(_("Voto no válido."))
     comment = _locked(Comment.objects).get(pk=comment_id)
     if comment.author_id == user.pk:
-        raise ApplicationError(
-            _("No puedes votar tu propio comentario."), status_code=409
-        )
+        raise Conflict(_("No puedes votar tu propio comentario."))
     existing = CommentVote.objects.filter(comment=comment, user=user).first()
     up = down = 0
     if existing is None:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Throttled
 from openlima.jobs import window_hit
 
 
@@ -29,9 +29,8 @@ def _rate_limit(*, user, kind: str, limit: int, seconds: int) -> None:
     """Per-account fixed window in the cache (Redis in production)."""
     count = window_hit(f"participation:rate:{kind}:{user.pk}", window=seconds)
     if count > limit:
-        raise ApplicationError(
+        raise Throttled(
             _("Has enviado demasiados aportes seguidos. Inténtalo de nuevo más tarde."),
-            status_code=429,
         )
 
 

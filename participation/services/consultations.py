@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Conflict, NotFound
 
 from .. import selectors
 from ..models import (
@@ -30,9 +30,9 @@ def consultation_rate(
             pk=int(option_id)
         )
     except (ConsultationOption.DoesNotExist, ValueError, TypeError) as exc:
-        raise ApplicationError(_("La opción no existe."), status_code=404) from exc
+        raise NotFound(_("La opción no existe.")) from exc
     if not option.consultation.is_open:
-        raise ApplicationError(_("La consulta no está abierta."), status_code=409)
+        raise Conflict(_("La consulta no está abierta."))
     if level not in Level.values:
         raise ApplicationError(
             _("Elige un nivel de prioridad."),

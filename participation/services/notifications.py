@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import city
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, NotFound
 from openlima.selectors import absolute_url
 from openlima.services import outbox_enqueue
 
@@ -81,7 +81,7 @@ def follow_set(*, user, kind: str, target_id: int, follow: bool) -> bool:
         Follow.Kind.CONSULTATION: Consultation,
     }.get(kind)
     if model is None or not model.objects.filter(pk=target_id).exists():
-        raise ApplicationError(_("No se puede seguir este elemento."), status_code=404)
+        raise NotFound(_("No se puede seguir este elemento."))
     if follow:
         try:
             with transaction.atomic():

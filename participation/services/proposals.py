@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Conflict, NotFound
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record, outbox_enqueue
 
@@ -128,9 +128,8 @@ def proposal_update(
     if proposal.author_id != user.pk:
         raise PermissionDenied
     if proposal.support_count > 0 or proposal.status != Proposal.Status.PUBLISHED:
-        raise ApplicationError(
+        raise Conflict(
             _("La propuesta ya no se puede editar: ha recibido apoyos."),
-            status_code=409,
         )
     title, summary, body = _proposal_fields_clean(
         title=title, summary=summary, body=body, topic=topic
@@ -167,9 +166,7 @@ def proposal_withdraw(*, user, proposal_id: int, reason: str) -> Proposal:
             field_errors={"reason": [_("Este campo es obligatorio.")]},
         )
     if proposal.status not in (Proposal.Status.PUBLISHED, Proposal.Status.EVALUATION):
-        raise ApplicationError(
-            _("Esta propuesta ya no se puede retirar."), status_code=409
-        )
+        raise Conflict(_("Esta propuesta ya no se puede retirar."))
     proposal.status = Proposal.Status.WITHDRAWN
     proposal.withdrawn_reason = reason[:500]
     proposal.save(update_fields=["status", "withdrawn_reason", "updated_at"])
@@ -236,7 +233,7 @@ def proposal_support(*, user, proposal_id: int) -> SupportState:
     try:
         pk = int(proposal_id)
     except (TypeError, ValueError) as exc:
-        raise ApplicationError(_("La propuesta no existe."), status_code=404) from exc
+        raise NotFound(_("La propuesta no existe.")) from exc
     now = timezone.now()
     support_table = Support._meta.db_table
     proposal_table = Proposal._meta.db_table
@@ -276,10 +273,10 @@ def proposal_support(*, user, proposal_id: int) -> SupportState:
         return SupportState(pk, True, row[0], row[1])
     proposal = Proposal.objects.filter(pk=pk).only("support_count", "status").first()
     if proposal is None:
-        raise ApplicationError(_("La propuesta no existe."), status_code=404)
+        raise NotFound(_("La propuesta no existe."))
     if not inserted:  # supported before: idempotent
         return SupportState(pk, True, proposal.support_count, proposal.status)
-    raise ApplicationError(_("Esta propuesta ya no admite apoyos."), status_code=409)
+    raise Conflict(_("Esta propuesta ya no admite apoyos."))
 
 
 @transaction.atomic
@@ -288,13 +285,12 @@ def proposal_unsupport(*, user, proposal_id: int) -> Proposal:
     try:
         proposal = _locked(Proposal.objects).get(pk=proposal_id)
     except Proposal.DoesNotExist as exc:
-        raise ApplicationError(_("La propuesta no existe."), status_code=404) from exc
+        raise NotFound(_("La propuesta no existe.")) from exc
     deleted, _rows = Support.objects.filter(proposal=proposal, user=user).delete()
     if deleted:
         if not proposal.is_open_for_support:
-            raise ApplicationError(
+            raise Conflict(
                 _("El periodo de apoyos terminó; tu apoyo se mantiene."),
-                status_code=409,
             )
         Proposal.objects.filter(pk=proposal.pk).update(
             support_count=F("support_count") - 1
@@ -311,9 +307,7 @@ def proposal_answer(
     if not selectors.user_can_answer(user=user, proposal=proposal):
         raise PermissionDenied
     if proposal.status not in (Proposal.Status.EVALUATION, Proposal.Status.ANSWERED):
-        raise ApplicationError(
-            _("Solo se responden propuestas en evaluación."), status_code=409
-        )
+        raise Conflict(_("Solo se responden propuestas en evaluación."))
     errors = {}
     if outcome not in Proposal.Outcome.values:
         errors["outcome"] = [_("Elige una respuesta.")]

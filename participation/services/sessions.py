@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Conflict, NotFound
 from openlima.services import audit_log_record, outbox_enqueue
 
 from .. import selectors
@@ -27,14 +27,12 @@ def session_register(*, user, session_id: int) -> SessionRegistration:
     try:
         session = _locked(Session.objects).get(pk=session_id)
     except Session.DoesNotExist as exc:
-        raise ApplicationError(_("La sesión no existe."), status_code=404) from exc
+        raise NotFound(_("La sesión no existe.")) from exc
     if (
         session.status != Session.Status.SCHEDULED
         or session.starts_at <= timezone.now()
     ):
-        raise ApplicationError(
-            _("La inscripción a esta sesión está cerrada."), status_code=409
-        )
+        raise Conflict(_("La inscripción a esta sesión está cerrada."))
     reg = SessionRegistration.objects.filter(session=session, user=user).first()
     if reg and reg.status != SessionRegistration.Status.CANCELLED:
         return reg
@@ -98,7 +96,7 @@ def session_close(
     if not selectors.user_can_manage_session(user=user, session=session):
         raise PermissionDenied
     if session.status == Session.Status.CANCELLED:
-        raise ApplicationError(_("La sesión fue cancelada."), status_code=409)
+        raise Conflict(_("La sesión fue cancelada."))
     minutes = (minutes or "").strip()
     if not minutes:
         raise ApplicationError(
@@ -128,9 +126,7 @@ def session_cancel(*, user, session_id: int, reason: str) -> Session:
     if not selectors.user_can_manage_session(user=user, session=session):
         raise PermissionDenied
     if session.status != Session.Status.SCHEDULED:
-        raise ApplicationError(
-            _("Solo se cancela una sesión programada."), status_code=409
-        )
+        raise Conflict(_("Solo se cancela una sesión programada."))
     session.status = Session.Status.CANCELLED
     session.save(update_fields=["status"])
     audit_log_record(actor=user, action="session.cancel", obj=session)
