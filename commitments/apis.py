@@ -1,7 +1,6 @@
 """Read-only REST API (DRF): plans, commitments, milestones and the public history."""
 
 import django_filters
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -197,7 +196,7 @@ class CommitmentFilter(django_filters.FilterSet):
         fields = ["plan", "ogp_value", "unit", "completion_level", "status"]
 
     def filter_unit(self, queryset, name, value):
-        return queryset.filter(responsible_units__slug=value).distinct()
+        return selectors.commitments_of_unit(queryset, unit_slug=value)
 
 
 class MilestoneFilter(django_filters.FilterSet):
@@ -213,9 +212,7 @@ class MilestoneFilter(django_filters.FilterSet):
         fields = ["plan", "commitment", "status", "due_before", "due_after", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        today = timezone.localdate()
-        overdue = {"due_on__lt": today, "status__in": selectors.OPEN_STATUSES}
-        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+        return selectors.milestones_overdue(queryset, overdue=value)
 
 
 class ProgressUpdateFilter(django_filters.FilterSet):

@@ -292,13 +292,7 @@ def subscription_unsubscribe(request, token):
 
 
 def _token_action(request, token, *, action, title, button, done):
-    from .models import Subscription
-
-    subscription = (
-        Subscription.objects.filter(token=token[:64])
-        .select_related("commitment")
-        .first()
-    )
+    subscription = selectors.subscription_by_token(token=token)
     if subscription is None:
         return render(
             request,

@@ -11,9 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import city, roles
-from openlima.jobs import window_hit
 from openlima.selectors import access_staff_area, user_has_role
-from openlima.services import audit_log_record
 
 from . import crypto, unlock
 from .models import (
@@ -69,20 +67,13 @@ def lookup_throttled() -> bool:
     return int(cache.get(FAIL_KEY) or 0) >= lookup_max_failures()
 
 
-def _lookup_failed() -> None:
-    from .antiabuse import load_hit
-
-    window_hit(FAIL_KEY, window=lookup_window())
-    load_hit("lookup-fail")
-
-
-def access_complaint_by_code(*, code: str) -> tuple[Complaint, bytes] | None:
-    """The case and its key for a reporter's code, or None.
+def complaint_find_by_code(*, code: str) -> tuple[Complaint, bytes] | None:
+    """The case and its key for a reporter's code, or None (a pure read: the service
+    `complaint_access_by_code` counts the failures).
 
     Same work whether the code exists or not: the short keyed index selects the (usually
     zero or one) candidate rows and argon2id always runs at least once, against a dummy
-    when there is no candidate. Failures count towards a global throttle (no address is
-    ever used); `lookup_throttled()` must be checked before calling this.
+    when there is no candidate.
     """
     code = crypto.code_normalise(code)
     candidates = []
@@ -107,8 +98,6 @@ def access_complaint_by_code(*, code: str) -> tuple[Complaint, bytes] | None:
             except crypto.DecryptionError:
                 continue
             found = (complaint, key)
-    if found is None:
-        _lookup_failed()
     return found
 
 
@@ -152,10 +141,11 @@ def access_workspace_key(*, request) -> bytes:
     return private
 
 
-def access_complaint_for_member(
-    *, request, complaint_id: int, private_key: bytes, action: str = "read"
+def complaint_for_member(
+    *, user, complaint_id: int, private_key: bytes
 ) -> tuple[Complaint, bytes]:
-    """A case and its key for a member who holds a grant; every access is audit-logged."""
+    """A case and its key for a member who holds a grant, else PermissionDenied (a pure
+    read: the service `complaint_access_for_member` audit-logs every access)."""
     complaint = (
         Complaint.objects.select_related("category", "assignee")
         .filter(pk=complaint_id)
@@ -163,18 +153,13 @@ def access_complaint_for_member(
     )
     if complaint is None:
         raise PermissionDenied
-    grant = KeyGrant.objects.filter(complaint=complaint, member=request.user).first()
+    grant = KeyGrant.objects.filter(complaint=complaint, member=user).first()
     if grant is None:
         raise PermissionDenied
     try:
         key = crypto.unseal(private_key, bytes(grant.sealed_key))
     except crypto.DecryptionError:
         raise PermissionDenied from None
-    audit_log_record(
-        actor=request.user,
-        action=f"complaints.complaint.{action}",
-        obj=complaint,
-    )
     return complaint, key
 
 

@@ -116,8 +116,7 @@ class ProposalListApi(generics.ListAPIView):
         qs = selectors.proposal_queryset(filters=filters)
         search = g.get("search", "").strip()
         if search:
-            ranked = selectors.proposal_search(qs, query=search)
-            qs = qs.filter(pk__in=list(ranked.values_list("pk", flat=True)[:500]))
+            qs = selectors.proposals_matching(qs, query=search, limit=500)
         return qs
 
     def paginate_queryset(self, queryset):
@@ -292,9 +291,7 @@ class ConsultationListApi(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return Consultation.objects.exclude(status=Consultation.Status.DRAFT).order_by(
-            "-opens_at", "-id"
-        )
+        return selectors.consultations_visible()
 
 
 class ConsultationDetailApi(generics.RetrieveAPIView):
@@ -302,7 +299,7 @@ class ConsultationDetailApi(generics.RetrieveAPIView):
     permission_classes = [AllowAny]
 
     def get_queryset(self):
-        return Consultation.objects.exclude(status=Consultation.Status.DRAFT)
+        return selectors.consultations_visible()
 
 
 class RatingInputSerializer(serializers.Serializer):
@@ -329,16 +326,13 @@ class ConsultationRateApi(APIView):
     def post(self, request, pk):
         s = RatingInputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        from openlima.errors import ApplicationError
 
-        from .models import ConsultationOption
+        from openlima.errors import NotFound
 
-        if not ConsultationOption.objects.filter(
-            pk=s.validated_data["option"], consultation_id=pk
-        ).exists():
-            raise ApplicationError(
-                "option does not belong to this consultation", status_code=404
-            )
+        if not selectors.consultation_has_option(
+            consultation_id=pk, option_id=s.validated_data["option"]
+        ):
+            raise NotFound("option does not belong to this consultation")
         rating = services.consultation_rate(
             user=request.user,
             option_id=s.validated_data["option"],
@@ -389,8 +383,4 @@ class SessionListApi(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return (
-            Session.objects.select_related("district")
-            .prefetch_related("proposals")
-            .order_by("-starts_at", "-id")
-        )
+        return selectors.sessions_with_proposals()

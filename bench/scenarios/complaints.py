@@ -47,7 +47,7 @@ def seed(*, scale: int) -> None:
         for i in range(max(0, scale))
     ]
     Complaint.objects.bulk_create(rows, batch_size=1000)
-    if selectors.access_complaint_by_code(code=BENCH_CODE) is None:
+    if services.complaint_access_by_code(code=BENCH_CODE) is None:
         services.complaint_submit(
             body={"what": "Denuncia de referencia para el benchmark"}, code=BENCH_CODE
         )

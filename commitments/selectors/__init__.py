@@ -16,6 +16,8 @@ from .api import (
     api_milestones,
     api_plans,
     api_progress_updates,
+    commitments_of_unit,
+    milestones_overdue,
 )
 from .notices import (
     active_subscriptions_by_recipient,
@@ -38,6 +40,7 @@ from .plans import (
     plan_list_public,
     plan_report_commitments,
     plan_version,
+    subscription_by_token,
     subscription_for,
 )
 from .providers import (
@@ -59,6 +62,9 @@ from .providers import (
 )
 
 __all__ = [
+    "commitments_of_unit",
+    "milestones_overdue",
+    "subscription_by_token",
     "user_is_staff_member",
     "user_is_coordinator",
     "user_is_unit_editor",

@@ -1,11 +1,14 @@
 """Querysets of the commitments API."""
 
+from django.utils import timezone
+
 from ..models import (
     ActionPlan,
     Commitment,
     Milestone,
     ProgressUpdate,
 )
+from .plans import OPEN_STATUSES
 
 
 def api_plans():
@@ -41,3 +44,15 @@ def api_progress_updates():
         .select_related("commitment__plan", "milestone", "unit")
         .order_by("-publish_at", "-id")
     )
+
+
+def commitments_of_unit(queryset, *, unit_slug: str):
+    """The API's `unit` filter: commitments a unit is responsible for."""
+    return queryset.filter(responsible_units__slug=unit_slug).distinct()
+
+
+def milestones_overdue(queryset, *, overdue: bool):
+    """The API's `overdue` filter: open milestones past their due date (or the others)."""
+    today = timezone.localdate()
+    rule = {"due_on__lt": today, "status__in": OPEN_STATUSES}
+    return queryset.filter(**rule) if overdue else queryset.exclude(**rule)

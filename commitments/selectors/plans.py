@@ -213,3 +213,12 @@ def current_plan(*, today=None) -> ActionPlan | None:
         or local.first()
         or published.first()
     )
+
+
+def subscription_by_token(*, token: str) -> Subscription | None:
+    """The subscription of an e-mail link's token (with its commitment), or None."""
+    return (
+        Subscription.objects.filter(token=token[:64])
+        .select_related("commitment")
+        .first()
+    )

@@ -1,5 +1,10 @@
 """Every write of Lima Honesta. Content is encrypted here before it reaches a model."""
 
+from .access import (
+    complaint_access_by_code,
+    complaint_access_for_member,
+    lookup_failed,
+)
 from .handling import (
     complaint_message_send,
     complaint_note_add,
@@ -44,6 +49,9 @@ from .storage import (
 )
 
 __all__ = [
+    "complaint_access_by_code",
+    "complaint_access_for_member",
+    "lookup_failed",
     "blob_name",
     "blob_write",
     "blob_read",

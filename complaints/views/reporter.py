@@ -223,7 +223,7 @@ def _open_case(request, code_text: str):
         proof = _passes_challenge(request)
         if proof not in ("pow", "text"):
             return None, _throttled_response(request, proof)
-    found = selectors.access_complaint_by_code(code=code_text)
+    found = services.complaint_access_by_code(code=code_text)
     if found is None:
         form = CodeForm(request.POST)
         form.is_valid()

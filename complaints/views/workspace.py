@@ -117,7 +117,7 @@ def _case_context(request, private, complaint, key, **forms):
 @require_GET
 @_workspace
 def case(request, private, complaint_id):
-    complaint, key = selectors.access_complaint_for_member(
+    complaint, key = services.complaint_access_for_member(
         request=request, complaint_id=complaint_id, private_key=private
     )
     return _render(
@@ -132,7 +132,7 @@ def case(request, private, complaint_id):
 @require_POST
 @_workspace
 def case_action(request, private, complaint_id, action):
-    complaint, key = selectors.access_complaint_for_member(
+    complaint, key = services.complaint_access_for_member(
         request=request,
         complaint_id=complaint_id,
         private_key=private,
@@ -224,7 +224,7 @@ _SUCCESS = {
 @require_GET
 @_workspace
 def attachment(request, private, complaint_id, attachment_id):
-    complaint, key = selectors.access_complaint_for_member(
+    complaint, key = services.complaint_access_for_member(
         request=request,
         complaint_id=complaint_id,
         private_key=private,

@@ -25,16 +25,20 @@ from .consultations import (
     OptionResult,
     access_consultation_by_slug,
     consultation_contributions,
+    consultation_has_option,
     consultation_list,
     consultation_my_ratings,
     consultation_participants,
     consultation_results,
     consultation_results_many,
+    consultations_visible,
 )
 from .districts import (
     access_district_by_slug,
     district_contributors,
+    district_options,
     district_participation,
+    district_sessions,
 )
 from .proposals import (
     ProposalFilters,
@@ -50,6 +54,7 @@ from .proposals import (
     proposal_queryset,
     proposal_search,
     proposals_by_author,
+    proposals_matching,
     proposals_supported_by,
     proposals_to_answer,
     supported_ids,
@@ -69,10 +74,19 @@ from .sessions import (
     access_session_by_id,
     session_list,
     session_my_registration,
+    session_proposals,
+    sessions_with_proposals,
     user_can_manage_session,
 )
 
 __all__ = [
+    "proposals_matching",
+    "district_sessions",
+    "district_options",
+    "sessions_with_proposals",
+    "session_proposals",
+    "consultations_visible",
+    "consultation_has_option",
     "PAGE_SIZE",
     "SEARCH_RANK_WINDOW",
     "PUBLIC_STATUSES",

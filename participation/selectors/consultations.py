@@ -14,12 +14,26 @@ from ..models import (
 )
 
 
+def consultations_visible():
+    """Every consultation the public sees (all but drafts), newest first: the one rule
+    for the pages and the API."""
+    return Consultation.objects.exclude(status=Consultation.Status.DRAFT).order_by(
+        "-opens_at", "-id"
+    )
+
+
 def consultation_list():
     return list(
-        Consultation.objects.exclude(status=Consultation.Status.DRAFT)
-        .annotate(option_count=Count("options", distinct=True))
-        .order_by("-opens_at", "-id")[:100]
+        consultations_visible().annotate(option_count=Count("options", distinct=True))[
+            :100
+        ]
     )
+
+
+def consultation_has_option(*, consultation_id: int, option_id: int) -> bool:
+    return ConsultationOption.objects.filter(
+        pk=option_id, consultation_id=consultation_id
+    ).exists()
 
 
 def access_consultation_by_slug(*, slug) -> Consultation:

@@ -81,3 +81,15 @@ def district_contributors(*, district, limit: int = 50) -> list[dict]:
         .order_by("-n_proposals", "display_name")
         .values("display_name", "n_proposals")[:limit]
     )
+
+
+def district_sessions(*, district: District, limit: int = 10) -> list:
+    """A district's latest sessions, newest first."""
+    return list(
+        Session.objects.filter(district=district).order_by("-starts_at")[:limit]
+    )
+
+
+def district_options():
+    """Every district as (slug, name) rows for filters, by name."""
+    return District.objects.order_by("name").values("slug", "name")

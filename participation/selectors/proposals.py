@@ -263,3 +263,10 @@ def proposal_image_get_public(*, proposal_id, name: str):
     ):
         raise Http404
     return proposal.image
+
+
+def proposals_matching(qs, *, query: str, limit: int = SEARCH_RANK_WINDOW):
+    """`qs` narrowed to the best `limit` matches of a full-text query (the API's search;
+    its own ordering then applies)."""
+    ranked = proposal_search(qs, query=query)
+    return qs.filter(pk__in=list(ranked.values_list("pk", flat=True)[:limit]))

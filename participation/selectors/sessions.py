@@ -46,3 +46,13 @@ def user_can_manage_session(*, user, session) -> bool:
         and session.organiser_unit_id
         and session.organiser_unit_id == user.org_unit_id
     )
+
+
+def sessions_with_proposals():
+    """Every session with its district and proposals, newest first (the API's list)."""
+    return session_list().prefetch_related("proposals")
+
+
+def session_proposals(*, session: Session, limit: int = 50) -> list:
+    """The visible proposals a session discusses."""
+    return list(session.proposals.filter(is_hidden=False)[:limit])

@@ -3,7 +3,6 @@
 from django.shortcuts import render
 
 from .. import selectors
-from ..models import Session
 
 
 def district_list(request):
@@ -33,8 +32,6 @@ def district_detail(request, slug):
             "row": rows.get(slug),
             "proposals": page.items,
             "contributors": selectors.district_contributors(district=district),
-            "sessions": list(
-                Session.objects.filter(district=district).order_by("-starts_at")[:10]
-            ),
+            "sessions": selectors.district_sessions(district=district),
         },
     )

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openlima.errors import ApplicationError, form_add_application_error
-from openlima.models import District
 
 from .. import selectors, services
 from ..forms import (
@@ -73,7 +72,7 @@ def proposal_list(request):
             "page": page,
             "filters": filters,
             "supported": supported,
-            "districts": District.objects.order_by("name").values("slug", "name"),
+            "districts": selectors.district_options(),
             "topics": Topic.choices,
             "statuses": Proposal.Status.choices,
             "base_query": params.urlencode(),

@@ -41,7 +41,7 @@ def session_detail(request, pk):
             "can_manage": selectors.user_can_manage_session(
                 user=request.user, session=session
             ),
-            "proposals": list(session.proposals.filter(is_hidden=False)[:50]),
+            "proposals": selectors.session_proposals(session=session),
         },
     )
 

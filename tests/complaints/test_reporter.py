@@ -38,7 +38,7 @@ def test_submit_with_proof_of_work_shows_code_once(client, member):
     complaint = Complaint.objects.get()
     assert complaint.channel == "web"
     assert crypto.code_normalise(code) not in str(complaint.__dict__)
-    found = selectors.access_complaint_by_code(code=code)
+    found = services.complaint_access_by_code(code=code)
     assert found[0] == complaint
 
 
@@ -80,7 +80,7 @@ def test_image_exif_and_gps_removed(client, member, settings):
     )
     assert response.status_code == 200
     complaint = Complaint.objects.get()
-    _, key = selectors.access_complaint_by_code(code=code_from(response))
+    _, key = services.complaint_access_by_code(code=code_from(response))
     attachment = complaint.attachments.get()
     meta, stored = selectors.attachment_read(
         complaint=complaint, key=key, attachment_id=attachment.pk
@@ -152,7 +152,7 @@ def test_reporter_opens_case_replies_and_rates(client, member):
     user, private = member
     response = submit(client)
     code = code_from(response)
-    complaint, key = selectors.access_complaint_by_code(code=code)
+    complaint, key = services.complaint_access_by_code(code=code)
     services.complaint_transition(
         complaint=complaint, key=key, actor=user, to_stage="evaluation", note="n"
     )
@@ -252,9 +252,9 @@ def test_lookup_runs_argon2_even_without_candidate(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(crypto, "code_derive", spy)
-    assert selectors.access_complaint_by_code(code="1234-5678-1234-5678") is None
+    assert services.complaint_access_by_code(code="1234-5678-1234-5678") is None
     assert len(calls) == 1
-    assert selectors.access_complaint_by_code(code="12") is None
+    assert services.complaint_access_by_code(code="12") is None
     assert len(calls) == 2
 
 
@@ -279,7 +279,7 @@ def test_broker_down_complaint_and_code_kept(
         app.conf.update(CELERY_TASK_ALWAYS_EAGER=True)
     assert response.status_code == 200
     code = code_from(response)
-    assert selectors.access_complaint_by_code(code=code) is not None
+    assert services.complaint_access_by_code(code=code) is not None
     message = OutboxMessage.objects.get(
         task_name="complaints.tasks.complaint_notify_new"
     )

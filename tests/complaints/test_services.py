@@ -34,9 +34,9 @@ def test_submit_encrypts_and_seals_to_members_and_code(member):
         selectors.complaint_body(complaint, key)["what"]
         == "Cobro de coima en ventanilla"
     )
-    found = selectors.access_complaint_by_code(code=crypto.code_format(code))
+    found = services.complaint_access_by_code(code=crypto.code_format(code))
     assert found is not None and found[0] == complaint and found[1] == key
-    assert selectors.access_complaint_by_code(code="0" * 16) is None
+    assert services.complaint_access_by_code(code="0" * 16) is None
 
 
 def test_code_is_formatted_4_4_4_4():
@@ -157,10 +157,10 @@ def test_registered_complaint_code_must_be_replaced(member):
         body={"what": "por teléfono"}, channel="phone", registered_by=user
     )
     assert complaint.code_must_change
-    found = selectors.access_complaint_by_code(code=code)
+    found = services.complaint_access_by_code(code=code)
     new_code = services.complaint_replace_code(complaint=found[0], key=found[1])
-    assert selectors.access_complaint_by_code(code=code) is None
-    complaint2, key2 = selectors.access_complaint_by_code(code=new_code)
+    assert services.complaint_access_by_code(code=code) is None
+    complaint2, key2 = services.complaint_access_by_code(code=new_code)
     assert complaint2 == complaint and not complaint2.code_must_change
     assert key2 == _key_for(member, complaint)
 
@@ -301,7 +301,7 @@ def test_retention_purge_keeps_aggregates_and_audit(member, settings):
     assert not complaint.attachments.exists() and not complaint.grants.exists()
     assert complaint.entries.filter(sealed_text__isnull=False).count() == 0
     assert complaint.stage == Stage.ARCHIVED
-    assert selectors.access_complaint_by_code(code=code) is None
+    assert services.complaint_access_by_code(code=code) is None
     assert AuditLog.objects.filter(action="complaints.complaint.purge").exists()
     assert (
         services.retention_purge(now=timezone.now() + datetime.timedelta(days=31)) == 0
@@ -358,9 +358,9 @@ def test_codes_survive_secret_key_rotation(settings):
     old = settings.SECRET_KEY
     settings.SECRET_KEY = "another-secret-key-after-rotation-0123456789"
     settings.SECRET_KEY_FALLBACKS = [old]
-    assert selectors.access_complaint_by_code(code=code)[0] == complaint
+    assert services.complaint_access_by_code(code=code)[0] == complaint
     settings.SECRET_KEY_FALLBACKS = []
-    assert selectors.access_complaint_by_code(code=code) is None
+    assert services.complaint_access_by_code(code=code) is None
 
 
 def test_default_argon2id_parameters_are_memory_hard(settings):
@@ -370,4 +370,33 @@ def test_default_argon2id_parameters_are_memory_hard(settings):
     complaint, code = services.complaint_submit(body={"what": "x"})
     assert complaint.code_params == params
     assert len(bytes(complaint.code_verifier)) == 32
-    assert selectors.access_complaint_by_code(code=code)[0] == complaint
+    assert services.complaint_access_by_code(code=code)[0] == complaint
+
+
+def test_selectors_only_read_the_services_count_and_audit(member):
+    """Selectors never write: a failed look-up through the selector leaves the throttle
+    counter as it was and a member's read through it leaves no audit row; the services
+    around them count the failure and log the access."""
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    complaint, _code = services.complaint_submit(body={"what": "Cobro indebido"})
+    cache.delete(selectors.FAIL_KEY)
+    assert selectors.complaint_find_by_code(code="0" * 16) is None
+    assert not cache.get(selectors.FAIL_KEY)
+    assert services.complaint_access_by_code(code="0" * 16) is None
+    assert int(cache.get(selectors.FAIL_KEY)) == 1
+
+    user, private = member
+    audits = AuditLog.objects.filter(action="complaints.complaint.read")
+    before = audits.count()
+    found, _key = selectors.complaint_for_member(
+        user=user, complaint_id=complaint.pk, private_key=private
+    )
+    assert found == complaint and audits.count() == before
+    request = RequestFactory().get("/")
+    request.user = user
+    services.complaint_access_for_member(
+        request=request, complaint_id=complaint.pk, private_key=private
+    )
+    assert audits.count() == before + 1

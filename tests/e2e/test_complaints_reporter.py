@@ -118,7 +118,7 @@ def test_reporter_without_javascript_uses_text_question(new_page):
     page.fill("input[name=challenge_answer]", str(words[a] + words[b]))
     page.click("form.complaint-form button[type=submit]")
     code = page.inner_text("[data-testid=tracking-code]").strip()
-    assert selectors.access_complaint_by_code(code=code) is not None
+    assert services.complaint_access_by_code(code=code) is not None
     page.goto("/denuncias/seguimiento/")
     page.fill("input[name=code]", code)
     page.click("main form button[type=submit]")
