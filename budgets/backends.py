@@ -8,9 +8,10 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from . import conf
 
 DEFAULT_BACKEND = "budgets.backends.InPersonCheckBackend"
 
@@ -33,7 +34,7 @@ class CensusCsvBackend:
     ``dni`` (8 digits), ``birth_date`` (YYYY-MM-DD) and ``ubigeo`` (district code)."""
 
     def check(self, *, dni: str, birth_date, district) -> Decision:
-        path = getattr(settings, "RESIDENT_CENSUS_CSV", "")
+        path = conf.census_csv()
         if not path or not Path(path).is_file():
             return Decision("pending")
         with open(path, newline="", encoding="utf-8") as handle:
@@ -52,9 +53,9 @@ class CensusCsvBackend:
 
 
 def verification_backend():
-    path = getattr(settings, "RESIDENT_VERIFICATION_BACKEND", "") or DEFAULT_BACKEND
+    path = conf.verification_backend_path(DEFAULT_BACKEND)
     return import_string(path)()
 
 
 def backend_name() -> str:
-    return getattr(settings, "RESIDENT_VERIFICATION_BACKEND", "") or DEFAULT_BACKEND
+    return conf.verification_backend_path(DEFAULT_BACKEND)

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import re
 
-from django.conf import settings
+from . import conf
 
 WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 NUMERIC_SERIES = "67890112345"
@@ -42,5 +42,5 @@ def dni_parse(value: str) -> str | None:
 
 def dni_hmac(number: str) -> str:
     """HMAC-SHA256 of the 8 digits under RESIDENT_ID_HMAC_KEY (hex)."""
-    key = getattr(settings, "RESIDENT_ID_HMAC_KEY", "") or settings.SECRET_KEY
+    key = conf.resident_id_hmac_key()
     return hmac.new(key.encode(), number.encode(), hashlib.sha256).hexdigest()

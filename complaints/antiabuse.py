@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from openlima.jobs import window_hit
 
+from . import conf
+
 ALTCHA_TTL = 20 * 60
 TEXT_TTL = 30 * 60
 NUMBERS = [
@@ -36,7 +38,7 @@ NUMBERS = [
 
 
 def _hmac_key() -> str:
-    base = getattr(settings, "COMPLAINT_ALTCHA_HMAC_KEY", "") or settings.SECRET_KEY
+    base = conf.altcha_hmac_key()
     return hashlib.sha256(b"complaints-altcha:" + base.encode()).hexdigest()
 
 
@@ -64,7 +66,7 @@ def load(kind: str) -> int:
 
 
 def load_step() -> int:
-    return max(1, int(getattr(settings, "COMPLAINT_LOAD_STEP", 10)))
+    return conf.load_step()
 
 
 def _level(hits: int) -> int:
@@ -73,7 +75,7 @@ def _level(hits: int) -> int:
 
 
 def altcha_max_number() -> int:
-    base = int(getattr(settings, "COMPLAINT_ALTCHA_MAX_NUMBER", 100_000))
+    base = conf.altcha_max_number()
     return base * 2 ** _level(load("submit") + load("lookup-fail"))
 
 
@@ -169,7 +171,7 @@ def text_min_age() -> int:
     level = _level(load("text") + load("lookup-fail"))
     if level == 0:
         return 0
-    base = int(getattr(settings, "COMPLAINT_NOJS_BASE_WAIT_SECONDS", 15))
+    base = conf.nojs_base_wait_seconds()
     return min(TEXT_TTL // 2, base * 2 ** (level - 1))
 
 
@@ -232,7 +234,7 @@ def bench_bypass(request) -> bool:
     (openlima/settings/bench.py) defines; no environment variable is read here, and the
     base and production settings have no such setting (docs/threat-model.md, attack 6).
     """
-    token = getattr(settings, "COMPLAINT_BENCH_TOKEN", "") or ""
+    token = conf.bench_token()
     if len(token) < 24:
         return False
     sent = request.headers.get("X-Complaints-Bench-Token", "")

@@ -20,8 +20,9 @@ import nacl.exceptions
 import nacl.secret
 import nacl.utils
 from argon2.low_level import Type, hash_secret_raw
-from django.conf import settings
 from nacl.public import PrivateKey, PublicKey, SealedBox
+
+from . import conf
 
 KEY_BYTES = nacl.secret.SecretBox.KEY_SIZE  # 32
 SALT_BYTES = 16
@@ -38,7 +39,7 @@ class DecryptionError(Exception):
 
 def argon2_params() -> dict:
     params = dict(DEFAULT_ARGON2)
-    params.update(getattr(settings, "COMPLAINT_ARGON2", {}) or {})
+    params.update(conf.argon2_overrides())
     return {k: int(params[k]) for k in ("t", "m", "p")}
 
 
@@ -128,10 +129,7 @@ def code_format(code: str) -> str:
 
 
 def _index_keys() -> list[str]:
-    explicit = getattr(settings, "COMPLAINT_CODE_INDEX_KEY", "")
-    if explicit:
-        return [explicit]
-    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return conf.code_index_keys()
 
 
 def code_index(code: str, key: str | None = None) -> str:

@@ -5,33 +5,27 @@ COMPLAINT_ACK_DAYS, COMPLAINT_RESPONSE_BUSINESS_DAYS and COMPLAINT_HOLIDAYS over
 
 import datetime
 
-from django.conf import settings
-
 from openlima import city
+
+from . import conf
 
 
 def ack_days() -> int:
     legal = city.raw().get("legal", {})
-    return int(
-        getattr(settings, "COMPLAINT_ACK_DAYS", legal.get("complaint_ack_days", 7))
-    )
+    return conf.ack_days(legal.get("complaint_ack_days", 7))
 
 
 def response_business_days() -> int:
     # Lima: DS 010-2017-JUS, protection measures within 15 business days.
     legal = city.raw().get("legal", {})
-    return int(
-        getattr(
-            settings,
-            "COMPLAINT_RESPONSE_BUSINESS_DAYS",
-            legal.get("complaint_response_business_days", 15),
-        )
+    return conf.response_business_days(
+        legal.get("complaint_response_business_days", 15)
     )
 
 
 def holidays() -> set[datetime.date]:
     out = set()
-    configured = getattr(settings, "COMPLAINT_HOLIDAYS", None)
+    configured = conf.holidays()
     if configured is None:
         configured = city.raw().get("legal", {}).get("holidays", [])
     for value in configured or []:

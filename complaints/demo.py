@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from openlima.demo import DEMO_PASSWORD
 from openlima.models import AuditLog
 
-from . import crypto, services
+from . import conf, crypto, services
 from .models import Category, Channel, MemberKey, RecoveryKey, Stage
 
 DEMO_MEMBER = "integridad@demo.openlima.pe"
@@ -86,9 +86,7 @@ def _demo_recovery_key(*, stdout=None) -> None:
     """
     from django.conf import settings
 
-    if RecoveryKey.objects.exists() or getattr(
-        settings, "COMPLAINT_RECOVERY_PUBLIC_KEY", ""
-    ):
+    if RecoveryKey.objects.exists() or conf.recovery_public_key():
         return
     private = services.recovery_key_create()
     path = settings.VAR_DIR / "complaints-recovery-demo.key"

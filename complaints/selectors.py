@@ -3,7 +3,6 @@
 import json
 import statistics
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from openlima import city, roles
 from openlima.selectors import access_staff_area, user_has_role
 
-from . import crypto, unlock
+from . import conf, crypto, unlock
 from .models import (
     ATTENDED_STAGES,
     CLOSED_STAGES,
@@ -49,11 +48,11 @@ def _dummy_fields() -> tuple[bytes, dict]:
 
 
 def lookup_max_failures() -> int:
-    return int(getattr(settings, "COMPLAINT_LOOKUP_MAX_FAILURES", 20))
+    return conf.lookup_max_failures()
 
 
 def lookup_window() -> int:
-    return int(getattr(settings, "COMPLAINT_LOOKUP_WINDOW_SECONDS", 15 * 60))
+    return conf.lookup_window_seconds()
 
 
 FAIL_KEY = "complaints:lookup-failures"
@@ -111,7 +110,6 @@ def access_workspace(*, request) -> None:
         raise PermissionDenied
 
 
-UNLOCK_MAX_FAILURES = 5
 UNLOCK_WINDOW = 15 * 60
 
 
@@ -122,7 +120,7 @@ def unlock_fail_key(user) -> str:
 def unlock_attempts_exhausted(*, user) -> bool:
     """Five wrong passwords on the unlock form in 15 minutes stop that account's
     attempts (only that account's) until the window ends."""
-    limit = int(getattr(settings, "COMPLAINT_UNLOCK_MAX_FAILURES", UNLOCK_MAX_FAILURES))
+    limit = conf.unlock_max_failures()
     return int(cache.get(unlock_fail_key(user)) or 0) >= limit
 
 

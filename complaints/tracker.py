@@ -9,7 +9,6 @@ import secrets
 
 import nacl.exceptions
 import nacl.secret
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from openlima.errors import ApplicationError, Conflict, NotFound
 from openlima.services import audit_log_record, outbox_enqueue
 
-from . import crypto
+from . import conf, crypto
 from .models import (
     CLOSED_STAGES,
     REFERRAL_TRANSITIONS,
@@ -36,7 +35,7 @@ SECRET_PREFIX = "olps_"  # noqa: S105 (a prefix, not a secret)
 
 
 def _box() -> nacl.secret.SecretBox:
-    base = getattr(settings, "COMPLAINT_PARTNER_SECRET_KEY", "") or settings.SECRET_KEY
+    base = conf.partner_secret_key()
     return nacl.secret.SecretBox(
         hashlib.sha256(b"complaints-partner:" + base.encode()).digest()
     )
@@ -109,7 +108,7 @@ def signature(
 
 
 def max_skew() -> int:
-    return int(getattr(settings, "COMPLAINT_PARTNER_MAX_SKEW_SECONDS", 300))
+    return conf.partner_max_skew_seconds()
 
 
 def partner_authenticate(

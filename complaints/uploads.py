@@ -4,7 +4,6 @@ allowed kinds, limits, wording)."""
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.uploadhandler import (
     FileUploadHandler,
     MemoryFileUploadHandler,
@@ -14,6 +13,8 @@ from django.core.files.uploadhandler import (
 from django.utils.translation import gettext_lazy as _
 
 from openlima import uploads
+
+from . import conf
 
 # What a reporter may attach (judged by content; the name's extension must fit it).
 ALLOWED_KINDS = frozenset(
@@ -37,11 +38,11 @@ MESSAGES = {
 
 
 def max_attachments() -> int:
-    return int(getattr(settings, "COMPLAINT_MAX_ATTACHMENTS", 5))
+    return conf.max_attachments()
 
 
 def max_attachment_bytes() -> int:
-    return int(getattr(settings, "COMPLAINT_MAX_ATTACHMENT_BYTES", 30 * 1024 * 1024))
+    return conf.max_attachment_bytes()
 
 
 class CappedUploadHandler(FileUploadHandler):

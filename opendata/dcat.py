@@ -7,6 +7,7 @@ from django.utils import translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from . import conf
 from .ckan import package_qs, resource_url
 from .models import LICENSE_URLS, Dataset
 
@@ -81,7 +82,7 @@ SERIALIZERS = {
 
 
 def page_size() -> int:
-    return getattr(settings, "OPENDATA_DCAT_PAGE_SIZE", 100)
+    return conf.dcat_page_size()
 
 
 def _url(name, **kwargs) -> str:

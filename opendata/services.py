@@ -8,7 +8,6 @@ import json
 import logging
 import re
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,6 +20,7 @@ from openlima.errors import ApplicationError
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
 
+from . import conf
 from .models import (
     Dataset,
     DatasetDailyStat,
@@ -45,7 +45,7 @@ PREVIEW_ROWS = 10
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "OPENDATA_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+    return conf.max_upload_bytes()
 
 
 # --- Files: sniffing and previews ---------------------------------------------------

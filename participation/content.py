@@ -3,11 +3,12 @@ without metadata after sniffing their real type."""
 
 import markdown
 import nh3
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from openlima import uploads
+
+from . import conf
 
 ALLOWED_TAGS = {
     "p",
@@ -67,7 +68,7 @@ IMAGE_MESSAGES["empty"] = IMAGE_MESSAGES["not_allowed"]
 
 def image_clean(upload) -> ContentFile:
     """Check size and sniffed type, then re-encode the pixels only (no EXIF/GPS)."""
-    max_bytes = getattr(settings, "PROPOSAL_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+    max_bytes = conf.image_max_bytes()
     refuse = {"field": "image", "messages": IMAGE_MESSAGES}
     uploads.check_size(upload.size, max_bytes=max_bytes, **refuse)
     upload.seek(0)

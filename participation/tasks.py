@@ -1,7 +1,6 @@
 """Lima Activa jobs: each takes ids, loads, calls a service; repeat-safe."""
 
 from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from openlima import city
+from openlima.conf import email_subject_prefix
 from openlima.jobs import scheduled_job
 from openlima.selectors import absolute_url
 
@@ -54,7 +54,7 @@ def session_registration_email(registration_id: int) -> bool:
         },
     )
     send_mail(
-        f"{getattr(settings, 'ACCOUNT_EMAIL_SUBJECT_PREFIX', '')}"
+        f"{email_subject_prefix()}"
         + _("%(name)s: tu inscripción a «%(title)s»")
         % {"name": city.text("participation_name"), "title": reg.session.title},
         body,
@@ -84,8 +84,7 @@ def unit_assignment_email(proposal_id: int) -> bool:
         },
     )
     send_mail(
-        f"{getattr(settings, 'ACCOUNT_EMAIL_SUBJECT_PREFIX', '')}"
-        + _("Propuesta ciudadana asignada a su unidad"),
+        f"{email_subject_prefix()}" + _("Propuesta ciudadana asignada a su unidad"),
         body,
         None,
         [proposal.assigned_unit.email],

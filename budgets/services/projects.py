@@ -3,7 +3,6 @@
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
@@ -16,7 +15,7 @@ from openlima.errors import ApplicationError, Conflict, Forbidden, NotFound
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
 
-from .. import selectors
+from .. import conf, selectors
 from ..models import (
     BudgetProcess,
     Heading,
@@ -59,7 +58,7 @@ def image_strip_metadata(*, data: bytes) -> tuple[bytes, str, int, int]:
     """Re-encode an uploaded picture from its pixels only (no EXIF/GPS/comments).
 
     Returns (bytes, extension, width, height); ApplicationError on anything else."""
-    max_bytes = getattr(settings, "BUDGETS_MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+    max_bytes = conf.max_image_bytes()
     refuse = {"field": "image", "messages": IMAGE_MESSAGES}
     try:
         uploads.check_size(len(data), max_bytes=max_bytes, **refuse)

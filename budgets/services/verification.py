@@ -3,7 +3,6 @@
 import hmac
 from datetime import date
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +14,7 @@ from openlima.errors import ApplicationError, Conflict, Forbidden, NotFound, Thr
 from openlima.jobs import window_hit
 from openlima.services import audit_log_record
 
-from .. import backends, selectors
+from .. import backends, conf, selectors
 from ..dni import dni_hmac
 from ..identity import identity_invalid, identity_parse
 from ..models import (
@@ -35,7 +34,7 @@ def _age_on(birth_date: date, today: date) -> int:
 
 def _verification_attempt_count(*, user) -> None:
     """Rate limit per account (cache): RESIDENT_VERIFICATION_MAX_ATTEMPTS per hour."""
-    limit = getattr(settings, "RESIDENT_VERIFICATION_MAX_ATTEMPTS", 5)
+    limit = conf.verification_max_attempts()
     attempts = window_hit(f"budgets:verification-attempts:{user.pk}", window=3600)
     if attempts > limit:
         raise Throttled(
@@ -94,7 +93,7 @@ def _resident_verification_request(
             _("La fecha de nacimiento no es válida."),
             field_errors={"birth_date": [_("Fecha de nacimiento no válida.")]},
         )
-    min_age = getattr(settings, "RESIDENT_MIN_AGE", 16)
+    min_age = conf.resident_min_age()
     if _age_on(birth_date, today) < min_age:
         raise ApplicationError(
             _("Debe tener al menos %(age)s años para participar.") % {"age": min_age},

@@ -2,7 +2,6 @@
 
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from openlima import uploads
 from openlima.errors import ApplicationError
 
-from .. import selectors
+from .. import conf, selectors
 from ..models import (
     Evidence,
     Milestone,
@@ -37,14 +36,12 @@ EVIDENCE_MESSAGES = {
 }
 
 
-EVIDENCE_DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_DEFAULT_MAX_BYTES = conf.EVIDENCE_DEFAULT_MAX_BYTES
 
 
 def evidence_check_file(*, uploaded) -> uploads.Sniffed:
     """Sniff the content (not the name) against the allow-list; returns its kind."""
-    max_bytes = getattr(
-        settings, "COMMITMENTS_EVIDENCE_MAX_BYTES", EVIDENCE_DEFAULT_MAX_BYTES
-    )
+    max_bytes = conf.evidence_max_bytes()
     refuse = {"field": None, "messages": EVIDENCE_MESSAGES}
     uploads.check_size(uploaded.size, max_bytes=max_bytes, **refuse)
     return uploads.sniff(uploaded, allowed=EVIDENCE_KINDS, **refuse)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from openlima import city
 from openlima.selectors import absolute_url
 
-from .. import selectors
+from .. import conf, selectors
 from ..models import (
     Milestone,
     SentNotice,
@@ -52,9 +52,7 @@ def milestone_reminders_send(*, today=None) -> dict:
     to the responsible units' editors; a weekly digest to the coordinators. Run it any
     number of times a day: every notice goes out once."""
     today = today or timezone.localdate()
-    days = sorted(
-        {int(d) for d in getattr(settings, "MILESTONE_REMINDER_DAYS", [7, 1])}
-    )
+    days = conf.milestone_reminder_days()
     horizon = today + datetime.timedelta(days=max(days) if days else 0)
     milestones = selectors.milestones_for_reminders(today=today, horizon=horizon)
     per_recipient: dict[str, list[tuple[str, Milestone, str]]] = {}

@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +11,7 @@ from openlima import roles
 from openlima.errors import ApplicationError
 from openlima.services import audit_log_record
 
-from .. import crypto
+from .. import conf, crypto
 from ..models import (
     Complaint,
     KeyGrant,
@@ -131,7 +130,7 @@ def recovery_key_create() -> bytes:
 
 
 def recovery_public_key() -> bytes | None:
-    configured = getattr(settings, "COMPLAINT_RECOVERY_PUBLIC_KEY", "")
+    configured = conf.recovery_public_key()
     if configured:
         return crypto.unb64(configured)
     record = RecoveryKey.objects.order_by("-created_at").first()

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from openlima.errors import ApplicationError
 from openlima.services import audit_log_record
 
+from .. import conf
 from ..models import (
     Complaint,
     KeyGrant,
@@ -19,7 +19,7 @@ from .storage import blob_delete, blob_name
 
 
 def retention_days() -> int:
-    return int(getattr(settings, "COMPLAINT_RETENTION_DAYS", 5 * 365))
+    return conf.retention_days()
 
 
 def retention_purge(*, now=None) -> int:

@@ -3,10 +3,10 @@
 import hashlib
 import json
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F
 
+from .. import conf
 from ..models import (
     Dataset,
     Resource,
@@ -53,7 +53,7 @@ def facet_rows(field, ids):
 
 
 def facet_cache_seconds() -> int:
-    return int(getattr(settings, "OPENDATA_FACET_CACHE_SECONDS", 60))
+    return conf.facet_cache_seconds()
 
 
 def cached_facet_rows(field, ids, *, key, limit=None) -> list[dict]:

@@ -4,16 +4,14 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from .. import conf
+
 
 def base_url(request=None) -> str:
     """The public address every URL and URI of the API and the catalogue is built on:
     OPENDATA_BASE_URL, else SITE_URL; never the request's Host header (a forged Host
     would otherwise end up in harvested metadata and caches)."""
-    return (
-        getattr(settings, "OPENDATA_BASE_URL", "")
-        or getattr(settings, "SITE_URL", "")
-        or "http://127.0.0.1:8000"
-    ).rstrip("/")
+    return conf.base_url()
 
 
 def dataset_url(dataset, base) -> str:

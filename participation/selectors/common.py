@@ -1,12 +1,12 @@
 """Settings, access rules and labels every read of Lima Activa shares."""
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from openlima import roles
 from openlima.errors import Forbidden
 from openlima.selectors import user_has_role, user_public_label
 
+from .. import conf
 from ..models import (
     Proposal,
 )
@@ -25,15 +25,15 @@ PUBLIC_STATUSES = [
 
 
 def support_threshold() -> int:
-    return int(getattr(settings, "PROPOSAL_SUPPORT_THRESHOLD", 100))
+    return conf.support_threshold()
 
 
 def support_months() -> int:
-    return int(getattr(settings, "PROPOSAL_SUPPORT_MONTHS", 12))
+    return conf.support_months()
 
 
 def flag_hide_threshold() -> int:
-    return int(getattr(settings, "COMMENT_FLAG_HIDE_THRESHOLD", 3))
+    return conf.flag_hide_threshold()
 
 
 def user_can_participate(*, user) -> bool:
@@ -70,7 +70,7 @@ def author_label(*, user) -> str:
 
 def participation_unit_slug() -> str:
     """The unit that runs Lima Activa (proposals go to it by default)."""
-    return getattr(settings, "PROPOSAL_DEFAULT_UNIT_SLUG", "participacion-vecinal")
+    return conf.default_unit_slug()
 
 
 def _iso(value):

@@ -1,6 +1,5 @@
 """Writes of comments: create, vote, flag, moderate."""
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 from openlima.errors import ApplicationError, Conflict
 from openlima.services import audit_log_record
 
-from .. import selectors
+from .. import conf, selectors
 from ..content import render_plain
 from ..models import (
     Comment,
@@ -56,7 +55,7 @@ def comment_create(
     _rate_limit(
         user=author,
         kind="comment",
-        limit=int(getattr(settings, "COMMENT_RATE_LIMIT_PER_10_MIN", 10)),
+        limit=conf.comment_rate_limit_per_10_min(),
         seconds=600,
     )
     comment = Comment(

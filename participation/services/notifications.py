@@ -2,13 +2,13 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import city
+from openlima.conf import email_subject_prefix
 from openlima.errors import ApplicationError, NotFound
 from openlima.selectors import absolute_url
 from openlima.services import outbox_enqueue
@@ -124,7 +124,7 @@ def notifications_send(*, user, digest: bool) -> int:
             else _("%(name)s: novedades") % {"name": city.text("participation_name")}
         )
         send_mail(
-            f"{getattr(settings, 'ACCOUNT_EMAIL_SUBJECT_PREFIX', '')}{subject}",
+            f"{email_subject_prefix()}{subject}",
             body,
             None,
             [user.email],

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F
@@ -14,7 +13,7 @@ from openlima.errors import ApplicationError, Conflict, NotFound
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record, outbox_enqueue
 
-from .. import selectors
+from .. import conf, selectors
 from ..content import image_clean, render_markdown
 from ..models import (
     Follow,
@@ -77,7 +76,7 @@ def proposal_create(
     _rate_limit(
         user=author,
         kind="proposal",
-        limit=int(getattr(settings, "PROPOSAL_RATE_LIMIT_PER_HOUR", 5)),
+        limit=conf.proposal_rate_limit_per_hour(),
         seconds=3600,
     )
     now = timezone.now()
@@ -182,9 +181,7 @@ def proposal_withdraw(*, user, proposal_id: int, reason: str) -> Proposal:
 
 
 def _threshold_reached(proposal: Proposal) -> None:
-    unit = OrgUnit.objects.filter(
-        slug=getattr(settings, "PROPOSAL_DEFAULT_UNIT_SLUG", "participacion-vecinal")
-    ).first()
+    unit = OrgUnit.objects.filter(slug=conf.default_unit_slug()).first()
     now = timezone.now()
     Proposal.objects.filter(pk=proposal.pk).update(
         status=Proposal.Status.EVALUATION,
