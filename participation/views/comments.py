@@ -14,7 +14,7 @@ from ..forms import (
     CommentForm,
     ModerationForm,
 )
-from .common import _is_htmx, _require_login
+from .common import _require_login
 
 
 def _thread_response(request, target_type, target_id, *, form=None, status=200):
@@ -48,11 +48,11 @@ def comments(request, target_type, target_id):
             except ApplicationError as exc:
                 form_add_application_error(form, exc)
             else:
-                if _is_htmx(request):
+                if request.htmx:
                     return _thread_response(request, target_type, target["id"])
                 messages.success(request, _("Comentario publicado."))
                 return redirect(target["url"] + "#comentarios")
-        if _is_htmx(request):
+        if request.htmx:
             return _thread_response(
                 request, target_type, target["id"], form=form, status=200
             )
@@ -60,7 +60,7 @@ def comments(request, target_type, target_id):
             for e in errs:
                 messages.error(request, e)
         return redirect(target["url"] + "#comentarios")
-    if _is_htmx(request):
+    if request.htmx:
         return _thread_response(request, target_type, target["id"])
     try:
         after_id = max(0, int(request.GET.get("desde", 0)))
@@ -94,16 +94,16 @@ def comment_action(request, pk, action):
             services.comment_vote(user=request.user, comment_id=pk, value=-1)
         elif action == "flag":
             services.comment_flag(user=request.user, comment_id=pk)
-            if not _is_htmx(request):
+            if not request.htmx:
                 messages.success(
                     request, _("Gracias: el equipo de moderación lo revisará.")
                 )
         else:
             raise Http404
     except ApplicationError as exc:
-        if not _is_htmx(request):
+        if not request.htmx:
             messages.error(request, exc.message)
-    if _is_htmx(request):
+    if request.htmx:
         return _thread_response(request, comment.target_type, comment.target_id)
     return redirect(target["url"] + f"#comentario-{pk}")
 

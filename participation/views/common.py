@@ -1,15 +1,12 @@
-"""Helpers every Lima Activa page shares: htmx detection, redirects back, form errors, login."""
+"""Helpers every Lima Activa page shares: redirects back, login, the staff gate.
+htmx requests are told apart by django-htmx (`request.htmx`, HtmxMiddleware)."""
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
 
 from openlima.selectors import access_staff_area
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _back(request, fallback: str):
@@ -29,10 +26,8 @@ def _require_login(request):
     referer = request.headers.get("Referer", "")
     safe = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()})
     login_url = redirect_to_login(referer if safe else request.get_full_path()).url
-    if _is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = login_url
-        return response
+    if request.htmx:
+        return HttpResponseClientRedirect(login_url)
     return redirect(login_url)
 
 

@@ -11,7 +11,7 @@ from openlima.errors import ApplicationError
 
 from .. import selectors, services
 from ..models import Follow, Level
-from .common import _is_htmx, _require_login
+from .common import _require_login
 
 
 def consultation_list(request):
@@ -100,7 +100,7 @@ def consultation_rate(request, slug, option_id):
         )
     except ApplicationError as exc:
         error = exc.message
-    if _is_htmx(request):
+    if request.htmx:
         context = _consultation_context(request, consultation)
         row = next(
             (r for r in context["rows"] if r["option"].pk == int(option_id)), None

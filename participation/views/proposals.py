@@ -20,7 +20,7 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import Follow, Proposal, Topic
-from .common import _back, _is_htmx, _require_login, _staff_gate
+from .common import _back, _require_login, _staff_gate
 
 
 def index(request):
@@ -221,7 +221,7 @@ def proposal_support(request, pk):
     except ApplicationError as exc:
         error = exc.message
     proposal = selectors.access_proposal_by_id(proposal_id=pk)
-    if _is_htmx(request):
+    if request.htmx:
         context = _support_context(request, proposal)
         context["error"] = error
         context["announce"] = True
