@@ -2,12 +2,17 @@
 path), then write in one transaction, idempotently (a second run changes nothing)."""
 
 import datetime
+import functools
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from jsonschema import Draft202012Validator
 
 from openlima.models import OrgUnit
 
@@ -33,37 +38,140 @@ class ImportFileError(Exception):
         self.problems = problems
 
 
+SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "action-plan-1.schema.json"
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+@functools.cache
+def schema() -> dict:
+    """The published structure of the format (docs/action-plan-1.schema.json)."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+# --- structure: the JSON Schema, its errors in the importer's words --------------------
+
+
+def _missing(kind: str) -> str:
+    return {
+        "text": "missing (required text)",
+        "slug": "missing (required text)",
+        "date": "missing (required date YYYY-MM-DD)",
+        "number": "must be a positive integer",
+        "format": f"must be {FORMAT!r}, found None",
+        "plan": "missing or not an object",
+        "commitments": "must be a non-empty list",
+    }.get(kind, "missing")
+
+
+def _message(kind: str, keyword: str, sub: dict, value) -> str:
+    """One schema error as the importer has always worded it."""
+    if value is None and kind in ("text", "slug", "date", "choice"):
+        return _missing(kind)
+    if kind in ("text", "slug"):
+        if keyword == "type":
+            return f"must be text, not {type(value).__name__}"
+        if keyword == "maxLength":
+            return f"longer than {sub['maxLength']} characters"
+        if keyword == "pattern" and kind == "slug" and value.strip():
+            return "use lowercase letters, digits and hyphens only"
+        return "must not be empty"
+    if kind == "date":
+        if keyword == "type":
+            return "must be a date string YYYY-MM-DD"
+        return f"invalid date {value!r} (use YYYY-MM-DD)"
+    if kind == "choice":
+        if value == "":
+            return "missing"
+        choices = [c for c in sub["enum"] if c]
+        return f"{value!r} is not one of {', '.join(sorted(choices))}"
+    if kind == "ogp-value":
+        if keyword == "maxLength":
+            return f"longer than {sub['maxLength']} characters"
+        if not isinstance(value, str) or not value.strip():
+            return "must be non-empty text"
+        return f"{value!r} is not one of {', '.join(OgpValue.values)}"
+    if kind == "list-item":
+        if keyword == "maxLength":
+            return f"longer than {sub['maxLength']} characters"
+        return "must be non-empty text"
+    return {
+        "format": f"must be {FORMAT!r}, found {value!r}",
+        "plan": "missing or not an object",
+        "commitments": "must be a non-empty list",
+        "number": "must be a positive integer",
+        "weight": "must be an integer from 1 to 100",
+        "commitment-slug": "use lowercase letters, digits and hyphens only",
+        "list": "must be a list of texts",
+        "nullable-text": "must be text or null",
+        "milestones": "must be a list of milestones",
+        "object": "must be an object",
+    }.get(kind, "is not valid")
+
+
+def _path(error) -> str:
+    return error.json_path
+
+
+def _schema_problems(data) -> list[str]:
+    problems, seen = [], set()
+
+    def add(path: str, message: str) -> None:
+        if path not in seen:  # one problem per place, as the checks always gave
+            seen.add(path)
+            problems.append(f"{path}: {message}")
+
+    def walk(errors):
+        for error in errors:
+            sub, keyword, value = error.schema, error.validator, error.instance
+            if keyword == "required":
+                for name in sub["required"]:
+                    if isinstance(value, dict) and name not in value:
+                        kind = sub["properties"][name].get("x-kind", "")
+                        add(f"{_path(error)}.{name}", _missing(kind))
+                continue
+            if keyword == "anyOf" and isinstance(value, list):
+                walk(e for e in error.context if e.absolute_path != error.absolute_path)
+                continue
+            kind = sub.get("x-kind") or (
+                "object" if sub.get("type") == "object" else ""
+            )
+            add(_path(error), _message(kind, keyword, sub, value))
+
+    walk(Draft202012Validator(schema()).iter_errors(data))
+    return problems
+
+
+# --- meaning: what needs the database or the whole file --------------------------------
+
+
+def _text(obj: dict, key: str) -> str:
+    value = obj.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _texts(obj: dict, key: str) -> list[str]:
+    value = obj.get(key)
+    if not isinstance(value, list):
+        return []
+    return [
+        v.strip() for v in value if isinstance(v, str) and v.strip() and len(v) <= 300
+    ]
+
+
 @dataclass
-class _Checker:
+class _Meaning:
+    """The semantic pass: real dates in order, no duplicates, units the portal knows,
+    the template a commitment names. Values the schema refused are skipped here."""
+
     problems: list[str] = field(default_factory=list)
+    units: dict = field(default_factory=dict)
 
     def error(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
 
-    def text(self, obj, key, path, *, required=True, max_length=None):
+    def date(self, obj: dict, key: str, path: str):
         value = obj.get(key)
-        if value is None:
-            if required:
-                self.error(f"{path}.{key}", "missing (required text)")
-            return ""
-        if not isinstance(value, str):
-            self.error(f"{path}.{key}", f"must be text, not {type(value).__name__}")
-            return ""
-        value = value.strip()
-        if required and not value:
-            self.error(f"{path}.{key}", "must not be empty")
-        if max_length and len(value) > max_length:
-            self.error(f"{path}.{key}", f"longer than {max_length} characters")
-        return value
-
-    def date(self, obj, key, path, *, required=True):
-        value = obj.get(key)
-        if value is None:
-            if required:
-                self.error(f"{path}.{key}", "missing (required date YYYY-MM-DD)")
-            return None
-        if not isinstance(value, str):
-            self.error(f"{path}.{key}", "must be a date string YYYY-MM-DD")
+        if not isinstance(value, str) or not DATE_RE.match(value):
             return None
         try:
             return datetime.date.fromisoformat(value)
@@ -71,39 +179,145 @@ class _Checker:
             self.error(f"{path}.{key}", f"invalid date {value!r} (use YYYY-MM-DD)")
             return None
 
-    def choice(self, obj, key, path, choices, *, required=True):
-        value = obj.get(key)
-        if value is None or value == "":
-            if required:
-                self.error(f"{path}.{key}", "missing")
-            return ""
-        if value not in choices:
-            self.error(
-                f"{path}.{key}", f"{value!r} is not one of {', '.join(sorted(choices))}"
-            )
-            return ""
-        return value
-
-    def str_list(self, obj, key, path, *, max_length=300):
-        value = obj.get(key, [])
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.error(f"{path}.{key}", "must be a list of texts")
-            return []
-        result = []
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                self.error(f"{path}.{key}[{i}]", "must be non-empty text")
-            elif len(item) > max_length:
-                self.error(f"{path}.{key}[{i}]", f"longer than {max_length} characters")
-            else:
-                result.append(item.strip())
-        return result
-
     def order(self, start, end, path, key_end):
         if start and end and end < start:
             self.error(f"{path}.{key_end}", "is before the start date")
+
+    def milestones(self, raw, path) -> list[dict]:
+        result, codes = [], set()
+        for i, m in enumerate(raw if isinstance(raw, list) else []):
+            if not isinstance(m, dict):
+                continue
+            mpath = f"{path}[{i}]"
+            code = _text(m, "code")
+            if code and code in codes:
+                self.error(f"{mpath}.code", f"duplicate code {code!r}")
+            codes.add(code)
+            start, end = self.date(m, "start", mpath), self.date(m, "end", mpath)
+            self.order(start, end, mpath, "end")
+            weight = m.get("weight", 1)
+            valid = isinstance(weight, int) and not isinstance(weight, bool)
+            result.append(
+                {
+                    "code": code,
+                    "title": _text(m, "title"),
+                    "description": _text(m, "description"),
+                    "start_on": start,
+                    "due_on": end,
+                    "weight": weight if valid and 1 <= weight <= 100 else 1,
+                }
+            )
+        return result
+
+    def plan(self, data: dict) -> dict:
+        raw = data.get("plan") if isinstance(data.get("plan"), dict) else {}
+        p = "$.plan"
+        coordinator = _text(raw, "coordinator_unit")
+        source = data.get("source", "")
+        plan = {
+            "slug": _text(raw, "slug"),
+            "title": _text(raw, "title"),
+            "government": _text(raw, "government"),
+            "level": raw.get("level") if raw.get("level") in PlanLevel.values else "",
+            "programme": _text(raw, "programme"),
+            "period_start": self.date(raw, "period_start", p),
+            "period_end": self.date(raw, "period_end", p),
+            "status": raw.get("status")
+            if raw.get("status") in PlanStatus.values
+            else "",
+            "civil_society_partner": _text(raw, "civil_society_partner"),
+            "published_on": self.date(raw, "published_on", p),
+            "coordinating_unit": self.units.get(coordinator.lower())
+            if coordinator
+            else None,
+            "coordinating_unit_name": coordinator,
+            "source": (source or "")[:2000] if isinstance(source, str) else "",
+        }
+        self.order(plan["period_start"], plan["period_end"], p, "period_end")
+        return plan
+
+    def commitment(self, c: dict, cp: str, template, seen: dict) -> dict:
+        number = c.get("number")
+        if isinstance(number, int) and not isinstance(number, bool) and number >= 1:
+            if number in seen["numbers"]:
+                self.error(f"{cp}.number", f"duplicate number {number}")
+            seen["numbers"].add(number)
+        title = _text(c, "title")
+        cslug = c.get("slug") or slugify(title)[:100]
+        if isinstance(cslug, str) and SLUG_RE.match(cslug):
+            if cslug in seen["slugs"]:
+                self.error(f"{cp}.slug", f"duplicate slug {cslug!r}")
+            seen["slugs"].add(cslug)
+        elif not c.get("slug"):  # a slug made from the title that does not fit
+            self.error(f"{cp}.slug", "use lowercase letters, digits and hyphens only")
+        units = []
+        for j, name in enumerate(_texts(c, "responsible_units")):
+            unit = self.units.get(name.lower())
+            if unit is None:
+                self.error(
+                    f"{cp}.responsible_units[{j}]",
+                    f"unknown municipal unit {name!r} (create it in /gestion/ first)",
+                )
+            else:
+                units.append(unit)
+        dates = {
+            key: self.date(c, key, cp)
+            for key in (
+                "implementation_start",
+                "implementation_end",
+                "commitment_start",
+                "commitment_end",
+                "end_date",
+            )
+        }
+        self.order(
+            dates["implementation_start"],
+            dates["implementation_end"],
+            cp,
+            "implementation_end",
+        )
+        commitment_end = dates["commitment_end"] or dates["end_date"]
+        self.order(dates["commitment_start"], commitment_end, cp, "commitment_end")
+        raw_ms = c.get("milestones")
+        if raw_ms == "template":
+            if template is None:
+                self.error(
+                    f"{cp}.milestones",
+                    '"template" but the file has no milestone_template',
+                )
+            milestones = [dict(m) for m in template or []]
+        else:
+            milestones = self.milestones(raw_ms, f"{cp}.milestones")
+        level_key = "completion_level" if "completion_level" in c else "compliance"
+        level = c.get(level_key)
+        indicators = _texts(c, "indicators")
+        responsible = c.get("responsible")
+        return {
+            "number": number,
+            "slug": cslug,
+            "title": title,
+            "component": _text(c, "component"),
+            "units": units,
+            "responsible_text": (
+                responsible.strip() if isinstance(responsible, str) else ""
+            )[:300],
+            "ogp_values": ",".join(
+                v for v in _texts(c, "ogp_values") if v in OgpValue.values
+            ),
+            "sdg_targets": ",".join(_texts(c, "sdg_targets")),
+            "problem": _text(c, "problem"),
+            "stoppers": "\n".join(_texts(c, "stoppers")),
+            "objective": _text(c, "objective"),
+            "expected_results": "\n".join(indicators),
+            "indicators": indicators,
+            "implementation_start": dates["implementation_start"],
+            "implementation_end": dates["implementation_end"],
+            "commitment_start": dates["commitment_start"],
+            "commitment_end": commitment_end,
+            "completion_level": level if level in CompletionLevel.values else "",
+            "note": _text(c, "note"),
+            "milestones": milestones,
+        }
 
 
 def _units_index() -> dict[str, OrgUnit]:
@@ -115,185 +329,30 @@ def _units_index() -> dict[str, OrgUnit]:
     return index
 
 
-def _milestones(ck, raw, path):
-    if not isinstance(raw, list):
-        ck.error(path, "must be a list of milestones")
-        return []
-    result, codes = [], set()
-    for i, m in enumerate(raw):
-        mpath = f"{path}[{i}]"
-        if not isinstance(m, dict):
-            ck.error(mpath, "must be an object")
-            continue
-        code = ck.text(m, "code", mpath, max_length=10)
-        if code and code in codes:
-            ck.error(f"{mpath}.code", f"duplicate code {code!r}")
-        codes.add(code)
-        start = ck.date(m, "start", mpath)
-        end = ck.date(m, "end", mpath)
-        ck.order(start, end, mpath, "end")
-        weight = m.get("weight", 1)
-        if (
-            not isinstance(weight, int)
-            or isinstance(weight, bool)
-            or not 1 <= weight <= 100
-        ):
-            ck.error(f"{mpath}.weight", "must be an integer from 1 to 100")
-            weight = 1
-        result.append(
-            {
-                "code": code,
-                "title": ck.text(m, "title", mpath, max_length=300),
-                "description": ck.text(m, "description", mpath, required=False),
-                "start_on": start,
-                "due_on": end,
-                "weight": weight,
-            }
-        )
-    return result
-
-
 def validate(data) -> dict:
     """Check the whole file; raise ImportFileError listing every problem, else return
-    the cleaned plan."""
-    ck = _Checker()
+    the cleaned plan. The structure is checked against the published JSON Schema
+    (docs/action-plan-1.schema.json), then `_Meaning` checks what the schema cannot."""
     if not isinstance(data, dict):
         raise ImportFileError(["$: the file must contain a JSON object"])
-    if data.get("format") != FORMAT:
-        ck.error("$.format", f"must be {FORMAT!r}, found {data.get('format')!r}")
-    plan_raw = data.get("plan")
-    if not isinstance(plan_raw, dict):
-        ck.error("$.plan", "missing or not an object")
-        plan_raw = {}
-    p = "$.plan"
-    slug = ck.text(plan_raw, "slug", p, max_length=100)
-    if slug and not SLUG_RE.match(slug):
-        ck.error(f"{p}.slug", "use lowercase letters, digits and hyphens only")
-    units = _units_index()
-    coordinator = ck.text(
-        plan_raw, "coordinator_unit", p, required=False, max_length=255
-    )
-    plan = {
-        "slug": slug,
-        "title": ck.text(plan_raw, "title", p, max_length=255),
-        "government": ck.text(
-            plan_raw, "government", p, required=False, max_length=255
-        ),
-        "level": ck.choice(plan_raw, "level", p, set(PlanLevel.values)),
-        "programme": ck.text(plan_raw, "programme", p, required=False, max_length=100),
-        "period_start": ck.date(plan_raw, "period_start", p),
-        "period_end": ck.date(plan_raw, "period_end", p),
-        "status": ck.choice(plan_raw, "status", p, set(PlanStatus.values)),
-        "civil_society_partner": ck.text(
-            plan_raw, "civil_society_partner", p, required=False, max_length=255
-        ),
-        "published_on": ck.date(plan_raw, "published_on", p, required=False),
-        "coordinating_unit": units.get(coordinator.lower()) if coordinator else None,
-        "coordinating_unit_name": coordinator,
-        "source": (data.get("source") or "")[:2000]
-        if isinstance(data.get("source", ""), str)
-        else "",
-    }
-    ck.order(plan["period_start"], plan["period_end"], p, "period_end")
-    template = []
+    problems = _schema_problems(data)
+    meaning = _Meaning(units=_units_index())
+    plan = meaning.plan(data)
+    template = None
     if "milestone_template" in data:
-        template = _milestones(ck, data["milestone_template"], "$.milestone_template")
-    commitments_raw = data.get("commitments")
-    if not isinstance(commitments_raw, list) or not commitments_raw:
-        ck.error("$.commitments", "must be a non-empty list")
-        commitments_raw = []
-    commitments, numbers, slugs = [], set(), set()
-    completion_values = set(CompletionLevel.values)
-    for i, c in enumerate(commitments_raw):
-        cp = f"$.commitments[{i}]"
-        if not isinstance(c, dict):
-            ck.error(cp, "must be an object")
-            continue
-        number = c.get("number")
-        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-            ck.error(f"{cp}.number", "must be a positive integer")
-        elif number in numbers:
-            ck.error(f"{cp}.number", f"duplicate number {number}")
-        numbers.add(number)
-        title = ck.text(c, "title", cp, max_length=300)
-        cslug = c.get("slug") or slugify(title)[:100]
-        if not isinstance(cslug, str) or not SLUG_RE.match(cslug):
-            ck.error(f"{cp}.slug", "use lowercase letters, digits and hyphens only")
-        elif cslug in slugs:
-            ck.error(f"{cp}.slug", f"duplicate slug {cslug!r}")
-        slugs.add(cslug)
-        unit_objs = []
-        for j, name in enumerate(ck.str_list(c, "responsible_units", cp)):
-            unit = units.get(name.lower())
-            if unit is None:
-                ck.error(
-                    f"{cp}.responsible_units[{j}]",
-                    f"unknown municipal unit {name!r} (create it in /gestion/ first)",
-                )
-            else:
-                unit_objs.append(unit)
-        responsible = c.get("responsible")
-        if responsible is not None and not isinstance(responsible, str):
-            ck.error(f"{cp}.responsible", "must be text or null")
-            responsible = ""
-        values = ck.str_list(c, "ogp_values", cp)
-        for j, v in enumerate(values):
-            if v not in OgpValue.values:
-                ck.error(
-                    f"{cp}.ogp_values[{j}]",
-                    f"{v!r} is not one of {', '.join(OgpValue.values)}",
-                )
-        level_key = "completion_level" if "completion_level" in c else "compliance"
-        level = ck.choice(c, level_key, cp, completion_values, required=False)
-        impl_start = ck.date(c, "implementation_start", cp, required=False)
-        impl_end = ck.date(c, "implementation_end", cp, required=False)
-        com_start = ck.date(c, "commitment_start", cp, required=False)
-        com_end = ck.date(c, "commitment_end", cp, required=False) or ck.date(
-            c, "end_date", cp, required=False
+        template = meaning.milestones(
+            data["milestone_template"], "$.milestone_template"
         )
-        ck.order(impl_start, impl_end, cp, "implementation_end")
-        ck.order(com_start, com_end, cp, "commitment_end")
-        raw_ms = c.get("milestones")
-        if raw_ms == "template":
-            if "milestone_template" not in data:
-                ck.error(
-                    f"{cp}.milestones",
-                    '"template" but the file has no milestone_template',
-                )
-            milestones = [dict(m) for m in template]
-        elif raw_ms is None:
-            milestones = []
-        else:
-            milestones = _milestones(ck, raw_ms, f"{cp}.milestones")
-        indicators = ck.str_list(c, "indicators", cp)
-        commitments.append(
-            {
-                "number": number,
-                "slug": cslug,
-                "title": title,
-                "component": ck.text(
-                    c, "component", cp, required=False, max_length=200
-                ),
-                "units": unit_objs,
-                "responsible_text": (responsible or "").strip()[:300],
-                "ogp_values": ",".join(values),
-                "sdg_targets": ",".join(ck.str_list(c, "sdg_targets", cp)),
-                "problem": ck.text(c, "problem", cp, required=False),
-                "stoppers": "\n".join(ck.str_list(c, "stoppers", cp)),
-                "objective": ck.text(c, "objective", cp, required=False),
-                "expected_results": "\n".join(indicators),
-                "indicators": indicators,
-                "implementation_start": impl_start,
-                "implementation_end": impl_end,
-                "commitment_start": com_start,
-                "commitment_end": com_end,
-                "completion_level": level,
-                "note": ck.text(c, "note", cp, required=False),
-                "milestones": milestones,
-            }
-        )
-    if ck.problems:
-        raise ImportFileError(ck.problems)
+    seen = {"numbers": set(), "slugs": set()}
+    raw = data.get("commitments")
+    commitments = [
+        meaning.commitment(c, f"$.commitments[{i}]", template, seen)
+        for i, c in enumerate(raw if isinstance(raw, list) else [])
+        if isinstance(c, dict)
+    ]
+    problems += meaning.problems
+    if problems:
+        raise ImportFileError(problems)
     return {"plan": plan, "commitments": commitments}
 
 

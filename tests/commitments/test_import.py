@@ -214,3 +214,69 @@ def test_demo_loader_is_idempotent_and_gives_progress():
     assert 0 < open_lima.progress < 100
     assert ProgressUpdate.objects.filter(published_at__isnull=True).exists()
     assert ActionPlan.objects.filter(slug="peru-2015-2016").exists()
+
+
+def test_the_published_schema_accepts_the_shipped_plans_and_names_the_model_choices():
+    """docs/action-plan-1.schema.json is what other cities validate against: the
+    shipped plans pass it with plain jsonschema, and its choices are the models'."""
+    from jsonschema import Draft202012Validator
+
+    from commitments.importer import schema
+    from commitments.models import CompletionLevel, OgpValue, PlanLevel, PlanStatus
+
+    Draft202012Validator.check_schema(schema())
+    for path in (LIMA, PERU):
+        assert list(Draft202012Validator(schema()).iter_errors(load(path))) == []
+    plan = schema()["properties"]["plan"]["properties"]
+    commitment = schema()["properties"]["commitments"]["items"]["properties"]
+    assert set(plan["level"]["enum"]) == set(PlanLevel.values)
+    assert set(plan["status"]["enum"]) == set(PlanStatus.values)
+    assert set(commitment["compliance"]["enum"]) - {"", None} == set(
+        CompletionLevel.values
+    )
+    assert set(commitment["ogp_values"]["items"]["enum"]) == set(OgpValue.values)
+
+
+@pytest.mark.parametrize(
+    "mutate,problem",
+    [
+        (lambda d: d["plan"].update(title="  "), "$.plan.title: must not be empty"),
+        (
+            lambda d: d["plan"].update(title="x" * 256),
+            "$.plan.title: longer than 255 characters",
+        ),
+        (
+            lambda d: d["plan"].update(period_start=None),
+            "$.plan.period_start: missing (required date YYYY-MM-DD)",
+        ),
+        (
+            lambda d: d["plan"].update(period_start="2022-02-30"),
+            "$.plan.period_start: invalid date '2022-02-30' (use YYYY-MM-DD)",
+        ),
+        (
+            lambda d: d["milestone_template"][0].update(weight=0),
+            "$.milestone_template[0].weight: must be an integer from 1 to 100",
+        ),
+        (
+            lambda d: d["commitments"][0].update(responsible=3),
+            "$.commitments[0].responsible: must be text or null",
+        ),
+        (
+            lambda d: d["commitments"][0].update(milestones={"a": 1}),
+            "$.commitments[0].milestones: must be a list of milestones",
+        ),
+        (
+            lambda d: d["commitments"][0].update(milestones=["x"]),
+            "$.commitments[0].milestones[0]: must be an object",
+        ),
+        (
+            lambda d: d["commitments"][0].update(number=[1]),
+            "$.commitments[0].number: must be a positive integer",
+        ),
+        (lambda d: d.pop("format"), "$.format: must be 'action-plan/1', found None"),
+    ],
+)
+def test_each_problem_in_the_importers_words_with_its_path(mutate, problem):
+    with pytest.raises(ImportFileError) as exc:
+        import_plan(broken(mutate))
+    assert problem in exc.value.problems
