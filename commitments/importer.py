@@ -363,6 +363,93 @@ def _apply(obj, values: dict) -> list[str]:
     return changed
 
 
+COMMITMENT_FIELDS = (
+    "number",
+    "title",
+    "component",
+    "responsible_text",
+    "ogp_values",
+    "sdg_targets",
+    "problem",
+    "stoppers",
+    "objective",
+    "expected_results",
+    "implementation_start",
+    "implementation_end",
+    "commitment_start",
+    "commitment_end",
+    "completion_level",
+    "note",
+)
+
+
+def _upsert(
+    existing, new, values: dict, *, now, stats: dict
+) -> tuple[object, list[str]]:
+    """Create `new()` when there is no `existing` row, else write only the fields that
+    changed; counts the row as created, updated or unchanged. Returns the row and the
+    names of the fields that changed."""
+    if existing is None:
+        obj = new()
+        obj.full_clean()
+        obj.save()
+        stats["created"] += 1
+        return obj, []
+    if changed := _apply(existing, values):
+        existing.updated_at = now
+        existing.full_clean()
+        existing.save(update_fields=[*changed, "updated_at"])
+        stats["updated"] += 1
+        return existing, changed
+    stats["unchanged"] += 1
+    return existing, []
+
+
+def _sync_units(commitment, units, *, now) -> None:
+    wanted = {u.pk for u in units}
+    if set(commitment.responsible_units.values_list("pk", flat=True)) != wanted:
+        commitment.responsible_units.set(wanted)
+        Commitment.objects.filter(pk=commitment.pk).update(updated_at=now)
+
+
+def _sync_indicators(commitment, names: list[str], *, stats: dict) -> None:
+    for order, name in enumerate(names):
+        _ind, created = Indicator.objects.get_or_create(
+            commitment=commitment, name=name[:300], defaults={"order": order}
+        )
+        stats["created" if created else "unchanged"] += 1
+
+
+def _sync_milestones(commitment, milestones, *, plan, now, stats: dict) -> bool:
+    """Create or update the file's milestones; each change is recorded as a published
+    ProgressUpdate. Returns whether any milestone was created or changed."""
+    existing = {m.code: m for m in commitment.milestones.all()}
+    touched = False
+    for m in milestones:
+        current = existing.get(m["code"])
+        before = {k: getattr(current, k) for k in m} if current else {}
+        milestone, changed = _upsert(
+            current,
+            lambda m=m: Milestone(commitment=commitment, **m),
+            m,
+            now=now,
+            stats=stats,
+        )
+        touched = touched or current is None or bool(changed)
+        if changed:
+            ProgressUpdate.objects.create(
+                commitment=commitment,
+                milestone=milestone,
+                unit=plan.coordinating_unit,
+                changes={
+                    k: [_iso(before[k]), _iso(getattr(milestone, k))] for k in changed
+                },
+                note="Actualizado desde el archivo del plan de acción.",
+                published_at=now,
+            )
+    return touched
+
+
 @transaction.atomic
 def import_plan(data) -> dict:
     """Validate then write. Returns counts of created/updated rows."""
@@ -370,99 +457,28 @@ def import_plan(data) -> dict:
     stats = {"created": 0, "updated": 0, "unchanged": 0}
     now = timezone.now()
     p = cleaned["plan"]
-    plan = ActionPlan.objects.filter(slug=p["slug"]).first()
     values = {k: v for k, v in p.items() if k != "slug"}
-    if plan is None:
-        plan = ActionPlan(slug=p["slug"], is_published=True, **values)
-        plan.full_clean()
-        plan.save()
-        stats["created"] += 1
-    elif changed := _apply(plan, values):
-        plan.updated_at = now
-        plan.full_clean()
-        plan.save(update_fields=[*changed, "updated_at"])
-        stats["updated"] += 1
-    else:
-        stats["unchanged"] += 1
+    plan, _changed = _upsert(
+        ActionPlan.objects.filter(slug=p["slug"]).first(),
+        lambda: ActionPlan(slug=p["slug"], is_published=True, **values),
+        values,
+        now=now,
+        stats=stats,
+    )
     for c in cleaned["commitments"]:
-        fields = {
-            k: c[k]
-            for k in (
-                "number",
-                "title",
-                "component",
-                "responsible_text",
-                "ogp_values",
-                "sdg_targets",
-                "problem",
-                "stoppers",
-                "objective",
-                "expected_results",
-                "implementation_start",
-                "implementation_end",
-                "commitment_start",
-                "commitment_end",
-                "completion_level",
-                "note",
-            )
-        }
-        commitment = Commitment.objects.filter(plan=plan, slug=c["slug"]).first()
-        if commitment is None:
-            commitment = Commitment(plan=plan, slug=c["slug"], **fields)
-            commitment.full_clean()
-            commitment.save()
-            stats["created"] += 1
-        elif changed := _apply(commitment, fields):
-            commitment.updated_at = now
-            commitment.full_clean()
-            commitment.save(update_fields=[*changed, "updated_at"])
-            stats["updated"] += 1
-        else:
-            stats["unchanged"] += 1
-        wanted_units = {u.pk for u in c["units"]}
-        if (
-            set(commitment.responsible_units.values_list("pk", flat=True))
-            != wanted_units
+        fields = {k: c[k] for k in COMMITMENT_FIELDS}
+        commitment, _changed = _upsert(
+            Commitment.objects.filter(plan=plan, slug=c["slug"]).first(),
+            lambda c=c, fields=fields: Commitment(plan=plan, slug=c["slug"], **fields),
+            fields,
+            now=now,
+            stats=stats,
+        )
+        _sync_units(commitment, c["units"], now=now)
+        _sync_indicators(commitment, c["indicators"], stats=stats)
+        if _sync_milestones(
+            commitment, c["milestones"], plan=plan, now=now, stats=stats
         ):
-            commitment.responsible_units.set(wanted_units)
-            Commitment.objects.filter(pk=commitment.pk).update(updated_at=now)
-        for order, name in enumerate(c["indicators"]):
-            _ind, created = Indicator.objects.get_or_create(
-                commitment=commitment, name=name[:300], defaults={"order": order}
-            )
-            stats["created" if created else "unchanged"] += 1
-        existing = {m.code: m for m in commitment.milestones.all()}
-        touched = False
-        for m in c["milestones"]:
-            milestone = existing.get(m["code"])
-            if milestone is None:
-                milestone = Milestone(commitment=commitment, **m)
-                milestone.full_clean()
-                milestone.save()
-                stats["created"] += 1
-                touched = True
-                continue
-            before = {k: getattr(milestone, k) for k in m}
-            if changed := _apply(milestone, m):
-                milestone.updated_at = now
-                milestone.full_clean()
-                milestone.save(update_fields=[*changed, "updated_at"])
-                ProgressUpdate.objects.create(
-                    commitment=commitment,
-                    milestone=milestone,
-                    unit=plan.coordinating_unit,
-                    changes={
-                        k: [_iso(before[k]), _iso(getattr(milestone, k))]
-                        for k in changed
-                    },
-                    note="Actualizado desde el archivo del plan de acción.",
-                    published_at=now,
-                )
-                stats["updated"] += 1
-                touched = True
-            else:
-                stats["unchanged"] += 1
-        if touched:
             from .services import commitment_recompute
 
             commitment_recompute(commitment=commitment)

@@ -46,6 +46,29 @@ def _parse_project_ids(project_ids) -> list[int]:
     return ids
 
 
+def _check_choice_fits(*, heading: Heading, projects: list[Project]) -> None:
+    """An approval ballot names at most the process's maximum of projects; any other
+    ballot's projects must fit within the heading's amount."""
+    process = heading.process
+    if process.is_approval:
+        if len(projects) > process.approval_max_projects:
+            raise ApplicationError(
+                _("Puede elegir como máximo %(n)s proyectos.")
+                % {"n": process.approval_max_projects},
+                field_errors={"projects": [_("Demasiados proyectos.")]},
+            )
+        return
+    total = sum((p.estimated_cost for p in projects), Decimal("0"))
+    if total > heading.amount:
+        raise ApplicationError(
+            _(
+                "Los proyectos elegidos suman S/ %(total)s y superan el monto de la partida (S/ %(amount)s)."
+            )
+            % {"total": f"{total:,.2f}", "amount": f"{heading.amount:,.2f}"},
+            field_errors={"projects": [_("Supera el monto disponible.")]},
+        )
+
+
 @transaction.atomic
 def ballot_submit(
     *,
@@ -84,24 +107,7 @@ def ballot_submit(
             _("Alguno de los proyectos elegidos no está en esta cédula."),
             field_errors={"projects": [_("Proyecto no disponible.")]},
         )
-    process = heading.process
-    if process.is_approval:
-        if len(projects) > process.approval_max_projects:
-            raise ApplicationError(
-                _("Puede elegir como máximo %(n)s proyectos.")
-                % {"n": process.approval_max_projects},
-                field_errors={"projects": [_("Demasiados proyectos.")]},
-            )
-    else:
-        total = sum((p.estimated_cost for p in projects), Decimal("0"))
-        if total > heading.amount:
-            raise ApplicationError(
-                _(
-                    "Los proyectos elegidos suman S/ %(total)s y superan el monto de la partida (S/ %(amount)s)."
-                )
-                % {"total": f"{total:,.2f}", "amount": f"{heading.amount:,.2f}"},
-                field_errors={"projects": [_("Supera el monto disponible.")]},
-            )
+    _check_choice_fits(heading=heading, projects=projects)
     ballot = (
         Ballot.objects.select_for_update().filter(user=voter, heading=heading).first()
     )
