@@ -2,6 +2,13 @@
 mapping to HTTP statuses is `HTTP_STATUS` below, used by the API's exception handler
 (`openlima.api.exception_handler`) and by views through `http_status()`."""
 
+from typing import TYPE_CHECKING, Any
+
+from django.forms import BaseForm
+
+if TYPE_CHECKING:  # the stubs' type of a lazy translation; nothing at run time
+    from django_stubs_ext import StrPromise
+
 
 class ApplicationError(Exception):
     """A domain rule was broken. Views show `message`; the API answers 4xx with it.
@@ -12,7 +19,13 @@ class ApplicationError(Exception):
     `status_code=` in the constructor is kept only for modules not converted yet.
     """
 
-    def __init__(self, message, *, field_errors=None, status_code=None):
+    def __init__(
+        self,
+        message: "str | StrPromise",
+        *,
+        field_errors: dict[str, list[Any]] | None = None,
+        status_code: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field_errors = field_errors or {}
@@ -60,7 +73,7 @@ def http_status(exc: ApplicationError) -> int:
     return exc._status_code or 400
 
 
-def form_add_application_error(form, exc: ApplicationError) -> None:
+def form_add_application_error(form: BaseForm, exc: ApplicationError) -> None:
     """Show a refused write on the form it came from (the one way every view does it).
 
     Each field error goes on its field (on the form as a whole when the form has no

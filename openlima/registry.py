@@ -261,7 +261,9 @@ def contract_for(name: str) -> Contract:
     raise UnknownContract(f"no registry contract covers the provider name {name!r}")
 
 
-def signature_problems(func: Callable, expected: inspect.Signature) -> list[str]:
+def signature_problems(
+    func: Callable[..., Any], expected: inspect.Signature
+) -> list[str]:
     """How `func`'s parameters differ from the contract's (empty when they match).
 
     The provider must accept every parameter of the contract under the same name and
@@ -295,7 +297,7 @@ def signature_problems(func: Callable, expected: inspect.Signature) -> list[str]
     return problems
 
 
-def check_against(name: str, func: Callable) -> None:
+def check_against(name: str, func: Callable[..., Any]) -> None:
     """Raise `ContractMismatch` unless `func` fits the contract that covers `name`."""
     problems = signature_problems(func, contract_for(name).signature())
     if problems:

@@ -2,6 +2,7 @@
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
@@ -59,7 +60,7 @@ def image_strip_metadata(*, data: bytes) -> tuple[bytes, str, int, int]:
 
     Returns (bytes, extension, width, height); ApplicationError on anything else."""
     max_bytes = conf.max_image_bytes()
-    refuse = {"field": "image", "messages": IMAGE_MESSAGES}
+    refuse: dict[str, Any] = {"field": "image", "messages": IMAGE_MESSAGES}
     try:
         uploads.check_size(len(data), max_bytes=max_bytes, **refuse)
         image = uploads.image_clean(

@@ -78,7 +78,7 @@ def active_subscriptions_by_recipient() -> dict[str, list[Subscription]]:
         .select_related("user", "commitment__plan")
         .order_by("id")
     ):
-        if sub.user_id and not sub.user.is_active:
+        if sub.user is not None and not sub.user.is_active:
             continue
         groups.setdefault(sub.recipient.lower(), []).append(sub)
     return groups

@@ -329,10 +329,6 @@ def ogp_value_choices():
     return OgpValue.choices
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def personal_data(*, user) -> dict:
     """`personal_data:commitments`: the person's follows of commitments (by account or by
     one of their e-mail addresses) and, for staff, how many updates and evidences they

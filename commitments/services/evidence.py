@@ -1,6 +1,7 @@
 """Evidence files attached to milestones: checks and upload."""
 
 from pathlib import PurePath
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -42,7 +43,7 @@ EVIDENCE_DEFAULT_MAX_BYTES = conf.EVIDENCE_DEFAULT_MAX_BYTES
 def evidence_check_file(*, uploaded) -> uploads.Sniffed:
     """Sniff the content (not the name) against the allow-list; returns its kind."""
     max_bytes = conf.evidence_max_bytes()
-    refuse = {"field": None, "messages": EVIDENCE_MESSAGES}
+    refuse: dict[str, Any] = {"field": None, "messages": EVIDENCE_MESSAGES}
     uploads.check_size(uploaded.size, max_bytes=max_bytes, **refuse)
     return uploads.sniff(uploaded, allowed=EVIDENCE_KINDS, **refuse)
 

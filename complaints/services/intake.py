@@ -1,6 +1,7 @@
 """Intake: a reporter's complaint, code, messages and rating."""
 
 import json
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -54,7 +55,7 @@ def _body_clean(body: dict) -> dict:
 def complaint_submit(
     *,
     body: dict,
-    files: list[CleanFile] = (),
+    files: Sequence[CleanFile] = (),
     channel: str = Channel.WEB,
     registered_by=None,
     code: str | None = None,
@@ -129,7 +130,7 @@ def _ensure_open(complaint: Complaint) -> None:
 
 @transaction.atomic
 def reporter_message_add(
-    *, complaint: Complaint, key: bytes, text: str, files: list[CleanFile] = ()
+    *, complaint: Complaint, key: bytes, text: str, files: Sequence[CleanFile] = ()
 ) -> Entry:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     _ensure_open(complaint)

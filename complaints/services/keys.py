@@ -253,7 +253,8 @@ def _grant_all(*, private, grants, target, actor) -> int:
             "complaint_id", "key_fingerprint"
         )
     )
-    new, stale = [], []
+    new: list[KeyGrant] = []
+    stale: list[KeyGrant] = []
     for grant in grants.exclude(member_id=target.user_id):
         if held.get(grant.complaint_id) == fp:
             continue

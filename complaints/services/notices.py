@@ -20,7 +20,7 @@ from .keys import integrity_members
 
 
 def _unit_recipients(complaint: Complaint) -> list[str]:
-    if complaint.assignee_id and complaint.assignee.is_active:
+    if complaint.assignee is not None and complaint.assignee.is_active:
         return [complaint.assignee.email]
     return list(integrity_members().values_list("email", flat=True))
 

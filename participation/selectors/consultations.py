@@ -37,8 +37,11 @@ def consultation_has_option(*, consultation_id: int, option_id: int) -> bool:
 
 
 def access_consultation_by_slug(*, slug) -> Consultation:
-    c = Consultation.objects.filter(slug=slug).exclude(status=Consultation.Status.DRAFT)
-    c = c.first()
+    c = (
+        Consultation.objects.filter(slug=slug)
+        .exclude(status=Consultation.Status.DRAFT)
+        .first()
+    )
     if c is None:
         raise Http404
     return c
@@ -64,7 +67,7 @@ def consultation_results_many(*, consultations) -> dict[int, list[OptionResult]]
     """Results of several consultations in two queries (API lists, datasets)."""
     consultations = list(consultations)
     ids = [c.pk for c in consultations]
-    options_by = {cid: [] for cid in ids}
+    options_by: dict[int, list[ConsultationOption]] = {cid: [] for cid in ids}
     for o in ConsultationOption.objects.filter(consultation_id__in=ids).order_by(
         "position", "id"
     ):

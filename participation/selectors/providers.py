@@ -241,7 +241,7 @@ def personal_data(*, user) -> dict:
             "summary": p.summary,
             "body": p.body,
             "topic": p.topic,
-            "district": p.district.name if p.district_id else None,
+            "district": p.district.name if p.district is not None else None,
             "status": p.status,
             "support_count": p.support_count,
             "published_at": _iso(p.published_at),

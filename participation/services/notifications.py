@@ -76,10 +76,11 @@ def followers(*, kind: str, target_id: int) -> list[int]:
 @transaction.atomic
 def follow_set(*, user, kind: str, target_id: int, follow: bool) -> bool:
     selectors.access_participation(user=user)
-    model = {
+    followable: dict[str, type[Proposal | Consultation]] = {
         Follow.Kind.PROPOSAL: Proposal,
         Follow.Kind.CONSULTATION: Consultation,
-    }.get(kind)
+    }
+    model = followable.get(kind)
     if model is None or not model.objects.filter(pk=target_id).exists():
         raise NotFound(_("No se puede seguir este elemento."))
     if follow:

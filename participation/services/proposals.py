@@ -268,11 +268,11 @@ def proposal_support(*, user, proposal_id: int) -> SupportState:
                 row = (row[0], proposal.status)
     if row is not None:
         return SupportState(pk, True, row[0], row[1])
-    proposal = Proposal.objects.filter(pk=pk).only("support_count", "status").first()
-    if proposal is None:
+    current = Proposal.objects.filter(pk=pk).only("support_count", "status").first()
+    if current is None:
         raise NotFound(_("La propuesta no existe."))
     if not inserted:  # supported before: idempotent
-        return SupportState(pk, True, proposal.support_count, proposal.status)
+        return SupportState(pk, True, current.support_count, current.status)
     raise Conflict(_("Esta propuesta ya no admite apoyos."))
 
 
