@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openlima.fields import HttpsURLField
+
 
 class PlanLevel(models.TextChoices):
     LOCAL = "local", _("Local")
@@ -375,7 +377,7 @@ class Evidence(models.Model):
         related_name="evidence",
     )
     description = models.CharField(_("descripción"), max_length=300)
-    url = models.URLField(_("enlace"), max_length=500, blank=True)
+    url = HttpsURLField(_("enlace"), max_length=500, blank=True)
     file = models.FileField(
         _("documento"), upload_to=evidence_upload_to, max_length=300, blank=True
     )
