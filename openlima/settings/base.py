@@ -347,6 +347,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlanLevelEnum": "commitments.models.PlanLevel",
         "PlanStatusEnum": "commitments.models.PlanStatus",
+        "MilestoneStatusEnum": "commitments.models.MilestoneStatus",
         "ProposalStatusEnum": "participation.models.Proposal.Status",
         "RatingLevelEnum": "participation.models.Level",
     },
