@@ -20,6 +20,14 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 25+ opens a control socket (for `gunicornc`) at one fixed path per user
+# ($XDG_RUNTIME_DIR or ~/.gunicorn/gunicorn.ctl): two servers on one host (bench, the
+# multi-node test) would contend for it, and in the container the home may be read-only.
+# Off unless GUNICORN_CONTROL_SOCKET names a path.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
 
 # "-" (stdout, the default), a file path, or "off".
 _access = os.environ.get("GUNICORN_ACCESSLOG", "-")

@@ -135,17 +135,16 @@ def ensure_wrk() -> str:
 
 
 def recreate_database(url: str) -> None:
-    import psycopg2
+    import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
-    conn = psycopg2.connect(admin)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
+    # psycopg 3: autocommit at connect (CREATE/DROP DATABASE cannot run in a transaction);
+    # the connection context manager closes it.
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def server_env(args) -> dict:

@@ -9,6 +9,9 @@ import json
 import secrets
 import time
 
+# altcha-lib-py 2.x: its unprefixed API is ALTCHA's v2 protocol (key derivation, widget 3.x);
+# the vendored widget (static/complaints/vendor/altcha-2.3.0) speaks v1, so the `_v1`
+# functions are used. Upgrade both sides together (docs/operations.md, "Dependencies").
 import altcha
 import nacl.exceptions
 import nacl.secret
@@ -81,7 +84,7 @@ def altcha_max_number() -> int:
 
 def altcha_challenge() -> dict:
     expires = datetime.datetime.fromtimestamp(time.time() + ALTCHA_TTL)
-    challenge = altcha.create_challenge(
+    challenge = altcha.create_challenge_v1(
         hmac_key=_hmac_key(),
         max_number=altcha_max_number(),
         expires=expires,
@@ -105,7 +108,7 @@ def altcha_verify(payload: str) -> bool:
     if not payload or len(payload) > 2000:
         return False
     try:
-        ok, _error = altcha.verify_solution(payload, _hmac_key(), check_expires=True)
+        ok, _error = altcha.verify_solution_v1(payload, _hmac_key(), check_expires=True)
     except Exception:
         return False
     signature = _altcha_signature(payload) if ok else None

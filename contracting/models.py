@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openlima.fields import HttpsURLField
+
 RUC_VALIDATOR = RegexValidator(
     r"^(10|15|17|20)\d{9}$", _("El RUC tiene 11 dígitos y empieza por 10, 15, 17 o 20.")
 )
@@ -361,7 +363,7 @@ class Document(models.Model):
     section = models.CharField(_("etapa"), max_length=10, choices=Section.choices)
     document_type = models.CharField(_("tipo"), max_length=30, choices=Type.choices)
     title = models.CharField(_("título"), max_length=300)
-    url = models.URLField(_("dirección (https)"), max_length=500)
+    url = HttpsURLField(_("dirección (https)"), max_length=500)
     published_on = models.DateField(_("publicado el"), default=timezone.localdate)
 
     class Meta:
@@ -528,7 +530,7 @@ class ProgressReport(models.Model):
     date = models.DateField(_("fecha"))
     progress = models.PositiveSmallIntegerField(_("avance físico (%)"))
     note = models.CharField(_("nota"), max_length=1000, blank=True)
-    photo_url = models.URLField(_("foto (https)"), max_length=500, blank=True)
+    photo_url = HttpsURLField(_("foto (https)"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["date", "id"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openlima import city
+from openlima.fields import HttpsURLField
 from openlima.models import District, OrgUnit
 
 
@@ -217,7 +218,7 @@ class Resource(models.Model):
     )
     name = models.CharField(_("nombre"), max_length=200)
     description = models.TextField(_("descripción"), blank=True)
-    external_url = models.URLField(_("URL externa"), max_length=500, blank=True)
+    external_url = HttpsURLField(_("URL externa"), max_length=500, blank=True)
     format = models.CharField(_("formato"), max_length=20, blank=True)
     media_type = models.CharField(_("tipo de medio"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("tamaño (bytes)"), null=True, blank=True)
@@ -380,7 +381,7 @@ class TransparencyDocument(models.Model):
         _("archivo"), upload_to=transparency_upload_path, max_length=300, blank=True
     )
     media_type = models.CharField(_("tipo de medio"), max_length=100, blank=True)
-    external_url = models.URLField(_("URL externa"), max_length=500, blank=True)
+    external_url = HttpsURLField(_("URL externa"), max_length=500, blank=True)
     dataset = models.ForeignKey(
         Dataset,
         verbose_name=_("conjunto de datos enlazado"),

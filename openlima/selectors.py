@@ -21,11 +21,15 @@ def user_has_totp(*, user) -> bool:
 
 
 def session_passed_mfa(*, request) -> bool:
-    """Whether this session's login included a second factor (allauth records it)."""
+    """Whether this session's login included a second factor (allauth records it).
+
+    allauth binds its record of authentication steps to the user they were taken for and
+    returns nothing unless asked for that same user."""
     from allauth.account.authentication import get_authentication_records
 
     return any(
-        record.get("method") == "mfa" for record in get_authentication_records(request)
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
     )
 
 

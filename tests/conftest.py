@@ -62,18 +62,34 @@ def staff_user(db):
     return StaffFactory()
 
 
+def set_authentication_records(client, user, records):
+    """Store allauth's per-session log of authentication steps for `user`.
+
+    Since allauth 65.2x the log is bound to the user it was recorded for (a second key
+    holds that user's id) and is ignored for anyone else, so both keys are written."""
+    from allauth.account.internal.flows import login as allauth_login
+    from allauth.account.internal.userkit import user_id_to_str
+
+    session = client.session
+    session[allauth_login.AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[allauth_login._AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(
+        user
+    )
+    session.save()
+
+
 def login_with_2fa(client, user):
     """Log `user` in on a Django test client as allauth does after password + TOTP."""
-    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
-
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
     now = time.time()
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": now, "email": user.email},
-        {"method": "mfa", "at": now, "type": "totp"},
-    ]
-    session.save()
+    set_authentication_records(
+        client,
+        user,
+        [
+            {"method": "password", "at": now, "email": user.email},
+            {"method": "mfa", "at": now, "type": "totp"},
+        ],
+    )
     return client
 
 

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openlima.fields import HttpsURLField
+
 from .choices import MilestoneStatus
 from .plans import Commitment
 
@@ -114,7 +116,7 @@ class Evidence(models.Model):
         related_name="evidence",
     )
     description = models.CharField(_("descripción"), max_length=300)
-    url = models.URLField(_("enlace"), max_length=500, blank=True)
+    url = HttpsURLField(_("enlace"), max_length=500, blank=True)
     file = models.FileField(
         _("documento"), upload_to=evidence_upload_to, max_length=300, blank=True
     )

@@ -261,6 +261,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Those limits count per client address. allauth (65.14.2+) reads X-Forwarded-For only
+# when told how many proxies stand in front: 0 (the default) uses the direct peer, which
+# behind a reverse proxy is the proxy itself, so every visitor would share one counter.
+# docker-compose sets 1 (Caddy); see docs/operations.md.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Open Lima] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Open Lima"
@@ -343,6 +348,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlanLevelEnum": "commitments.models.PlanLevel",
         "PlanStatusEnum": "commitments.models.PlanStatus",
+        "MilestoneStatusEnum": "commitments.models.MilestoneStatus",
         "ProposalStatusEnum": "participation.models.Proposal.Status",
         "RatingLevelEnum": "participation.models.Level",
     },

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openlima.fields import HttpsURLField
+
 from .proposals import Proposal
 
 
@@ -34,7 +36,7 @@ class Session(models.Model):
         related_name="+",
     )
     address = models.CharField(_("dirección"), max_length=300, blank=True)
-    online_url = models.URLField(_("enlace de conexión"), blank=True)
+    online_url = HttpsURLField(_("enlace de conexión"), blank=True)
     starts_at = models.DateTimeField(_("inicio"))
     ends_at = models.DateTimeField(_("fin"))
     capacity = models.PositiveIntegerField(_("aforo"))

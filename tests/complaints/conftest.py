@@ -92,7 +92,7 @@ def altcha_payload(client) -> str:
     import altcha
 
     challenge = client.get("/denuncias/verificacion/").json()
-    solution = altcha.solve_challenge(
+    solution = altcha.solve_challenge_v1(
         challenge["challenge"],
         challenge["salt"],
         challenge["algorithm"],

@@ -155,6 +155,17 @@ def test_activate_totp_through_the_page(client):
         ).status_code
         == 302
     )
+    # A fresh login is not a recent reauthentication (allauth 65.2x): the password is
+    # asked again before a second factor can be set up, then the page opens.
+    first = client.get("/cuenta/2fa/totp/activate/")
+    assert first.status_code == 302
+    assert first["Location"].startswith("/cuenta/reauthenticate/")
+    wrong_password = client.post(first["Location"], {"password": "otra-clave"})
+    assert wrong_password.status_code == 200
+    assert client.get("/cuenta/2fa/totp/activate/").status_code == 302
+    confirmed = client.post(first["Location"], {"password": "clave-segura-123"})
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == "/cuenta/2fa/totp/activate/"
     page = client.get("/cuenta/2fa/totp/activate/")
     assert page.status_code == 200
     secret = client.session["mfa.totp.secret"]
@@ -194,3 +205,22 @@ def test_logout(client):
     assert client.post("/cuenta/logout/").status_code == 302
     assert not _logged_in(client)
     assert client.get("/cuenta/mis-datos/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.2"),  # no proxy trusted: the peer, never the header
+        (1, "198.51.100.7, 203.0.113.9", "203.0.113.9"),  # forged first entry ignored
+    ],
+)
+def test_login_rate_limits_count_the_client_behind_the_trusted_proxies(
+    settings, rf, proxies, forwarded, expected
+):
+    from allauth.account.adapter import get_adapter
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    request = rf.post(
+        "/cuenta/login/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded
+    )
+    assert get_adapter(request).get_client_ip(request) == expected

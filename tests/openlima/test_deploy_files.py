@@ -230,3 +230,23 @@ def test_run_script_site_url_follows_the_port(tmp_path):
     )
     assert out.stdout.strip() == "https://gobiernoabierto.munlima.gob.pe"
     assert script.index("export SITE_URL") < script.index("celery -A openlima")
+
+
+def test_gunicorn_control_socket_is_off_unless_a_path_is_given(monkeypatch):
+    """gunicorn 25+ opens one control socket per user at a fixed path; two servers on one
+    host would contend for it, so it stays off unless GUNICORN_CONTROL_SOCKET is set."""
+    from gunicorn.config import Config
+
+    def load():
+        cfg = Config()
+        for key, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items():
+            if key in cfg.settings:
+                cfg.set(key, value)
+        return cfg
+
+    monkeypatch.delenv("GUNICORN_CONTROL_SOCKET", raising=False)
+    assert load().control_socket_disable is True
+    monkeypatch.setenv("GUNICORN_CONTROL_SOCKET", "/run/openlima/gunicorn.ctl")
+    cfg = load()
+    assert cfg.control_socket_disable is False
+    assert cfg.control_socket == "/run/openlima/gunicorn.ctl"
