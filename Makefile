@@ -1,5 +1,5 @@
 # Open Lima — the two commands of the README, plus helpers.
-.PHONY: run test lint format migrations-check messages bench
+.PHONY: run test lint format migrations-check messages bench restore-drill
 
 run:          ## Run the portal (web + Celery worker + beat), embedded default unless env says otherwise
 	bash scripts/run.sh
@@ -21,3 +21,6 @@ messages:     ## Update and compile the English catalogues of every app
 
 bench:       ## Benchmark on PostgreSQL (db ol_bench): make bench ARGS="--only core --duration 20"
 	.venv/bin/python bench/run.py $(ARGS)
+
+restore-drill: ## Back up, restore into a fresh DB and bucket, check: make restore-drill ARGS="--recovery-key-file KEY"
+	.venv/bin/python manage.py restore_drill $(ARGS)

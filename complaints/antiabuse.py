@@ -101,6 +101,26 @@ def _altcha_signature(payload: str) -> str | None:
     return signature if isinstance(signature, str) and signature else None
 
 
+def _use_once(key: str, ttl: int) -> bool:
+    """True the first time `key` is spent, False on every later try (any web node).
+    The cache would say "already used" whenever Redis is down and close intake."""
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from .models import UsedProof
+
+    now = timezone.now()
+    UsedProof.objects.filter(expires_at__lt=now).delete()
+    try:
+        with transaction.atomic():
+            UsedProof.objects.create(
+                key=key, expires_at=now + datetime.timedelta(seconds=ttl)
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
 def altcha_verify(payload: str) -> bool:
     """Valid, unexpired and never used before. "Used" is keyed on the challenge's
     signature (which covers its salt), not on the payload's bytes: the same solution
@@ -115,7 +135,7 @@ def altcha_verify(payload: str) -> bool:
     if signature is None:
         return False
     digest = hashlib.sha256(signature.encode()).hexdigest()
-    return cache.add(f"complaints:altcha-used:{digest}", 1, ALTCHA_TTL + 60)
+    return _use_once(f"altcha:{digest}", ALTCHA_TTL + 60)
 
 
 # --- The no-JavaScript question ------------------------------------------------------------
@@ -195,7 +215,7 @@ def text_challenge_check(token: str, answer: str) -> str:
         return TEXT_BAD
     if age < text_min_age():
         return TEXT_WAIT
-    if not cache.add(f"complaints:text-used:{data.get('n')}", 1, TEXT_TTL + 60):
+    if not _use_once(f"text:{data.get('n')}", TEXT_TTL + 60):
         return TEXT_BAD
     return TEXT_OK
 

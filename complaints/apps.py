@@ -8,6 +8,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = city.lazy_text("complaints_name")
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
+        "restore_check:complaints",
         "indicators:complaints",
         "dataset:estadisticas-denuncias",
         "personal_data:complaints",
@@ -37,3 +38,6 @@ class ComplaintsConfig(AppConfig):
         registry.register_provider(
             f"erase_personal_data:{self.name}", services.erase_personal_data
         )
+        from . import restore
+
+        registry.register_provider("restore_check:complaints", restore.restore_check)

@@ -415,3 +415,17 @@ class ReferralEvent(models.Model):
 
     def __str__(self):
         return f"Novedad {self.pk}"
+
+
+class UsedProof(models.Model):
+    """A proof against automated filing (an ALTCHA solution, a text question) that was
+    already spent. Kept in the database, not the cache: intake must keep refusing replays
+    and keep accepting new proofs while Redis is down, and every web node sees the same
+    list (docs/operations.md, "Faults"). Holds only a digest, nothing about the reporter;
+    rows are deleted once the proof would have expired anyway."""
+
+    key = models.CharField(max_length=100, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.key

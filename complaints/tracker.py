@@ -263,9 +263,9 @@ def referral_event_add(
                     "event_id": event_id,
                 },
             )
-            outbox_enqueue(
-                "complaints.tasks.complaint_notify_update", referral.complaint_id
-            )
+            from complaints.tasks import complaint_notify_update
+
+            outbox_enqueue(complaint_notify_update, referral.complaint_id)
     except IntegrityError:  # the same event id posted twice at the same time
         return ReferralEvent.objects.get(
             referral=referral, institution_event_id=event_id

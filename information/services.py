@@ -69,8 +69,10 @@ def _audit(actor, action: str, info_request, **details):
 
 
 def _notify(info_request, event: str) -> None:
+    from information.tasks import information_notify
+
     outbox_enqueue(
-        "information.tasks.information_notify",
+        information_notify,
         request_id=info_request.pk,
         event=event,
     )

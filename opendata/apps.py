@@ -7,6 +7,7 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Datos abiertos")
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
+        "restore_check:opendata",
         "dataset_create_from_document",
         "search:opendata",
         "personal_data:opendata",
@@ -32,3 +33,6 @@ class OpendataConfig(AppConfig):
             f"erase_personal_data:{self.name}", services.erase_personal_data
         )
         registry.register_provider("staff_tasks:opendata", selectors.staff_tasks)
+        from . import restore
+
+        registry.register_provider("restore_check:opendata", restore.restore_check)

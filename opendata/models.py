@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openlima import city
 from openlima.fields import HttpsURLField
+from openlima.indexes import SearchGinIndex
 from openlima.models import District, OrgUnit
 
 
@@ -164,7 +165,13 @@ class Dataset(models.Model):
         ordering = ["-modified_at", "-id"]
         verbose_name = _("conjunto de datos")
         verbose_name_plural = _("conjuntos de datos")
-        indexes = [models.Index(fields=["state", "-modified_at"])]
+        indexes = [
+            models.Index(fields=["state", "-modified_at"]),
+            # Full-text search (GIN on PostgreSQL; migrations 0002 and 0003).
+            SearchGinIndex(
+                fields=["search_vector"], name="opendata_dataset_search_gin"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(state="withdrawn") | ~Q(withdrawn_reason=""),
@@ -403,6 +410,10 @@ class TransparencyDocument(models.Model):
         ordering = ["-publish_at", "-id"]
         verbose_name = _("documento de transparencia")
         verbose_name_plural = _("documentos de transparencia")
+        indexes = [
+            # Full-text search (GIN on PostgreSQL; migrations 0002 and 0003).
+            SearchGinIndex(fields=["search_vector"], name="opendata_doc_search_gin"),
+        ]
 
     def __str__(self):
         return self.title

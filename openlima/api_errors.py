@@ -9,9 +9,12 @@ use (a NUL byte in the query string) is refused with a 400 before any view runs.
   400 instead of reaching the database)."""
 
 import logging
+import sys
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -35,7 +38,38 @@ CKAN_TYPES = {
     404: "Not Found Error",
     405: "Bad Request",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
+
+# Seconds a client should wait before trying again while the database is unreachable.
+RETRY_AFTER_SECONDS = 10
+
+
+def is_database_outage(exc: BaseException | None) -> bool:
+    """The database could not be reached or dropped the connection (a restart, a
+    failover): not a bug of the request, so it answers 503, not 500."""
+    return isinstance(exc, (OperationalError, InterfaceError))
+
+
+def service_unavailable(request) -> HttpResponse:
+    """503 with `Retry-After`: JSON under /api/, a plain HTML page elsewhere. Rendered
+    without the request's context processors, which would ask the database again
+    (docs/operations.md, "Faults")."""
+    if is_api_path(request.path):
+        response = api_error(
+            request,
+            503,
+            _("El servicio no está disponible por un momento. Vuelva a intentarlo."),
+        )
+    else:
+        response = HttpResponse(
+            loader.render_to_string("503.html"),
+            status=503,
+            content_type="text/html; charset=utf-8",
+        )
+        response["Cache-Control"] = "no-store"
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def api_error(request, status: int, message: str) -> JsonResponse:
@@ -97,6 +131,12 @@ class ApiErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if is_database_outage(exception):
+            # One line, no traceback or error text (it names hosts and users).
+            logger.warning(
+                "Database unavailable (%s): %s", type(exception).__name__, request.path
+            )
+            return service_unavailable(request)
         if not is_api_path(request.path):
             return None
         logger.exception("Unhandled error under /api/: %s", request.path)
@@ -122,6 +162,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this inside its `except` block: an outage raised by a middleware
+    # (a session or user lookup) is still a 503, not a 500.
+    if is_database_outage(sys.exc_info()[1]):
+        return service_unavailable(request)
     if is_api_path(request.path):
         return api_error(request, 500, _("Error interno del servidor."))
     return defaults.server_error(request)

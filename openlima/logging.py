@@ -27,3 +27,84 @@ class StripClientDataFilter(logging.Filter):
             record.msg = _IP.sub("[addr]", message)
             record.args = ()
         return True
+
+
+# --- Request ids and JSON lines (docs/operations.md, "Logs and errors") -----------------
+
+import contextvars  # noqa: E402
+import json  # noqa: E402
+
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "request_id", default="-"
+)
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request's id (openlima.middleware.RequestIdMiddleware) on every
+    record as `request_id` ("-" outside a request: workers, commands)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (LOG_FORMAT=json), for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", "-"),
+            "process": record.process,
+        }
+        if record.exc_info:
+            entry["exception"] = mask(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def mask(text: str) -> str:
+    """The address masking of StripClientDataFilter, for any text."""
+    return _IP.sub("[addr]", text) if isinstance(text, str) else text
+
+
+def _mask_deep(value):
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {k: _mask_deep(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mask_deep(v) for v in value]
+    return value
+
+
+def sentry_before_send(event, hint):
+    """Sentry's `before_send`: the same masking as the logs. Drops the request's headers,
+    cookies, environment and the user (send_default_pii=False already keeps most of them
+    out) and masks addresses anywhere else in the event."""
+    request = event.get("request")
+    if isinstance(request, dict):
+        for key in ("headers", "cookies", "env", "data", "query_string"):
+            request.pop(key, None)
+    event.pop("user", None)
+    return _mask_deep(event)
+
+
+def sentry_init(dsn: str, *, environment: str = "", traces_sample_rate: float = 0.0):
+    """Error reporting to Sentry (optional: only when SENTRY_DSN is set)."""
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment or None,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        before_send=sentry_before_send,
+        before_send_transaction=sentry_before_send,
+        traces_sample_rate=traces_sample_rate,
+    )

@@ -1,6 +1,8 @@
 """Security headers for every response, anonymity for reporter paths, staff idle timeout."""
 
+import re
 import time
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -29,6 +31,37 @@ def is_anonymous_path(path: str) -> bool:
         settings, "ANONYMOUS_PATH_PREFIXES", ("/denuncias/", "/en/denuncias/")
     )
     return path.startswith(tuple(prefixes))
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
+
+
+class RequestIdMiddleware:
+    """Gives every request an id, put on every log line written while it runs
+    (openlima.logging.RequestIdFilter) and echoed as `X-Request-ID`. The proxy's id is
+    kept when it looks like one (8-128 letters, digits, `.`, `_`, `-`); anything else is
+    replaced, so a client cannot inject text into the logs. Also times the request for
+    the Prometheus histogram (openlima/metrics.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .logging import request_id_var
+        from .metrics import observe_request
+
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        observe_request(request, response, time.perf_counter() - started)
+        response["X-Request-ID"] = request_id
+        return response
 
 
 class HealthzMiddleware:

@@ -194,6 +194,19 @@ class ErasePersonalDataProvider(Protocol):
     def __call__(self, *, user: Any) -> None: ...
 
 
+class RestoreCheckProvider(Protocol):
+    """``restore_check:<app>``: after a backup was restored (docs/operations.md, "Restore
+    drill"), reads that app's data back from the database alias `using` and the storages
+    `storages` (keyed as settings.STORAGES: "default", "private"), with the offline keys in
+    `keys` (e.g. "complaints_recovery": the recovery private key). Returns one dict per
+    check: ``check`` (a short name), ``ok`` (bool) and ``detail`` (counts, never content
+    or secrets). Must not write."""
+
+    def __call__(
+        self, *, using: str, storages: dict[str, Any], keys: dict[str, bytes]
+    ) -> list[dict[str, Any]]: ...
+
+
 class Publisher(Protocol):
     """A publisher makes whatever is due at `now` public; returns a count or summary."""
 
@@ -237,6 +250,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("staff_tasks:", StaffTasksProvider),
     Contract("personal_data:", PersonalDataProvider),
     Contract("erase_personal_data:", ErasePersonalDataProvider),
+    Contract("restore_check:", RestoreCheckProvider),
     Contract("commitments.summary", CommitmentSummaryProvider),
     Contract("commitments.choices", CommitmentChoicesProvider),
     Contract("commitments.track_project", TrackProjectProvider),

@@ -75,7 +75,9 @@ def subscription_request_email(*, email: str, commitment: Commitment) -> None:
         subscription.token = secrets.token_urlsafe(32)
         subscription.save(update_fields=["unsubscribed_at", "confirmed_at", "token"])
     # Recorded in the outbox: sent after commit, retried if the broker is down.
-    outbox_enqueue("commitments.tasks.subscription_confirmation", subscription.pk)
+    from commitments.tasks import subscription_confirmation
+
+    outbox_enqueue(subscription_confirmation, subscription.pk)
 
 
 def subscription_send_confirmation(*, subscription_id: int) -> bool:

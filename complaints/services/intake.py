@@ -87,7 +87,9 @@ def complaint_submit(
             written = _attachments_write(
                 complaint=complaint, key=key, files=list(files)
             )
-        outbox_enqueue("complaints.tasks.complaint_notify_new", complaint.pk)
+        from complaints.tasks import complaint_notify_new
+
+        outbox_enqueue(complaint_notify_new, complaint.pk)
     except Exception:
         for name in written:
             blob_delete(name)
@@ -154,7 +156,9 @@ def reporter_message_add(
     )
     if files:
         _attachments_write(complaint=complaint, key=key, files=list(files), entry=entry)
-    outbox_enqueue("complaints.tasks.complaint_notify_update", complaint.pk)
+    from complaints.tasks import complaint_notify_update
+
+    outbox_enqueue(complaint_notify_update, complaint.pk)
     return entry
 
 

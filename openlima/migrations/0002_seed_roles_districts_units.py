@@ -1,13 +1,57 @@
 """Role groups (docs/architecture.md), the 43 districts of Lima (INEI UBIGEO) and default municipal
 units; and, on PostgreSQL, a trigger that makes the audit log append-only."""
 
-import csv
-from pathlib import Path
-
 from django.db import migrations
 from django.utils.text import slugify
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "lima-districts.csv"
+# Frozen copy of the districts file of openlima/data/ as it was when this migration was
+# written: a migration must give the same result forever, whatever the live file becomes
+# (later changes to the districts go in a new migration or `load_city_profile`).
+DISTRICTS = (
+    ("150101", "Lima (Cercado de Lima)"),
+    ("150102", "Ancón"),
+    ("150103", "Ate"),
+    ("150104", "Barranco"),
+    ("150105", "Breña"),
+    ("150106", "Carabayllo"),
+    ("150107", "Chaclacayo"),
+    ("150108", "Chorrillos"),
+    ("150109", "Cieneguilla"),
+    ("150110", "Comas"),
+    ("150111", "El Agustino"),
+    ("150112", "Independencia"),
+    ("150113", "Jesús María"),
+    ("150114", "La Molina"),
+    ("150115", "La Victoria"),
+    ("150116", "Lince"),
+    ("150117", "Los Olivos"),
+    ("150118", "Lurigancho (Chosica)"),
+    ("150119", "Lurín"),
+    ("150120", "Magdalena del Mar"),
+    ("150121", "Pueblo Libre"),
+    ("150122", "Miraflores"),
+    ("150123", "Pachacámac"),
+    ("150124", "Pucusana"),
+    ("150125", "Puente Piedra"),
+    ("150126", "Punta Hermosa"),
+    ("150127", "Punta Negra"),
+    ("150128", "Rímac"),
+    ("150129", "San Bartolo"),
+    ("150130", "San Borja"),
+    ("150131", "San Isidro"),
+    ("150132", "San Juan de Lurigancho"),
+    ("150133", "San Juan de Miraflores"),
+    ("150134", "San Luis"),
+    ("150135", "San Martín de Porres"),
+    ("150136", "San Miguel"),
+    ("150137", "Santa Anita"),
+    ("150138", "Santa María del Mar"),
+    ("150139", "Santa Rosa"),
+    ("150140", "Santiago de Surco"),
+    ("150141", "Surquillo"),
+    ("150142", "Villa El Salvador"),
+    ("150143", "Villa María del Triunfo"),
+)
 
 ROLES = ["unit_editor", "ogp_coordinator", "integrity_member", "moderator", "data_publisher"]
 UNITS = [
@@ -43,11 +87,10 @@ def seed(apps, schema_editor):
     OrgUnit = apps.get_model("openlima", "OrgUnit")
     for name in ROLES:
         Group.objects.get_or_create(name=name)
-    with DATA.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            District.objects.update_or_create(
-                ubigeo=row["ubigeo"], defaults={"name": row["name"], "slug": slugify(row["name"])}
-            )
+    for ubigeo, name in DISTRICTS:
+        District.objects.update_or_create(
+            ubigeo=ubigeo, defaults={"name": name, "slug": slugify(name)}
+        )
     for name, slug, acronym in UNITS:
         OrgUnit.objects.get_or_create(slug=slug, defaults={"name": name, "acronym": acronym})
 

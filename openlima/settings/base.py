@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "openlima.middleware.RequestIdMiddleware",
     "openlima.middleware.HealthzMiddleware",
     "openlima.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -286,7 +287,7 @@ USE_TZ = True
 
 # --- Static and media -------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -363,18 +364,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Logging: no client addresses anywhere (docs/threat-model.md) ---------------
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")  # "plain" or "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_client_data": {"()": "openlima.logging.StripClientDataFilter"}},
+    "filters": {
+        "no_client_data": {"()": "openlima.logging.StripClientDataFilter"},
+        "request_id": {"()": "openlima.logging.RequestIdFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
+        "json": {"()": "openlima.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["no_client_data"],
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["no_client_data", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -387,6 +395,22 @@ LOGGING = {
         },
     },
 }
+# Workers log through the same handlers and filters (Celery would otherwise replace the
+# root logger's handlers with its own, without the address masking).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Error reporting (optional) and metrics (docs/operations.md, "Logs and errors") -----
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from openlima.logging import sentry_init
+
+    sentry_init(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# /metrics (Prometheus): staff, or `Authorization: Bearer <METRICS_TOKEN>` when set.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Domain configuration (each app reads these through django.conf.settings) ----------
 OPENLIMA = {

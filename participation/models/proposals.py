@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openlima.indexes import SearchGinIndex
+
 
 class Topic(models.TextChoices):
     GOBIERNO_DIGITAL = "gobierno-digital", _("Gobierno digital")
@@ -123,6 +125,8 @@ class Proposal(models.Model):
                 fields=["status", "-support_count", "-id"], name="prop_status_sup"
             ),
             models.Index(fields=["-support_count", "-id"], name="prop_sup"),
+            # Full-text search (GIN on PostgreSQL; migrations 0002 and 0003).
+            SearchGinIndex(fields=["search_vector"], name="prop_search_gin"),
             models.Index(fields=["district", "-id"], name="prop_district_id"),
             models.Index(
                 fields=["district", "-support_count", "-id"], name="prop_district_sup"

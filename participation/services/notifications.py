@@ -61,7 +61,9 @@ def notify(*, user_ids, kind: str, text: str, url: str = "", exclude=()) -> int:
             immediate.append(uid)
     Notification.objects.bulk_create(rows)
     for uid in immediate:
-        outbox_enqueue("participation.tasks.send_notifications", uid)
+        from participation.tasks import send_notifications
+
+        outbox_enqueue(send_notifications, uid)
     return len(rows)
 
 

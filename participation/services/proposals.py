@@ -202,7 +202,9 @@ def _threshold_reached(proposal: Proposal) -> None:
         url=reverse("participation:proposal_detail", args=[proposal.pk]),
     )
     if proposal.assigned_unit and proposal.assigned_unit.email:
-        outbox_enqueue("participation.tasks.unit_assignment_email", proposal.pk)
+        from participation.tasks import unit_assignment_email
+
+        outbox_enqueue(unit_assignment_email, proposal.pk)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,9 @@ def session_register(*, user, session_id: int) -> SessionRegistration:
         Session.objects.filter(pk=session.pk).update(
             registered_count=F("registered_count") + 1
         )
-    outbox_enqueue("participation.tasks.session_registration_email", reg.pk)
+    from participation.tasks import session_registration_email
+
+    outbox_enqueue(session_registration_email, reg.pk)
     return reg
 
 
@@ -78,9 +80,9 @@ def session_cancel_registration(*, user, session_id: int) -> SessionRegistration
         if promoted and session.status == Session.Status.SCHEDULED:
             promoted.status = SessionRegistration.Status.CONFIRMED
             promoted.save(update_fields=["status"])
-            outbox_enqueue(
-                "participation.tasks.session_registration_email", promoted.pk
-            )
+            from participation.tasks import session_registration_email
+
+            outbox_enqueue(session_registration_email, promoted.pk)
         else:
             Session.objects.filter(pk=session.pk).update(
                 registered_count=F("registered_count") - 1

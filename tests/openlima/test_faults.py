@@ -1,7 +1,8 @@
 """Faults (issue 11, docs/operations.md "Faults"): the test starts its own Redis server,
 kills it mid-run and checks that public pages, APIs, complaint intake and supports still
 answer (uncached; the outbox keeps the messages), then restarts it and sees the outbox
-drain. The PostgreSQL side (503 with Retry-After) is checked on /readyz."""
+drain. Complaint intake (the notification waits in the outbox) and participatory-budget
+ballots are among the writes checked. The PostgreSQL side is in test_faults_postgres.py."""
 
 import shutil
 import socket
@@ -102,8 +103,26 @@ PAGES = [
 
 
 @pytest.mark.django_db(transaction=True)
-def test_redis_killed_mid_run_pages_and_writes_go_on_and_the_outbox_drains(own_redis):
+def test_redis_killed_mid_run_pages_and_writes_go_on_and_the_outbox_drains(
+    own_redis, settings
+):
+    from decimal import Decimal
+
+    from budgets.models import Ballot
+    from complaints.models import Complaint
     from participation import services as participation
+    from tests.budgets.factories import (
+        HeadingFactory,
+        ProcessFactory,
+        ProjectFactory,
+        make_resident,
+    )
+    from tests.complaints.conftest import code_from, submit
+
+    settings.COMPLAINT_ALTCHA_MAX_NUMBER = (
+        2000  # a quick proof of work, as in its tests
+    )
+    settings.COMPLAINT_ARGON2 = {"t": 1, "m": 1024, "p": 1}
 
     client = Client()
     for url in PAGES:  # warm: indicators and facets cached in Redis
@@ -129,6 +148,33 @@ def test_redis_killed_mid_run_pages_and_writes_go_on_and_the_outbox_drains(own_r
     response = voter_client.post(f"/participa/propuestas/{proposal.pk}/apoyo/")
     assert response.status_code in (200, 302)
     assert Support.objects.filter(proposal=proposal, user=voter).count() == 1
+
+    # Complaint intake: the proof of work, the filing and the receipt, with Redis gone.
+    reporter = Client()
+    filed = submit(reporter, what="Cobro indebido en ventanilla durante la caída")
+    assert filed.status_code == 200, filed.content.decode()[-9000:]
+    code = code_from(filed)
+    assert Complaint.objects.count() == 1
+    notify = OutboxMessage.objects.get(
+        task_name="complaints.tasks.complaint_notify_new"
+    )
+    assert notify.sent_at is None and notify.last_error  # the broker is down: kept
+    assert code  # the reporter has their code
+
+    # A participatory-budget ballot through the web form.
+    heading = HeadingFactory(process=ProcessFactory(), amount=Decimal("1000"))
+    project = ProjectFactory(heading=heading, estimated_cost=Decimal("700"))
+    resident = make_resident(UserFactory(), district=None, dni_number="41234567")
+    ballot_client = Client()
+    ballot_client.force_login(resident)
+    url = f"/participa/presupuestos/{heading.process.slug}/{heading.slug}/votar/"
+    assert ballot_client.get(url).status_code == 200
+    voted = ballot_client.post(url, {"projects": [project.pk]}, follow=True)
+    assert voted.status_code == 200
+    assert "Su voto quedó registrado" in voted.content.decode()
+    assert [p.pk for p in Ballot.objects.get(user=resident).projects.all()] == [
+        project.pk
+    ]
 
     # Work for the broker (which lived on the same Redis) waits in the outbox.
     from django.db import transaction

@@ -81,6 +81,25 @@ def test_unknown_task_name_is_an_error_at_enqueue_time():
     assert message.task_name == "openlima.tasks.ping"
 
 
+def test_every_app_enqueues_task_objects_not_name_strings():
+    """Call sites pass the Celery task object (a renamed or moved task is then an import
+    error at once); `outbox_enqueue` stores its `.name`. Strings stay accepted (and
+    checked) for the outbox's own retries and for tests."""
+    import re
+
+    pattern = re.compile(r"outbox_enqueue\(\s*[\"']")
+    sites = 0
+    for path in ROOT.glob("*/**/*.py"):
+        if path.parts[len(ROOT.parts)] in {"tests", ".venv", "bench"}:
+            continue
+        text = path.read_text()
+        if "def outbox_enqueue" in text:
+            continue
+        sites += text.count("outbox_enqueue(")
+        assert not pattern.search(text), path
+    assert sites >= 9
+
+
 @pytest.fixture
 def broker(monkeypatch, not_eager):
     """A broker stand-in that counts what it is sent (and can be made to fail or lag)."""
