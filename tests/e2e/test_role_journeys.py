@@ -227,6 +227,8 @@ def dni(number: str) -> str:
 def test_citizen_journey(new_page, viewport, settings):
     """Sign up, confirm the e-mail (from the outbox), write a proposal, support another,
     comment on it, follow it, see the account page; the public sees all of it."""
+    from playwright.sync_api import expect
+
     settings.PROPOSAL_SUPPORT_THRESHOLD = 5
     other = ProposalFactory(title="Bancas en el parque de la Reserva")
     page = browser_page(new_page, viewport)
@@ -266,9 +268,7 @@ def test_citizen_journey(new_page, viewport, settings):
     page.goto(f"/participa/propuestas/{other.pk}/")
     checked(page, seen)
     page.click(f"#support-box-{other.pk} button[type=submit]")
-    page.wait_for_function(
-        "document.querySelector('[data-testid=support-count]').textContent.trim() === '1'"
-    )
+    expect(page.locator("[data-testid=support-count]")).to_have_text("1")
     checked(page, seen)
     form = page.locator("form.pa-comment-form")
     form.locator("textarea[name=body]").fill("Que tengan sombra también para niños.")
