@@ -5,7 +5,9 @@ violations (WCAG 2.1 A/AA), zero console errors and zero `securitypolicyviolatio
 (CSP: no inline styles or scripts). One browser, one context per role (docs/journeys.md)."""
 
 import io
+import os
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -84,6 +86,12 @@ def _crawl(page, console, checked) -> tuple[list[str], dict[str, list[str]]]:
         visited.append(path)
         if problems := _check(page, path, console, checked):
             failures[path] = problems
+        # With E2E_SCREENSHOTS=<dir>, keep the change forms (to look at; issue 12 notes).
+        folder = os.environ.get("E2E_SCREENSHOTS")
+        if folder and path.endswith("/change/"):
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            name = "admin" + path.replace("/gestion", "").replace("/", "-") + "png"
+            page.screenshot(path=str(Path(folder) / name), full_page=True)
 
     visit("/gestion/")
     hrefs = page.eval_on_selector_all(

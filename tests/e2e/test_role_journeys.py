@@ -484,7 +484,7 @@ def test_registrar_journey(new_page, viewport):
     checked(beto, seen)
     response = beto.goto("/participa/presupuestos/pp-2027/miraflores/votar/")
     assert response.status == 403 or beto.locator("main form.ballot").count() == 0
-    assert len(seen) == 9
+    assert len(seen) == 8
 
 
 @pytest.mark.django_db(transaction=True)
