@@ -90,7 +90,8 @@ def _crawl(page, console, checked) -> tuple[list[str], dict[str, list[str]]]:
         folder = os.environ.get("E2E_SCREENSHOTS")
         if folder and path.endswith("/change/"):
             Path(folder).mkdir(parents=True, exist_ok=True)
-            name = "admin" + path.replace("/gestion", "").replace("/", "-") + "png"
+            name = "admin-" + path[len("/gestion/") :].strip("/").replace("/", "-")
+            name += ".png"
             page.screenshot(path=str(Path(folder) / name), full_page=True)
 
     visit("/gestion/")
