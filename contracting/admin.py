@@ -258,6 +258,14 @@ class InfrastructureProjectAdmin(_ManagedAdmin):
     list_filter = ["status", "district", "is_published"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+    # `updated_at` is set by services.project_saved on every save: shown, never typed in
+    # (it was an editable, untranslated "Updated at" date-time; issue 12).
+    exclude = ["updated_at"]
+    readonly_fields = ["last_updated"]
+
+    @admin.display(description=_("actualizado el"))
+    def last_updated(self, obj):
+        return obj.updated_at if obj and obj.pk else "—"
 
     def get_queryset(self, request):
         return selectors.projects_for_edit(user=request.user)

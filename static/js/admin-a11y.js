@@ -30,10 +30,21 @@
     });
   }
 
+  // SelectFilter2 (filter_horizontal) puts an aria-label on a bare <span> icon, which has no
+  // role that allows one (axe "aria-prohibited-attr"): it is an image with a text alternative.
+  function icons(root) {
+    var spans = (root || document).querySelectorAll("span.search-label-icon[aria-label]:not([role])");
+    Array.prototype.forEach.call(spans, function (span) {
+      span.setAttribute("role", "img");
+    });
+  }
+
   function start() {
     name(document);
+    icons(document);
     new MutationObserver(function () {
       name(document);
+      icons(document);
     }).observe(document.body, { childList: true, subtree: true });
   }
 
