@@ -415,6 +415,9 @@ class ProcessParty(models.Model):
         Supplier, on_delete=models.CASCADE, related_name="process_parties"
     )
     role = models.CharField(max_length=10, choices=Role.choices)
+    # The winner's share of the process's active awards: an award to several suppliers
+    # is divided equally (docs/contracting.md, "Suppliers' totals"). None for tenderers.
+    awarded_amount = models.DecimalField(**AMOUNT_FIELD)
 
     class Meta:
         constraints = [

@@ -128,7 +128,14 @@ def seed(*, scale: int) -> None:
         releases, parties, flags = [], [], []
         for p in created:
             supplier = suppliers[int(p.ocid[-7:]) % len(suppliers)]
-            parties.append(ProcessParty(process=p, supplier=supplier, role="supplier"))
+            parties.append(
+                ProcessParty(
+                    process=p,
+                    supplier=supplier,
+                    role="supplier",
+                    awarded_amount=p.value_awarded,
+                )
+            )
             if int(p.ocid[-7:]) % 7 == 0:
                 flags.append(RedFlag(process=p, code="single_bidder"))
             for k in range(RELEASES_PER_PROCESS):

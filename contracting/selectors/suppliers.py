@@ -4,7 +4,6 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from ..models import (
-    ContractingProcess,
     ProcessParty,
     RedFlag,
     Supplier,
@@ -41,9 +40,11 @@ def supplier_detail(*, supplier: Supplier, page: int = 1) -> dict:
             "process_id", distinct=True, filter=Q(role=ProcessParty.Role.SUPPLIER)
         ),
     )
+    # Its share of each award, not the processes' whole awarded value (a consortium's
+    # award is divided, other lots are other suppliers'): docs/contracting.md.
     won_total = (
-        ContractingProcess.objects.filter(pk__in=won_ids).aggregate(
-            t=Sum("value_awarded")
+        parties.filter(role=ProcessParty.Role.SUPPLIER).aggregate(
+            t=Sum("awarded_amount")
         )["t"]
         or 0
     )

@@ -175,6 +175,24 @@ def _supplier_get_or_create(*, party_id: str, name: str) -> Supplier | None:
     return supplier
 
 
+def _award_shares(compiled: dict) -> dict[str, Decimal]:
+    """Each supplier's share of the active awards, by party id. OCDS gives an award's
+    value, not each supplier's part, so an award to n suppliers (a consortium) counts
+    value / n for each, rounded to the cent (docs/contracting.md, "Suppliers' totals")."""
+    shares: dict[str, Decimal] = {}
+    for award in compiled.get("awards") or []:
+        if award.get("status") != "active":
+            continue
+        value = award.get("value")
+        ids = sorted({s.get("id") for s in award.get("suppliers") or [] if s.get("id")})
+        if not ids or not isinstance(value, dict) or value.get("amount") is None:
+            continue
+        share = (Decimal(str(value["amount"])) / len(ids)).quantize(Decimal("0.01"))
+        for party_id in ids:
+            shares[party_id] = shares.get(party_id, Decimal(0)) + share
+    return shares
+
+
 @transaction.atomic
 def process_compile(*, process: ContractingProcess) -> ContractingProcess:
     """Merge the process's releases (ocdsmerge) and refresh its summary, parties and
@@ -230,6 +248,7 @@ def process_compile(*, process: ContractingProcess) -> ContractingProcess:
             roles.add(
                 (tenderer.get("id") or "", tenderer.get("name") or "", "tenderer")
             )
+    shares = _award_shares(compiled)
     for award in compiled.get("awards") or []:
         if award.get("status") == "active":
             for s in award.get("suppliers") or []:
@@ -239,7 +258,14 @@ def process_compile(*, process: ContractingProcess) -> ContractingProcess:
     for party_id, name, role in sorted(roles):
         supplier = _supplier_get_or_create(party_id=party_id, name=name)
         if supplier is not None:
-            parties.append(ProcessParty(process=process, supplier=supplier, role=role))
+            parties.append(
+                ProcessParty(
+                    process=process,
+                    supplier=supplier,
+                    role=role,
+                    awarded_amount=shares.get(party_id) if role == "supplier" else None,
+                )
+            )
     ProcessParty.objects.bulk_create(parties, ignore_conflicts=True)
 
     RedFlag.objects.filter(process=process).delete()
