@@ -137,6 +137,9 @@ class ContractingProcess(models.Model):
     # Publication
     publish_at = models.DateTimeField(_("publicar el"), null=True, blank=True)
     is_published = models.BooleanField(_("publicado"), default=False)
+    # When it first became public, however (a save, publish_at, an import): followers are
+    # e-mailed on this transition, once (docs/contracting.md, "Follows").
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("dato de demostración"), default=False)
     # Summary of the compiled release (written by services.process_compile only).
     compiled = models.JSONField(_("release compilado"), default=dict, blank=True)
@@ -164,10 +167,19 @@ class ContractingProcess(models.Model):
                 fields=["is_published", "-last_release_at", "-id"],
                 name="ctr_recent_idx",
             ),
+            models.Index(fields=["published_at"], name="ctr_published_idx"),
         ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "published_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("contracting:process", args=[self.ocid])

@@ -1,7 +1,8 @@
 """Projects, scheduled publication and follow e-mails; the ARCO erase provider."""
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,7 @@ def publish_due(*, now) -> int:
     """Processes and projects whose `publish_at` has come."""
     count = ContractingProcess.objects.filter(
         is_published=False, publish_at__isnull=False, publish_at__lte=now
-    ).update(is_published=True)
+    ).update(is_published=True, published_at=Coalesce(F("published_at"), Value(now)))
     count += InfrastructureProject.objects.filter(
         is_published=False, publish_at__isnull=False, publish_at__lte=now
     ).update(is_published=True)
@@ -70,11 +71,12 @@ def follows_notify(*, now=None) -> int:
     for follow in Follow.objects.select_related("user").filter(user__is_active=True):
         filters = selectors.process_filters_clean(QueryDict(follow.query))
         since = follow.last_notified_at
-        appeared = Q(
-            publish_at__isnull=True, created_at__gt=since, created_at__lte=now
-        ) | Q(publish_at__gt=since, publish_at__lte=now)
+        # Appeared = became public in (since, now], however it was published (a save of
+        # a draft, publish_at, an import): each process once (docs/contracting.md).
         new = list(
-            selectors.process_list(filters=filters).filter(appeared).order_by("id")[:20]
+            selectors.process_list(filters=filters)
+            .filter(published_at__gt=since, published_at__lte=now)
+            .order_by("id")[:20]
         )
         if new:
             lines = [f"- {p.title}: {absolute_url(p.get_absolute_url())}" for p in new]
