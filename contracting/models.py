@@ -10,6 +10,7 @@ data, so they show and filter like the others.
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -373,7 +374,13 @@ class Document(models.Model):
     section = models.CharField(_("etapa"), max_length=10, choices=Section.choices)
     document_type = models.CharField(_("tipo"), max_length=30, choices=Type.choices)
     title = models.CharField(_("título"), max_length=300)
-    url = models.URLField(_("dirección (https)"), max_length=500)
+    # An external link, or an upload checked by openlima/uploads.py (docs/contracting.md,
+    # "Documents and photos"): exactly one of the two.
+    url = models.URLField(_("dirección (https)"), max_length=500, blank=True)
+    file = models.FileField(
+        _("archivo"), upload_to="contracting/documents/", max_length=200, blank=True
+    )
+    media_type = models.CharField(max_length=100, blank=True, editable=False)
     published_on = models.DateField(_("publicado el"), default=timezone.localdate)
 
     class Meta:
@@ -383,6 +390,17 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def file_name(self) -> str:
+        """The stored file's own name: part of its public URL, new on each upload."""
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+    def clean(self):
+        if bool(self.url) == bool(self.file):
+            raise ValidationError(
+                _("Indique una dirección o suba un archivo (uno de los dos).")
+            )
 
 
 class Release(models.Model):
@@ -544,6 +562,11 @@ class ProgressReport(models.Model):
     progress = models.PositiveSmallIntegerField(_("avance físico (%)"))
     note = models.CharField(_("nota"), max_length=1000, blank=True)
     photo_url = models.URLField(_("foto (https)"), max_length=500, blank=True)
+    # An uploaded photo, re-encoded without EXIF (docs/contracting.md): used before
+    # photo_url when both are given.
+    photo = models.FileField(
+        _("foto (archivo)"), upload_to="contracting/photos/", max_length=200, blank=True
+    )
 
     class Meta:
         ordering = ["date", "id"]
@@ -557,6 +580,10 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.progress}%"
+
+    @property
+    def photo_name(self) -> str:
+        return self.photo.name.rsplit("/", 1)[-1] if self.photo else ""
 
 
 class Follow(models.Model):

@@ -14,6 +14,12 @@ from .access import (
     user_is_procurement_editor,
     user_may_manage,
 )
+from .files import (
+    document_file_get_public,
+    document_public_url,
+    photo_public_url,
+    report_photo_get_public,
+)
 from .follows import follows_of, personal_data
 from .oc4ids import _iso_date, _money, _oc4ids_status, project_data, project_package
 from .packages import (
@@ -59,6 +65,10 @@ from .providers import (
 from .suppliers import SUPPLIER_ROWS, supplier_detail, supplier_get_public
 
 __all__ = [
+    "document_file_get_public",
+    "document_public_url",
+    "photo_public_url",
+    "report_photo_get_public",
     "PROCUREMENT_EDITOR",
     "LOGISTICS_UNIT_SLUG",
     "_roles",

@@ -8,6 +8,7 @@ from ..models import (
     InfrastructureProject,
     Stage,
 )
+from .files import photo_public_url
 from .processes import process_public_qs
 from .projects import project_public_qs
 
@@ -124,6 +125,22 @@ def project_data(
         }
         if project.completed_on
         else None,
+        # Progress photos (uploaded or linked) as OC4IDS documents, each with its public
+        # URL (docs/contracting.md, "Documents and photos").
+        "documents": [
+            {
+                "id": f"photo-{r.pk}",
+                "documentType": "illustration",
+                "title": f"Avance físico {r.progress} % ({r.date.isoformat()})",
+                "url": url,
+                "format": _photo_format(r),
+                "datePublished": _iso_date(r.date),
+                "language": "es",
+            }
+            for r in project.reports.all()
+            if (url := photo_public_url(r))
+        ]
+        or None,
         "costMeasurements": [
             {
                 "id": "1",
@@ -149,6 +166,13 @@ def project_data(
     return _prune(data)
 
 
+def _photo_format(report) -> str | None:
+    """Uploaded photos are re-encoded as JPEG, or PNG when they have transparency."""
+    if not report.photo:
+        return None
+    return "image/png" if report.photo.name.endswith(".png") else "image/jpeg"
+
+
 def _iso_date(value):
     if value is None:
         return None
@@ -158,7 +182,12 @@ def _iso_date(value):
 def project_package(*, uri: str) -> dict:
     from ..map import district_centroids
 
-    projects = list(project_public_qs().select_related("district").order_by("slug"))
+    projects = list(
+        project_public_qs()
+        .select_related("district")
+        .prefetch_related("reports")
+        .order_by("slug")
+    )
     by_project: dict[int, list] = {}
     for p in process_public_qs().filter(project__in=projects).order_by("id"):
         by_project.setdefault(p.project_id, []).append(p)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from ..models import (
     InfrastructureProject,
 )
+from .files import photo_public_url
 
 # --- projects --------------------------------------------------------------------------------
 
@@ -58,7 +59,10 @@ def project_detail(*, project: InfrastructureProject) -> dict:
     return {
         "processes": processes,
         "contractors": contractors,
-        "reports": list(project.reports.all()),
+        "reports": [
+            {"report": r, "photo": bool(r.photo), "photo_link": photo_public_url(r)}
+            for r in project.reports.all()
+        ],
         "proposal_url": proposal_url,
     }
 

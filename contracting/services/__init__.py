@@ -1,6 +1,7 @@
 """Every write of the contracting app, by sub-domain; the public names are re-exported here
 so `services.X` keeps working."""
 
+from .files import document_file_clean, photo_clean
 from .imports import releases_import
 from .publication import (
     erase_personal_data,
@@ -33,6 +34,8 @@ from .releases import (
 )
 
 __all__ = [
+    "document_file_clean",
+    "photo_clean",
     "CURRENCY",
     "_money",
     "_iso",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import selectors
 from ..models import (
     ContractingProcess,
     Stage,
@@ -131,7 +132,8 @@ def release_body(process: ContractingProcess) -> dict:
                 "id": str(d.pk),
                 "documentType": d.document_type,
                 "title": d.title,
-                "url": d.url,
+                "url": selectors.document_public_url(d),
+                "format": d.media_type or None,
                 "datePublished": _iso(d.published_on),
                 "language": "es",
             }
