@@ -299,6 +299,21 @@ class InfrastructureProjectAdmin(_ManagedAdmin):
     def get_queryset(self, request):
         return selectors.projects_for_edit(user=request.user)
 
+    def get_form(self, request, obj=None, **kwargs):
+        """The milestone it delivers as a list of the plans' milestones (through the
+        registry, docs/contracting.md "Links"); the proposal stays a number."""
+        form = super().get_form(request, obj, **kwargs)
+        choices = registry.provider("commitments.milestone_choices")
+        if choices and "commitment_milestone_id" in form.base_fields:
+            form.base_fields["commitment_milestone_id"] = forms.TypedChoiceField(
+                label=_("Hito del plan de gobierno abierto"),
+                choices=[("", "—"), *choices()],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        return form
+
     def has_change_permission(self, request, obj=None):
         if not selectors.user_may_manage(user=request.user):
             return False

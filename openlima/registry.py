@@ -65,6 +65,27 @@ class CommitmentSummary(TypedDict):
     status_label: str
 
 
+class MilestoneSummary(TypedDict):
+    id: int
+    title: str
+    url: str  # the commitment's page, where the milestone is listed
+    commitment_title: str
+    plan_title: str
+    due_on: date
+    progress: int  # 0-100
+    status: str
+    status_label: str
+
+
+class ProposalSummary(TypedDict):
+    id: int
+    title: str
+    url: str
+    status: str
+    status_label: str
+    support_count: int
+
+
 class TrackedProject(TypedDict):
     commitment_id: int
     milestone_id: int
@@ -104,6 +125,28 @@ class CommitmentSummaryProvider(Protocol):
     """``commitments.summary``: a published commitment's live state, or None."""
 
     def __call__(self, *, commitment_id: int) -> CommitmentSummary | None: ...
+
+
+class MilestoneSummaryProvider(Protocol):
+    """``commitments.milestone_summary``: a milestone of a published plan, or None (a
+    public work says which milestone it delivers, docs/contracting.md)."""
+
+    def __call__(self, *, milestone_id: int) -> MilestoneSummary | None: ...
+
+
+class MilestoneChoicesProvider(Protocol):
+    """``commitments.milestone_choices``: (id, label) of the milestones of published
+    plans one may link to (the label names plan, commitment and milestone)."""
+
+    def __call__(self) -> list[tuple[int, str]]: ...
+
+
+class ProposalSummaryProvider(Protocol):
+    """``participation.proposal_summary``: a proposal the public may see (not hidden, not
+    withdrawn without a reason), or None (a public work says which proposal it answers,
+    docs/contracting.md)."""
+
+    def __call__(self, *, proposal_id: int) -> ProposalSummary | None: ...
 
 
 class CommitmentChoicesProvider(Protocol):
@@ -239,6 +282,9 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("erase_personal_data:", ErasePersonalDataProvider),
     Contract("commitments.summary", CommitmentSummaryProvider),
     Contract("commitments.choices", CommitmentChoicesProvider),
+    Contract("commitments.milestone_summary", MilestoneSummaryProvider),
+    Contract("commitments.milestone_choices", MilestoneChoicesProvider),
+    Contract("participation.proposal_summary", ProposalSummaryProvider),
     Contract("commitments.track_project", TrackProjectProvider),
     Contract("commitments.import_plan", ImportPlanProvider),
     Contract("participation.demo_proposal", DemoProposalProvider),

@@ -2,14 +2,15 @@
 
 from django.db.models import Count
 from django.http import Http404
-from django.urls import reverse
+
+from openlima import registry
 
 from ..models import (
     InfrastructureProject,
 )
-from .files import photo_public_url
 
 # --- projects --------------------------------------------------------------------------------
+from .files import photo_public_url
 
 
 def project_public_qs():
@@ -48,14 +49,15 @@ def project_detail(*, project: InfrastructureProject) -> dict:
             if s.get("name")
         }
     )
-    proposal_url = None
-    if project.proposal_id:
-        try:
-            proposal_url = reverse(
-                "participation:proposal_detail", args=[project.proposal_id]
-            )
-        except Exception:  # noqa: BLE001 - the participation app may be absent
-            proposal_url = None
+    # Links to the plan and to Lima Activa through the registry contracts (the app
+    # imports no other app); a missing app or an unpublished target shows nothing.
+    milestone = proposal = None
+    milestone_summary = registry.provider("commitments.milestone_summary")
+    if milestone_summary and project.commitment_milestone_id:
+        milestone = milestone_summary(milestone_id=project.commitment_milestone_id)
+    proposal_summary = registry.provider("participation.proposal_summary")
+    if proposal_summary and project.proposal_id:
+        proposal = proposal_summary(proposal_id=project.proposal_id)
     return {
         "processes": processes,
         "contractors": contractors,
@@ -63,7 +65,8 @@ def project_detail(*, project: InfrastructureProject) -> dict:
             {"report": r, "photo": bool(r.photo), "photo_link": photo_public_url(r)}
             for r in project.reports.all()
         ],
-        "proposal_url": proposal_url,
+        "milestone": milestone,
+        "proposal": proposal,
     }
 
 
