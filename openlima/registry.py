@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol, TypedDict
+from typing import Any, NotRequired, Protocol, TypedDict
 
 # --- shapes ------------------------------------------------------------------------------
 
@@ -44,6 +44,21 @@ class SearchHit(TypedDict):
     rank: float
 
 
+class PlatformFile(TypedDict):
+    """A file an app has already written to the public storage (too big to pass as
+    bytes, e.g. a nightly bulk export), to be held as a resource of its dataset."""
+
+    key: str  # stable per file within the dataset
+    title: str
+    format: str
+    media_type: str
+    storage_name: str  # name in the `default` storage
+    filename: str
+    size: int
+    sha256: str
+    modified: datetime
+
+
 class PlatformDataset(TypedDict):
     """A dataset the platform regenerates nightly from an app's own data."""
 
@@ -53,6 +68,7 @@ class PlatformDataset(TypedDict):
     tags: list[str]
     columns: list[str]
     rows: list[dict[str, Any]]  # JSON-serialisable
+    files: NotRequired[list[PlatformFile]]  # optional: stored files as resources
 
 
 class CommitmentSummary(TypedDict):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from openlima.selectors import absolute_url
 
 from ..models import (
+    BulkFile,
     ContractingProcess,
     InfrastructureProject,
     Stage,
@@ -199,6 +200,22 @@ def dataset_processes() -> dict:
         "tags": ["contrataciones", "ocds", "licitaciones"],
         "columns": FLAT_COLUMNS,
         "rows": list(flat_rows()),
+        # The nightly bulk files, already in storage: the catalogue holds each one as a
+        # resource of this dataset (docs/contracting.md, "Bulk files").
+        "files": [
+            {
+                "key": f.name,
+                "title": f.title,
+                "format": f.format,
+                "media_type": f.media_type,
+                "storage_name": f.storage_name,
+                "filename": f.name,
+                "size": f.size,
+                "sha256": f.sha256,
+                "modified": f.modified_at,
+            }
+            for f in BulkFile.objects.order_by("name")
+        ],
     }
 
 

@@ -1,6 +1,7 @@
 """Every write of the contracting app, by sub-domain; the public names are re-exported here
 so `services.X` keeps working."""
 
+from .bulk import bulk_export
 from .files import document_file_clean, photo_clean
 from .imports import releases_import
 from .publication import (
@@ -34,6 +35,7 @@ from .releases import (
 )
 
 __all__ = [
+    "bulk_export",
     "document_file_clean",
     "photo_clean",
     "CURRENCY",
