@@ -36,6 +36,7 @@ from .packages import (
     release_page,
 )
 from .processes import (
+    OpenFirstList,
     _amount,
     _when,
     flags_for,
@@ -43,6 +44,7 @@ from .processes import (
     process_filters_clean,
     process_get_public,
     process_list,
+    process_list_open_first,
     process_public_qs,
 )
 from .projects import (
@@ -82,7 +84,9 @@ __all__ = [
     "access_project_for_edit",
     "process_filters_clean",
     "process_public_qs",
+    "OpenFirstList",
     "process_list",
+    "process_list_open_first",
     "flags_for",
     "process_get_public",
     "_amount",

@@ -38,6 +38,77 @@ def process_list(*, filters: dict):
     """Published processes matching `filters` (ProcessFilterForm.cleaned_data); calls
     for bids still open come first, soonest deadline first."""
     now = timezone.now()
+    open_now = Q(stage=Stage.TENDER, tender_cancelled=False, tender_end__gt=now)
+    return (
+        _process_filtered(filters)
+        .annotate(
+            open_first=Case(
+                When(open_now, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("open_first", "tender_end", "-last_release_at", "-id")
+    )
+
+
+class OpenFirstList:
+    """The list page's rows as two index-ordered queries: calls still open (soonest
+    deadline first, index ctr_stage_idx), then every other process (most recent first,
+    index ctr_recent_idx). One sort key over the whole table (a CASE) made PostgreSQL
+    scan and sort every published process for each page (docs/contracting.md, "Scale").
+    A Paginator slices it like a queryset."""
+
+    def __init__(self, qs):
+        open_now = Q(
+            stage=Stage.TENDER, tender_cancelled=False, tender_end__gt=timezone.now()
+        )
+        self.open = (
+            qs.filter(open_now)
+            .annotate(open_first=Value(0, output_field=IntegerField()))
+            .order_by("tender_end", "id")
+        )
+        self.rest = (
+            qs.exclude(open_now)
+            .annotate(open_first=Value(1, output_field=IntegerField()))
+            .order_by("-last_release_at", "-id")
+        )
+        self._open_count = None
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._open_count = self.open.count()
+            self._count = self._open_count + self.rest.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            rows = self[key : key + 1]
+            if not rows:
+                raise IndexError(key)
+            return rows[0]
+        self.count()
+        start, stop = key.start or 0, key.stop if key.stop is not None else self._count
+        n_open = self._open_count
+        rows = []
+        if start < n_open:
+            rows += list(self.open[start : min(stop, n_open)])
+        if stop > n_open:
+            rows += list(self.rest[max(start - n_open, 0) : stop - n_open])
+        return rows
+
+
+def process_list_open_first(*, filters: dict) -> OpenFirstList:
+    """`process_list` for the list page: the same rows and order for the open calls,
+    the others most recent first, without sorting the whole table."""
+    return OpenFirstList(_process_filtered(filters))
+
+
+def _process_filtered(filters: dict):
     qs = (
         process_public_qs()
         .select_related("buyer_unit", "district")
@@ -79,12 +150,7 @@ def process_list(*, filters: dict):
         qs = qs.filter(
             pk__in=RedFlag.objects.filter(code=f["flag"]).values("process_id")
         )
-    open_now = Q(stage=Stage.TENDER, tender_cancelled=False, tender_end__gt=now)
-    return qs.annotate(
-        open_first=Case(
-            When(open_now, then=Value(0)), default=Value(1), output_field=IntegerField()
-        )
-    ).order_by("open_first", "tender_end", "-last_release_at", "-id")
+    return qs
 
 
 def flags_for(processes) -> dict[int, list]:
