@@ -16,6 +16,8 @@ class CommitmentsConfig(AppConfig):
         "indicators:commitments",
         "commitments.summary",
         "commitments.choices",
+        "commitments.milestone_summary",
+        "commitments.milestone_choices",
         "commitments.track_project",
         "personal_data:commitments",
         "erase_personal_data:commitments",
@@ -28,6 +30,7 @@ class CommitmentsConfig(AppConfig):
         from . import (
             demo,
             importer,
+            links,
             selectors,
             services,
             tasks,  # noqa: F401  (registers the Celery tasks for the outbox)
@@ -46,6 +49,12 @@ class CommitmentsConfig(AppConfig):
         registry.register_provider("indicators:commitments", selectors.indicators)
         registry.register_provider("commitments.summary", selectors.commitment_summary)
         registry.register_provider("commitments.choices", selectors.commitment_choices)
+        registry.register_provider(
+            "commitments.milestone_summary", links.milestone_summary
+        )
+        registry.register_provider(
+            "commitments.milestone_choices", links.milestone_choices
+        )
         registry.register_provider(
             "commitments.track_project", services.commitment_track_project
         )

@@ -53,8 +53,29 @@ class AwardInline(_ScopedInline):
     raw_id_fields = ["supplier"]
 
 
+class DocumentForm(forms.ModelForm):
+    """An external link or an upload, the upload checked by openlima/uploads.py (sniffed
+    type, size cap, images re-encoded without EXIF) before it is stored."""
+
+    class Meta:
+        model = Document
+        fields = ["section", "document_type", "title", "url", "file", "published_on"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and "file" in self.changed_data:
+            try:
+                content, media_type = services.document_file_clean(upload)
+            except ApplicationError as exc:
+                raise forms.ValidationError(exc.message) from None
+            self.instance.media_type = media_type
+            return content
+        return upload
+
+
 class DocumentInline(_ScopedInline):
     model = Document
+    form = DocumentForm
 
 
 class _ManagedAdmin(admin.ModelAdmin):
@@ -247,8 +268,24 @@ class ContractAdmin(_ManagedAdmin):
             )
 
 
+class ProgressReportForm(forms.ModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["date", "progress", "note", "photo", "photo_url"]
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if upload and "photo" in self.changed_data:
+            try:
+                return services.photo_clean(upload)
+            except ApplicationError as exc:
+                raise forms.ValidationError(exc.message) from None
+        return upload
+
+
 class ProgressReportInline(_ScopedInline):
     model = ProgressReport
+    form = ProgressReportForm
 
 
 @admin.register(InfrastructureProject)
@@ -269,6 +306,21 @@ class InfrastructureProjectAdmin(_ManagedAdmin):
 
     def get_queryset(self, request):
         return selectors.projects_for_edit(user=request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        """The milestone it delivers as a list of the plans' milestones (through the
+        registry, docs/contracting.md "Links"); the proposal stays a number."""
+        form = super().get_form(request, obj, **kwargs)
+        choices = registry.provider("commitments.milestone_choices")
+        if choices and "commitment_milestone_id" in form.base_fields:
+            form.base_fields["commitment_milestone_id"] = forms.TypedChoiceField(
+                label=_("Hito del plan de gobierno abierto"),
+                choices=[("", "—"), *choices()],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        return form
 
     def has_change_permission(self, request, obj=None):
         if not selectors.user_may_manage(user=request.user):

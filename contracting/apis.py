@@ -200,3 +200,20 @@ def bulk_csv(request):
     )
     response["Content-Disposition"] = 'attachment; filename="processes.csv"'
     return response
+
+
+def document_file(request, pk, name):
+    """An uploaded document of a published process, streamed from the storage (disk or
+    S3) like a proposal image (openlima/storage.py)."""
+    from openlima.storage import public_file_response
+
+    document = selectors.document_file_get_public(document_id=pk, name=name)
+    return public_file_response(document.file, content_type=document.media_type or None)
+
+
+def report_photo(request, pk, name):
+    """An uploaded progress photo of a published work."""
+    from openlima.storage import public_file_response
+
+    report = selectors.report_photo_get_public(report_id=pk, name=name)
+    return public_file_response(report.photo)

@@ -10,7 +10,12 @@ class ContractingConfig(AppConfig):
         """Register this app's hooks in openlima.registry (the app imports no other app)."""
         from openlima import registry
 
-        from . import demo, selectors, services
+        from . import (
+            demo,
+            selectors,
+            services,
+            tasks,  # noqa: F401  (registers the nightly bulk export task)
+        )
 
         registry.register_publisher("contracting", services.publish_and_notify)
         registry.register_demo_loader("contracting", demo.load, order=80)

@@ -100,6 +100,22 @@ def _commitment_id():
     return options[0][0] if options else None
 
 
+def _milestone_id():
+    """A milestone of the plan's "Open Lima" commitment (the platform's development),
+    found through the `commitments.milestone_choices` contract."""
+    choices = registry.provider("commitments.milestone_choices")
+    if not choices:
+        return None
+    options = [(mid, str(label)) for mid, label in choices()]
+    for mid, label in options:
+        if "open lima" in label.lower() and "desarrollo" in label.lower():
+            return mid
+    for mid, label in options:
+        if "open lima" in label.lower():
+            return mid
+    return None
+
+
 def _proposal_id():
     """The Lima Activa demo proposal asking to publish tenders at their first stage,
     found through the site-search contract (apps never import each other)."""
@@ -136,6 +152,7 @@ def load(*, stdout=None) -> None:
         )
     commitment_id = _commitment_id()
     proposal_id = _proposal_id()
+    milestone_id = _milestone_id()
 
     projects = {}
     for slug, title, district, status, progress, sector, budget in PROJECTS:
@@ -159,6 +176,7 @@ def load(*, stdout=None) -> None:
             end_on=today + timedelta(days=240),
             completed_on=today - timedelta(days=10) if progress == 100 else None,
             proposal_id=proposal_id if slug == "losa-deportiva-comas" else None,
+            commitment_milestone_id=milestone_id,
             is_published=True,
             is_demo=True,
         )

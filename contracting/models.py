@@ -10,6 +10,7 @@ data, so they show and filter like the others.
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -139,6 +140,9 @@ class ContractingProcess(models.Model):
     # Publication
     publish_at = models.DateTimeField(_("publicar el"), null=True, blank=True)
     is_published = models.BooleanField(_("publicado"), default=False)
+    # When it first became public, however (a save, publish_at, an import): followers are
+    # e-mailed on this transition, once (docs/contracting.md, "Follows").
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("dato de demostración"), default=False)
     # Summary of the compiled release (written by services.process_compile only).
     compiled = models.JSONField(_("release compilado"), default=dict, blank=True)
@@ -166,10 +170,19 @@ class ContractingProcess(models.Model):
                 fields=["is_published", "-last_release_at", "-id"],
                 name="ctr_recent_idx",
             ),
+            models.Index(fields=["published_at"], name="ctr_published_idx"),
         ]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "published_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("contracting:process", args=[self.ocid])
@@ -363,7 +376,13 @@ class Document(models.Model):
     section = models.CharField(_("etapa"), max_length=10, choices=Section.choices)
     document_type = models.CharField(_("tipo"), max_length=30, choices=Type.choices)
     title = models.CharField(_("título"), max_length=300)
-    url = HttpsURLField(_("dirección (https)"), max_length=500)
+    # An external link, or an upload checked by openlima/uploads.py (docs/contracting.md,
+    # "Documents and photos"): exactly one of the two.
+    url = HttpsURLField(_("dirección (https)"), max_length=500, blank=True)
+    file = models.FileField(
+        _("archivo"), upload_to="contracting/documents/", max_length=200, blank=True
+    )
+    media_type = models.CharField(max_length=100, blank=True, editable=False)
     published_on = models.DateField(_("publicado el"), default=timezone.localdate)
 
     class Meta:
@@ -373,6 +392,17 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def file_name(self) -> str:
+        """The stored file's own name: part of its public URL, new on each upload."""
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+    def clean(self):
+        if bool(self.url) == bool(self.file):
+            raise ValidationError(
+                _("Indique una dirección o suba un archivo (uno de los dos).")
+            )
 
 
 class Release(models.Model):
@@ -417,6 +447,9 @@ class ProcessParty(models.Model):
         Supplier, on_delete=models.CASCADE, related_name="process_parties"
     )
     role = models.CharField(max_length=10, choices=Role.choices)
+    # The winner's share of the process's active awards: an award to several suppliers
+    # is divided equally (docs/contracting.md, "Suppliers' totals"). None for tenderers.
+    awarded_amount = models.DecimalField(**AMOUNT_FIELD)
 
     class Meta:
         constraints = [
@@ -531,6 +564,11 @@ class ProgressReport(models.Model):
     progress = models.PositiveSmallIntegerField(_("avance físico (%)"))
     note = models.CharField(_("nota"), max_length=1000, blank=True)
     photo_url = HttpsURLField(_("foto (https)"), max_length=500, blank=True)
+    # An uploaded photo, re-encoded without EXIF (docs/contracting.md): used before
+    # photo_url when both are given.
+    photo = models.FileField(
+        _("foto (archivo)"), upload_to="contracting/photos/", max_length=200, blank=True
+    )
 
     class Meta:
         ordering = ["date", "id"]
@@ -544,6 +582,10 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.progress}%"
+
+    @property
+    def photo_name(self) -> str:
+        return self.photo.name.rsplit("/", 1)[-1] if self.photo else ""
 
 
 class Follow(models.Model):
@@ -564,3 +606,24 @@ class Follow(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class BulkFile(models.Model):
+    """The current stored copy of a nightly bulk file (services/bulk.py): the catalogue
+    dataset holds it as a resource (docs/contracting.md, "Bulk files")."""
+
+    name = models.CharField(max_length=50, unique=True)  # releases.json, …
+    title = models.CharField(max_length=200)
+    format = models.CharField(max_length=20)
+    media_type = models.CharField(max_length=100)
+    storage_name = models.CharField(max_length=300)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    modified_at = models.DateTimeField()
+    processes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -12,4 +12,16 @@ urlpatterns = [
     path("api/ocds/bulk/releases.jsonl", apis.bulk_jsonl, name="ocds_bulk_jsonl"),
     path("api/ocds/bulk/processes.csv", apis.bulk_csv, name="ocds_bulk_csv"),
     path("api/oc4ids/projects/", apis.projects, name="oc4ids_projects"),
+    # Uploaded documents and progress photos: one language-neutral URL each, the one
+    # the OCDS/OC4IDS output gives (docs/contracting.md, "Documents and photos").
+    path(
+        "contrataciones/archivos/documentos/<int:pk>/<str:name>",
+        apis.document_file,
+        name="contracting_document",
+    ),
+    path(
+        "obras/archivos/fotos/<int:pk>/<str:name>",
+        apis.report_photo,
+        name="contracting_photo",
+    ),
 ]

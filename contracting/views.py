@@ -28,9 +28,9 @@ def _page_number(request) -> int:
 def process_list(request):
     form = ProcessFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(selectors.process_list(filters=filters), PER_PAGE).get_page(
-        _page_number(request)
-    )
+    page = Paginator(
+        selectors.process_list_open_first(filters=filters), PER_PAGE
+    ).get_page(_page_number(request))
     processes = list(page.object_list)
     flag_map = selectors.flags_for(processes)
     for p in processes:

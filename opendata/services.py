@@ -516,7 +516,54 @@ def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
                 if latest is not None and latest.preview.get("schema") != schema:
                     latest.preview = {**latest.preview, "schema": schema}
                     latest.save(update_fields=["preview"])
+    for spec_file in spec.get("files") or []:
+        if platform_file_resource_refresh(dataset=dataset, spec_file=spec_file):
+            result["new_versions"] += 1
     return result
+
+
+def platform_file_resource_refresh(*, dataset: Dataset, spec_file: dict) -> bool:
+    """A file the providing app already wrote to the public storage (a bulk file too big
+    to pass as bytes; registry `PlatformFile`) held as a resource of `dataset`: a new
+    version that points to the stored file when its SHA-256 changed. The file is neither
+    read nor copied; downloads get ETag and Range like any resource."""
+    key = f"file:{spec_file['key']}"[:100]
+    with transaction.atomic():
+        resource = dataset.resources.filter(source_key=key).first() or resource_create(
+            dataset=dataset,
+            name=str(spec_file["title"])[:200],
+            format=spec_file["format"],
+            media_type=spec_file["media_type"],
+            source_key=key,
+        )
+        resource = Resource.objects.select_for_update().get(pk=resource.pk)
+        latest = resource.versions.order_by("-number").first()
+        if latest is not None and latest.sha256 == spec_file["sha256"]:
+            return False
+        modified = spec_file.get("modified") or timezone.now()
+        version = ResourceVersion(
+            resource=resource,
+            number=(latest.number + 1) if latest else 1,
+            filename=uploads.safe_filename(spec_file["filename"]),
+            format=spec_file["format"],
+            media_type=spec_file["media_type"],
+            size=spec_file["size"],
+            sha256=spec_file["sha256"],
+            preview={},
+            created_at=modified,
+        )
+        version.file.name = spec_file["storage_name"]
+        version.save()
+        resource.format = spec_file["format"]
+        resource.media_type = spec_file["media_type"]
+        resource.size = spec_file["size"]
+        resource.sha256 = spec_file["sha256"]
+        resource.modified_at = modified
+        resource.save(
+            update_fields=["format", "media_type", "size", "sha256", "modified_at"]
+        )
+        _touch(dataset)
+    return True
 
 
 def platform_datasets_refresh() -> dict:

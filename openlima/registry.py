@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol, TypedDict
+from typing import Any, NotRequired, Protocol, TypedDict
 
 # --- shapes ------------------------------------------------------------------------------
 
@@ -44,6 +44,21 @@ class SearchHit(TypedDict):
     rank: float
 
 
+class PlatformFile(TypedDict):
+    """A file an app has already written to the public storage (too big to pass as
+    bytes, e.g. a nightly bulk export), to be held as a resource of its dataset."""
+
+    key: str  # stable per file within the dataset
+    title: str
+    format: str
+    media_type: str
+    storage_name: str  # name in the `default` storage
+    filename: str
+    size: int
+    sha256: str
+    modified: datetime
+
+
 class PlatformDataset(TypedDict):
     """A dataset the platform regenerates nightly from an app's own data."""
 
@@ -53,6 +68,7 @@ class PlatformDataset(TypedDict):
     tags: list[str]
     columns: list[str]
     rows: list[dict[str, Any]]  # JSON-serialisable
+    files: NotRequired[list[PlatformFile]]  # optional: stored files as resources
 
 
 class CommitmentSummary(TypedDict):
@@ -63,6 +79,27 @@ class CommitmentSummary(TypedDict):
     progress: int  # 0-100
     status: str
     status_label: str
+
+
+class MilestoneSummary(TypedDict):
+    id: int
+    title: str
+    url: str  # the commitment's page, where the milestone is listed
+    commitment_title: str
+    plan_title: str
+    due_on: date
+    progress: int  # 0-100
+    status: str
+    status_label: str
+
+
+class ProposalSummary(TypedDict):
+    id: int
+    title: str
+    url: str
+    status: str
+    status_label: str
+    support_count: int
 
 
 class TrackedProject(TypedDict):
@@ -104,6 +141,28 @@ class CommitmentSummaryProvider(Protocol):
     """``commitments.summary``: a published commitment's live state, or None."""
 
     def __call__(self, *, commitment_id: int) -> CommitmentSummary | None: ...
+
+
+class MilestoneSummaryProvider(Protocol):
+    """``commitments.milestone_summary``: a milestone of a published plan, or None (a
+    public work says which milestone it delivers, docs/contracting.md)."""
+
+    def __call__(self, *, milestone_id: int) -> MilestoneSummary | None: ...
+
+
+class MilestoneChoicesProvider(Protocol):
+    """``commitments.milestone_choices``: (id, label) of the milestones of published
+    plans one may link to (the label names plan, commitment and milestone)."""
+
+    def __call__(self) -> list[tuple[int, str]]: ...
+
+
+class ProposalSummaryProvider(Protocol):
+    """``participation.proposal_summary``: a proposal the public may see (not hidden, not
+    withdrawn without a reason), or None (a public work says which proposal it answers,
+    docs/contracting.md)."""
+
+    def __call__(self, *, proposal_id: int) -> ProposalSummary | None: ...
 
 
 class CommitmentChoicesProvider(Protocol):
@@ -253,6 +312,9 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("restore_check:", RestoreCheckProvider),
     Contract("commitments.summary", CommitmentSummaryProvider),
     Contract("commitments.choices", CommitmentChoicesProvider),
+    Contract("commitments.milestone_summary", MilestoneSummaryProvider),
+    Contract("commitments.milestone_choices", MilestoneChoicesProvider),
+    Contract("participation.proposal_summary", ProposalSummaryProvider),
     Contract("commitments.track_project", TrackProjectProvider),
     Contract("commitments.import_plan", ImportPlanProvider),
     Contract("participation.demo_proposal", DemoProposalProvider),

@@ -9,6 +9,7 @@ class ParticipationConfig(AppConfig):
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
         "participation.demo_proposal",
+        "participation.proposal_summary",
         "search:participation",
         "dataset:propuestas",
         "dataset:resultados-consultas",
@@ -21,12 +22,15 @@ class ParticipationConfig(AppConfig):
         """Register this app's hooks (publishers, demo loaders, providers) in the registry."""
         from openlima import registry
 
-        from . import demo, selectors, services
+        from . import demo, links, selectors, services
 
         registry.register_publisher("participation", services.publish_due, order=30)
         registry.register_demo_loader("participation", demo.load, order=30)
         registry.register_provider(
             "participation.demo_proposal", demo.city_demo_proposal
+        )
+        registry.register_provider(
+            "participation.proposal_summary", links.proposal_summary
         )
         registry.register_provider("search:participation", selectors.site_search)
         registry.register_provider("dataset:propuestas", selectors.dataset_proposals)

@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "information.tasks.information_deadlines",
         "schedule": crontab(minute=20),
     },
+    "contracting_bulk_export": {  # before opendata_refresh, which picks the files up
+        "task": "contracting.tasks.bulk_export",
+        "schedule": crontab(hour=1, minute=15),
+    },
     "opendata_refresh": {
         "task": "opendata.tasks.opendata_refresh",
         "schedule": crontab(hour=2, minute=0),

@@ -156,3 +156,19 @@ def test_demo_loader_and_publisher_registered():
     hook = next(h for h in registry.demo_loaders() if h.name == "commitments")
     assert hook.order == 10
     assert "commitments" in [h.name for h in registry.publishers()]
+
+
+def test_milestone_summary_and_choices(data):
+    late = data["late"]
+    summary = registry.provider("commitments.milestone_summary")(milestone_id=late.pk)
+    assert summary["title"] == "Lanzamiento de la plataforma"
+    assert summary["commitment_title"] == data["commitment"].title
+    assert summary["url"] == data["commitment"].get_absolute_url()
+    assert summary["plan_title"] == "Plan Lima" and summary["due_on"] == late.due_on
+    hidden = MilestoneFactory(commitment=data["hidden"], code="Z", title="Oculto")
+    provider = registry.provider("commitments.milestone_summary")
+    assert provider(milestone_id=hidden.pk) is None
+    assert provider(milestone_id=999999) is None
+    choices = dict(registry.provider("commitments.milestone_choices")())
+    assert late.pk in choices and hidden.pk not in choices
+    assert "A. Lanzamiento de la plataforma" in choices[late.pk]

@@ -189,3 +189,26 @@ def test_english_pages(client, make_process):
     assert "Contracting and tenders" in html
     assert "Open for bids" in html
     assert "Public works by district" in client.get("/en/obras/").content.decode()
+
+
+def test_list_pages_across_open_calls_and_the_rest(make_process):
+    """The list is two index-ordered queries (docs/contracting.md, "Scale"): open calls
+    by deadline, then the others most recent first; a page may straddle the two."""
+    from contracting import selectors
+
+    make_process("Antiguo", bids=[(1, "90000", V)], award=(1, "90000"))
+    make_process("Reciente", bids=[(1, "80000", V)], award=(1, "80000"))
+    make_process("Cierra después", starts_ago=2, days_open=30)
+    make_process("Cierra antes", starts_ago=2, days_open=10)
+    rows = selectors.process_list_open_first(filters={})
+    assert len(rows) == 4
+    assert [p.title for p in rows[0:4]] == [
+        "Cierra antes",
+        "Cierra después",
+        "Reciente",
+        "Antiguo",
+    ]
+    assert [p.title for p in rows[1:3]] == ["Cierra después", "Reciente"]
+    assert [p.open_first for p in rows[0:4]] == [0, 0, 1, 1]
+    assert rows[3].title == "Antiguo"
+    assert rows[4:10] == []

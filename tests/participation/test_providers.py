@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from openlima import registry
 from participation.models import Consultation, Proposal, Session
@@ -94,3 +95,22 @@ def test_spanish_unaccented_search_on_postgres(client):
     assert [r["url"] for r in results] == [f"/participa/propuestas/{p.pk}/"]
     r = client.get("/participa/propuestas/?q=parque")  # Spanish stemming: parques
     assert p.title.encode() in r.content and b"Otra cosa" not in r.content
+
+
+def test_proposal_summary_only_for_what_the_public_sees():
+    provider = registry.provider("participation.proposal_summary")
+    p = ProposalFactory(title="Publicar las licitaciones en su primera etapa")
+    summary = provider(proposal_id=p.pk)
+    assert summary["title"] == p.title and summary["url"] == reverse(
+        "participation:proposal_detail", args=[p.pk]
+    )
+    assert summary["support_count"] == p.support_count
+    hidden = ProposalFactory(is_hidden=True)
+    withdrawn = ProposalFactory(status=Proposal.Status.WITHDRAWN, withdrawn_reason="")
+    explained = ProposalFactory(
+        status=Proposal.Status.WITHDRAWN, withdrawn_reason="Ya no es necesaria"
+    )
+    assert provider(proposal_id=hidden.pk) is None
+    assert provider(proposal_id=withdrawn.pk) is None
+    assert provider(proposal_id=explained.pk) is not None
+    assert provider(proposal_id=999999) is None
