@@ -42,3 +42,21 @@ def city_text(path):
     from openlima import city
 
     return city.text(path)
+
+
+@register.filter
+def code_groups(code) -> str:
+    """ "1234-5678" → each group in a no-wrap span with the dashes between them (issue 12):
+    a code may wrap after a dash, never inside a group; its text is unchanged."""
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    text = str(code or "")
+    if not text:
+        return ""
+    return mark_safe(
+        "-<wbr>".join(
+            format_html('<span class="code-group">{}</span>', g)
+            for g in text.split("-")
+        )
+    )
