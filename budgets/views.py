@@ -162,6 +162,7 @@ def ballot(request, slug, heading_slug):
                 _(
                     "Su voto quedó registrado. Puede cambiarlo hasta el cierre de la votación."
                 ),
+                extra_tags="feedback-ballot",  # "¿Le fue útil?" follows (docs/feedback.md)
             )
             return redirect("budgets:ballot", slug=slug, heading_slug=heading_slug)
     existing = selectors.ballot_get(user=request.user, heading=heading)

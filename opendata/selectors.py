@@ -367,6 +367,7 @@ def indicators_compute() -> dict:
         "complaints": None,
         "participation": None,
         "contracting": None,
+        "feedback": None,  # "¿Le fue útil?" (openlima.feedback, docs/feedback.md)
     }
     for key, func in registry.providers("indicators:").items():
         if key not in data:

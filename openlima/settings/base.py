@@ -401,6 +401,8 @@ RESIDENT_ID_HMAC_KEY = env.str("RESIDENT_ID_HMAC_KEY", default=SECRET_KEY)
 # Every other domain setting: set here only when the environment gives it, so that each
 # app's default (read with getattr in that app) stays in one place. See .env.example.
 _DOMAIN_SETTINGS = {
+    # core: "¿Le fue útil?" ratings per client and hour (docs/feedback.md)
+    "FEEDBACK_RATE_LIMIT": int,
     # commitments
     "MILESTONE_REMINDER_DAYS": [int],
     "COMMITMENTS_EVIDENCE_MAX_BYTES": int,

@@ -60,3 +60,18 @@ def code_groups(code) -> str:
             for g in text.split("-")
         )
     )
+
+
+@register.inclusion_tag("openlima/includes/feedback_form.html", takes_context=True)
+def feedback_form(context, moment: str = "page"):
+    """`{% feedback_form %}` in the footer, `{% feedback_form "complaint" %}` at the end of
+    a journey: the "¿Le fue útil?" form for this part of the portal (docs/feedback.md)."""
+    from openlima.feedback import part_for
+
+    request = context.get("request")
+    return {
+        "part": part_for(getattr(request, "resolver_match", None)),
+        "moment": moment,
+        "journey": moment != "page",
+        "scores": range(1, 6),
+    }

@@ -54,3 +54,14 @@ document.addEventListener("htmx:afterSettle", function (event) {
   }
   if (el && el.isConnected) { el.focus(); }
 });
+
+// Forms marked data-swap-errors show the server's answer for refused input (400, 403, 429)
+// in place, as they would without JavaScript (the "¿Le fue útil?" form).
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  if ((status === 400 || status === 403 || status === 429) &&
+      event.detail.elt.hasAttribute("data-swap-errors")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

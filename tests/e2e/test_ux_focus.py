@@ -75,3 +75,25 @@ def test_focus_stays_after_a_rating(page):
     active = press(page, f"#rating-{first.pk} button[type=submit]")
     assert page.locator(f"#rating-{first.pk} [role=status]").count() == 1
     assert active["key"] == f"rate-{first.pk}", active
+
+
+@pytest.mark.django_db(transaction=True)
+def test_footer_rating_in_place_keeps_focus_and_stores_no_cookie(page):
+    from openlima.models import PlatformRating
+    from tests.e2e.conftest import assert_no_axe_violations
+
+    page.goto("/denuncias/")
+    assert_no_axe_violations(page)
+    cookies_before = page.context.cookies()
+    page.check("#fb-page-4")
+    page.fill("#fb-page-comment", "Claro y rápido")
+    active = press(page, "footer [data-focus-key='feedback-page']")
+    assert active["key"] == "feedback-page", active
+    assert "Gracias" in page.locator("footer [role=status]").inner_text()
+    rating = PlatformRating.objects.get()
+    assert (rating.part, rating.score, rating.comment) == (
+        "complaints",
+        4,
+        "Claro y rápido",
+    )
+    assert page.context.cookies() == cookies_before
