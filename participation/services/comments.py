@@ -111,7 +111,7 @@ def comment_vote(*, user, comment_id: int, value: int) -> Comment:
     comment = _locked(Comment.objects).get(pk=comment_id)
     if comment.author_id == user.pk:
         raise ApplicationError(
-            _("No puedes votar tu propio comentario."), status_code=409
+            _("No puede votar su propio comentario."), status_code=409
         )
     existing = CommentVote.objects.filter(comment=comment, user=user).first()
     up = down = 0
@@ -139,12 +139,23 @@ def _comment_context(comment):
 
 
 @transaction.atomic
-def comment_flag(*, user, comment_id: int) -> Comment:
+def comment_flag(*, user, comment_id: int, reason: str) -> Comment:
+    """Report a comment to the moderators with one of `CommentFlag.Reason`; one report
+    per person; never one's own comment (issue 12)."""
     selectors.access_participation(user=user)
+    if reason not in CommentFlag.Reason.values:
+        raise ApplicationError(
+            _("Elija el motivo del reporte."),
+            field_errors={"reason": [_("Elija el motivo del reporte.")]},
+        )
     comment = _locked(Comment.objects).get(pk=comment_id)
+    if comment.author_id == user.pk:
+        raise ApplicationError(
+            _("No puede reportar su propio comentario."), status_code=409
+        )
     try:
         with transaction.atomic():
-            CommentFlag.objects.create(comment=comment, user=user)
+            CommentFlag.objects.create(comment=comment, user=user, reason=reason)
     except IntegrityError:
         return comment
     Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)

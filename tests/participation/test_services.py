@@ -408,7 +408,7 @@ def test_comment_votes_one_per_person():
     services.comment_vote(user=u, comment_id=c.pk, value=-1)
     c.refresh_from_db()
     assert (c.upvotes, c.downvotes) == (0, 0)
-    with pytest.raises(ApplicationError, match="No puedes votar tu propio comentario"):
+    with pytest.raises(ApplicationError, match="No puede votar su propio comentario"):
         services.comment_vote(user=c.author, comment_id=c.pk, value=1)
     with pytest.raises(ApplicationError, match="Voto no válido"):
         services.comment_vote(user=u, comment_id=c.pk, value=5)
@@ -418,11 +418,11 @@ def test_flags_auto_hide_and_public_log(settings):
     settings.COMMENT_FLAG_HIDE_THRESHOLD = 2
     c = CommentFactory()
     u = UserFactory()
-    services.comment_flag(user=u, comment_id=c.pk)
-    services.comment_flag(user=u, comment_id=c.pk)  # one flag per person
+    services.comment_flag(user=u, comment_id=c.pk, reason="spam")
+    services.comment_flag(user=u, comment_id=c.pk, reason="spam")  # one flag per person
     c.refresh_from_db()
     assert c.flag_count == 1 and c.status == "visible"
-    services.comment_flag(user=UserFactory(), comment_id=c.pk)
+    services.comment_flag(user=UserFactory(), comment_id=c.pk, reason="spam")
     c.refresh_from_db()
     assert c.status == "review"
     log = ModerationAction.objects.get(target_kind="comment", target_id=c.pk)
