@@ -104,7 +104,7 @@ def account(request):
     )
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(user=user, **form.cleaned_data)
-        messages.success(request, _("Tus datos se actualizaron."))
+        messages.success(request, _("Sus datos se actualizaron."))
         return redirect("account_profile")
     data = selectors.user_personal_data(user=user)
     return render(

@@ -34,7 +34,7 @@ def comment_create(
     body = (body or "").strip()
     if not body:
         raise ApplicationError(
-            _("Escribe un comentario."), field_errors={"body": [_("Obligatorio.")]}
+            _("Escriba un comentario."), field_errors={"body": [_("Obligatorio.")]}
         )
     if len(body) > 3000:
         raise ApplicationError(
@@ -186,7 +186,7 @@ def comment_moderate(*, moderator, comment_id: int, hide: bool, reason: str) -> 
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(
-            _("Indica el motivo; se mostrará en lugar del comentario."),
+            _("Indique el motivo; se mostrará en lugar del comentario."),
             field_errors={"reason": [_("Obligatorio.")]},
         )
     comment = _locked(Comment.objects).get(pk=comment_id)

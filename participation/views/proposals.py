@@ -143,7 +143,7 @@ def proposal_create(request):
         except ApplicationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("Tu propuesta está publicada."))
+            messages.success(request, _("Su propuesta está publicada."))
             return redirect("participation:proposal_detail", pk=proposal.pk)
     return render(
         request, "participation/proposal_form.html", {"form": form, "creating": True}
