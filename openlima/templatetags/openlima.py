@@ -75,3 +75,14 @@ def feedback_form(context, moment: str = "page"):
         "journey": moment != "page",
         "scores": range(1, 6),
     }
+
+
+@register.filter
+def suppressed(value, below=5):
+    """A published figure, or the one wording used everywhere for a figure withheld to
+    protect people (complaints: home and /denuncias/, issue 12): "menos de 5"."""
+    from django.utils.translation import gettext
+
+    if value is None or value == "":
+        return gettext("menos de %(n)s") % {"n": below or 5}
+    return value
