@@ -274,6 +274,8 @@ STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Español")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day first (dd/mm/yyyy), as in Peru (issue 12).
+FORMAT_MODULE_PATH = ["openlima.formats"]
 TIME_ZONE = "America/Lima"
 USE_I18N = True
 USE_TZ = True

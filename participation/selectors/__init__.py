@@ -36,6 +36,7 @@ from .districts import (
     district_contributors,
     district_participation,
 )
+from .mine import follows_of, registrations_of
 from .proposals import (
     ProposalFilters,
     ProposalPage,
@@ -73,6 +74,8 @@ from .sessions import (
 )
 
 __all__ = [
+    "follows_of",
+    "registrations_of",
     "PAGE_SIZE",
     "SEARCH_RANK_WINDOW",
     "PUBLIC_STATUSES",

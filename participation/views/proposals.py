@@ -250,9 +250,9 @@ def follow(request, kind, pk):
     else:
         messages.success(
             request,
-            _("Ahora sigues este elemento.")
+            _("Ahora sigue este elemento.")
             if request.POST.get("action") != "unfollow"
-            else _("Ya no sigues este elemento."),
+            else _("Ya no sigue este elemento."),
         )
     return _back(request, reverse("participation:index"))
 
