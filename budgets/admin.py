@@ -100,8 +100,16 @@ class ProjectAdmin(admin.ModelAdmin):
         "ballot_count",
         "is_winner",
     ]
-    list_filter = ["heading__process", "feasibility", "is_selected", "is_winner"]
-    search_fields = ["title"]
+    list_filter = [
+        "heading__process",
+        "heading",
+        "feasibility",
+        "is_selected",
+        "is_winner",
+        "unit",
+    ]
+    # Staff look projects up by title, description or heading (issue 12).
+    search_fields = ["title", "description", "heading__name", "heading__process__title"]
     list_select_related = ["heading__process"]
     autocomplete_fields = ["heading", "unit"]
     raw_id_fields = ["proposed_by"]
