@@ -324,6 +324,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
     )
     weights = serializers.SerializerMethodField()
     results = serializers.SerializerMethodField()
+    results_hidden = serializers.BooleanField(read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -340,6 +341,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "cut_kind",
             "cut_fraction",
             "results",
+            "results_hidden",
             "url",
         ]
 
@@ -347,6 +349,8 @@ class ConsultationSerializer(serializers.ModelSerializer):
         return {str(k): v for k, v in obj.weights.items()}
 
     def get_results(self, obj) -> list[dict]:
+        if obj.results_hidden:  # hidden until it closes, if it says so (issue 12)
+            return []
         cache = self.context.setdefault("_results", {})
         if obj.pk not in cache:
             objs = self.parent.instance if self.parent is not None else [obj]
