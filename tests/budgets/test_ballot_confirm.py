@@ -59,3 +59,32 @@ def test_summary_refuses_what_the_submission_refuses(
         r = client.post(url, {"projects": bad})
         assert r.status_code == 400
     assert not Ballot.objects.exists()
+
+
+def test_confirmed_ballot_sends_an_email_receipt(client, resident, district_heading):
+    from django.core import mail
+
+    a = ProjectFactory(
+        heading=district_heading, title="Rampas", estimated_cost=Decimal("700")
+    )
+    url = f"{BASE}/{district_heading.process.slug}/{district_heading.slug}/votar/"
+    client.force_login(resident)
+    client.post(url, {"projects": [a.pk]})  # summary: no receipt
+    assert not OutboxMessage.objects.filter(
+        task_name__contains="ballot_receipt"
+    ).exists()
+    assert mail.outbox == []
+    client.post(url, {"projects": [a.pk], "confirm": "1"})
+    assert (
+        OutboxMessage.objects.filter(
+            task_name="budgets.tasks.ballot_receipt_email"
+        ).count()
+        == 1
+    )
+    from budgets.tasks import ballot_receipt_email
+
+    assert ballot_receipt_email(ballot_id=Ballot.objects.get().pk)
+    receipt = mail.outbox[-1]
+    assert receipt.to == [resident.email]
+    assert "quedó registrado" in receipt.subject and "Rampas" in receipt.body
+    assert "S/ 700.00" in receipt.body
