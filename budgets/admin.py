@@ -23,6 +23,7 @@ from .models import (
     Project,
     ProjectImage,
     ResidentVerification,
+    VerificationOffice,
 )
 
 
@@ -359,3 +360,15 @@ class PaperBallotAdmin(admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/budgets/paper_ballot_add.html", context)
+
+
+@admin.register(VerificationOffice)
+class VerificationOfficeAdmin(admin.ModelAdmin):
+    """Where and when residents confirm in person (issue 12); model permissions (the
+    coordinator holds every budgets permission)."""
+
+    list_display = ["name", "district", "address", "hours", "is_active", "position"]
+    list_filter = ["is_active", "district"]
+    search_fields = ["name", "address"]
+    list_editable = ["is_active", "position"]
+    autocomplete_fields = ["district"]

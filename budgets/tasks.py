@@ -51,3 +51,53 @@ def ballot_receipt_email(ballot_id: int) -> bool:
         [ballot.user.email],
     )
     return True
+
+
+@shared_task(name="budgets.tasks.verification_decision_email")
+def verification_decision_email(verification_id: int) -> bool:
+    """Tell the citizen their resident verification was confirmed or rejected (with the
+    reason), issue 12. Sends nothing for a verification still pending."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from openlima.selectors import absolute_url
+
+    from .models import ResidentVerification
+
+    verification = (
+        ResidentVerification.objects.select_related("user", "district")
+        .filter(pk=verification_id)
+        .first()
+    )
+    if verification is None or verification.status not in (
+        ResidentVerification.Status.VERIFIED,
+        ResidentVerification.Status.REJECTED,
+    ):
+        return False
+    if not verification.user.email:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "budgets/email/verification_decision.txt",
+            {
+                "verification": verification,
+                "url": absolute_url() + reverse("budgets:verification"),
+                "budgets_url": absolute_url() + reverse("budgets:index"),
+            },
+        )
+        subject = (
+            _("Su verificación de residencia fue confirmada")
+            if verification.status == ResidentVerification.Status.VERIFIED
+            else _("Su verificación de residencia fue rechazada")
+        )
+    send_mail(
+        f"{getattr(settings, 'ACCOUNT_EMAIL_SUBJECT_PREFIX', '')}{subject}",
+        body,
+        None,
+        [verification.user.email],
+    )
+    return True

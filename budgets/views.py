@@ -249,7 +249,11 @@ def verification(request):
     return render(
         request,
         "budgets/verification.html",
-        {"form": form, "verification": current},
+        {
+            "form": form,
+            "verification": current,
+            "offices": selectors.verification_offices(),
+        },
         status=400 if form.errors else 200,
     )
 
