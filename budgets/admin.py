@@ -23,6 +23,7 @@ from .models import (
     Project,
     ProjectImage,
     ResidentVerification,
+    VerificationOffice,
 )
 
 
@@ -100,8 +101,16 @@ class ProjectAdmin(admin.ModelAdmin):
         "ballot_count",
         "is_winner",
     ]
-    list_filter = ["heading__process", "feasibility", "is_selected", "is_winner"]
-    search_fields = ["title"]
+    list_filter = [
+        "heading__process",
+        "heading",
+        "feasibility",
+        "is_selected",
+        "is_winner",
+        "unit",
+    ]
+    # Staff look projects up by title, description or heading (issue 12).
+    search_fields = ["title", "description", "heading__name", "heading__process__title"]
     list_select_related = ["heading__process"]
     autocomplete_fields = ["heading", "unit"]
     raw_id_fields = ["proposed_by"]
@@ -358,3 +367,15 @@ class PaperBallotAdmin(admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/budgets/paper_ballot_add.html", context)
+
+
+@admin.register(VerificationOffice)
+class VerificationOfficeAdmin(admin.ModelAdmin):
+    """Where and when residents confirm in person (issue 12); model permissions (the
+    coordinator holds every budgets permission)."""
+
+    list_display = ["name", "district", "address", "hours", "is_active", "position"]
+    list_filter = ["is_active", "district"]
+    search_fields = ["name", "address"]
+    list_editable = ["is_active", "position"]
+    autocomplete_fields = ["district"]

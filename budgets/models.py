@@ -483,3 +483,35 @@ class PaperBallot(Ballot):
         proxy = True
         verbose_name = _("cédula en papel")
         verbose_name_plural = _("cédulas en papel")
+
+
+class VerificationOffice(models.Model):
+    """Where residents confirm their verification in person (issue 12): staff keep the
+    list in /gestion/; the verification page shows it to whoever is pending."""
+
+    name = models.CharField(_("nombre"), max_length=200)
+    address = models.CharField(_("dirección"), max_length=300)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("distrito"),
+    )
+    hours = models.CharField(
+        _("horario de atención"),
+        max_length=300,
+        help_text=_("Por ejemplo: lunes a viernes de 8:30 a 16:30."),
+    )
+    notes = models.CharField(_("indicaciones"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("activa"), default=True)
+    position = models.PositiveSmallIntegerField(_("orden"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("oficina de verificación")
+        verbose_name_plural = _("oficinas de verificación")
+
+    def __str__(self):
+        return self.name

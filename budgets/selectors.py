@@ -426,3 +426,12 @@ def staff_tasks(*, user) -> list[dict]:
             "url": f"{url}?status__exact=pending",
         }
     ]
+
+
+def verification_offices() -> list:
+    """Active offices where a pending resident confirms in person (1 query)."""
+    from .models import VerificationOffice
+
+    return list(
+        VerificationOffice.objects.filter(is_active=True).select_related("district")
+    )

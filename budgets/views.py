@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -142,23 +143,39 @@ def ballot(request, slug, heading_slug):
         selectors.access_ballot_for_heading(user=request.user, heading=heading)
     except ApplicationError as exc:
         access_error = exc.message
-    if request.method == "POST":
+    if request.method == "POST" and "back" in request.POST:
+        # "Volver a la cédula" from the summary: the same choices, nothing written.
+        chosen = {int(x) for x in request.POST.getlist("projects") if str(x).isdigit()}
+    elif request.method == "POST":
         raw = request.POST.getlist("projects")
+        confirmed = request.POST.get("confirm") == "1"
         try:
             if access_error:
                 raise Forbidden(access_error)
-            services.ballot_submit(
-                user=request.user, heading_id=heading.pk, project_ids=raw
-            )
+            if confirmed:
+                services.ballot_submit(
+                    user=request.user, heading_id=heading.pk, project_ids=raw
+                )
+            else:
+                # Summary before casting (issue 12): every rule of the real submission is
+                # checked, then rolled back; nothing is written until "Confirmar".
+                with transaction.atomic():
+                    services.ballot_submit(
+                        user=request.user, heading_id=heading.pk, project_ids=raw
+                    )
+                    transaction.set_rollback(True)
         except ApplicationError as exc:
             error, status = exc.message, http_status(exc)
             chosen = {int(x) for x in raw if str(x).isdigit()}
         else:
+            if not confirmed:
+                return _ballot_summary(request, heading, raw)
             messages.success(
                 request,
                 _(
                     "Su voto quedó registrado. Puede cambiarlo hasta el cierre de la votación."
                 ),
+                extra_tags="feedback-ballot",  # "¿Le fue útil?" follows (docs/feedback.md)
             )
             return redirect("budgets:ballot", slug=slug, heading_slug=heading_slug)
     existing = selectors.ballot_get(user=request.user, heading=heading)
@@ -229,6 +246,32 @@ def verification(request):
     return render(
         request,
         "budgets/verification.html",
-        {"form": form, "verification": current},
+        {
+            "form": form,
+            "verification": current,
+            "offices": selectors.verification_offices(),
+        },
         status=400 if form.errors else 200,
+    )
+
+
+def _ballot_summary(request, heading, raw):
+    """The choices, their total and what is left, with "Confirmar mi voto" (no JS)."""
+    ids = {int(x) for x in raw if str(x).isdigit()}
+    projects = [
+        p
+        for p in selectors.project_list(heading=heading, ballot_only=True)
+        if p.pk in ids
+    ]
+    total = sum((p.estimated_cost for p in projects), 0)
+    return render(
+        request,
+        "budgets/ballot_confirm.html",
+        {
+            "process": heading.process,
+            "heading": heading,
+            "projects": projects,
+            "total": total,
+            "remaining": heading.amount - total,
+        },
     )

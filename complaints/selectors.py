@@ -503,12 +503,12 @@ def personal_data(*, user) -> dict:
     summary = [
         [
             _("Denuncias"),
-            _("Las denuncias son anónimas y nunca se vinculan a tu cuenta."),
+            _("Las denuncias son anónimas y nunca se vinculan a su cuenta."),
         ]
     ]
     if member is not None:
         summary += [
-            [_("Casos a los que tienes acceso (miembro de la unidad)"), grants],
+            [_("Casos a los que tiene acceso (miembro de la unidad)"), grants],
             [_("Casos asignados a ti"), assigned],
         ]
     return {"summary": summary, "integrity_member": member}

@@ -235,7 +235,7 @@ class ResourceForm(forms.ModelForm):
         elif not cleaned.get("external_url") and not (
             self.instance.pk and self.instance.versions.exists()
         ):
-            raise forms.ValidationError(_("Sube un archivo o indica una URL externa."))
+            raise forms.ValidationError(_("Suba un archivo o indique una URL externa."))
         return cleaned
 
 

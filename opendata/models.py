@@ -196,9 +196,9 @@ class Dataset(models.Model):
 
         errors = {}
         if self.state == self.State.WITHDRAWN and not self.withdrawn_reason.strip():
-            errors["withdrawn_reason"] = _("Indica el motivo del retiro.")
+            errors["withdrawn_reason"] = _("Indique el motivo del retiro.")
         if self.state == self.State.SCHEDULED and not self.publish_at:
-            errors["publish_at"] = _("Indica la fecha de publicación.")
+            errors["publish_at"] = _("Indique la fecha de publicación.")
         if (
             self.temporal_start
             and self.temporal_end

@@ -367,6 +367,7 @@ def indicators_compute() -> dict:
         "complaints": None,
         "participation": None,
         "contracting": None,
+        "feedback": None,  # "¿Le fue útil?" (openlima.feedback, docs/feedback.md)
     }
     for key, func in registry.providers("indicators:").items():
         if key not in data:
@@ -438,12 +439,12 @@ def personal_data(*, user) -> dict:
         [
             _("Datos abiertos"),
             _(
-                "No guardamos datos personales tuyos: las descargas se cuentan sin saber quién."
+                "No guardamos datos personales suyos: las descargas se cuentan sin saber quién."
             ),
         ]
     ]
     if datasets:
-        summary.append([_("Conjuntos con tu correo como contacto"), len(datasets)])
+        summary.append([_("Conjuntos con su correo como contacto"), len(datasets)])
     return {"summary": summary, "contact_for_datasets": datasets}
 
 

@@ -258,8 +258,8 @@ def dataset_withdraw(*, dataset: Dataset, reason: str, actor=None) -> Dataset:
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(
-            _("Indica el motivo del retiro."),
-            field_errors={"withdrawn_reason": [_("Indica el motivo del retiro.")]},
+            _("Indique el motivo del retiro."),
+            field_errors={"withdrawn_reason": [_("Indique el motivo del retiro.")]},
         )
     dataset.state = Dataset.State.WITHDRAWN
     dataset.withdrawn_reason = reason[:2000]

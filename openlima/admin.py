@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditLog, District, JobHeartbeat, OrgUnit, OutboxMessage, User
+from .models import (
+    AuditLog,
+    District,
+    JobHeartbeat,
+    OrgUnit,
+    OutboxMessage,
+    PlatformRating,
+    User,
+)
 from .services import audit_log_record
 
 
@@ -155,6 +163,60 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 @admin.register(JobHeartbeat)
 class JobHeartbeatAdmin(ReadOnlyAdmin):
     list_display = ["name", "last_run_at", "last_result"]
+
+
+@admin.register(PlatformRating)
+class PlatformRatingAdmin(admin.ModelAdmin):
+    """ "¿Le fue útil?" ratings for moderators (docs/feedback.md): they read the comments
+    and mark them reviewed; nothing else can be changed, and nothing identifies anyone."""
+
+    list_display = [
+        "created_on",
+        "part",
+        "moment",
+        "score",
+        "comment_excerpt",
+        "reviewed",
+    ]
+    list_filter = ["reviewed", "part", "moment", "score"]
+    search_fields = ["comment"]
+    fields = ["created_on", "part", "moment", "score", "comment", "reviewed"]
+    readonly_fields = ["created_on", "part", "moment", "score", "comment"]
+    actions = ["mark_reviewed"]
+    show_full_result_count = False
+
+    def _allowed(self, request):
+        from . import roles
+        from .selectors import user_has_role
+
+        return request.user.is_superuser or user_has_role(
+            user=request.user, role=roles.MODERATOR
+        )
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("comentario"))
+    def comment_excerpt(self, obj):
+        from django.utils.text import Truncator
+
+        return Truncator(obj.comment).chars(120) or "—"
+
+    @admin.action(description=_("Marcar los comentarios como revisados"))
+    def mark_reviewed(self, request, queryset):
+        queryset.update(reviewed=True)
 
 
 # allauth's own Authenticator admin shows and edits `data`, i.e. the TOTP secret and the

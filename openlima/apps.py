@@ -24,6 +24,12 @@ def embedded_dirs_ensure() -> None:
 class OpenLimaConfig(AppConfig):
     name = "openlima"
     verbose_name = _("Open Lima (núcleo)")
+    # Provider names the core promises (openlima.checks): the "¿Le fue útil?" rating.
+    provides = (
+        "indicators:feedback",
+        "dataset:valoracion-plataforma",
+        "staff_tasks:openlima",
+    )
 
     def ready(self):
         from django.db.backends.signals import connection_created
@@ -36,6 +42,12 @@ class OpenLimaConfig(AppConfig):
         from .registry import register_demo_loader
 
         register_demo_loader("core", demo_load_core, order=0)
+        from . import feedback
+        from .registry import register_provider
+
+        register_provider("indicators:feedback", feedback.rating_summary)
+        register_provider(f"dataset:{feedback.DATASET_KEY}", feedback.rating_dataset)
+        register_provider("staff_tasks:openlima", feedback.staff_tasks)
         embedded_dirs_ensure()
 
         from django.db.models.signals import post_migrate

@@ -25,10 +25,10 @@ class SignupForm(forms.Form):
         label=_("Nombre para mostrar"),
         max_length=80,
         required=False,
-        help_text=_("Opcional. Solo se muestra si activas tu perfil público."),
+        help_text=_("Opcional. Solo se muestra si activa su perfil público."),
     )
     district = forms.ModelChoiceField(
-        label=city.lazy_format(_("%(unit)s donde vives"), unit="territory.unit_label"),
+        label=city.lazy_format(_("%(unit)s donde vive"), unit="territory.unit_label"),
         queryset=District.objects.order_by("name"),
         required=False,
         empty_label=_("Prefiero no decirlo"),
@@ -39,7 +39,7 @@ class SignupForm(forms.Form):
         ),
         required=True,
         error_messages={
-            "required": _("Debes aceptar la política de privacidad para registrarte.")
+            "required": _("Debe aceptar la política de privacidad para registrarse.")
         },
     )
 
@@ -48,16 +48,16 @@ class SignupForm(forms.Form):
         self.fields["accept_privacy"].help_text = format_html(
             '{} <a href="{}">{}</a>',
             _(
-                "Responsable de tus datos: %(municipality)s, que los trata para gestionar "
-                "tu cuenta y tus aportes conforme a %(law)s. Puedes verlos, corregirlos, "
-                "descargarlos o eliminar tu cuenta cuando quieras."
+                "Responsable de sus datos: %(municipality)s, que los trata para gestionar "
+                "su cuenta y sus aportes conforme a %(law)s. Puede verlos, corregirlos, "
+                "descargarlos o eliminar su cuenta cuando quiera."
             )
             % {
                 "municipality": settings.OPENLIMA["MUNICIPALITY_NAME"],
                 "law": city.text("legal.data_protection_law"),
             },
             reverse("privacy"),
-            _("Lee la política de privacidad."),
+            _("Lea la política de privacidad."),
         )
 
     def signup(self, request, user):
@@ -84,12 +84,12 @@ class ProfileForm(forms.Form):
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.CharField(
-        label=_("Escribe ELIMINAR para confirmar"),
+        label=_("Escriba ELIMINAR para confirmar"),
         max_length=20,
     )
 
     def clean_confirm(self):
         value = self.cleaned_data["confirm"].strip().upper()
         if value not in ("ELIMINAR", "DELETE"):
-            raise forms.ValidationError(_("Escribe ELIMINAR para confirmar."))
+            raise forms.ValidationError(_("Escriba ELIMINAR para confirmar."))
         return value

@@ -200,3 +200,54 @@ class JobHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.last_run_at:%Y-%m-%d %H:%M}"
+
+
+class PlatformRating(models.Model):
+    """ "¿Le fue útil?": one anonymous 1–5 rating of a part of the portal (docs/feedback.md).
+
+    Nothing identifies who rated: no user, no address, no cookie, no page address and only
+    the day (not the time), so a rating given after a complaint cannot be matched to it.
+    """
+
+    class Part(models.TextChoices):
+        HOME = "home", _("Inicio")
+        COMMITMENTS = "commitments", _("Compromisos")
+        COMPLAINTS = "complaints", _("Denuncias")
+        PARTICIPATION = "participation", _("Participación")
+        BUDGETS = "budgets", _("Presupuesto participativo")
+        OPENDATA = "opendata", _("Datos abiertos")
+        CONTRACTING = "contracting", _("Contrataciones")
+        INFORMATION = "information", _("Acceso a la información")
+        ACCOUNT = "account", _("Cuenta")
+        OTHER = "other", _("Otras páginas")
+
+    class Moment(models.TextChoices):
+        PAGE = "page", _("Una página")
+        PROPOSAL = "proposal", _("Tras publicar una propuesta")
+        SUPPORT = "support", _("Tras apoyar una propuesta")
+        COMPLAINT = "complaint", _("Tras presentar una denuncia")
+        DOWNLOAD = "download", _("Tras descargar datos")
+        BALLOT = "ballot", _("Tras votar en el presupuesto participativo")
+
+    part = models.CharField(_("parte del portal"), max_length=20, choices=Part.choices)
+    moment = models.CharField(
+        _("momento"), max_length=20, choices=Moment.choices, default=Moment.PAGE
+    )
+    score = models.PositiveSmallIntegerField(_("valoración"))
+    comment = models.TextField(_("comentario"), max_length=1000, blank=True)
+    created_on = models.DateField(_("fecha"), default=timezone.localdate, db_index=True)
+    reviewed = models.BooleanField(_("comentario revisado"), default=False)
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+        verbose_name = _("valoración de la plataforma")
+        verbose_name_plural = _("valoraciones de la plataforma")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5),
+                name="platformrating_score_1_5",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_part_display()} · {self.score}/5"

@@ -35,6 +35,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("privacidad/", views.privacy, name="privacy"),
+    path("valoracion/", views.feedback, name="feedback"),
     path("cuenta/", include("allauth.urls")),
     path("cuenta/mis-datos/", views.account, name="account_profile"),
     path("cuenta/mis-datos/descargar/", views.account_export, name="account_export"),

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
@@ -103,7 +104,7 @@ def account(request):
     )
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(user=user, **form.cleaned_data)
-        messages.success(request, _("Tus datos se actualizaron."))
+        messages.success(request, _("Sus datos se actualizaron."))
         return redirect("account_profile")
     data = selectors.user_personal_data(user=user)
     return render(
@@ -151,3 +152,53 @@ def account_delete(request):
         )
         return redirect("home")
     return render(request, "openlima/account_delete.html", {"form": form})
+
+
+# --- "¿Le fue útil?" (docs/feedback.md) -----------------------------------------------------
+
+
+@csrf_exempt  # no cookie may be set or needed; cross-site posts are refused below
+@never_cache
+@require_http_methods(["GET", "POST"])
+def feedback(request):
+    """One endpoint for every rating form (footer and journey ends). Without JavaScript it
+    answers a short page; with htmx, the fragment that replaces the form. Stores no
+    address, user, page or time of day (openlima.feedback)."""
+    from . import feedback as fb
+    from .models import PlatformRating
+
+    source = request.POST if request.method == "POST" else request.GET
+    part = source.get("part", "other" if request.method == "GET" else "")
+    moment = source.get("moment", "")
+    context = {
+        "part": part if part in PlatformRating.Part.values else "other",
+        "moment": moment if moment in PlatformRating.Moment.values else "page",
+        "scores": range(1, 6),
+    }
+    template = (
+        "openlima/includes/feedback_result.html"
+        if request.headers.get("HX-Request")
+        else "openlima/feedback.html"
+    )
+    if request.method == "GET":
+        return render(request, "openlima/feedback.html", context)
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in (
+        "same-origin",
+        "none",
+    ):
+        context["error"] = _("Solo se aceptan valoraciones enviadas desde este portal.")
+        return render(request, template, context, status=403)
+    try:
+        fb.rating_record(
+            score=request.POST.get("score"),
+            part=part,
+            moment=moment,
+            comment=request.POST.get("comment", ""),
+            address=request.META.get("REMOTE_ADDR", ""),
+        )
+    except fb.RatingRefused as exc:
+        context["error"] = str(exc)
+        context["comment"] = request.POST.get("comment", "").replace("\x00", "")[:1000]
+        return render(request, template, context, status=exc.status)
+    context["thanks"] = True
+    return render(request, template, context)

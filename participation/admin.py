@@ -153,8 +153,13 @@ class OptionInline(admin.StackedInline):
 @admin.register(Consultation)
 class ConsultationAdmin(admin.ModelAdmin):
     list_display = ("title", "status", "opens_at", "closes_at", "option_count")
-    list_filter = ("status",)
-    search_fields = ("title", "question")
+    list_filter = (
+        "status",
+        ("opens_at", admin.DateFieldListFilter),
+        ("closes_at", admin.DateFieldListFilter),
+    )
+    search_fields = ("title", "question", "options__title")
+    date_hierarchy = "opens_at"
     readonly_fields = ("created_at",)
     prepopulated_fields = {"slug": ("title",)}
     inlines = [OptionInline]
@@ -188,7 +193,15 @@ class SessionAdmin(admin.ModelAdmin):
         "registered_count",
         "capacity",
     )
-    list_filter = ("mode", "status")
+    list_filter = (
+        "mode",
+        "status",
+        "district",
+        ("starts_at", admin.DateFieldListFilter),
+    )
+    # Staff look sessions up by title, place or agenda (issue 12).
+    search_fields = ("title", "address", "agenda")
+    date_hierarchy = "starts_at"
     filter_horizontal = ()
     raw_id_fields = ("proposals",)
     readonly_fields = ("registered_count",)

@@ -22,6 +22,16 @@ urlpatterns = [
         name="participation-comment-create",
     ),
     path(
+        "comments/<int:pk>/flag/",
+        apis.CommentFlagApi.as_view(),
+        name="participation-comment-flag",
+    ),
+    path(
+        "comments/<int:pk>/vote/",
+        apis.CommentVoteApi.as_view(),
+        name="participation-comment-vote",
+    ),
+    path(
         "consultations/",
         apis.ConsultationListApi.as_view(),
         name="participation-consultation-list",

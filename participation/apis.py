@@ -11,7 +11,7 @@ from openlima.api import CursorPagination
 from openlima.selectors import user_public_label
 
 from . import selectors, services
-from .models import Consultation, Level, Proposal, Session
+from .models import Comment, CommentFlag, Consultation, Level, Proposal, Session
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -230,6 +230,80 @@ class CommentCreateApi(APIView):
         )
 
 
+class CommentFlagInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=CommentFlag.Reason.choices)
+
+
+class CommentVoteInputSerializer(serializers.Serializer):
+    value = serializers.ChoiceField(choices=[1, -1])
+
+
+class CommentActionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    upvotes = serializers.IntegerField()
+    downvotes = serializers.IntegerField()
+    flagged = serializers.BooleanField()
+
+
+def _comment_or_404(pk):
+    from rest_framework.exceptions import NotFound
+
+    if not Comment.objects.filter(pk=pk).exists():
+        raise NotFound()
+
+
+class CommentFlagApi(APIView):
+    """Report a comment with a reason; never one's own (409)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CommentFlagInputSerializer,
+        responses={200: CommentActionOutputSerializer},
+    )
+    def post(self, request, pk):
+        s = CommentFlagInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        _comment_or_404(pk)
+        comment = services.comment_flag(
+            user=request.user, comment_id=pk, reason=s.validated_data["reason"]
+        )
+        return Response(
+            {
+                "id": comment.pk,
+                "upvotes": comment.upvotes,
+                "downvotes": comment.downvotes,
+                "flagged": True,
+            }
+        )
+
+
+class CommentVoteApi(APIView):
+    """Vote +1/-1 on a comment (the same vote again withdraws it); never one's own (409)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CommentVoteInputSerializer,
+        responses={200: CommentActionOutputSerializer},
+    )
+    def post(self, request, pk):
+        s = CommentVoteInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        _comment_or_404(pk)
+        comment = services.comment_vote(
+            user=request.user, comment_id=pk, value=int(s.validated_data["value"])
+        )
+        return Response(
+            {
+                "id": comment.pk,
+                "upvotes": comment.upvotes,
+                "downvotes": comment.downvotes,
+                "flagged": False,
+            }
+        )
+
+
 class OptionResultSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="option.pk")
     title = serializers.CharField(source="option.title")
@@ -249,6 +323,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
     )
     weights = serializers.SerializerMethodField()
     results = serializers.SerializerMethodField()
+    results_hidden = serializers.BooleanField(read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -265,6 +340,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "cut_kind",
             "cut_fraction",
             "results",
+            "results_hidden",
             "url",
         ]
 
@@ -272,6 +348,8 @@ class ConsultationSerializer(serializers.ModelSerializer):
         return {str(k): v for k, v in obj.weights.items()}
 
     def get_results(self, obj) -> list[dict]:
+        if obj.results_hidden:  # hidden until it closes, if it says so (issue 12)
+            return []
         cache = self.context.setdefault("_results", {})
         if obj.pk not in cache:
             objs = self.parent.instance if self.parent is not None else [obj]

@@ -81,7 +81,7 @@ class ModerationForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label=_("Tu comentario"),
+        label=_("Su comentario"),
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -55,7 +55,7 @@ def session_registration_email(registration_id: int) -> bool:
     )
     send_mail(
         f"{email_subject_prefix()}"
-        + _("%(name)s: tu inscripción a «%(title)s»")
+        + _("%(name)s: su inscripción a «%(title)s»")
         % {"name": city.text("participation_name"), "title": reg.session.title},
         body,
         None,

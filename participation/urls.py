@@ -9,6 +9,8 @@ urlpatterns = [
     path("propuestas/nueva/", views.proposal_create, name="proposal_create"),
     path("propuestas/mias/", views.my_proposals, name="my_proposals"),
     path("propuestas/apoyadas/", views.my_supports, name="my_supports"),
+    path("siguiendo/", views.my_follows, name="my_follows"),
+    path("sesiones/mias/", views.my_sessions, name="my_sessions"),
     path("propuestas/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path(
         "propuestas/<int:pk>/imagen/<str:name>",

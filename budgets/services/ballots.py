@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima.errors import ApplicationError, Conflict, NotFound
-from openlima.services import audit_log_record
+from openlima.services import audit_log_record, outbox_enqueue
 
 from .. import selectors
 from ..models import (
@@ -143,6 +143,10 @@ def ballot_submit(
                 _("Ya existe una cédula de esta persona en esta partida."),
             ) from None
     ballot.projects.set(projects)
+    if channel == Ballot.Channel.WEB:
+        # An e-mail receipt of what was cast (issue 12), through the outbox: sent only if
+        # this transaction commits (the summary step rolls back and sends nothing).
+        outbox_enqueue("budgets.tasks.ballot_receipt_email", ballot_id=ballot.pk)
     if channel == Ballot.Channel.PAPER:
         audit_log_record(
             actor=entered_by,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from openlima import city
 from openlima.errors import ApplicationError, Conflict, Forbidden, NotFound, Throttled
 from openlima.jobs import window_hit
-from openlima.services import audit_log_record
+from openlima.services import audit_log_record, outbox_enqueue
 
 from .. import backends, conf, selectors
 from ..dni import dni_hmac
@@ -248,6 +248,10 @@ def _resident_verification_confirm(
     )
     _mark_resident(verification=verification)
     _release_other_claims(verification=verification, actor=staff)
+    # The citizen hears of the decision by e-mail, through the outbox (issue 12).
+    outbox_enqueue(
+        "budgets.tasks.verification_decision_email", verification_id=verification.pk
+    )
     audit_log_record(
         actor=staff,
         action="budgets.verification.confirm",
@@ -289,6 +293,9 @@ def resident_verification_reject(
             is_verified_resident=False
         )
         voided = _ballots_void(user_id=verification.user_id, now=timezone.now())
+    outbox_enqueue(
+        "budgets.tasks.verification_decision_email", verification_id=verification.pk
+    )
     audit_log_record(
         actor=staff,
         action="budgets.verification.reject",

@@ -285,6 +285,8 @@ STAFF_SESSION_IDLE_TIMEOUT = env.int("STAFF_SESSION_IDLE_TIMEOUT", default=30 * 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Español")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day first (dd/mm/yyyy), as in Peru (issue 12).
+FORMAT_MODULE_PATH = ["openlima.formats"]
 TIME_ZONE = "America/Lima"
 USE_I18N = True
 USE_TZ = True
@@ -436,6 +438,8 @@ RESIDENT_ID_HMAC_KEY = env.str("RESIDENT_ID_HMAC_KEY", default=SECRET_KEY)
 # Every other domain setting: set here only when the environment gives it, so that each
 # app's default (read with getattr in that app) stays in one place. See .env.example.
 _DOMAIN_SETTINGS = {
+    # core: "¿Le fue útil?" ratings per client and hour (docs/feedback.md)
+    "FEEDBACK_RATE_LIMIT": int,
     # commitments
     "MILESTONE_REMINDER_DAYS": [int],
     "COMMITMENTS_EVIDENCE_MAX_BYTES": int,

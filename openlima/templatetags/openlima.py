@@ -42,3 +42,47 @@ def city_text(path):
     from openlima import city
 
     return city.text(path)
+
+
+@register.filter
+def code_groups(code) -> str:
+    """ "1234-5678" → each group in a no-wrap span with the dashes between them (issue 12):
+    a code may wrap after a dash, never inside a group; its text is unchanged."""
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    text = str(code or "")
+    if not text:
+        return ""
+    return mark_safe(
+        "-<wbr>".join(
+            format_html('<span class="code-group">{}</span>', g)
+            for g in text.split("-")
+        )
+    )
+
+
+@register.inclusion_tag("openlima/includes/feedback_form.html", takes_context=True)
+def feedback_form(context, moment: str = "page"):
+    """`{% feedback_form %}` in the footer, `{% feedback_form "complaint" %}` at the end of
+    a journey: the "¿Le fue útil?" form for this part of the portal (docs/feedback.md)."""
+    from openlima.feedback import part_for
+
+    request = context.get("request")
+    return {
+        "part": part_for(getattr(request, "resolver_match", None)),
+        "moment": moment,
+        "journey": moment != "page",
+        "scores": range(1, 6),
+    }
+
+
+@register.filter
+def suppressed(value, below=5):
+    """A published figure, or the one wording used everywhere for a figure withheld to
+    protect people (complaints: home and /denuncias/, issue 12): "menos de 5"."""
+    from django.utils.translation import gettext
+
+    if value is None or value == "":
+        return gettext("menos de %(n)s") % {"n": below or 5}
+    return value

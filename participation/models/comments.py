@@ -88,9 +88,20 @@ class CommentVote(models.Model):
 
 
 class CommentFlag(models.Model):
+    class Reason(models.TextChoices):
+        OFFENSIVE = "offensive", _("Contenido ofensivo o discriminatorio")
+        SPAM = "spam", _("Publicidad o spam")
+        PERSONAL_DATA = "personal_data", _("Datos personales de otra persona")
+        OFF_TOPIC = "off_topic", _("No tiene relación con el tema")
+        OTHER = "other", _("Otro motivo")
+
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # Asked in the "Reportar" dialog (issue 12); moderators see it.
+    reason = models.CharField(
+        _("motivo"), max_length=20, choices=Reason.choices, default=Reason.OTHER
     )
     created_at = models.DateTimeField(default=timezone.now)
 

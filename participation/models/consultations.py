@@ -45,6 +45,11 @@ class Consultation(models.Model):
         default="0.100",
         help_text=_("0,1 = décimo superior."),
     )
+    # Issue 12: results may stay hidden until the consultation closes, so early figures do
+    # not sway later participants (page, API and admin honour it).
+    hide_results_while_open = models.BooleanField(
+        _("ocultar los resultados parciales mientras esté abierta"), default=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -72,6 +77,11 @@ class Consultation(models.Model):
             Level.MEDIUM: self.weight_medium,
             Level.LOW: self.weight_low,
         }
+
+    @property
+    def results_hidden(self) -> bool:
+        """True while a consultation not yet closed keeps its partial results hidden."""
+        return self.hide_results_while_open and self.status != self.Status.CLOSED
 
     @property
     def is_open(self) -> bool:

@@ -40,6 +40,7 @@ from .districts import (
     district_participation,
     district_sessions,
 )
+from .mine import follows_of, registrations_of
 from .proposals import (
     ProposalFilters,
     ProposalPage,
@@ -87,6 +88,8 @@ __all__ = [
     "session_proposals",
     "consultations_visible",
     "consultation_has_option",
+    "follows_of",
+    "registrations_of",
     "PAGE_SIZE",
     "SEARCH_RANK_WINDOW",
     "PUBLIC_STATUSES",

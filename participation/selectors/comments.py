@@ -9,6 +9,7 @@ from openlima.selectors import user_public_label
 
 from ..models import (
     Comment,
+    CommentFlag,
     CommentVote,
     Consultation,
     ModerationAction,
@@ -137,6 +138,9 @@ def comment_thread(
         "can_comment": user_can_participate(user=user) if user else False,
         "is_moderator": user_is_moderator(user=user) if user else False,
         "max_depth": Comment.MAX_DEPTH,
+        # One's own comments show no vote or report controls (issue 12).
+        "user_id": getattr(user, "pk", None),
+        "flag_reasons": CommentFlag.Reason.choices,
     }
 
 

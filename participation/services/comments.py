@@ -33,7 +33,7 @@ def comment_create(
     body = (body or "").strip()
     if not body:
         raise ApplicationError(
-            _("Escribe un comentario."), field_errors={"body": [_("Obligatorio.")]}
+            _("Escriba un comentario."), field_errors={"body": [_("Obligatorio.")]}
         )
     if len(body) > 3000:
         raise ApplicationError(
@@ -107,7 +107,7 @@ def comment_vote(*, user, comment_id: int, value: int) -> Comment:
         raise ApplicationError(_("Voto no válido."))
     comment = _locked(Comment.objects).get(pk=comment_id)
     if comment.author_id == user.pk:
-        raise Conflict(_("No puedes votar tu propio comentario."))
+        raise Conflict(_("No puede votar su propio comentario."))
     existing = CommentVote.objects.filter(comment=comment, user=user).first()
     up = down = 0
     if existing is None:
@@ -134,12 +134,23 @@ def _comment_context(comment):
 
 
 @transaction.atomic
-def comment_flag(*, user, comment_id: int) -> Comment:
+def comment_flag(*, user, comment_id: int, reason: str) -> Comment:
+    """Report a comment to the moderators with one of `CommentFlag.Reason`; one report
+    per person; never one's own comment (issue 12)."""
     selectors.access_participation(user=user)
+    if reason not in CommentFlag.Reason.values:
+        raise ApplicationError(
+            _("Elija el motivo del reporte."),
+            field_errors={"reason": [_("Elija el motivo del reporte.")]},
+        )
     comment = _locked(Comment.objects).get(pk=comment_id)
+    if comment.author_id == user.pk:
+        raise ApplicationError(
+            _("No puede reportar su propio comentario."), status_code=409
+        )
     try:
         with transaction.atomic():
-            CommentFlag.objects.create(comment=comment, user=user)
+            CommentFlag.objects.create(comment=comment, user=user, reason=reason)
     except IntegrityError:
         return comment
     Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
@@ -170,7 +181,7 @@ def comment_moderate(*, moderator, comment_id: int, hide: bool, reason: str) -> 
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(
-            _("Indica el motivo; se mostrará en lugar del comentario."),
+            _("Indique el motivo; se mostrará en lugar del comentario."),
             field_errors={"reason": [_("Obligatorio.")]},
         )
     comment = _locked(Comment.objects).get(pk=comment_id)

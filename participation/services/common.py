@@ -20,7 +20,7 @@ def _validate(obj):
         obj.full_clean()
     except ValidationError as exc:
         raise ApplicationError(
-            _("Revisa los datos enviados."),
+            _("Revise los datos enviados."),
             field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()},
         ) from exc
 

@@ -35,8 +35,8 @@ def consultation_rate(
         raise Conflict(_("La consulta no está abierta."))
     if level not in Level.values:
         raise ApplicationError(
-            _("Elige un nivel de prioridad."),
-            field_errors={"level": [_("Elige un nivel de prioridad.")]},
+            _("Elija un nivel de prioridad."),
+            field_errors={"level": [_("Elija un nivel de prioridad.")]},
         )
     contribution = (contribution or "").strip()
     if len(contribution) > 2000:

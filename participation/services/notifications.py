@@ -121,7 +121,7 @@ def notifications_send(*, user, digest: bool) -> int:
         }
         body = render_to_string("participation/email/notifications.txt", context)
         subject = (
-            _("%(name)s: tu resumen del día")
+            _("%(name)s: su resumen del día")
             % {"name": city.text("participation_name")}
             if digest
             else _("%(name)s: novedades") % {"name": city.text("participation_name")}

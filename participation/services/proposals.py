@@ -47,13 +47,13 @@ def _proposal_fields_clean(*, title, summary, body, topic):
     if len(title) < 5:
         errors["title"] = [_("El título debe tener al menos 5 caracteres.")]
     if not summary:
-        errors["summary"] = [_("Escribe un resumen.")]
+        errors["summary"] = [_("Escriba un resumen.")]
     if len(body) < 10:
-        errors["body"] = [_("Describe tu propuesta (al menos 10 caracteres).")]
+        errors["body"] = [_("Describa su propuesta (al menos 10 caracteres).")]
     if topic not in Topic.values:
-        errors["topic"] = [_("Elige un tema de la lista.")]
+        errors["topic"] = [_("Elija un tema de la lista.")]
     if errors:
-        raise ApplicationError(_("Revisa los datos enviados."), field_errors=errors)
+        raise ApplicationError(_("Revise los datos enviados."), field_errors=errors)
     return title, summary, body
 
 
@@ -161,7 +161,7 @@ def proposal_withdraw(*, user, proposal_id: int, reason: str) -> Proposal:
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(
-            _("Indica por qué retiras la propuesta."),
+            _("Indique por qué retira la propuesta."),
             field_errors={"reason": [_("Este campo es obligatorio.")]},
         )
     if proposal.status not in (Proposal.Status.PUBLISHED, Proposal.Status.EVALUATION):
@@ -289,7 +289,7 @@ def proposal_unsupport(*, user, proposal_id: int) -> Proposal:
     if deleted:
         if not proposal.is_open_for_support:
             raise Conflict(
-                _("El periodo de apoyos terminó; tu apoyo se mantiene."),
+                _("El periodo de apoyos terminó; su apoyo se mantiene."),
             )
         Proposal.objects.filter(pk=proposal.pk).update(
             support_count=F("support_count") - 1
@@ -309,7 +309,7 @@ def proposal_answer(
         raise Conflict(_("Solo se responden propuestas en evaluación."))
     errors = {}
     if outcome not in Proposal.Outcome.values:
-        errors["outcome"] = [_("Elige una respuesta.")]
+        errors["outcome"] = [_("Elija una respuesta.")]
     answer = (answer or "").strip()
     if len(answer) < 10:
         errors["answer"] = [_("Explica los motivos de la respuesta.")]
@@ -334,7 +334,7 @@ def proposal_answer(
             elif selectors.commitment_summary(commitment_id=commitment_id) is None:
                 errors["commitment_id"] = [_("Ese compromiso no existe.")]
     if errors:
-        raise ApplicationError(_("Revisa los datos enviados."), field_errors=errors)
+        raise ApplicationError(_("Revise los datos enviados."), field_errors=errors)
     first_answer = proposal.status != Proposal.Status.ANSWERED
     proposal.status = Proposal.Status.ANSWERED
     proposal.outcome = outcome
@@ -396,7 +396,7 @@ def proposal_moderate(*, moderator, proposal_id: int, hide: bool, reason: str):
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(
-            _("Indica el motivo."), field_errors={"reason": [_("Obligatorio.")]}
+            _("Indique el motivo."), field_errors={"reason": [_("Obligatorio.")]}
         )
     proposal = _locked(Proposal.objects).get(pk=proposal_id)
     proposal.is_hidden = hide

@@ -102,7 +102,7 @@ def session_close(
     minutes = (minutes or "").strip()
     if not minutes:
         raise ApplicationError(
-            _("Escribe el acta."), field_errors={"minutes": [_("Obligatorio.")]}
+            _("Escriba el acta."), field_errors={"minutes": [_("Obligatorio.")]}
         )
     try:
         attendance_count = int(attendance_count)

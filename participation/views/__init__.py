@@ -3,6 +3,8 @@ JavaScript; with htmx, support/rating/comment forms swap a partial in place.
 """
 
 from .account import (
+    my_follows,
+    my_sessions,
     notification_settings,
     unsubscribe,
 )
@@ -46,6 +48,8 @@ from .sessions import (
 )
 
 __all__ = [
+    "my_follows",
+    "my_sessions",
     "index",
     "proposal_list",
     "proposal_detail",

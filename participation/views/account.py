@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from openlima.errors import ApplicationError
 
-from .. import services
+from .. import selectors, services
 from ..forms import (
     NotificationSettingsForm,
 )
@@ -47,3 +47,22 @@ def unsubscribe(request, token):
             )
         return render(request, "participation/unsubscribe.html", {"done": True})
     return render(request, "participation/unsubscribe.html", {"token": token})
+
+
+@login_required
+def my_follows(request):
+    """What I follow, each with "Dejar de seguir" (posts to the follow view, then back)."""
+    return render(
+        request,
+        "participation/my_follows.html",
+        {"follows": selectors.follows_of(user=request.user)},
+    )
+
+
+@login_required
+def my_sessions(request):
+    return render(
+        request,
+        "participation/my_sessions.html",
+        {"registrations": selectors.registrations_of(user=request.user)},
+    )

@@ -2,10 +2,9 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from openlima.errors import ApplicationError, form_add_application_error
 
@@ -17,14 +16,22 @@ from ..forms import (
 from .common import _require_login
 
 
-def _thread_response(request, target_type, target_id, *, form=None, status=200):
+def _thread_response(
+    request, target_type, target_id, *, form=None, status=200, notice="", error=""
+):
     thread = selectors.comment_thread(
         target_type=target_type, target_id=target_id, user=request.user
     )
     return render(
         request,
         "participation/includes/comments.html",
-        {"thread": thread, "comment_form": form, "announce": True},
+        {
+            "thread": thread,
+            "comment_form": form,
+            "announce": True,
+            "notice": notice,
+            "action_error": error,
+        },
         status=status,
     )
 
@@ -79,33 +86,71 @@ def comments(request, target_type, target_id):
     )
 
 
-@require_POST
 def comment_action(request, pk, action):
+    """Vote (POST) or report with a reason: the thread's small disclosure posts in place;
+    without JavaScript GET shows the report form page (issue 12)."""
+    if action not in ("up", "down", "flag"):
+        raise Http404
+    if request.method == "GET" and action == "flag":
+        return _flag_page(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if (resp := _require_login(request)) is not None:
         return resp
     comment = selectors.access_comment_by_id(comment_id=pk)
     target = selectors.comment_target(
         target_type=comment.target_type, target_id=comment.target_id
     )
+    notice = error = ""
     try:
         if action == "up":
             services.comment_vote(user=request.user, comment_id=pk, value=1)
         elif action == "down":
             services.comment_vote(user=request.user, comment_id=pk, value=-1)
-        elif action == "flag":
-            services.comment_flag(user=request.user, comment_id=pk)
-            if not request.htmx:
-                messages.success(
-                    request, _("Gracias: el equipo de moderación lo revisará.")
-                )
         else:
-            raise Http404
+            services.comment_flag(
+                user=request.user, comment_id=pk, reason=request.POST.get("reason", "")
+            )
+            notice = _("Gracias: el equipo de moderación lo revisará.")
     except ApplicationError as exc:
-        if not request.htmx:
-            messages.error(request, exc.message)
+        error = exc.message
+        if action == "flag" and exc.status_code == 400 and not request.htmx:
+            return _flag_page(request, pk, error=error, status=400)
     if request.htmx:
-        return _thread_response(request, comment.target_type, comment.target_id)
+        return _thread_response(
+            request, comment.target_type, comment.target_id, notice=notice, error=error
+        )
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
     return redirect(target["url"] + f"#comentario-{pk}")
+
+
+def _flag_page(request, pk, *, error="", status=200):
+    """The report form as a page of its own (no JavaScript)."""
+    if (resp := _require_login(request)) is not None:
+        return resp
+    from ..models import CommentFlag
+
+    comment = selectors.access_comment_by_id(comment_id=pk)
+    if comment.status != comment.Status.VISIBLE:
+        raise Http404
+    target = selectors.comment_target(
+        target_type=comment.target_type, target_id=comment.target_id
+    )
+    return render(
+        request,
+        "participation/comment_flag.html",
+        {
+            "c": comment,
+            "reasons": CommentFlag.Reason.choices,
+            "chosen": request.POST.get("reason", ""),
+            "error": error,
+            "back_url": target["url"] + f"#comentario-{pk}",
+        },
+        status=status,
+    )
 
 
 def comment_moderate(request, pk):

@@ -142,7 +142,7 @@ def proposal_create(request):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, _("Tu propuesta está publicada."))
+            messages.success(request, _("Su propuesta está publicada."))
             return redirect("participation:proposal_detail", pk=proposal.pk)
     return render(
         request, "participation/proposal_form.html", {"form": form, "creating": True}
@@ -249,9 +249,9 @@ def follow(request, kind, pk):
     else:
         messages.success(
             request,
-            _("Ahora sigues este elemento.")
+            _("Ahora sigue este elemento.")
             if request.POST.get("action") != "unfollow"
-            else _("Ya no sigues este elemento."),
+            else _("Ya no sigue este elemento."),
         )
     return _back(request, reverse("participation:index"))
 

@@ -53,14 +53,14 @@ def session_register(request, pk):
     try:
         if request.POST.get("action") == "cancel":
             services.session_cancel_registration(user=request.user, session_id=pk)
-            messages.success(request, _("Cancelaste tu inscripción."))
+            messages.success(request, _("Canceló su inscripción."))
         else:
             reg = services.session_register(user=request.user, session_id=pk)
             messages.success(
                 request,
-                _("Inscripción confirmada. Te enviamos un correo.")
+                _("Inscripción confirmada. Le enviamos un correo.")
                 if reg.status == reg.Status.CONFIRMED
-                else _("La sesión está llena: estás en la lista de espera."),
+                else _("La sesión está llena: está en la lista de espera."),
             )
     except ApplicationError as exc:
         messages.error(request, exc.message)

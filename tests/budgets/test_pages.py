@@ -84,7 +84,7 @@ def test_ballot_page_without_javascript(client, resident, district_heading):
     over = client.post(url, {"projects": [a.pk, b.pk]})
     assert over.status_code == 400 and "superan el monto" in over.content.decode()
     assert not Ballot.objects.exists()
-    ok = client.post(url, {"projects": [a.pk]}, follow=True)
+    ok = client.post(url, {"projects": [a.pk], "confirm": "1"}, follow=True)
     assert ok.status_code == 200
     html = ok.content.decode()
     assert "Su voto quedó registrado" in html and "S/ 300.00" in html
@@ -382,4 +382,7 @@ def test_approval_ballot_page(client, resident, districts):
     assert "Elija hasta 2 proyectos." in html and 'data-style="approval"' in html
     response = client.post(url, {"projects": [p.pk for p in projects]})
     assert response.status_code == 400 and "como máximo 2" in response.content.decode()
-    assert client.post(url, {"projects": [projects[0].pk]}).status_code == 302
+    assert (
+        client.post(url, {"projects": [projects[0].pk], "confirm": "1"}).status_code
+        == 302
+    )

@@ -136,6 +136,8 @@ def submit(client, *, files=(), proof="pow", **fields):
 def code_from(response) -> str:
     import re
 
-    match = re.search(r"\d{4}-\d{4}-\d{4}-\d{4}", response.content.decode())
+    # The page shows each group in its own no-wrap span (issue 12): read the text, not tags.
+    text = re.sub(r"<[^>]+>", "", response.content.decode())
+    match = re.search(r"\d{4}-\d{4}-\d{4}-\d{4}", text)
     assert match, response.content.decode()[:2000]
     return match.group(0)

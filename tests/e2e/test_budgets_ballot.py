@@ -128,6 +128,11 @@ def test_resident_verified_by_staff_votes_changes_and_sees_results(
     assert page.url == url_before  # all of it without navigating
     assert_no_axe_violations(page)
     page.click("main form.ballot button[type=submit]")
+    # A summary before the ballot is cast (issue 12); nothing written until confirmed.
+    page.wait_for_selector("text=Su voto todavía no está registrado")
+    assert not Ballot.objects.filter(user=citizen, heading=heading).exists()
+    assert_no_axe_violations(page)
+    page.click("button[name=confirm]")
     page.wait_for_selector("text=Su voto quedó registrado")
     ballot = Ballot.objects.get(user=citizen, heading=heading)
     assert {p.pk for p in ballot.projects.all()} == {park.pk, library.pk}
@@ -137,6 +142,7 @@ def test_resident_verified_by_staff_votes_changes_and_sees_results(
     page.check(f"#project-{ramps.pk}")
     assert remaining.inner_text() == "Saldo disponible: S/ 200.00"
     page.click("text=Cambiar mi voto")
+    page.click("button[name=confirm]")
     page.wait_for_selector("text=Su voto quedó registrado")
     assert {p.pk for p in ballot.projects.all()} == {library.pk, ramps.pk}
     assert Ballot.objects.filter(user=citizen).count() == 1

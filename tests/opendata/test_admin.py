@@ -57,7 +57,7 @@ def test_data_publisher_creates_schedules_publishes_and_withdraws(publisher_clie
     change = f"/gestion/opendata/dataset/{dataset.pk}/change/"
     # scheduling needs a date
     r = publisher_client.post(change, dataset_form(state="scheduled"))
-    assert r.status_code == 200 and "Indica la fecha" in r.content.decode()
+    assert r.status_code == 200 and "Indique la fecha" in r.content.decode()
     later = timezone.localtime() + dt.timedelta(days=2)
     r = publisher_client.post(
         change,

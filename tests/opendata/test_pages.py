@@ -353,6 +353,17 @@ def test_home_indicators_with_every_provider(fake_providers, dataset_with_file, 
     fake_providers("indicators:commitments", lambda: COMMITMENTS)
     fake_providers("indicators:complaints", lambda: COMPLAINTS)
     fake_providers("indicators:participation", lambda: PARTICIPATION)
+    # "valoración de la plataforma" comes from the "¿Le fue útil?" ratings (issue 12).
+    fake_providers(
+        "indicators:feedback",
+        lambda: {
+            "ratings": 12,
+            "average": 4.2,
+            "by_part": [
+                {"part": "home", "label": "Inicio", "ratings": 12, "average": 4.2}
+            ],
+        },
+    )
     client.get(
         f"/datos/poblacion-distrital/recursos/{dataset_with_file.resources.get().uuid}/descargar/"
     )

@@ -161,7 +161,7 @@ def test_schedule_then_publish_scheduled_job_publishes(staff_user):
 
 
 def test_withdraw_needs_a_reason(dataset_with_file):
-    with pytest.raises(ApplicationError, match="Indica el motivo del retiro"):
+    with pytest.raises(ApplicationError, match="Indique el motivo del retiro"):
         services.dataset_withdraw(dataset=dataset_with_file, reason="   ")
     dataset_with_file.refresh_from_db()
     assert dataset_with_file.state == Dataset.State.PUBLISHED

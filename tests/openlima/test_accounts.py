@@ -91,7 +91,7 @@ def test_register_verify_email_then_login(client):
 def test_signup_without_privacy_consent_is_refused(client):
     response = _signup(client, accept_privacy="")
     assert response.status_code == 200
-    assert "Debes aceptar la política de privacidad" in response.content.decode()
+    assert "Debe aceptar la política de privacidad" in response.content.decode()
     assert not User.objects.filter(email="nueva.vecina@example.pe").exists()
     assert mail.outbox == []
 

@@ -100,7 +100,9 @@ def _activity(user, *, n=1, other=None, dni=DNI):
         participation_services.comment_vote(
             user=user, comment_id=their_comment.pk, value=1
         )
-        participation_services.comment_flag(user=user, comment_id=their_comment.pk)
+        participation_services.comment_flag(
+            user=user, comment_id=their_comment.pk, reason="spam"
+        )
         option = OptionFactory()
         participation_services.consultation_rate(
             user=user, option_id=option.pk, level="high", contribution="Mi aporte"

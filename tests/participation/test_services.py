@@ -152,7 +152,7 @@ def test_withdraw_needs_reason_and_author():
     p = ProposalFactory()
     with pytest.raises(PermissionDenied):
         services.proposal_withdraw(user=UserFactory(), proposal_id=p.pk, reason="x")
-    with pytest.raises(ApplicationError, match="Indica por qué retiras la propuesta"):
+    with pytest.raises(ApplicationError, match="Indique por qué retira la propuesta"):
         services.proposal_withdraw(user=p.author, proposal_id=p.pk, reason=" ")
     services.proposal_withdraw(user=p.author, proposal_id=p.pk, reason="Ya se resolvió")
     p.refresh_from_db()
@@ -241,7 +241,7 @@ def test_only_the_assigned_unit_answers_and_links_a_commitment(
                 answer="Motivos suficientes",
             )
     editor = _unit_editor()
-    with pytest.raises(ApplicationError, match="Revisa los datos enviados") as exc:
+    with pytest.raises(ApplicationError, match="Revise los datos enviados") as exc:
         services.proposal_answer(
             user=editor,
             proposal_id=p.pk,
@@ -250,7 +250,7 @@ def test_only_the_assigned_unit_answers_and_links_a_commitment(
             commitment_id=999,
         )
     assert "commitment_id" in exc.value.field_errors
-    with pytest.raises(ApplicationError, match="Revisa los datos enviados") as exc:
+    with pytest.raises(ApplicationError, match="Revise los datos enviados") as exc:
         services.proposal_answer(
             user=editor,
             proposal_id=p.pk,
@@ -327,8 +327,8 @@ def test_comments_thread_three_levels_and_notify_author():
 @pytest.mark.parametrize(
     "body,message",
     [
-        ("", "Escribe un comentario"),
-        ("   ", "Escribe un comentario"),
+        ("", "Escriba un comentario"),
+        ("   ", "Escriba un comentario"),
         ("x" * 3001, "demasiado largo"),
     ],
 )
@@ -408,7 +408,7 @@ def test_comment_votes_one_per_person():
     services.comment_vote(user=u, comment_id=c.pk, value=-1)
     c.refresh_from_db()
     assert (c.upvotes, c.downvotes) == (0, 0)
-    with pytest.raises(ApplicationError, match="No puedes votar tu propio comentario"):
+    with pytest.raises(ApplicationError, match="No puede votar su propio comentario"):
         services.comment_vote(user=c.author, comment_id=c.pk, value=1)
     with pytest.raises(ApplicationError, match="Voto no válido"):
         services.comment_vote(user=u, comment_id=c.pk, value=5)
@@ -418,11 +418,11 @@ def test_flags_auto_hide_and_public_log(settings):
     settings.COMMENT_FLAG_HIDE_THRESHOLD = 2
     c = CommentFactory()
     u = UserFactory()
-    services.comment_flag(user=u, comment_id=c.pk)
-    services.comment_flag(user=u, comment_id=c.pk)  # one flag per person
+    services.comment_flag(user=u, comment_id=c.pk, reason="spam")
+    services.comment_flag(user=u, comment_id=c.pk, reason="spam")  # one flag per person
     c.refresh_from_db()
     assert c.flag_count == 1 and c.status == "visible"
-    services.comment_flag(user=UserFactory(), comment_id=c.pk)
+    services.comment_flag(user=UserFactory(), comment_id=c.pk, reason="spam")
     c.refresh_from_db()
     assert c.status == "review"
     log = ModerationAction.objects.get(target_kind="comment", target_id=c.pk)
@@ -444,7 +444,7 @@ def test_only_moderators_hide_with_reason():
         )
     mod = StaffFactory(roles=[roles.MODERATOR])
     with pytest.raises(
-        ApplicationError, match="Indica el motivo; se mostrará en lugar del"
+        ApplicationError, match="Indique el motivo; se mostrará en lugar del"
     ):
         services.comment_moderate(moderator=mod, comment_id=c.pk, hide=True, reason="")
     services.comment_moderate(
@@ -469,7 +469,7 @@ def test_rating_changeable_until_close_then_refused():
     )
     assert r.level == "high" and r.contribution == "Mejor así"
     assert o.ratings.count() == 1
-    with pytest.raises(ApplicationError, match="Elige un nivel de prioridad"):
+    with pytest.raises(ApplicationError, match="Elija un nivel de prioridad"):
         services.consultation_rate(user=u, option_id=o.pk, level="altísimo")
     o.consultation.closes_at = timezone.now() - timedelta(seconds=1)
     o.consultation.opens_at = timezone.now() - timedelta(days=2)
