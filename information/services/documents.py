@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima import registry, uploads
+from openlima import registry, stored_files, uploads
 from openlima.errors import ApplicationError
 from openlima.selectors import absolute_url
 
@@ -37,7 +37,7 @@ def _read_file(uploaded, *, field: str):
     return data, sniffed
 
 
-@transaction.atomic
+@stored_files.atomic()
 def document_add(*, actor, info_request, title: str, uploaded) -> Document:
     """The original file of an answer: private until the officer publishes a redacted copy."""
     _require_worker(actor, info_request)
@@ -57,7 +57,7 @@ def document_add(*, actor, info_request, title: str, uploaded) -> Document:
     return document
 
 
-@transaction.atomic
+@stored_files.atomic()
 def document_redact(
     *, actor, document, uploaded=None, same_as_original: bool = False
 ) -> Document:
