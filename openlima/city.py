@@ -183,3 +183,18 @@ def format_money(value, profile: dict | None = None) -> str:
     text_ = text_.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
     sign = "-" if amount < 0 else ""
     return f"{sign}{currency['symbol']} {text_}"
+
+
+def public_profile_help():
+    """Help text of the "public profile" choice: how a person is shown otherwise, with the
+    profile's name of a territorial unit ("vecino/a de su distrito" / "macrodistrito")."""
+    from django.utils.functional import lazy
+    from django.utils.translation import gettext
+
+    def resolve():
+        return gettext(
+            "Mostrar su nombre junto a sus aportes; si no, aparece como vecino/a de su "
+            "%(unit)s."
+        ) % {"unit": text("territory.unit_label")}
+
+    return lazy(resolve, str)()
