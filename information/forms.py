@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from openlima.selectors import org_unit_list
 
-from .models import DeliveryForm, DocumentType, LegalException
+from .models import DeliveryForm
+from .selectors import rules
 
 
 class RequestForm(forms.Form):
@@ -31,7 +32,8 @@ class RequestForm(forms.Form):
     )
     requester_name = forms.CharField(label=_("Nombres y apellidos"), max_length=200)
     document_type = forms.ChoiceField(
-        label=_("Tipo de documento de identidad"), choices=DocumentType.choices
+        label=_("Tipo de documento de identidad"),
+        choices=rules.document_type_choices,
     )
     document_number = forms.CharField(label=_("Número de documento"), max_length=20)
     address = forms.CharField(label=_("Domicilio"), max_length=300, required=False)
@@ -93,7 +95,7 @@ class DenyForm(forms.Form):
         initial="0",
     )
     exception = forms.ChoiceField(
-        label=_("Excepción legal"), choices=LegalException.choices
+        label=_("Excepción legal"), choices=rules.exception_choices
     )
     reasoning = forms.CharField(
         label=_("Fundamento"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})

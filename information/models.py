@@ -96,9 +96,9 @@ class InformationRequest(models.Model):
     )
     # The law's identification of the requester (TUO art. 10 / DS 007-2024-JUS): private.
     requester_name = models.CharField(_("nombre completo"), max_length=200)
-    document_type = models.CharField(
-        _("tipo de documento"), max_length=10, choices=DocumentType.choices
-    )
+    # Codes of the city profile's information.document_types (Lima: DocumentType); no
+    # choices on the field so that a profile's labels never enter migrations.
+    document_type = models.CharField(_("tipo de documento"), max_length=10)
     document_number = models.CharField(_("número de documento"), max_length=20)
     address = models.CharField(_("domicilio"), max_length=300, blank=True)
     contact_email = models.EmailField(_("correo de contacto"), blank=True)
@@ -141,13 +141,12 @@ class InformationRequest(models.Model):
         blank=True,
         related_name="+",
     )
-    denial_exception = models.CharField(
-        _("excepción legal"), max_length=20, choices=LegalException.choices, blank=True
-    )
+    # Codes of the profile's information.exceptions (Lima: LegalException).
+    denial_exception = models.CharField(_("excepción legal"), max_length=20, blank=True)
     denial_reasoning = models.TextField(_("fundamento de la denegatoria"), blank=True)
     delivered_at = models.DateTimeField(_("entregada el"), null=True, blank=True)
     cost = models.DecimalField(
-        _("costo de reproducción (S/)"),
+        _("costo de reproducción"),
         max_digits=8,
         decimal_places=2,
         null=True,
@@ -198,6 +197,18 @@ class InformationRequest(models.Model):
         if self.state == State.OVERDUE:
             return True
         return self.is_open and local_date(timezone.now()) > self.effective_due_on
+
+    @property
+    def document_type_label(self) -> str:
+        from .selectors.rules import document_type_label
+
+        return document_type_label(self.document_type)
+
+    @property
+    def denial_exception_label(self) -> str:
+        from .selectors.rules import exception_label
+
+        return exception_label(self.denial_exception)
 
     @property
     def is_denial(self) -> bool:

@@ -13,6 +13,7 @@ from ..models import (
     InformationRequest,
     State,
 )
+from .rules import appeal_business_days, law_info, response_business_days
 
 __all__ = [
     "user_can_file",
@@ -166,6 +167,10 @@ def deadline_info(*, info_request, today=None) -> dict:
         "business_days_left": left,
         "business_days_late": late,
         "overdue": info_request.is_overdue,
+        # the law's rules as the city profile states them (docs/city-profile.md)
+        "response_days": response_business_days(),
+        "appeal_days": appeal_business_days(),
+        "law": law_info(),
     }
 
 

@@ -11,9 +11,9 @@ from openlima import calendar
 from ..models import (
     OPEN_STATES,
     InformationRequest,
-    LegalException,
     State,
 )
+from .rules import exception_choices, law_info
 
 __all__ = [
     "statistics_rows",
@@ -117,7 +117,7 @@ def statistics_summary() -> dict:
         if calendar.local_date(r["answered_at"])
         <= (r["extended_due_on"] or r["due_on"])
     )
-    labels = dict(LegalException.choices)
+    labels = dict(exception_choices())
     exceptions = Counter(r["denial_exception"] for r in rows if r["denial_exception"])
     by_unit = list(
         InformationRequest.objects.values("unit__name")
@@ -180,14 +180,19 @@ def statistics_dataset() -> dict:
     return {
         "title": _("Estadísticas de solicitudes de acceso a la información pública"),
         "description": _(
-            "Solicitudes de acceso a la información pública (Ley 27806) por mes de "
+            "Solicitudes de acceso a la información pública (%(law)s) por mes de "
             "recepción y unidad: recibidas, respondidas dentro y fuera del plazo, "
             "prorrogadas, denegadas (total o parcialmente), pendientes, vencidas, mediana "
             "de días hábiles hasta la respuesta y denegatorias por excepción legal "
             "(código:cantidad). Sin datos personales."
-        ),
+        )
+        % {"law": law_info().get("law_short", "")},
         "publisher_slug": "secretaria-general",
-        "tags": ["acceso a la información", "transparencia", "Ley 27806"],
+        "tags": [
+            "acceso a la información",
+            "transparencia",
+            law_info().get("law_short", ""),
+        ],
         "columns": STAT_COLUMNS,
         "rows": statistics_rows(),
     }

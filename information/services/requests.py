@@ -8,16 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima import calendar
+from openlima import calendar, city
 from openlima.errors import ApplicationError
 
 from .. import selectors
 from ..models import (
     OPEN_STATES,
     DeliveryForm,
-    DocumentType,
     InformationRequest,
-    LegalException,
     Message,
     State,
 )
@@ -81,12 +79,12 @@ def request_file(
     contact_email = _clean_text(
         contact_email, field="contact_email", max_length=254, required=False
     )
-    if document_type not in DocumentType.values:
+    if document_type not in dict(selectors.document_type_choices()):
         raise ApplicationError(
             _("Elija un tipo de documento."),
             field_errors={"document_type": [_("Elija un tipo de documento.")]},
         )
-    if document_type == DocumentType.DNI and not (
+    if document_type == "dni" and not (
         document_number.isdigit() and len(document_number) == 8
     ):
         raise ApplicationError(
@@ -263,7 +261,7 @@ def request_deny(
     _require_officer(actor)
     info_request = _lock(info_request)
     _require_state(info_request, OPEN_STATES)
-    if exception not in LegalException.values:
+    if exception not in dict(selectors.exception_choices()):
         raise ApplicationError(
             _("Elija la excepción legal."),
             field_errors={"exception": [_("Elija la excepción legal.")]},
@@ -302,10 +300,11 @@ def parse_cost(value) -> Decimal:
             field_errors={"cost": [_("Indique el costo como un número.")]},
         ) from exc
     if not cost.is_finite() or cost < 0 or cost > MAX_COST:
-        raise ApplicationError(
-            _("El costo debe estar entre 0 y 99999.99 soles."),
-            field_errors={"cost": [_("El costo debe estar entre 0 y 99999.99 soles.")]},
-        )
+        message = _("El costo debe estar entre %(low)s y %(high)s.") % {
+            "low": city.format_money(0),
+            "high": city.format_money(MAX_COST),
+        }
+        raise ApplicationError(message, field_errors={"cost": [message]})
     return cost.quantize(Decimal("0.01"))
 
 
