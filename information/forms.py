@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openlima.selectors import org_unit_list
 
-from .models import DeliveryForm
+from .models import Channel, DeliveryForm
 from .selectors import rules
 
 
@@ -52,6 +52,38 @@ class RequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = org_unit_list()
+
+
+class RegisterForm(RequestForm):
+    """The officer registers a request received on paper or by e-mail: the requester's
+    identity as written on it, the channel and the reception date."""
+
+    channel = forms.ChoiceField(
+        label=_("Recibida"),
+        choices=[
+            (Channel.PAPER, Channel.PAPER.label),
+            (Channel.EMAIL, Channel.EMAIL.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=Channel.PAPER,
+    )
+    received_on = forms.DateField(
+        label=_("Fecha de recepción"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("El plazo legal se cuenta desde este día."),
+    )
+    field_order = ["channel", "received_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["accept_cost"]
+        self.fields["show_anonymous"].label = _(
+            "Mostrar al solicitante como «Solicitante anónimo» en la página pública"
+        )
+        self.fields["text"].help_text = _(
+            "Transcriba el pedido sin datos personales: este texto será público."
+        )
+        self.order_fields(self.field_order)
 
 
 class MessageForm(forms.Form):

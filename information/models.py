@@ -31,6 +31,15 @@ ANSWERED_STATES = [
 ]
 
 
+class Channel(models.TextChoices):
+    """How the request reached the city: filed online, or registered by the officer from
+    paper or an e-mail (docs/information-requests.md)."""
+
+    ONLINE = "online", _("En línea")
+    PAPER = "paper", _("En papel (mesa de partes)")
+    EMAIL = "email", _("Por correo electrónico")
+
+
 class DeliveryForm(models.TextChoices):
     EMAIL = "email", _("Correo electrónico (gratuito)")
     COPY = "copy", _("Copia simple (costo de reproducción)")
@@ -93,6 +102,12 @@ class InformationRequest(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         related_name="information_requests",
+    )
+    channel = models.CharField(
+        _("canal de recepción"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.ONLINE,
     )
     # The law's identification of the requester (TUO art. 10 / DS 007-2024-JUS): private.
     requester_name = models.CharField(_("nombre completo"), max_length=200)

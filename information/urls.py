@@ -10,6 +10,7 @@ urlpatterns = [
     path("mis-solicitudes/", views.my_requests, name="mine"),
     # Workspace of the transparency officer and the units (staff + 2FA).
     path("gestion/", views.work_list, name="work_list"),
+    path("gestion/registrar/", views.work_register, name="work_register"),
     path("gestion/<str:number>/", views.work_detail, name="work_detail"),
     path(
         "gestion/<str:number>/documentos/<int:document_id>/<slug:action>/",

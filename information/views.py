@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +27,7 @@ from .forms import (
     MessageForm,
     PromoteForm,
     RedactForm,
+    RegisterForm,
     RequestForm,
 )
 from .models import ANSWERED_STATES, State
@@ -308,6 +310,52 @@ def work_list(request, role):
                 user=request.user, role=role, state=state
             ),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_workspace
+def work_register(request, role):
+    """The officer registers a request received on paper or by e-mail."""
+    if role != "officer":
+        raise PermissionDenied
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            info_request = services.request_register(
+                actor=request.user,
+                channel=data["channel"],
+                received_on=data["received_on"],
+                title=data["title"],
+                text=data["text"],
+                requester_name=data["requester_name"],
+                document_type=data["document_type"],
+                document_number=data["document_number"],
+                address=data["address"],
+                contact_email=data["contact_email"],
+                delivery_form=data["delivery_form"],
+                unit=data["unit"],
+                show_anonymous=data["show_anonymous"],
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Solicitud %(number)s registrada; vence el %(due)s.")
+                % {
+                    "number": info_request.number,
+                    "due": info_request.due_on.strftime("%d/%m/%Y"),
+                },
+            )
+            return redirect("information:work_detail", number=info_request.number)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "information/workspace/register.html",
+        {"form": form, "business_days": selectors.response_business_days()},
+        status=status,
     )
 
 

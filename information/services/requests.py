@@ -14,6 +14,7 @@ from openlima.errors import ApplicationError
 from .. import selectors
 from ..models import (
     OPEN_STATES,
+    Channel,
     DeliveryForm,
     InformationRequest,
     Message,
@@ -32,6 +33,8 @@ from ._common import (
 
 __all__ = [
     "request_file",
+    "request_register",
+    "REGISTER_MAX_AGE_DAYS",
     "request_assign",
     "extension_limits",
     "request_extend",
@@ -43,32 +46,20 @@ __all__ = [
 ]
 
 
-@transaction.atomic
-def request_file(
+def _build(
     *,
-    user,
     title: str,
     text: str,
     requester_name: str,
     document_type: str,
     document_number: str,
-    address: str = "",
-    contact_email: str = "",
+    address: str,
+    contact_email: str,
     delivery_form: str,
-    unit=None,
-    show_anonymous: bool = True,
-    now=None,
+    unit,
+    show_anonymous: bool,
 ) -> InformationRequest:
-    """File a request: it gets a number and its legal deadline (10 business days)."""
-    if not selectors.user_can_file(user=user):
-        raise ApplicationError(
-            _(
-                "Necesita una cuenta con el correo electrónico verificado para presentar "
-                "una solicitud."
-            ),
-            status_code=403,
-        )
-    now = now or timezone.now()
+    """A new, unsaved request from checked input (online and registered by staff)."""
     title = _clean_text(title, field="title", max_length=200)
     text = _clean_text(text, field="text", max_length=5000)
     requester_name = _clean_text(requester_name, field="requester_name", max_length=200)
@@ -110,11 +101,9 @@ def request_file(
             _("Esa unidad ya no está activa."),
             field_errors={"unit": [_("Esa unidad ya no está activa.")]},
         )
-    info_request = InformationRequest(
-        number=f"tmp-{timezone.now().timestamp()}-{user.pk}"[:20],
+    return InformationRequest(
         title=title,
         text=text,
-        requester=user,
         requester_name=requester_name,
         document_type=document_type,
         document_number=document_number,
@@ -123,14 +112,142 @@ def request_file(
         show_anonymous=bool(show_anonymous),
         unit=unit,
         delivery_form=delivery_form,
-        received_at=now,
-        due_on=calendar.add_business_days(now, selectors.response_business_days()),
     )
-    info_request.full_clean(exclude=["number"])
+
+
+def _save_numbered(info_request, *, received_at) -> InformationRequest:
+    """Deadline counted from the reception date, then the number from the row's id."""
+    info_request.received_at = received_at
+    info_request.due_on = calendar.add_business_days(
+        received_at, selectors.response_business_days()
+    )
+    info_request.number = f"tmp-{timezone.now().timestamp()}"[:20]
+    info_request.full_clean(exclude=["number", "requester"])
     info_request.save()
-    info_request.number = f"{calendar.local_date(now).year}-{info_request.pk:06d}"
+    info_request.number = (
+        f"{calendar.local_date(received_at).year}-{info_request.pk:06d}"
+    )
     info_request.save(update_fields=["number"])
+    return info_request
+
+
+@transaction.atomic
+def request_file(
+    *,
+    user,
+    title: str,
+    text: str,
+    requester_name: str,
+    document_type: str,
+    document_number: str,
+    address: str = "",
+    contact_email: str = "",
+    delivery_form: str,
+    unit=None,
+    show_anonymous: bool = True,
+    now=None,
+) -> InformationRequest:
+    """File a request online: it gets a number and its legal deadline."""
+    if not selectors.user_can_file(user=user):
+        raise ApplicationError(
+            _(
+                "Necesita una cuenta con el correo electrónico verificado para presentar "
+                "una solicitud."
+            ),
+            status_code=403,
+        )
+    info_request = _build(
+        title=title,
+        text=text,
+        requester_name=requester_name,
+        document_type=document_type,
+        document_number=document_number,
+        address=address,
+        contact_email=contact_email,
+        delivery_form=delivery_form,
+        unit=unit,
+        show_anonymous=show_anonymous,
+    )
+    info_request.requester = user
+    info_request.channel = Channel.ONLINE
+    _save_numbered(info_request, received_at=now or timezone.now())
     _audit(user, "file", info_request, unit=unit.slug if unit else "")
+    _notify(info_request, "filed")
+    return info_request
+
+
+# How far back a request received on paper or by e-mail may be registered.
+REGISTER_MAX_AGE_DAYS = 60
+
+
+@transaction.atomic
+def request_register(
+    *,
+    actor,
+    channel: str,
+    received_on,
+    title: str,
+    text: str,
+    requester_name: str,
+    document_type: str,
+    document_number: str,
+    address: str = "",
+    contact_email: str = "",
+    delivery_form: str,
+    unit=None,
+    show_anonymous: bool = True,
+    now=None,
+) -> InformationRequest:
+    """The officer registers a request received on paper or by e-mail, with the
+    requester's identity as written on it; the deadline runs from the reception date
+    (docs/information-requests.md, "Requests received on paper or by e-mail")."""
+    _require_officer(actor)
+    now = now or timezone.now()
+    if channel not in (Channel.PAPER, Channel.EMAIL):
+        raise ApplicationError(
+            _("Elija cómo se recibió la solicitud."),
+            field_errors={"channel": [_("Elija cómo se recibió la solicitud.")]},
+        )
+    today = calendar.local_date(now)
+    if not isinstance(received_on, datetime.date) or isinstance(
+        received_on, datetime.datetime
+    ):
+        message = _("Indique la fecha de recepción.")
+        raise ApplicationError(message, field_errors={"received_on": [message]})
+    if received_on > today or (today - received_on).days > REGISTER_MAX_AGE_DAYS:
+        message = _(
+            "La fecha de recepción no puede ser futura ni de hace más de %(days)s días."
+        ) % {"days": REGISTER_MAX_AGE_DAYS}
+        raise ApplicationError(message, field_errors={"received_on": [message]})
+    info_request = _build(
+        title=title,
+        text=text,
+        requester_name=requester_name,
+        document_type=document_type,
+        document_number=document_number,
+        address=address,
+        contact_email=contact_email,
+        delivery_form=delivery_form,
+        unit=unit,
+        show_anonymous=show_anonymous,
+    )
+    info_request.requester = None
+    info_request.channel = channel
+    if received_on == today:
+        received_at = now
+    else:  # noon of the reception day, in the city's time zone
+        received_at = timezone.make_aware(
+            datetime.datetime.combine(received_on, datetime.time(12, 0))
+        )
+    _save_numbered(info_request, received_at=received_at)
+    _audit(
+        actor,
+        "register",
+        info_request,
+        channel=channel,
+        received_on=received_on.isoformat(),
+        unit=unit.slug if unit else "",
+    )
     _notify(info_request, "filed")
     return info_request
 
