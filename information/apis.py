@@ -18,6 +18,9 @@ class InformationRequestSerializer(serializers.ModelSerializer):
     requester = serializers.SerializerMethodField()
     effective_due_on = serializers.DateField(read_only=True)
     denial_exception_label = serializers.CharField(read_only=True)
+    # the published version of the question, never the requester's original words
+    title = serializers.CharField(source="public_title", read_only=True)
+    text = serializers.CharField(source="public_text", read_only=True)
     documents = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 

@@ -157,6 +157,21 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("Archivo (PDF, Word, Excel, CSV…)"))
 
 
+class PublicTextForm(forms.Form):
+    """The published version of the question (the requester's words stay private)."""
+
+    public_title = forms.CharField(label=_("Asunto publicado"), max_length=200)
+    public_text = forms.CharField(
+        label=_("Texto publicado"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Quite nombres, documentos, direcciones y otros datos personales. El texto "
+            "original queda reservado."
+        ),
+    )
+
+
 class RedactForm(forms.Form):
     file = forms.FileField(label=_("Versión sin datos personales"), required=False)
     same_as_original = forms.BooleanField(

@@ -96,6 +96,17 @@ class InformationRequest(models.Model):
     number = models.CharField(_("número"), max_length=20, unique=True, blank=True)
     title = models.CharField(_("asunto"), max_length=200)
     text = models.TextField(_("información solicitada"), max_length=5000)
+    # What the public sees of the question: a copy of title and text made at filing, which
+    # the officer may edit to take personal data out (docs/information-requests.md,
+    # "Redacting the request text"). Public pages, the API and search read only these;
+    # title and text stay the requester's words, private once redacted.
+    public_title = models.CharField(_("asunto publicado"), max_length=200, blank=True)
+    public_text = models.TextField(
+        _("información solicitada (versión publicada)"), max_length=5000, blank=True
+    )
+    text_redacted_at = models.DateTimeField(
+        _("texto editado para publicar el"), null=True, blank=True
+    )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("solicitante"),

@@ -26,6 +26,7 @@ from .forms import (
     ExtendForm,
     MessageForm,
     PromoteForm,
+    PublicTextForm,
     RedactForm,
     RegisterForm,
     RequestForm,
@@ -379,6 +380,14 @@ def _work_context(request, role, info_request, **forms):
         "message_form": forms.get("message") or MessageForm(prefix="message"),
         "document_form": forms.get("document") or DocumentForm(prefix="document"),
         "redact_form": RedactForm(),
+        "public_text_form": forms.get("redact_text")
+        or PublicTextForm(
+            initial={
+                "public_title": info_request.public_title,
+                "public_text": info_request.public_text,
+            },
+            prefix="redact_text",
+        ),
         "promote_form": PromoteForm(),
         "error": forms.get("error"),
     }
@@ -410,6 +419,7 @@ ACTIONS = {
     "entregar": ("deliver", DeliverForm),
     "mensaje": ("message", MessageForm),
     "documento": ("document", DocumentForm),
+    "texto-publico": ("redact_text", PublicTextForm),
 }
 
 
@@ -441,6 +451,13 @@ def _run(action, actor, info_request, data, files):
     elif action == "deliver":
         services.request_deliver(
             actor=actor, info_request=info_request, cost=data["cost"], note=data["note"]
+        )
+    elif action == "redact_text":
+        services.request_redact_text(
+            actor=actor,
+            info_request=info_request,
+            public_title=data["public_title"],
+            public_text=data["public_text"],
         )
     elif action == "message":
         services.message_post(actor=actor, info_request=info_request, body=data["body"])

@@ -38,7 +38,9 @@ def public_request_list(*, q: str = "", state: str = "", page: int = 1):
     if state in State.values:
         qs = qs.filter(state=state)
     if q:
-        qs = text_search(qs, fields=["title", "text", "answer_text"], query=q)
+        qs = text_search(
+            qs, fields=["public_title", "public_text", "answer_text"], query=q
+        )
         qs = qs.order_by("-rank", "-received_at", "-id")
     else:
         qs = qs.order_by("-received_at", "-id")
@@ -74,7 +76,7 @@ def answered_search(*, query: str, limit: int, any_word: bool = False):
     """Answered requests matching `query` (every word), or with `any_word` any of its
     significant words (to suggest answers before filing), best first."""
     qs = InformationRequest.objects.filter(state__in=ANSWERED_STATES)
-    fields = ["title", "text", "answer_text"]
+    fields = ["public_title", "public_text", "answer_text"]
     if any_word:
         words = [w for w in re.findall(r"\w+", query or "") if len(w) >= 4][:8]
         if not words:
@@ -92,7 +94,9 @@ def answered_search(*, query: str, limit: int, any_word: bool = False):
     else:
         qs = text_search(qs, fields=fields, query=query)
     return list(
-        qs.order_by("-rank", "-id").only("number", "title", "text", "state")[:limit]
+        qs.order_by("-rank", "-id").only(
+            "number", "public_title", "public_text", "state"
+        )[:limit]
     )
 
 
@@ -102,8 +106,8 @@ def site_search(*, query: str, limit: int, any_word: bool = False) -> list[dict]
         {
             "kind": "information_request",
             "kind_label": _("Solicitud de información respondida"),
-            "title": f"{r.number} · {r.title}",
-            "summary": r.text[:240],
+            "title": f"{r.number} · {r.public_title}",
+            "summary": r.public_text[:240],
             "url": r.get_absolute_url(),
             "rank": float(getattr(r, "rank", 1.0)),
         }

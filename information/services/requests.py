@@ -34,6 +34,7 @@ from ._common import (
 __all__ = [
     "request_file",
     "request_register",
+    "request_redact_text",
     "REGISTER_MAX_AGE_DAYS",
     "request_assign",
     "extension_limits",
@@ -104,6 +105,8 @@ def _build(
     return InformationRequest(
         title=title,
         text=text,
+        public_title=title,
+        public_text=text,
         requester_name=requester_name,
         document_type=document_type,
         document_number=document_number,
@@ -249,6 +252,24 @@ def request_register(
         unit=unit.slug if unit else "",
     )
     _notify(info_request, "filed")
+    return info_request
+
+
+@transaction.atomic
+def request_redact_text(
+    *, actor, info_request, public_title: str, public_text: str, now=None
+) -> InformationRequest:
+    """The officer edits the published version of the question (personal data out); the
+    requester's own words stay in title/text, never shown publicly again."""
+    _require_officer(actor)
+    info_request = _lock(info_request)
+    public_title = _clean_text(public_title, field="public_title", max_length=200)
+    public_text = _clean_text(public_text, field="public_text", max_length=5000)
+    info_request.public_title = public_title
+    info_request.public_text = public_text
+    info_request.text_redacted_at = now or timezone.now()
+    info_request.save(update_fields=["public_title", "public_text", "text_redacted_at"])
+    _audit(actor, "redact_text", info_request)
     return info_request
 
 
