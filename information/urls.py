@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("nueva/", views.file_request, name="file"),
     path("estadisticas/", views.statistics, name="statistics"),
+    path(
+        "estadisticas/informe-anual.<str:fmt>",
+        views.annual_report,
+        name="annual_report",
+    ),
     path("mis-solicitudes/", views.my_requests, name="mine"),
     # Workspace of the transparency officer and the units (staff + 2FA).
     path("gestion/", views.work_list, name="work_list"),

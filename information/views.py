@@ -121,8 +121,58 @@ def statistics(request):
     return render(
         request,
         "information/statistics.html",
-        {"stats": selectors.statistics_summary(), "dataset_key": selectors.DATASET_KEY},
+        {
+            "stats": selectors.statistics_summary(),
+            "dataset_key": selectors.DATASET_KEY,
+            "report_year": _report_year(None),
+        },
     )
+
+
+def _report_year(value) -> int | None:
+    today = timezone.localdate()
+    if value in (None, ""):
+        return today.year - 1 if today.month <= 3 else today.year
+    try:
+        year = int(str(value).strip()[:6])
+    except ValueError:
+        return None
+    return year if 2000 <= year <= today.year else None
+
+
+@require_GET
+def annual_report(request, fmt):
+    """The annual report's figures in the national authority's layout, as CSV (the
+    requests table) or XLSX (entity data, requests, units); docs/information-requests.md."""
+    from openlima.exports import CSV_CONTENT_TYPE, csv_bytes
+
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    year = _report_year(request.GET.get("anio"))
+    if year is None:
+        return HttpResponse(
+            _("Indique un año entre 2000 y el actual."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    report = selectors.annual_report(year=year)
+    name = f"informe-anual-solicitudes-{year}"
+    if fmt == "csv":
+        response = HttpResponse(
+            csv_bytes(report["columns"], report["rows"]),
+            content_type=CSV_CONTENT_TYPE,
+        )
+    else:
+        from .exports import annual_report_xlsx
+
+        response = HttpResponse(
+            annual_report_xlsx(report),
+            content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ),
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 # --- requester ---------------------------------------------------------------------------

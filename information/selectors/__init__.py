@@ -16,6 +16,7 @@ package: `from information import selectors`.
 """
 
 from .access import *  # noqa: F403
+from .annual_report import *  # noqa: F403
 from .lists import *  # noqa: F403
 from .people import *  # noqa: F403
 from .rules import *  # noqa: F403

@@ -16,6 +16,7 @@ from ..models import (
 from .rules import exception_choices, law_info
 
 __all__ = [
+    "answer_business_days",
     "statistics_rows",
     "statistics_summary",
     "STAT_COLUMNS",
@@ -34,6 +35,25 @@ def _answer_days(rows, cal) -> dict[int, int]:
                 calendar.local_date(r["answered_at"]),
             )
     return out
+
+
+def answer_business_days(*, month_prefix: str) -> dict[str, list[int]]:
+    """Business days from reception to answer of each answered request received in the
+    months starting with `month_prefix` ("2026-"), by month: the same computation as the
+    medians of `statistics_rows()`."""
+    cal = calendar.Calendar()
+    rows = list(
+        InformationRequest.objects.filter(answered_at__isnull=False).values(
+            "id", "received_at", "answered_at"
+        )
+    )
+    days = _answer_days(rows, cal)
+    out: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        month = calendar.local_date(r["received_at"]).strftime("%Y-%m")
+        if month.startswith(month_prefix):
+            out[month].append(days[r["id"]])
+    return dict(out)
 
 
 def statistics_rows() -> list[dict]:
