@@ -36,6 +36,22 @@ def percent(value, total):
 
 
 @register.filter
+def city_date(value):
+    """A date in the city profile's `date_format` (Django date format: "d/m/Y")."""
+    from django.utils.dateformat import format as date_format
+
+    from openlima import city
+
+    if not value:
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        from django.utils import timezone
+
+        value = timezone.localtime(value)
+    return date_format(value, city.raw().get("date_format", "d/m/Y"))
+
+
+@register.filter
 def money(value):
     """An amount in the city profile's currency and number format ("S/ 1,234.50",
     "Bs 1.234,50"); empty for an empty value."""
