@@ -90,6 +90,14 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Mensaje"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
+    attachment = forms.FileField(
+        label=_("Archivo adjunto (opcional)"),
+        required=False,
+        help_text=_(
+            "PDF, Word, Excel, ODF, CSV, JSON, JPEG o PNG, hasta 10 MB. Solo lo verán usted "
+            "y quienes tramitan la solicitud."
+        ),
+    )
 
 
 class AssignForm(forms.Form):

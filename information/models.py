@@ -255,6 +255,12 @@ class Message(models.Model):
     from_city = models.BooleanField(default=False)
     body = models.TextField(_("mensaje"), max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
+    # One attached file, private like the message: stored under a random name in private
+    # storage, downloaded only by the requester and whoever works on the request.
+    attachment_name = models.CharField(max_length=80, blank=True)
+    attachment_filename = models.CharField(max_length=200, blank=True)
+    attachment_media_type = models.CharField(max_length=100, blank=True)
+    attachment_size = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("<str:number>/apelacion/", views.appeal_letter, name="appeal"),
     path(
+        "<str:number>/mensajes/<int:message_id>/adjunto/",
+        views.message_attachment,
+        name="message_attachment",
+    ),
+    path(
         "<str:number>/documentos/<int:document_id>/",
         views.public_document,
         name="document",

@@ -280,13 +280,14 @@ def track_message(request, number):
     info_request = selectors.access_request_as_requester(
         user=request.user, number=number
     )
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.message_post(
                 actor=request.user,
                 info_request=info_request,
                 body=form.cleaned_data["body"],
+                uploaded=form.cleaned_data.get("attachment"),
             )
         except ApplicationError as exc:
             _form_errors(form, exc)
@@ -330,6 +331,26 @@ def appeal_letter(request, number):
         f'attachment; filename="apelacion-{info_request.number}.txt"'
     )
     return _no_store(response)
+
+
+@require_GET
+def message_attachment(request, number, message_id):
+    """A message's attached file: for the requester, and for staff (2FA) who work on the
+    request; anyone else gets 404 (the file's existence is not revealed)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.user.is_staff:
+        access_staff_area(request=request)
+    message = selectors.access_message_attachment(
+        user=request.user, number=number, message_id=message_id
+    )
+    return _no_store(
+        _file_response(
+            storage.read(message.attachment_name),
+            media_type=message.attachment_media_type,
+            filename=message.attachment_filename,
+        )
+    )
 
 
 # --- workspace ------------------------------------------------------------------------------
@@ -510,7 +531,12 @@ def _run(action, actor, info_request, data, files):
             public_text=data["public_text"],
         )
     elif action == "message":
-        services.message_post(actor=actor, info_request=info_request, body=data["body"])
+        services.message_post(
+            actor=actor,
+            info_request=info_request,
+            body=data["body"],
+            uploaded=data.get("attachment"),
+        )
     elif action == "document":
         services.document_add(
             actor=actor,

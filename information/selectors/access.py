@@ -11,11 +11,13 @@ from openlima.selectors import user_has_role, user_public_label
 from ..models import (
     Document,
     InformationRequest,
+    Message,
     State,
 )
 from .rules import appeal_business_days, law_info, response_business_days
 
 __all__ = [
+    "access_message_attachment",
     "user_can_file",
     "user_is_officer",
     "user_is_unit_editor",
@@ -142,6 +144,23 @@ def access_public_document(*, number, document_id) -> Document:
 
 
 # --- how a request is shown ---------------------------------------------------------------
+
+
+def access_message_attachment(*, user, number, message_id) -> Message:
+    """The message with its attachment, for the request's requester or staff who work on
+    it; 404 for anyone else and for a message without a file."""
+    info_request = _by_number(number)
+    allowed = user_is_requester(user=user, info_request=info_request) or (
+        user.is_staff and user_can_work_on(user=user, info_request=info_request)
+    )
+    message = (
+        Message.objects.filter(pk=message_id, request=info_request)
+        .exclude(attachment_name="")
+        .first()
+    )
+    if not allowed or message is None:
+        raise Http404
+    return message
 
 
 def requester_label(*, info_request) -> str:

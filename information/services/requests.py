@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima import calendar, city
+from openlima import calendar, city, stored_files, uploads
 from openlima.errors import ApplicationError
 
-from .. import selectors
+from .. import selectors, storage
 from ..models import (
     OPEN_STATES,
     Channel,
@@ -467,18 +467,40 @@ def request_deliver(*, actor, info_request, cost, note: str = "", now=None):
 # --- messages ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def message_post(*, actor, info_request, body: str) -> Message:
+@stored_files.atomic()
+def message_post(*, actor, info_request, body: str, uploaded=None) -> Message:
+    """A message between the requester and the city, with at most one attached file
+    (the same kinds and size limit as answer documents, content sniffed by
+    openlima/uploads.py; private, removed again if the write rolls back)."""
+    from .documents import _read_file
+
     from_city = selectors.user_can_work_on(user=actor, info_request=info_request)
     if not from_city and not selectors.user_is_requester(
         user=actor, info_request=info_request
     ):
         raise PermissionDenied
     body = _clean_text(body, field="body", max_length=5000)
+    attachment = {}
+    if uploaded is not None:
+        data, sniffed = _read_file(uploaded, field="attachment")
+        attachment = {
+            "attachment_name": storage.save(data, extension=sniffed.extension),
+            "attachment_filename": uploads.display_filename(
+                getattr(uploaded, "name", "")
+            )[:200],
+            "attachment_media_type": sniffed.media_type,
+            "attachment_size": len(data),
+        }
     message = Message.objects.create(
-        request=info_request, author=actor, from_city=from_city, body=body
+        request=info_request, author=actor, from_city=from_city, body=body, **attachment
     )
-    _audit(actor, "message", info_request, from_city=from_city)
+    _audit(
+        actor,
+        "message",
+        info_request,
+        from_city=from_city,
+        attachment=bool(attachment),
+    )
     _notify(info_request, "message_city" if from_city else "message_requester")
     return message
 
