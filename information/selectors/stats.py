@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from openlima import calendar
+from openlima import calendar, roles
 
 from ..models import (
     OPEN_STATES,
@@ -207,7 +207,7 @@ def statistics_dataset() -> dict:
             "(código:cantidad). Sin datos personales."
         )
         % {"law": law_info().get("law_short", "")},
-        "publisher_slug": "secretaria-general",
+        "publisher_slug": roles.role_unit_slug(roles.TRANSPARENCY_OFFICER),
         "tags": [
             "acceso a la información",
             "transparencia",
