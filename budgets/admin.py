@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from openlima import city
 from openlima.errors import ApplicationError
 from openlima.services import audit_log_record
 
@@ -27,7 +28,21 @@ from .models import (
 )
 
 
-class HeadingInline(admin.TabularInline):
+def amount_label():
+    """The amount's label with the profile's currency: "monto (S/)", "monto (Bs)". The
+    model's verbose_name stays out of migrations' way (docs/city-profile.md)."""
+    return city.lazy_format(_("monto (%(symbol)s)"), symbol="currency.symbol")
+
+
+class AmountLabelMixin:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "amount" and field is not None:
+            field.label = amount_label()
+        return field
+
+
+class HeadingInline(AmountLabelMixin, admin.TabularInline):
     model = Heading
     extra = 0
     fields = ["name", "slug", "district", "amount"]
@@ -75,12 +90,16 @@ class BudgetProcessAdmin(admin.ModelAdmin):
 
 
 @admin.register(Heading)
-class HeadingAdmin(admin.ModelAdmin):
-    list_display = ["name", "process", "district", "amount"]
+class HeadingAdmin(AmountLabelMixin, admin.ModelAdmin):
+    list_display = ["name", "process", "district", "amount_shown"]
     list_filter = ["process"]
     search_fields = ["name", "process__title"]
     list_select_related = ["process", "district"]
     autocomplete_fields = ["district"]
+
+    @admin.display(description=amount_label(), ordering="amount")
+    def amount_shown(self, obj):
+        return obj.amount
 
 
 class ProjectImageInline(admin.TabularInline):

@@ -11,6 +11,8 @@ from pathlib import Path
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from openlima import city
+
 from . import conf
 
 DEFAULT_BACKEND = "budgets.backends.InPersonCheckBackend"
@@ -31,18 +33,23 @@ class InPersonCheckBackend:
 
 class CensusCsvBackend:
     """Confirm at once against a census CSV (setting RESIDENT_CENSUS_CSV) with columns
-    ``dni`` (8 digits), ``birth_date`` (YYYY-MM-DD) and ``ubigeo`` (district code)."""
+    named by the city profile: the document number (`identity_document.census_column`,
+    Lima's ``dni``, La Paz's ``ci``), ``birth_date`` (YYYY-MM-DD) and the unit's code
+    (`territory.code_property`, Lima's ``ubigeo``); docs/city-profile.md."""
 
     def check(self, *, dni: str, birth_date, district) -> Decision:
         path = conf.census_csv()
         if not path or not Path(path).is_file():
             return Decision("pending")
+        profile = city.raw()
+        number_column = profile["identity_document"].get("census_column", "dni")
+        code_column = profile["territory"].get("code_property", "ubigeo")
         with open(path, newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                if (row.get("dni") or "").strip() != dni:
+                if (row.get(number_column) or "").strip() != dni:
                     continue
                 if (row.get("birth_date") or "").strip() == birth_date.isoformat() and (
-                    row.get("ubigeo") or ""
+                    row.get(code_column) or ""
                 ).strip() == district.ubigeo:
                     return Decision("verified")
                 break

@@ -22,11 +22,6 @@ def response_business_days(default: int) -> int:
     return setting_int("COMPLAINT_RESPONSE_BUSINESS_DAYS", default)
 
 
-def holidays() -> list | None:
-    """COMPLAINT_HOLIDAYS (ISO dates); None: the city profile's holidays."""
-    return setting("COMPLAINT_HOLIDAYS", None)
-
-
 def retention_days() -> int:
     return setting_int("COMPLAINT_RETENTION_DAYS", 5 * 365)
 

@@ -1,11 +1,12 @@
 """Due dates of a case: acknowledgement in calendar days, response in business days.
 
 Defaults come from the city profile's `legal` section (docs/city-profile.md); the settings
-COMPLAINT_ACK_DAYS, COMPLAINT_RESPONSE_BUSINESS_DAYS and COMPLAINT_HOLIDAYS override them."""
+COMPLAINT_ACK_DAYS and COMPLAINT_RESPONSE_BUSINESS_DAYS override them. Business days are the
+portal's one calendar (openlima/calendar.py), shared with access-to-information requests."""
 
 import datetime
 
-from openlima import city
+from openlima import calendar, city
 
 from . import conf
 
@@ -23,28 +24,11 @@ def response_business_days() -> int:
     )
 
 
-def holidays() -> set[datetime.date]:
-    out = set()
-    configured = conf.holidays()
-    if configured is None:
-        configured = city.raw().get("legal", {}).get("holidays", [])
-    for value in configured or []:
-        try:
-            out.add(datetime.date.fromisoformat(str(value)))
-        except ValueError:
-            continue
-    return out
-
-
 def add_business_days(start: datetime.datetime, days: int) -> datetime.datetime:
-    off = holidays()
-    current = start
-    added = 0
-    while added < days:
-        current += datetime.timedelta(days=1)
-        if current.weekday() < 5 and current.date() not in off:
-            added += 1
-    return current
+    """`days` business days after `start`, time of day kept, with the portal's one
+    business-day calendar (openlima/calendar.py: the city profile's holidays,
+    BUSINESS_HOLIDAYS and COMPLAINT_HOLIDAYS)."""
+    return calendar.Calendar().add_business_days_keeping_time(start, days)
 
 
 def due_dates(

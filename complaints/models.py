@@ -94,6 +94,12 @@ class Destination(models.TextChoices):
     )
 
 
+def destination_choices():
+    """The destinations with the city profile's names, read when shown: a callable, so
+    that a profile's labels never enter migrations (docs/city-profile.md)."""
+    return Destination.choices
+
+
 class ArchiveReason(models.TextChoices):
     UNFOUNDED = "unfounded", _("Sin fundamento")
     INSUFFICIENT = "insufficient", _("Información insuficiente")
@@ -130,7 +136,7 @@ class Complaint(models.Model):
         max_length=24, choices=Stage.choices, default=Stage.RECEIVED
     )
     destination = models.CharField(
-        max_length=20, choices=Destination.choices, blank=True
+        max_length=20, choices=destination_choices, blank=True
     )
     archive_reason = models.CharField(
         max_length=20, choices=ArchiveReason.choices, blank=True

@@ -470,7 +470,7 @@ def statistics_dataset() -> dict:
             "para proteger a las personas denunciantes."
         )
         % {"name": city.text("complaints_name")},
-        "publisher_slug": roles.INTEGRITY_UNIT_SLUG,
+        "publisher_slug": roles.role_unit_slug(roles.INTEGRITY_MEMBER),
         "tags": ["denuncias", "integridad", "anticorrupción"],
         "columns": ["dimension", "category", "label", "value"],
         "rows": [{**r, "label": str(r["label"])} for r in rows],

@@ -92,7 +92,7 @@ def ocid_prefix() -> str:
 def publisher() -> dict:
     return {
         "name": settings.OCDS_PUBLISHER_NAME,
-        "scheme": "PE-RUC",
+        "scheme": settings.OCDS_PUBLISHER_SCHEME,
         "uid": settings.OCDS_PUBLISHER_RUC,
         "uri": settings.SITE_URL,
     }

@@ -17,9 +17,10 @@ class InformationRequestSerializer(serializers.ModelSerializer):
     unit = serializers.SerializerMethodField()
     requester = serializers.SerializerMethodField()
     effective_due_on = serializers.DateField(read_only=True)
-    denial_exception_label = serializers.CharField(
-        source="get_denial_exception_display", read_only=True
-    )
+    denial_exception_label = serializers.CharField(read_only=True)
+    # the published version of the question, never the requester's original words
+    title = serializers.CharField(source="public_title", read_only=True)
+    text = serializers.CharField(source="public_text", read_only=True)
     documents = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -83,7 +84,7 @@ class InformationRequestFilter(django_filters.FilterSet):
 
 
 class InformationRequestViewSet(viewsets.ReadOnlyModelViewSet):
-    """Access-to-information requests (Ley 27806): question, state, deadline, answer and
+    """Access-to-information requests (the law named in the city profile): question, state, deadline, answer and
     published documents. The requester's identity is never included."""
 
     serializer_class = InformationRequestSerializer

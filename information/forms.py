@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from openlima.selectors import org_unit_list
 
-from .models import DeliveryForm, DocumentType, LegalException
+from .models import Channel, DeliveryForm
+from .selectors import rules
 
 
 class RequestForm(forms.Form):
@@ -31,7 +32,8 @@ class RequestForm(forms.Form):
     )
     requester_name = forms.CharField(label=_("Nombres y apellidos"), max_length=200)
     document_type = forms.ChoiceField(
-        label=_("Tipo de documento de identidad"), choices=DocumentType.choices
+        label=_("Tipo de documento de identidad"),
+        choices=rules.document_type_choices,
     )
     document_number = forms.CharField(label=_("Número de documento"), max_length=20)
     address = forms.CharField(label=_("Domicilio"), max_length=300, required=False)
@@ -52,9 +54,49 @@ class RequestForm(forms.Form):
         self.fields["unit"].queryset = org_unit_list()
 
 
+class RegisterForm(RequestForm):
+    """The officer registers a request received on paper or by e-mail: the requester's
+    identity as written on it, the channel and the reception date."""
+
+    channel = forms.ChoiceField(
+        label=_("Recibida"),
+        choices=[
+            (Channel.PAPER, Channel.PAPER.label),
+            (Channel.EMAIL, Channel.EMAIL.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=Channel.PAPER,
+    )
+    received_on = forms.DateField(
+        label=_("Fecha de recepción"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("El plazo legal se cuenta desde este día."),
+    )
+    field_order = ["channel", "received_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["accept_cost"]
+        self.fields["show_anonymous"].label = _(
+            "Mostrar al solicitante como «Solicitante anónimo» en la página pública"
+        )
+        self.fields["text"].help_text = _(
+            "Transcriba el pedido sin datos personales: este texto será público."
+        )
+        self.order_fields(self.field_order)
+
+
 class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Mensaje"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachment = forms.FileField(
+        label=_("Archivo adjunto (opcional)"),
+        required=False,
+        help_text=_(
+            "PDF, Word, Excel, ODF, CSV, JSON, JPEG o PNG, hasta 10 MB. Solo lo verán usted "
+            "y quienes tramitan la solicitud."
+        ),
     )
 
 
@@ -93,7 +135,7 @@ class DenyForm(forms.Form):
         initial="0",
     )
     exception = forms.ChoiceField(
-        label=_("Excepción legal"), choices=LegalException.choices
+        label=_("Excepción legal"), choices=rules.exception_choices
     )
     reasoning = forms.CharField(
         label=_("Fundamento"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
@@ -121,6 +163,21 @@ class DeliverForm(forms.Form):
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Título del documento"), max_length=200)
     file = forms.FileField(label=_("Archivo (PDF, Word, Excel, CSV…)"))
+
+
+class PublicTextForm(forms.Form):
+    """The published version of the question (the requester's words stay private)."""
+
+    public_title = forms.CharField(label=_("Asunto publicado"), max_length=200)
+    public_text = forms.CharField(
+        label=_("Texto publicado"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Quite nombres, documentos, direcciones y otros datos personales. El texto "
+            "original queda reservado."
+        ),
+    )
 
 
 class RedactForm(forms.Form):

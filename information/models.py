@@ -31,6 +31,15 @@ ANSWERED_STATES = [
 ]
 
 
+class Channel(models.TextChoices):
+    """How the request reached the city: filed online, or registered by the officer from
+    paper or an e-mail (docs/information-requests.md)."""
+
+    ONLINE = "online", _("En línea")
+    PAPER = "paper", _("En papel (mesa de partes)")
+    EMAIL = "email", _("Por correo electrónico")
+
+
 class DeliveryForm(models.TextChoices):
     EMAIL = "email", _("Correo electrónico (gratuito)")
     COPY = "copy", _("Copia simple (costo de reproducción)")
@@ -87,6 +96,17 @@ class InformationRequest(models.Model):
     number = models.CharField(_("número"), max_length=20, unique=True, blank=True)
     title = models.CharField(_("asunto"), max_length=200)
     text = models.TextField(_("información solicitada"), max_length=5000)
+    # What the public sees of the question: a copy of title and text made at filing, which
+    # the officer may edit to take personal data out (docs/information-requests.md,
+    # "Redacting the request text"). Public pages, the API and search read only these;
+    # title and text stay the requester's words, private once redacted.
+    public_title = models.CharField(_("asunto publicado"), max_length=200, blank=True)
+    public_text = models.TextField(
+        _("información solicitada (versión publicada)"), max_length=5000, blank=True
+    )
+    text_redacted_at = models.DateTimeField(
+        _("texto editado para publicar el"), null=True, blank=True
+    )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("solicitante"),
@@ -94,11 +114,17 @@ class InformationRequest(models.Model):
         null=True,
         related_name="information_requests",
     )
+    channel = models.CharField(
+        _("canal de recepción"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.ONLINE,
+    )
     # The law's identification of the requester (TUO art. 10 / DS 007-2024-JUS): private.
     requester_name = models.CharField(_("nombre completo"), max_length=200)
-    document_type = models.CharField(
-        _("tipo de documento"), max_length=10, choices=DocumentType.choices
-    )
+    # Codes of the city profile's information.document_types (Lima: DocumentType); no
+    # choices on the field so that a profile's labels never enter migrations.
+    document_type = models.CharField(_("tipo de documento"), max_length=10)
     document_number = models.CharField(_("número de documento"), max_length=20)
     address = models.CharField(_("domicilio"), max_length=300, blank=True)
     contact_email = models.EmailField(_("correo de contacto"), blank=True)
@@ -141,13 +167,12 @@ class InformationRequest(models.Model):
         blank=True,
         related_name="+",
     )
-    denial_exception = models.CharField(
-        _("excepción legal"), max_length=20, choices=LegalException.choices, blank=True
-    )
+    # Codes of the profile's information.exceptions (Lima: LegalException).
+    denial_exception = models.CharField(_("excepción legal"), max_length=20, blank=True)
     denial_reasoning = models.TextField(_("fundamento de la denegatoria"), blank=True)
     delivered_at = models.DateTimeField(_("entregada el"), null=True, blank=True)
     cost = models.DecimalField(
-        _("costo de reproducción (S/)"),
+        _("costo de reproducción"),
         max_digits=8,
         decimal_places=2,
         null=True,
@@ -200,6 +225,18 @@ class InformationRequest(models.Model):
         return self.is_open and local_date(timezone.now()) > self.effective_due_on
 
     @property
+    def document_type_label(self) -> str:
+        from .selectors.rules import document_type_label
+
+        return document_type_label(self.document_type)
+
+    @property
+    def denial_exception_label(self) -> str:
+        from .selectors.rules import exception_label
+
+        return exception_label(self.denial_exception)
+
+    @property
     def is_denial(self) -> bool:
         return self.state in (State.DENIED, State.PARTIALLY_DENIED) or bool(
             self.denial_exception
@@ -218,6 +255,12 @@ class Message(models.Model):
     from_city = models.BooleanField(default=False)
     body = models.TextField(_("mensaje"), max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
+    # One attached file, private like the message: stored under a random name in private
+    # storage, downloaded only by the requester and whoever works on the request.
+    attachment_name = models.CharField(max_length=80, blank=True)
+    attachment_filename = models.CharField(max_length=200, blank=True)
+    attachment_media_type = models.CharField(max_length=100, blank=True)
+    attachment_size = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["created_at", "id"]

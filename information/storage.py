@@ -1,11 +1,12 @@
 """Answer documents live in PRIVATE_STORAGE_ROOT/information/ (outside the web root,
-served by views after a permission check), under random names."""
+served by views after a permission check), under random names. A file stored inside a
+transaction that rolls back is deleted (openlima/stored_files.py)."""
 
 from pathlib import Path
 
 from django.conf import settings
 
-from openlima import uploads
+from openlima import stored_files, uploads
 
 
 def _root() -> Path:
@@ -17,6 +18,8 @@ def save(data: bytes, *, extension: str) -> str:
     root.mkdir(parents=True, exist_ok=True)
     name = uploads.storage_name(extension)
     (root / name).write_bytes(data)
+    # deleted again if the transaction that stores its row rolls back
+    stored_files.track(delete, name)
     return name
 
 

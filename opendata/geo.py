@@ -1,12 +1,26 @@
-"""Bounding boxes of Lima's districts (opendata/data/lima-districts.geojson, INEI 2007
-limits, MPL-2.0: see opendata/data/README.md) for the GeoJSON `spatial` of datasets."""
+"""Bounding boxes of the city's territorial units for the GeoJSON `spatial` of datasets,
+from the city profile's polygons (docs/city-profile.md: `territory.polygons`, or the
+`territory.units` file when it is a GeoJSON; Lima's are INEI 2007 limits, MPL-2.0)."""
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
-DISTRICTS_GEOJSON = Path(__file__).resolve().parent / "data" / "lima-districts.geojson"
-CITY_NAME = "Lima Metropolitana"
+from openlima import city
+
+
+def _polygons_file():
+    territory = city.raw()["territory"]
+    name = territory.get("polygons") or territory["units"]
+    if not name.endswith((".geojson", ".json")):
+        return None, territory
+    return city.resolve_file(name), territory
+
+
+def city_name() -> str:
+    """The whole city's spatial label ('Lima Metropolitana', 'Municipio de La Paz')."""
+    return (
+        city.city().get("territory", {}).get("whole_city_label") or city.city()["name"]
+    )
 
 
 def _points(coordinates):
@@ -17,10 +31,18 @@ def _points(coordinates):
         yield from _points(item)
 
 
-@lru_cache(maxsize=1)
 def district_bboxes() -> dict[str, tuple[float, float, float, float]]:
-    """ubigeo -> (min lon, min lat, max lon, max lat) of the districts with a polygon."""
-    data = json.loads(DISTRICTS_GEOJSON.read_text(encoding="utf-8"))
+    """code -> (min lon, min lat, max lon, max lat) of the units with a polygon."""
+    return _bboxes(city.raw()["_dir"], city.raw()["territory"].get("polygons", ""))
+
+
+@lru_cache(maxsize=4)
+def _bboxes(profile_dir: str, polygons: str) -> dict:
+    path, territory = _polygons_file()
+    if path is None:
+        return {}
+    code_property = territory.get("code_property", "code")
+    data = json.loads(path.read_text(encoding="utf-8"))
     boxes = {}
     for feature in data["features"]:
         if not feature.get(
@@ -28,7 +50,12 @@ def district_bboxes() -> dict[str, tuple[float, float, float, float]]:
         ):  # Santa Anita (150137) has no polygon in the file
             continue
         xs, ys = zip(*_points(feature["geometry"]["coordinates"]), strict=False)
-        boxes[feature["properties"]["ubigeo"]] = (min(xs), min(ys), max(xs), max(ys))
+        boxes[str(feature["properties"][code_property])] = (
+            min(xs),
+            min(ys),
+            max(xs),
+            max(ys),
+        )
     return boxes
 
 
@@ -36,6 +63,8 @@ def bbox(ubigeos=()) -> tuple[float, float, float, float]:
     """The box around these districts; the whole city's when none is known."""
     boxes = district_bboxes()
     chosen = [boxes[u] for u in ubigeos if u in boxes] or list(boxes.values())
+    if not chosen:  # a profile without polygons: no box rather than a wrong one
+        return (0.0, 0.0, 0.0, 0.0)
     return (
         round(min(b[0] for b in chosen), 6),
         round(min(b[1] for b in chosen), 6),

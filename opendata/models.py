@@ -371,6 +371,12 @@ class TransparencyCategory(models.TextChoices):
     )
 
 
+def transparency_category_choices():
+    """The sections with the city profile's labels, read when shown: a callable, so that
+    a profile's labels never enter migrations (docs/city-profile.md)."""
+    return TransparencyCategory.choices
+
+
 def transparency_upload_path(instance, filename):
     return f"transparencia/{instance.category}/{uuid.uuid4().hex}/{filename}"
 
@@ -379,7 +385,7 @@ class TransparencyDocument(models.Model):
     category = models.CharField(
         _("categoría"),
         max_length=40,
-        choices=TransparencyCategory.choices,
+        choices=transparency_category_choices,
         db_index=True,
     )
     title = models.CharField(_("título"), max_length=250)

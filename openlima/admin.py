@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import city
 from .models import (
     AuditLog,
     District,
@@ -36,6 +37,14 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "display_name"]
     list_select_related = ["org_unit"]
     autocomplete_fields = ["org_unit", "district"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "public_profile" and field is not None:
+            # the model's help text names Lima's "distrito"; the profile's unit here
+            field.help_text = city.public_profile_help()
+        return field
+
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (

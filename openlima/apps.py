@@ -38,6 +38,11 @@ class OpenLimaConfig(AppConfig):
         from .pagecache import install_write_watcher
 
         connection_created.connect(install_write_watcher, dispatch_uid="pagecache")
+        from django.core.signals import request_finished
+
+        from .stored_files import sweep_after_request
+
+        request_finished.connect(sweep_after_request, dispatch_uid="stored_files")
         from .demo import demo_load_core
         from .registry import register_demo_loader
 

@@ -2,13 +2,15 @@
 
 A business day is Monday to Friday and not a holiday. Holidays come from settings:
 
-- ``BUSINESS_HOLIDAYS``: dates as ``YYYY-MM-DD`` (one year) or ``MM-DD`` (every year);
-  the default is Peru's fixed national holidays (PERU_FIXED_HOLIDAYS below). Movable
-  holidays (Holy Thursday and Good Friday) and days off declared by decree are added by
-  the city as ``YYYY-MM-DD`` entries.
-- ``COMPLAINT_HOLIDAYS``: the complaints app's own list, also honoured here so both apps
-  count the same days. (complaints/deadlines.py still keeps its own copy of this
-  arithmetic; moving it here is left for a later change.)
+- ``BUSINESS_HOLIDAYS``: dates as ``YYYY-MM-DD`` (one year) or ``MM-DD`` (every year).
+  When unset, the city profile's (docs/city-profile.md): ``legal.yearly_holidays``
+  (``MM-DD``; Lima's are Peru's fixed national holidays, PERU_FIXED_HOLIDAYS below, also
+  the fallback of a Peruvian profile without the key) and ``legal.holidays``
+  (``YYYY-MM-DD``: movable holidays and days off declared by decree).
+- ``COMPLAINT_HOLIDAYS``: extra days off, added to the above.
+
+Complaints (complaints/deadlines.py) and access-to-information requests count their
+deadlines with this one calendar.
 """
 
 import datetime
@@ -52,6 +54,18 @@ def _parse(values) -> tuple[set[datetime.date], set[tuple[int, int]]]:
     return dates, yearly
 
 
+def profile_holidays() -> list[str]:
+    """The city profile's holidays: yearly (MM-DD) and dated (YYYY-MM-DD)."""
+    from openlima import city
+
+    profile = city.raw()
+    legal = profile.get("legal", {})
+    yearly = legal.get("yearly_holidays")
+    if yearly is None:
+        yearly = PERU_FIXED_HOLIDAYS if profile.get("country_code") == "PE" else []
+    return [*yearly, *legal.get("holidays", [])]
+
+
 class Calendar:
     """Business days with a given set of holidays (built once per computation)."""
 
@@ -59,7 +73,7 @@ class Calendar:
         if holidays is None:
             configured = getattr(settings, "BUSINESS_HOLIDAYS", None)
             if configured is None:
-                configured = PERU_FIXED_HOLIDAYS
+                configured = profile_holidays()
             holidays = [
                 *configured,
                 *(getattr(settings, "COMPLAINT_HOLIDAYS", []) or []),
@@ -82,6 +96,21 @@ class Calendar:
         while added < days:
             current += datetime.timedelta(days=1)
             if self.is_business_day(current):
+                added += 1
+        return current
+
+    def add_business_days_keeping_time(
+        self, start: datetime.datetime, days: int
+    ) -> datetime.datetime:
+        """The same as add_business_days for a datetime: the time of day is kept and each
+        day is judged by the datetime's own date (complaint deadlines)."""
+        if days < 0:
+            raise ValueError("days must be >= 0")
+        current = start
+        added = 0
+        while added < days:
+            current += datetime.timedelta(days=1)
+            if self.is_business_day(current.date()):
                 added += 1
         return current
 

@@ -63,7 +63,78 @@ def read_profile(name_or_path: str) -> dict:
         where = "/".join(str(p) for p in errors[0].absolute_path) or "(root)"
         raise ProfileError(f"{path}: {where}: {errors[0].message}")
     data["_dir"] = str(path.parent)
+    theme_check(data, where=str(path))
     return data
+
+
+# --- colours: the accessible palette (WCAG 2.1 AA, 1.4.3: 4.5:1 for text) --------------
+
+MIN_CONTRAST = 4.5
+# Each theme colour is used as text or background against these (static/css/openlima.css).
+THEME_BACKGROUNDS = {"white": "#ffffff", "light background": "#f3f5f8"}
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+
+
+def _luminance(colour: str) -> float:
+    value = colour.lstrip("#")
+    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def theme_check(profile: dict, *, where: str = "profile") -> None:
+    """Refuse a theme colour below 4.5:1 against white or the light background, and a
+    logo that is not an SVG or PNG file inside the profile's folder."""
+    theme = profile.get("theme")
+    if not theme:
+        return
+    for name in ("primary", "primary_dark", "accent"):
+        colour = theme[name]
+        for label, background in THEME_BACKGROUNDS.items():
+            ratio = contrast_ratio(colour, background)
+            if ratio < MIN_CONTRAST:
+                raise ProfileError(
+                    f"{where}: theme/{name}: {colour} has a contrast of {ratio:.2f}:1 "
+                    f"with {label} ({background}); at least {MIN_CONTRAST}:1 is required"
+                )
+    logo = theme.get("logo")
+    if logo:
+        path = resolve_file(logo, profile)
+        if path.suffix.lower() not in LOGO_TYPES or not path.is_file():
+            raise ProfileError(
+                f"{where}: theme/logo: {logo!r} is not an SVG or PNG file"
+            )
+
+
+def theme_css(profile: dict | None = None) -> str:
+    """The profile's colours as CSS custom properties (served as /perfil/tema.css)."""
+    profile = profile or raw()
+    theme = profile.get("theme") or {}
+    names = {
+        "primary": "--primary",
+        "primary_dark": "--primary-dark",
+        "accent": "--accent",
+    }
+    lines = [f"  {prop}: {theme[key]};" for key, prop in names.items() if key in theme]
+    return ":root {\n" + "\n".join(lines) + "\n}\n" if lines else ""
+
+
+def logo_file(profile: dict | None = None):
+    """(path, media type) of the profile's logo, or None."""
+    profile = profile or raw()
+    logo = (profile.get("theme") or {}).get("logo")
+    if not logo:
+        return None
+    path = resolve_file(logo, profile)
+    return path, LOGO_TYPES[path.suffix.lower()]
 
 
 @functools.cache
@@ -183,3 +254,18 @@ def format_money(value, profile: dict | None = None) -> str:
     text_ = text_.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
     sign = "-" if amount < 0 else ""
     return f"{sign}{currency['symbol']} {text_}"
+
+
+def public_profile_help():
+    """Help text of the "public profile" choice: how a person is shown otherwise, with the
+    profile's name of a territorial unit ("vecino/a de su distrito" / "macrodistrito")."""
+    from django.utils.functional import lazy
+    from django.utils.translation import gettext
+
+    def resolve():
+        return gettext(
+            "Mostrar su nombre junto a sus aportes; si no, aparece como vecino/a de su "
+            "%(unit)s."
+        ) % {"unit": text("territory.unit_label")}
+
+    return lazy(resolve, str)()

@@ -72,13 +72,15 @@ class ProfileForm(forms.Form):
         label=_("Nombre para mostrar"), max_length=80, required=False
     )
     district = forms.ModelChoiceField(
-        label=_("Distrito"),
+        label=city.lazy_format(_("%(unit)s"), unit="territory.unit_label"),
         queryset=District.objects.order_by("name"),
         required=False,
         empty_label=_("Prefiero no decirlo"),
     )
     public_profile = forms.BooleanField(
-        label=_("Mostrar mi nombre junto a mis aportes"), required=False
+        label=_("Mostrar mi nombre junto a mis aportes"),
+        required=False,
+        help_text=city.public_profile_help(),
     )
 
 

@@ -162,7 +162,35 @@ def city_profile_load(profile: dict) -> dict:
     OrgUnit.objects.exclude(slug__in=slugs).filter(is_active=True).update(
         is_active=False
     )
+    result["roles"] = _roles_apply(profile)
     return result
+
+
+def _roles_apply(profile: dict) -> dict:
+    """The profile's role defaults (docs/city-profile.md, `roles`): every role group
+    exists, and staff members of a role who belong to no unit get its default unit.
+    Returns {role: members given the unit}."""
+    from django.contrib.auth.models import Group
+
+    from . import roles
+    from .models import OrgUnit, User
+
+    applied = {}
+    configured = profile.get("roles") or {}
+    for role in roles.ALL_ROLES:
+        Group.objects.get_or_create(name=role)
+        slug = (configured.get(role) or {}).get("unit") or roles.DEFAULT_ROLE_UNITS.get(
+            role
+        )
+        unit = (
+            OrgUnit.objects.filter(slug=slug, is_active=True).first() if slug else None
+        )
+        if unit is None:
+            continue
+        applied[role] = User.objects.filter(
+            groups__name=role, is_staff=True, org_unit__isnull=True
+        ).update(org_unit=unit)
+    return applied
 
 
 def _in_use(obj) -> bool:

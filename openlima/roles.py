@@ -59,3 +59,25 @@ DEFAULT_ORG_UNITS = [
 ]
 INTEGRITY_UNIT_SLUG = "integridad"
 COORDINATING_UNIT_SLUG = "sgdi"
+
+
+# Each role's default municipal unit (the unit its members belong to unless set otherwise,
+# and the unit that publishes the role's datasets). The city profile's `roles` section
+# overrides these (docs/city-profile.md); `load_city_profile` applies them.
+DEFAULT_ROLE_UNITS = {
+    OGP_COORDINATOR: COORDINATING_UNIT_SLUG,
+    INTEGRITY_MEMBER: INTEGRITY_UNIT_SLUG,
+    TRANSPARENCY_OFFICER: "secretaria-general",
+    PROCUREMENT_EDITOR: "logistica",
+    RESIDENT_REGISTRAR: "atencion-ciudadano",
+    MODERATOR: "participacion-vecinal",
+    DATA_PUBLISHER: COORDINATING_UNIT_SLUG,
+}
+
+
+def role_unit_slug(role: str) -> str:
+    """The default unit of `role` in this city's profile (Lima's when it says nothing)."""
+    from openlima import city
+
+    configured = (city.raw().get("roles") or {}).get(role) or {}
+    return configured.get("unit") or DEFAULT_ROLE_UNITS.get(role, "")

@@ -69,7 +69,9 @@ def org_unit_list(*, active_only: bool = True):
 
 
 def org_unit_get_integrity():
-    return OrgUnit.objects.filter(slug=roles.INTEGRITY_UNIT_SLUG).first()
+    return OrgUnit.objects.filter(
+        slug=roles.role_unit_slug(roles.INTEGRITY_MEMBER)
+    ).first()
 
 
 def user_public_label(*, user) -> str:

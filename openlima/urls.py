@@ -24,6 +24,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
+    path("perfil/tema.css", views.city_theme_css, name="city_theme_css"),
+    path("perfil/logo", views.city_logo, name="city_logo"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
     path("gestion/", admin.site.urls),

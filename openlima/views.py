@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors, services
 from .errors import ApplicationError
@@ -202,3 +202,34 @@ def feedback(request):
         return render(request, template, context, status=exc.status)
     context["thanks"] = True
     return render(request, template, context)
+
+
+@require_GET
+def city_theme_css(request):
+    """The city profile's colours as CSS custom properties: a stylesheet, never an inline
+    style (the CSP has no 'unsafe-inline'); docs/city-profile.md."""
+    from . import city
+
+    response = HttpResponse(city.theme_css(), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def city_logo(request):
+    """The city profile's logo (SVG or PNG from the profile's folder)."""
+    from . import city
+
+    found = city.logo_file()
+    if found is None:
+        raise Http404
+    path, media_type = found
+    response = HttpResponse(path.read_bytes(), content_type=media_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    if media_type == "image/svg+xml":
+        # an SVG opened on its own must not run anything
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'"
+        )
+    return response

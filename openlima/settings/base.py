@@ -523,7 +523,14 @@ OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-xxxxxx-")
 OCDS_PUBLISHER_NAME = env.str(
     "OCDS_PUBLISHER_NAME", default=OPENLIMA["MUNICIPALITY_NAME"]
 )
-OCDS_PUBLISHER_RUC = env.str("OCDS_PUBLISHER_RUC", default="20131380951")
+# The municipality's identifier as OCDS publisher: the profile's legal.ocds_publisher.
+_OCDS_PUBLISHER = _CITY.get("legal", {}).get(
+    "ocds_publisher", {"scheme": "PE-RUC", "id": "20131380951"}
+)
+OCDS_PUBLISHER_SCHEME = env.str(
+    "OCDS_PUBLISHER_SCHEME", default=_OCDS_PUBLISHER["scheme"]
+)
+OCDS_PUBLISHER_RUC = env.str("OCDS_PUBLISHER_RUC", default=_OCDS_PUBLISHER["id"])
 OCDS_LICENSE_URL = env.str(
     "OCDS_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
 )

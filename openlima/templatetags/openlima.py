@@ -35,6 +35,38 @@ def percent(value, total):
         return 0
 
 
+@register.filter
+def city_date(value):
+    """A date in the city profile's `date_format` (Django date format: "d/m/Y")."""
+    from django.utils.dateformat import format as date_format
+
+    from openlima import city
+
+    if not value:
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        from django.utils import timezone
+
+        value = timezone.localtime(value)
+    return date_format(value, city.raw().get("date_format", "d/m/Y"))
+
+
+@register.filter
+def money(value):
+    """An amount in the city profile's currency and number format ("S/ 1,234.50",
+    "Bs 1.234,50"); empty for an empty value."""
+    from decimal import InvalidOperation
+
+    from openlima import city
+
+    if value in (None, ""):
+        return ""
+    try:
+        return city.format_money(value)
+    except (InvalidOperation, ValueError, TypeError):
+        return value
+
+
 @register.simple_tag
 def city_text(path):
     """A text of the city profile in the active language, e.g. {% city_text "portal_name" %}

@@ -33,6 +33,10 @@ class Command(BaseCommand):
             f"{result['updated']} updated, {result['unchanged']} unchanged, "
             f"{result['removed']} removed"
         )
+        given = sum(result.get("roles", {}).values())
+        self.stdout.write(
+            f"roles: {given} staff member(s) given their role's default unit"
+        )
         if result["kept"]:
             self.stdout.write(
                 self.style.WARNING(
