@@ -1,5 +1,6 @@
 """Access-to-information pages: thin views over selectors and services. No JavaScript needed."""
 
+import io
 from functools import wraps
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from openlima.downloads import file_response
 from openlima.errors import ApplicationError
 from openlima.selectors import access_staff_area
 from openlima.services import audit_log_record
@@ -92,14 +94,24 @@ def detail(request, number):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 def public_document(request, number, document_id):
+    """A published (redacted) document with ETag / Last-Modified (304) and byte ranges
+    (openlima/downloads.py). The redacted copy is stored under a new random name each
+    time it is replaced, so that name is the validator."""
     document = selectors.access_public_document(number=number, document_id=document_id)
-    return _file_response(
-        storage.read(document.redacted_name),
-        media_type=document.redacted_media_type,
-        filename=document.redacted_filename,
+    data = storage.read(document.redacted_name)
+    response, _counts = file_response(
+        request,
+        handle=io.BytesIO(data),
+        size=len(data),
+        etag=f"doc-{document.redacted_name.rsplit('.', 1)[0][:64]}",
+        last_modified=document.redacted_at or document.published_at,
+        filename=document.redacted_filename or "documento",
+        media_type=document.redacted_media_type or "application/octet-stream",
     )
+    response["Cache-Control"] = "public, no-cache"
+    return response
 
 
 def _file_response(data: bytes, *, media_type: str, filename: str):
