@@ -114,3 +114,37 @@ def test_platform_provider_writes_its_schema(client, db):
     (csv_resource,) = [r for r in package["resources"] if r["format"] == "csv"]
     assert csv_resource["schema"] == schema
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
+
+
+def test_external_links_are_resources_with_their_url_as_path(client, db):
+    """External-link resources appear in datapackage.json with `path` = their URL, and
+    the descriptor is valid for frictionless; a dataset of links only has a package."""
+    from frictionless import Package
+
+    from tests.opendata.factories import DatasetFactory
+
+    dataset = DatasetFactory(slug="con-enlaces")
+    services.resource_create(
+        dataset=dataset,
+        name="Portal del INEI",
+        external_url="https://www.inei.gob.pe/estadisticas/",
+        format="HTML",
+        media_type="text/html",
+        description="Estadísticas oficiales",
+    )
+    services.resource_create(
+        dataset=dataset,
+        name="Serie histórica",
+        external_url="https://datos.example.org/serie-historica.csv?v=2",
+    )
+    r = client.get("/datos/con-enlaces/datapackage.json")
+    assert r.status_code == 200
+    package = r.json()
+    by_path = {res["path"]: res for res in package["resources"]}
+    html = by_path["https://www.inei.gob.pe/estadisticas/"]
+    assert html["format"] == "html" and html["mediatype"] == "text/html"
+    assert html["description"] == "Estadísticas oficiales"
+    csv_link = by_path["https://datos.example.org/serie-historica.csv?v=2"]
+    assert csv_link["format"] == "csv" and "hash" not in csv_link
+    report = Package.validate_descriptor(package)
+    assert report.valid, report.flatten(["type", "note"])
