@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from commitments import services, tasks
 from commitments.models import SentNotice, Subscription
+from commitments.services import notices
 from openlima import roles
 from tests.factories import StaffFactory
 
@@ -98,7 +99,8 @@ def test_reminder_failure_leaves_nothing_recorded(editor, commitment, monkeypatc
     def boom(*args, **kwargs):
         raise OSError("smtp down")
 
-    monkeypatch.setattr(services, "send_mail", boom)
+    # the reminders send from their own module (commitments/services/notices.py)
+    monkeypatch.setattr(notices, "send_mail", boom)
     with pytest.raises(OSError):
         services.milestone_reminders_send(today=today)
     assert SentNotice.objects.count() == 0

@@ -1,0 +1,54 @@
+"""Shared pieces of the commitments admin: role-scoped base, read-only base, milestone fields."""
+
+from django.contrib import admin
+
+from .. import selectors
+
+MILESTONE_FORM_FIELDS = [
+    "code",
+    "title",
+    "description",
+    "start_on",
+    "due_on",
+    "status",
+    "progress",
+    "completed_on",
+    "weight",
+    "delay_reason",
+]
+
+
+class _RoleAdmin(admin.ModelAdmin):
+    """Coordinators manage; unit editors see (and edit where a method says so)."""
+
+    def has_module_permission(self, request):
+        return selectors.user_may_manage(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return selectors.user_may_manage(user=request.user)
+
+    def has_add_permission(self, request):
+        return selectors.user_is_coordinator(user=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return selectors.user_is_coordinator(user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return selectors.user_is_coordinator(user=request.user)
+
+
+class _ReadOnly(_RoleAdmin):
+    def has_module_permission(self, request):
+        return selectors.user_is_coordinator(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return selectors.user_is_coordinator(user=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

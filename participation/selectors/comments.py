@@ -1,0 +1,151 @@
+"""Reads of comments: targets, threads, moderation log."""
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+from django.urls import reverse
+
+from openlima.selectors import user_public_label
+
+from ..models import (
+    Comment,
+    CommentVote,
+    Consultation,
+    ModerationAction,
+    Proposal,
+)
+from .common import user_can_participate, user_is_moderator
+from .proposals import commitment_summary
+
+
+def _proposal_target(target_id):
+    p = Proposal.objects.filter(pk=target_id).values("id", "title", "is_hidden").first()
+    if not p:
+        return None
+    return {
+        "title": p["title"],
+        "url": reverse("participation:proposal_detail", args=[p["id"]]),
+        "open": not p["is_hidden"],
+    }
+
+
+def _consultation_target(target_id):
+    c = (
+        Consultation.objects.filter(pk=target_id)
+        .exclude(status=Consultation.Status.DRAFT)
+        .values("slug", "title")
+        .first()
+    )
+    if not c:
+        return None
+    return {
+        "title": c["title"],
+        "url": reverse("participation:consultation_detail", args=[c["slug"]]),
+        "open": True,
+    }
+
+
+def _commitment_target(target_id):
+    summary = commitment_summary(commitment_id=target_id)
+    if not summary:
+        return None
+    return {"title": summary["title"], "url": summary["url"], "open": True}
+
+
+COMMENT_TARGETS = {
+    "participation.proposal": _proposal_target,
+    "participation.consultation": _consultation_target,
+    "commitments.commitment": _commitment_target,
+}
+
+
+def comment_target(*, target_type: str, target_id) -> dict:
+    """Resolve a commentable object; 404 for unknown kinds or objects."""
+    resolver = COMMENT_TARGETS.get(target_type)
+    try:
+        target_id = int(target_id)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    target = resolver(target_id) if resolver else None
+    if target is None:
+        raise Http404
+    return {**target, "type": target_type, "id": target_id}
+
+
+@dataclass
+class CommentNode:
+    comment: Comment
+    author_label: str
+    my_vote: int = 0
+    children: list = field(default_factory=list)
+
+
+def comment_thread(
+    *,
+    target_type: str,
+    target_id: int,
+    user=None,
+    roots_limit: int = 50,
+    after_id: int = 0,
+) -> dict:
+    """Threads of a target in a fixed number of queries: roots, their replies, my votes.
+    Roots are keyset-paginated (`after_id`), each with all of its replies."""
+    roots = list(
+        Comment.objects.filter(
+            target_type=target_type, target_id=target_id, depth=0, id__gt=after_id
+        )
+        .select_related("author", "author__district")
+        .order_by("id")[: roots_limit + 1]
+    )
+    more = len(roots) > roots_limit
+    roots = roots[:roots_limit]
+    root_ids = [c.pk for c in roots]
+    replies = list(
+        Comment.objects.filter(root_id__in=root_ids, depth__gt=0)
+        .select_related("author", "author__district")
+        .order_by("id")
+    )
+    votes = {}
+    if getattr(user, "is_authenticated", False) and (roots or replies):
+        votes = dict(
+            CommentVote.objects.filter(
+                user=user, comment_id__in=root_ids + [c.pk for c in replies]
+            ).values_list("comment_id", "value")
+        )
+    nodes = {}
+    for c in roots + replies:
+        nodes[c.pk] = CommentNode(
+            comment=c,
+            author_label=user_public_label(user=c.author),
+            my_vote=votes.get(c.pk, 0),
+        )
+    tree = []
+    for c in roots + replies:
+        if c.parent_id and c.parent_id in nodes:
+            nodes[c.parent_id].children.append(nodes[c.pk])
+        elif not c.parent_id:
+            tree.append(nodes[c.pk])
+    total = Comment.objects.filter(target_type=target_type, target_id=target_id).count()
+    return {
+        "target_type": target_type,
+        "target_id": target_id,
+        "nodes": tree,
+        "total": total,
+        "truncated": more,
+        "next_after": roots[-1].pk if more else None,
+        "after_id": after_id,
+        "can_comment": user_can_participate(user=user) if user else False,
+        "is_moderator": user_is_moderator(user=user) if user else False,
+        "max_depth": Comment.MAX_DEPTH,
+    }
+
+
+def access_comment_by_id(*, comment_id) -> Comment:
+    try:
+        return Comment.objects.get(pk=int(comment_id))
+    except (Comment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def moderation_log(*, limit: int = 200):
+    return list(ModerationAction.objects.order_by("-id")[:limit])

@@ -1,0 +1,198 @@
+"""Writes of comments: create, vote, flag, moderate."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from openlima.errors import ApplicationError
+from openlima.services import audit_log_record
+
+from .. import selectors
+from ..content import render_plain
+from ..models import (
+    Comment,
+    CommentFlag,
+    CommentVote,
+    Follow,
+    ModerationAction,
+    Proposal,
+)
+from .common import _locked, _rate_limit, _validate
+from .notifications import followers, notify
+
+
+@transaction.atomic
+def comment_create(
+    *, author, target_type: str, target_id, body: str, parent_id=None
+) -> Comment:
+    selectors.access_participation(user=author)
+    target = selectors.comment_target(target_type=target_type, target_id=target_id)
+    if not target["open"]:
+        raise ApplicationError(_("No se puede comentar aquí."), status_code=409)
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError(
+            _("Escribe un comentario."), field_errors={"body": [_("Obligatorio.")]}
+        )
+    if len(body) > 3000:
+        raise ApplicationError(
+            _("El comentario es demasiado largo (máximo 3000 caracteres)."),
+            field_errors={"body": [_("Máximo 3000 caracteres.")]},
+        )
+    parent = None
+    if parent_id not in (None, ""):
+        try:
+            parent = Comment.objects.get(
+                pk=int(parent_id), target_type=target_type, target_id=target["id"]
+            )
+        except (Comment.DoesNotExist, ValueError, TypeError) as exc:
+            raise ApplicationError(
+                _("El comentario al que respondes no existe.")
+            ) from exc
+        if parent.depth >= Comment.MAX_DEPTH:
+            raise ApplicationError(
+                _("No se puede responder a más de tres niveles."), status_code=409
+            )
+    _rate_limit(
+        user=author,
+        kind="comment",
+        limit=int(getattr(settings, "COMMENT_RATE_LIMIT_PER_10_MIN", 10)),
+        seconds=600,
+    )
+    comment = Comment(
+        target_type=target_type,
+        target_id=target["id"],
+        parent=parent,
+        depth=(parent.depth + 1) if parent else 0,
+        author=author,
+        body=body,
+        body_html=render_plain(body),
+    )
+    _validate(comment)
+    comment.save()
+    comment.root_id = parent.root_id if parent else comment.pk
+    comment.save(update_fields=["root_id"])
+    if target_type == "participation.proposal":
+        Proposal.objects.filter(pk=target["id"]).update(
+            comment_count=F("comment_count") + 1
+        )
+        owner = (
+            Proposal.objects.filter(pk=target["id"])
+            .values_list("author_id", flat=True)
+            .first()
+        )
+        notify(
+            user_ids=followers(kind=Follow.Kind.PROPOSAL, target_id=target["id"])
+            + [owner],
+            kind="comment.new",
+            text=_("Nuevo comentario en «%(title)s».") % {"title": target["title"]},
+            url=target["url"],
+            exclude=[author.pk],
+        )
+    elif target_type == "participation.consultation":
+        notify(
+            user_ids=followers(kind=Follow.Kind.CONSULTATION, target_id=target["id"]),
+            kind="comment.new",
+            text=_("Nuevo comentario en «%(title)s».") % {"title": target["title"]},
+            url=target["url"],
+            exclude=[author.pk],
+        )
+    return comment
+
+
+@transaction.atomic
+def comment_vote(*, user, comment_id: int, value: int) -> Comment:
+    """One vote per person; voting the same way again withdraws the vote."""
+    selectors.access_participation(user=user)
+    if value not in (1, -1):
+        raise ApplicationError(_("Voto no válido."))
+    comment = _locked(Comment.objects).get(pk=comment_id)
+    if comment.author_id == user.pk:
+        raise ApplicationError(
+            _("No puedes votar tu propio comentario."), status_code=409
+        )
+    existing = CommentVote.objects.filter(comment=comment, user=user).first()
+    up = down = 0
+    if existing is None:
+        CommentVote.objects.create(comment=comment, user=user, value=value)
+        up, down = (1, 0) if value == 1 else (0, 1)
+    elif existing.value == value:
+        existing.delete()
+        up, down = (-1, 0) if value == 1 else (0, -1)
+    else:
+        existing.value = value
+        existing.save(update_fields=["value"])
+        up, down = (1, -1) if value == 1 else (-1, 1)
+    Comment.objects.filter(pk=comment.pk).update(
+        upvotes=F("upvotes") + up, downvotes=F("downvotes") + down
+    )
+    comment.refresh_from_db(fields=["upvotes", "downvotes"])
+    return comment
+
+
+def _comment_context(comment):
+    target = selectors.COMMENT_TARGETS.get(comment.target_type)
+    info = target(comment.target_id) if target else None
+    return (info or {}).get("title", "")[:200], (info or {}).get("url", "")[:300]
+
+
+@transaction.atomic
+def comment_flag(*, user, comment_id: int) -> Comment:
+    selectors.access_participation(user=user)
+    comment = _locked(Comment.objects).get(pk=comment_id)
+    try:
+        with transaction.atomic():
+            CommentFlag.objects.create(comment=comment, user=user)
+    except IntegrityError:
+        return comment
+    Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+    comment.refresh_from_db(fields=["flag_count", "status"])
+    if (
+        comment.status == Comment.Status.VISIBLE
+        and comment.flag_count >= selectors.flag_hide_threshold()
+    ):
+        comment.status = Comment.Status.REVIEW
+        comment.hidden_reason = _("Ocultado para revisión tras varios reportes.")
+        comment.save(update_fields=["status", "hidden_reason"])
+        label, url = _comment_context(comment)
+        ModerationAction.objects.create(
+            action=ModerationAction.Action.AUTO_HIDE,
+            target_kind="comment",
+            target_id=comment.pk,
+            context_label=label,
+            context_url=url,
+            reason=comment.hidden_reason,
+        )
+    return comment
+
+
+@transaction.atomic
+def comment_moderate(*, moderator, comment_id: int, hide: bool, reason: str) -> Comment:
+    if not selectors.user_is_moderator(user=moderator):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            _("Indica el motivo; se mostrará en lugar del comentario."),
+            field_errors={"reason": [_("Obligatorio.")]},
+        )
+    comment = _locked(Comment.objects).get(pk=comment_id)
+    comment.status = Comment.Status.HIDDEN if hide else Comment.Status.VISIBLE
+    comment.hidden_reason = reason[:300] if hide else ""
+    comment.save(update_fields=["status", "hidden_reason"])
+    label, url = _comment_context(comment)
+    ModerationAction.objects.create(
+        moderator=moderator,
+        action=ModerationAction.Action.HIDE
+        if hide
+        else ModerationAction.Action.RESTORE,
+        target_kind="comment",
+        target_id=comment.pk,
+        context_label=label,
+        context_url=url,
+        reason=reason[:300],
+    )
+    audit_log_record(actor=moderator, action="comment.moderate", obj=comment)
+    return comment
