@@ -1,0 +1,151 @@
+"""Ballots: submission and voiding."""
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openlima.errors import ApplicationError
+from openlima.services import audit_log_record
+
+from .. import selectors
+from ..models import (
+    Ballot,
+    Heading,
+    Project,
+    ResidentVerification,
+)
+
+
+def _ballots_void(*, user_id: int, now) -> int:
+    """A resident rejected after voting: their ballots stop counting where results are not
+    published yet (published results stand; the rejection is in the audit log)."""
+    return Ballot.objects.filter(
+        user_id=user_id,
+        voided_at__isnull=True,
+        heading__process__results_published_at__isnull=True,
+    ).update(voided_at=now)
+
+
+# --- Ballots -------------------------------------------------------------------------------
+def _parse_project_ids(project_ids) -> list[int]:
+    try:
+        ids = sorted({int(x) for x in project_ids or []})
+    except (TypeError, ValueError):
+        raise ApplicationError(
+            _("Selección de proyectos no válida."),
+            field_errors={"projects": [_("Selección no válida.")]},
+        ) from None
+    if not ids:
+        raise ApplicationError(
+            _("Elija al menos un proyecto."),
+            field_errors={"projects": [_("Elija al menos un proyecto.")]},
+        )
+    return ids
+
+
+@transaction.atomic
+def ballot_submit(
+    *,
+    user,
+    heading_id: int,
+    project_ids,
+    channel: str = Ballot.Channel.WEB,
+    entered_by=None,
+) -> Ballot:
+    """Fill or change `user`'s ballot in a heading (one per resident per heading).
+
+    Web ballots may be changed until the balloting phase closes; a paper ballot entered
+    by staff stands and cannot be replaced on either channel. Concurrent submissions of
+    the same person are serialised on their user row; the unique constraint backs it.
+    """
+    if channel == Ballot.Channel.PAPER:
+        selectors.access_paper_ballot_entry(staff=entered_by)
+    heading = (
+        Heading.objects.select_related("process", "district")
+        .filter(pk=heading_id)
+        .first()
+    )
+    if heading is None:
+        raise ApplicationError(_("Partida no encontrada."), status_code=404)
+    ids = _parse_project_ids(project_ids)
+    # Serialise this person's ballot writes (row lock on PostgreSQL).
+    voter = get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if voter is None:
+        raise ApplicationError(_("Vecino/a no encontrado/a."), status_code=404)
+    selectors.access_ballot_for_heading(user=voter, heading=heading)
+    projects = list(
+        Project.objects.filter(heading=heading, is_selected=True, pk__in=ids)
+    )
+    if len(projects) != len(ids):
+        raise ApplicationError(
+            _("Alguno de los proyectos elegidos no está en esta cédula."),
+            field_errors={"projects": [_("Proyecto no disponible.")]},
+        )
+    process = heading.process
+    if process.is_approval:
+        if len(projects) > process.approval_max_projects:
+            raise ApplicationError(
+                _("Puede elegir como máximo %(n)s proyectos.")
+                % {"n": process.approval_max_projects},
+                field_errors={"projects": [_("Demasiados proyectos.")]},
+            )
+    else:
+        total = sum((p.estimated_cost for p in projects), Decimal("0"))
+        if total > heading.amount:
+            raise ApplicationError(
+                _(
+                    "Los proyectos elegidos suman S/ %(total)s y superan el monto de la partida (S/ %(amount)s)."
+                )
+                % {"total": f"{total:,.2f}", "amount": f"{heading.amount:,.2f}"},
+                field_errors={"projects": [_("Supera el monto disponible.")]},
+            )
+    ballot = (
+        Ballot.objects.select_for_update().filter(user=voter, heading=heading).first()
+    )
+    now = timezone.now()
+    if ballot is not None:
+        if ballot.channel == Ballot.Channel.PAPER:
+            raise ApplicationError(
+                _(
+                    "Ya se registró una cédula en papel en esta partida; no puede cambiarse."
+                ),
+                status_code=409,
+            )
+        if channel == Ballot.Channel.PAPER:
+            raise ApplicationError(
+                _("Esta persona ya votó por la web en esta partida."), status_code=409
+            )
+        ballot.updated_at = now
+        ballot.save(update_fields=["updated_at"])
+    else:
+        verification = ResidentVerification.objects.filter(
+            user=voter, status=ResidentVerification.Status.VERIFIED
+        ).first()
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(
+                    user=voter,
+                    heading=heading,
+                    dni_hmac=verification.dni_hmac if verification else "",
+                    channel=channel,
+                    entered_by=entered_by if channel == Ballot.Channel.PAPER else None,
+                    created_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            raise ApplicationError(
+                _("Ya existe una cédula de esta persona en esta partida."),
+                status_code=409,
+            ) from None
+    ballot.projects.set(projects)
+    if channel == Ballot.Channel.PAPER:
+        audit_log_record(
+            actor=entered_by,
+            action="budgets.ballot.paper",
+            obj=ballot,
+            details={"voter": voter.pk, "heading": heading.pk},
+        )
+    return ballot
