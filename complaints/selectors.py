@@ -14,6 +14,7 @@ from openlima import city, roles
 from openlima.jobs import window_hit
 from openlima.selectors import access_staff_area, user_has_role
 from openlima.services import audit_log_record
+from openlima.tableschema import schema_columns, table_schema
 
 from . import crypto, unlock
 from .models import (
@@ -420,6 +421,17 @@ def public_statistics() -> dict:
     }
 
 
+# Table Schema of `dataset:estadisticas-denuncias` (openlima/tableschema.py); an
+# empty value is a figure below the suppression threshold.
+STATISTICS_SCHEMA = table_schema(
+    ("dimension", "string", "Dimensión"),
+    ("category", "string", "Categoría"),
+    ("label", "string", "Etiqueta"),
+    ("value", "number", "Valor"),
+    primary_key=("dimension", "category"),
+)
+
+
 def statistics_dataset() -> dict:
     stats = public_statistics()
     rows = [
@@ -489,8 +501,9 @@ def statistics_dataset() -> dict:
         % {"name": city.text("complaints_name")},
         "publisher_slug": roles.INTEGRITY_UNIT_SLUG,
         "tags": ["denuncias", "integridad", "anticorrupción"],
-        "columns": ["dimension", "category", "label", "value"],
+        "columns": schema_columns(STATISTICS_SCHEMA),
         "rows": [{**r, "label": str(r["label"])} for r in rows],
+        "schema": STATISTICS_SCHEMA,
     }
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from openlima import registry, roles
 from openlima.selectors import absolute_url
+from openlima.tableschema import schema_columns, table_schema
 
 from . import ocds
 from .flags import FLAGS
@@ -969,6 +970,42 @@ def _num(value):
     return "" if value is None else str(value)
 
 
+# Table Schemas of the two datasets (openlima/tableschema.py): Spanish titles.
+PROCESS_SCHEMA = table_schema(
+    ("ocid", "string", "OCID"),
+    ("title", "string", "Título"),
+    ("stage", "string", "Etapa"),
+    ("buyer", "string", "Entidad compradora"),
+    ("district", "string", "Distrito"),
+    ("method", "string", "Método de contratación"),
+    ("category", "string", "Categoría"),
+    ("budget_amount", "number", "Presupuesto (S/)"),
+    ("tender_amount", "number", "Valor convocado (S/)"),
+    ("tender_start", "datetime", "Inicio de la convocatoria"),
+    ("tender_end", "datetime", "Fin de la convocatoria"),
+    ("number_of_tenderers", "integer", "Número de postores"),
+    ("suppliers", "string", "Proveedores adjudicados"),
+    ("value_awarded", "number", "Monto adjudicado (S/)"),
+    ("value_contracted", "number", "Monto contratado (S/)"),
+    ("value_paid", "number", "Monto pagado (S/)"),
+    ("red_flags", "string", "Banderas rojas"),
+    ("url", "string", "Página del proceso"),
+    primary_key=("ocid",),
+)
+PROJECT_SCHEMA = table_schema(
+    ("id", "string", "Identificador de la obra"),
+    ("title", "string", "Título"),
+    ("district", "string", "Distrito"),
+    ("ubigeo", "string", "Ubigeo del distrito"),
+    ("status", "string", "Estado"),
+    ("progress", "integer", "Avance físico (%)"),
+    ("budget_amount", "number", "Presupuesto (S/)"),
+    ("cost_amount", "number", "Costo (S/)"),
+    ("url", "string", "Página de la obra"),
+    primary_key=("id",),
+)
+
+
 def dataset_processes() -> dict:
     """`dataset:contrataciones-ocds`: the flattened process table, with links to the
     bulk OCDS files in its description."""
@@ -989,6 +1026,7 @@ def dataset_processes() -> dict:
         "tags": ["contrataciones", "ocds", "licitaciones"],
         "columns": FLAT_COLUMNS,
         "rows": list(flat_rows()),
+        "schema": PROCESS_SCHEMA,
     }
 
 
@@ -1017,17 +1055,8 @@ def dataset_projects() -> dict:
         % {"url": absolute_url("/api/oc4ids/projects/")},
         "publisher_slug": LOGISTICS_UNIT_SLUG,
         "tags": ["obras", "oc4ids", "infraestructura"],
-        "columns": [
-            "id",
-            "title",
-            "district",
-            "ubigeo",
-            "status",
-            "progress",
-            "budget_amount",
-            "cost_amount",
-            "url",
-        ],
+        "columns": schema_columns(PROJECT_SCHEMA),
+        "schema": PROJECT_SCHEMA,
         "rows": rows,
     }
 

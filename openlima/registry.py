@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol, TypedDict
+from typing import Any, NotRequired, Protocol, TypedDict
 
 # --- shapes ------------------------------------------------------------------------------
 
@@ -53,6 +53,9 @@ class PlatformDataset(TypedDict):
     tags: list[str]
     columns: list[str]
     rows: list[dict[str, Any]]  # JSON-serialisable
+    # The CSV's Table Schema written by the provider (openlima/tableschema.py): its
+    # field names are `columns`, in order. Without it the catalogue infers one.
+    schema: NotRequired[dict[str, Any]]
 
 
 class CommitmentSummary(TypedDict):

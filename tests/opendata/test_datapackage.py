@@ -4,7 +4,7 @@ the demo catalogue and of the platform's own datasets, fetched from the live ser
 
 import pytest
 
-from opendata import datapackage, demo, services
+from opendata import datapackage, services
 from opendata.models import Dataset
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +51,10 @@ def test_dataset_without_stored_files_has_no_package(client, db):
 @pytest.mark.django_db(transaction=True)
 def test_frictionless_validate_every_published_data_package(live_server):
     import httpx
+    from django.core.management import call_command
     from frictionless import validate
 
-    demo.load()
+    call_command("load_demo")  # every app's demo, so every provider has rows
     services.platform_dataset_refresh(
         key="prueba",
         spec={
@@ -89,7 +90,59 @@ def test_frictionless_validate_every_published_data_package(live_server):
             report.flatten(["rowNumber", "fieldName", "type", "note"]),
         )
         checked += 1
-    assert checked >= 6
+    assert checked >= 15
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_platform_provider_writes_its_own_schema(client):
+    """Every `dataset:` provider declares its CSV's Table Schema (types, Spanish titles,
+    primary key where one exists): its fields are its columns, and the catalogue
+    publishes it as written, not an inferred one."""
+    from django.core.management import call_command
+
+    from openlima import registry
+
+    call_command("load_demo")
+    providers = registry.providers("dataset:")
+    assert len(providers) >= 11
+    with_key = 0
+    for key, func in providers.items():
+        spec = func()
+        schema = spec.get("schema")
+        assert schema, key
+        assert [f["name"] for f in schema["fields"]] == list(spec["columns"]), key
+        for field in schema["fields"]:
+            assert field["type"] in {
+                "string",
+                "integer",
+                "number",
+                "boolean",
+                "date",
+                "datetime",
+                "yearmonth",
+            }, (key, field)
+            assert field["title"] and field["title"] != field["name"], (key, field)
+        with_key += bool(schema.get("primaryKey"))
+        services.platform_dataset_refresh(key=key, spec=spec)
+        slug = Dataset.objects.get(source=key).slug
+        package = client.get(f"/datos/{slug}/datapackage.json").json()
+        (csv_resource,) = [r for r in package["resources"] if r["format"] == "csv"]
+        assert csv_resource["schema"] == schema, key
+    assert with_key >= 10
+
+
+def test_a_schema_that_does_not_match_the_columns_is_refused(db):
+    with pytest.raises(ValueError, match="differ from the columns"):
+        services.platform_dataset_refresh(
+            key="desajustado",
+            spec={
+                "title": "Desajustado",
+                "columns": ["a", "b"],
+                "rows": [{"a": 1, "b": 2}],
+                "schema": {"fields": [{"name": "a", "type": "integer"}]},
+            },
+        )
+    assert not Dataset.objects.filter(source="desajustado").exists()
 
 
 def test_platform_provider_writes_its_schema(client, db):
