@@ -1,0 +1,194 @@
+"""Handling by the integrity office: transitions, messages, notes, assignment."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openlima.errors import ApplicationError
+from openlima.services import audit_log_record
+
+from .. import crypto
+from ..models import (
+    CLOSED_STAGES,
+    TRANSITIONS,
+    ArchiveReason,
+    Category,
+    Complaint,
+    Destination,
+    Entry,
+    Priority,
+    Stage,
+)
+from .intake import MAX_TEXT
+from .keys import integrity_members
+
+
+def _text_required(text: str, field: str = "text") -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError(
+            _("Este texto es obligatorio."), field_errors={field: [_("Obligatorio.")]}
+        )
+    return text[:MAX_TEXT]
+
+
+@transaction.atomic
+def complaint_transition(
+    *,
+    complaint: Complaint,
+    key: bytes,
+    actor,
+    to_stage: str,
+    note: str,
+    is_public: bool = False,
+    destination: str = "",
+    archive_reason: str = "",
+) -> Entry:
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.purged_at:
+        raise ApplicationError(_("El contenido de este caso fue eliminado."))
+    current = Stage(complaint.stage)
+    if to_stage not in Stage.values or Stage(to_stage) not in TRANSITIONS[current]:
+        raise ApplicationError(
+            _("No se puede pasar de «%(from)s» a «%(to)s».")
+            % {
+                "from": current.label,
+                "to": dict(Stage.choices).get(to_stage, to_stage),
+            },
+            field_errors={"to_stage": [_("Transición no permitida.")]},
+        )
+    note = _text_required(note, "note")
+    update = ["stage", "stage_changed_at"]
+    if to_stage == Stage.REFERRED:
+        if destination not in Destination.values:
+            raise ApplicationError(
+                _("Indique a qué entidad se deriva."),
+                field_errors={"destination": [_("Obligatorio.")]},
+            )
+        complaint.destination = destination
+        update.append("destination")
+    if to_stage == Stage.ARCHIVED:
+        if archive_reason not in ArchiveReason.values:
+            raise ApplicationError(
+                _("Indique el motivo del archivo."),
+                field_errors={"archive_reason": [_("Obligatorio.")]},
+            )
+        complaint.archive_reason = archive_reason
+        update.append("archive_reason")
+    now = timezone.now()
+    complaint.stage = to_stage
+    complaint.stage_changed_at = now
+    if complaint.acknowledged_at is None:
+        complaint.acknowledged_at = now
+        update.append("acknowledged_at")
+    if to_stage in CLOSED_STAGES:
+        complaint.closed_at = now
+        update.append("closed_at")
+    complaint.save(update_fields=update)
+    entry = Entry.objects.create(
+        complaint=complaint,
+        kind=Entry.Kind.STAGE,
+        author=actor,
+        stage_from=current,
+        stage_to=to_stage,
+        is_public=bool(is_public),
+        sealed_text=crypto.encrypt(key, note.encode()),
+        created_at=now,
+    )
+    audit_log_record(
+        actor=actor,
+        action="complaints.complaint.transition",
+        obj=complaint,
+        details={"from": current.value, "to": to_stage},
+    )
+    return entry
+
+
+@transaction.atomic
+def complaint_message_send(
+    *, complaint: Complaint, key: bytes, actor, text: str
+) -> Entry:
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.purged_at:
+        raise ApplicationError(_("El contenido de este caso fue eliminado."))
+    text = _text_required(text)
+    now = timezone.now()
+    if complaint.acknowledged_at is None:
+        complaint.acknowledged_at = now
+        complaint.save(update_fields=["acknowledged_at"])
+    entry = Entry.objects.create(
+        complaint=complaint,
+        kind=Entry.Kind.TO_REPORTER,
+        author=actor,
+        is_public=True,
+        sealed_text=crypto.encrypt(key, text.encode()),
+        created_at=now,
+    )
+    audit_log_record(actor=actor, action="complaints.message.send", obj=complaint)
+    return entry
+
+
+@transaction.atomic
+def complaint_note_add(*, complaint: Complaint, key: bytes, actor, text: str) -> Entry:
+    if complaint.purged_at:
+        raise ApplicationError(_("El contenido de este caso fue eliminado."))
+    entry = Entry.objects.create(
+        complaint=complaint,
+        kind=Entry.Kind.NOTE,
+        author=actor,
+        is_public=False,
+        sealed_text=crypto.encrypt(key, _text_required(text).encode()),
+        created_at=timezone.now(),
+    )
+    audit_log_record(actor=actor, action="complaints.note.add", obj=complaint)
+    return entry
+
+
+@transaction.atomic
+def complaint_update_handling(
+    *, complaint: Complaint, actor, assignee_id=None, category_id=None, priority=None
+) -> Complaint:
+    update = []
+    if assignee_id is not None:
+        if assignee_id == "":
+            complaint.assignee = None
+        else:
+            assignee = integrity_members().filter(pk=assignee_id).first()
+            if assignee is None:
+                raise ApplicationError(
+                    _("Solo se asigna a miembros de la unidad."),
+                    field_errors={"assignee": [_("No válido.")]},
+                )
+            complaint.assignee = assignee
+        update.append("assignee")
+    if category_id is not None:
+        complaint.category = (
+            None
+            if category_id == ""
+            else Category.objects.filter(pk=category_id, is_active=True).first()
+        )
+        if category_id != "" and complaint.category is None:
+            raise ApplicationError(
+                _("Categoría no válida."), field_errors={"category": [_("No válida.")]}
+            )
+        update.append("category")
+    if priority is not None:
+        try:
+            priority = int(priority)
+        except (TypeError, ValueError):
+            priority = -1
+        if priority not in Priority.values:
+            raise ApplicationError(
+                _("Prioridad no válida."), field_errors={"priority": [_("No válida.")]}
+            )
+        complaint.priority = priority
+        update.append("priority")
+    if update:
+        complaint.save(update_fields=update)
+        audit_log_record(
+            actor=actor,
+            action="complaints.complaint.handling",
+            obj=complaint,
+            details={"fields": update},
+        )
+    return complaint
