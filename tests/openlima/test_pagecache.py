@@ -183,3 +183,104 @@ def test_a_write_in_autocommit_mode_bumps_at_once(client):
     before = cache.get(GENERATION_KEY.format("participation"), 0)
     generation_bump("participation")
     assert cache.get(GENERATION_KEY.format("participation")) == before + 1
+
+
+# --- cold pages: one rebuilder, the others get the previous copy or wait ----------------
+
+
+def _concurrent(middleware, n, path="/participa/"):
+    import threading
+
+    from django.test import RequestFactory
+
+    results = []
+    barrier = threading.Barrier(n)
+
+    def visit():
+        barrier.wait()
+        results.append(middleware(RequestFactory().get(path)))
+
+    threads = [threading.Thread(target=visit) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def _slow_view(calls, body=b"pagina", cookie=False, delay=0.4):
+    import threading
+    import time
+
+    from django.http import HttpResponse
+
+    lock = threading.Lock()
+
+    def view(request):
+        with lock:
+            calls.append(1)
+        time.sleep(delay)
+        response = HttpResponse(body + str(len(calls)).encode())
+        if cookie:
+            response.set_cookie("csrftoken", "x")
+        return response
+
+    return view
+
+
+def test_a_cold_page_is_built_once_by_many_simultaneous_visitors():
+    """Stampede: 8 visitors at once on a cold page (no previous copy): one request
+    renders it, the other seven wait for it and get the same bytes."""
+    from django.core.cache import cache
+
+    from openlima.pagecache import AnonymousPageCacheMiddleware
+
+    cache.clear()
+    calls = []
+    middleware = AnonymousPageCacheMiddleware(_slow_view(calls))
+    responses = _concurrent(middleware, 8)
+    assert len(calls) == 1
+    assert {r.content for r in responses} == {b"pagina1"}
+    assert all(r.status_code == 200 for r in responses)
+
+
+def test_during_a_rebuild_the_others_get_the_previous_copy_at_once():
+    """After a write the page is cold again: one request rebuilds it while the others
+    are served the previous copy (marked stale) without rendering or waiting."""
+    import time
+
+    from django.core.cache import cache
+
+    from openlima.pagecache import AnonymousPageCacheMiddleware, generation_bump
+
+    cache.clear()
+    calls = []
+    middleware = AnonymousPageCacheMiddleware(_slow_view(calls, delay=0.5))
+    first = _concurrent(middleware, 1)[0]
+    assert first.content == b"pagina1"
+    generation_bump("participation")
+    started = time.monotonic()
+    responses = _concurrent(middleware, 6)
+    assert len(calls) == 2  # one rebuild for six visitors
+    fresh = [r for r in responses if r.content == b"pagina2"]
+    stale = [r for r in responses if r.content == b"pagina1"]
+    assert len(fresh) == 1 and len(stale) == 5
+    assert all(r["X-Page-Cache"] == "stale" for r in stale)
+    assert time.monotonic() - started < 1.5
+    # The next visitor gets the rebuilt page.
+    assert _concurrent(middleware, 1)[0].content == b"pagina2" and len(calls) == 2
+
+
+def test_a_page_that_cannot_be_stored_does_not_make_anyone_wait():
+    """A page that sets a cookie is never shared: once seen, requests neither lock nor
+    wait for it (each renders its own)."""
+    from django.core.cache import cache
+
+    from openlima.pagecache import AnonymousPageCacheMiddleware
+
+    cache.clear()
+    calls = []
+    middleware = AnonymousPageCacheMiddleware(_slow_view(calls, cookie=True, delay=0.1))
+    _concurrent(middleware, 1)
+    responses = _concurrent(middleware, 4)
+    assert len(calls) == 5 and all(r.cookies for r in responses)
