@@ -157,6 +157,17 @@ def install_write_watcher(sender, connection, **kwargs) -> None:
         connection.execute_wrappers.append(_watch_writes)
 
 
+def fragment_stamp(labels) -> str:
+    """The content generations of these apps, for the key of a cached template fragment
+    of a signed-in page (docs/performance.md): any write to one of them changes it.
+    Empty when the page cache (and so the generations) is off."""
+    if page_cache_seconds() <= 0:
+        return ""
+    keys = [GENERATION_KEY.format(label) for label in labels]
+    gens = cache.get_many(keys)
+    return ",".join(f"{k}={gens.get(k, 0)}" for k in keys)
+
+
 def _apps_for(path: str) -> tuple[str, ...]:
     for prefixes, labels in PREFIX_APPS:
         if path.startswith(prefixes):
@@ -246,7 +257,10 @@ class AnonymousPageCacheMiddleware:
                 stored = cache.get(PAGE_KEY.format(key))
                 if stored is not None:
                     return self._serve(request, stored, key)
-                if cache.get(lock) is None:  # done without storing, or gave up
+                if cache.get(lock) is None:  # done (stored just now?) or gave up
+                    stored = cache.get(PAGE_KEY.format(key))
+                    if stored is not None:
+                        return self._serve(request, stored, key)
                     break
             return self._build(request, key, page)
         try:

@@ -284,3 +284,50 @@ def test_a_page_that_cannot_be_stored_does_not_make_anyone_wait():
     _concurrent(middleware, 1)
     responses = _concurrent(middleware, 4)
     assert len(calls) == 5 and all(r.cookies for r in responses)
+
+
+# --- signed-in pages: the shared parts cached as fragments -------------------------------
+
+
+def test_signed_in_list_caches_cards_and_filters_and_shows_writes_at_once(
+    django_capture_on_commit_callbacks,
+):
+    """A signed-in visitor's proposal list reuses the cached filter form and cards (the
+    districts query and the card rendering are skipped on the second visit), yet the
+    visitor's own support and an author's edit show at the very next request."""
+    from participation import services
+    from tests.participation.factories import ProposalFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = ProposalFactory(title="Bancas en el parque")
+    visitor = Client()
+    visitor.force_login(UserFactory())
+    first, cold = _get(visitor, LIST)
+    second, warm = _get(visitor, LIST)
+    assert first.status_code == second.status_code == 200
+    assert warm < cold  # the CSRF token differs per response, the rest is the same
+    assert "Bancas en el parque" in second.content.decode()
+    assert "La apoyas" not in second.content.decode()
+    assert second["Cache-Control"] == "private"
+    # An edit shows at once for signed-in visitors too.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_update(
+            user=proposal.author,
+            proposal_id=proposal.pk,
+            title="Bancas nuevas en el parque",
+            summary="s",
+            body="cuerpo largo de texto",
+            topic="otros",
+        )
+    assert "Bancas nuevas en el parque" in visitor.get(LIST).content.decode()
+
+    # The visitor supports: their mark and the new count show at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = visitor.post(f"/api/v1/proposals/{proposal.pk}/support/")
+    assert response.status_code in (200, 201)
+    html = visitor.get(LIST).content.decode()
+    assert "La apoyas" in html and "<strong>1</strong> apoyo" in html
+    # Another visitor (who has not supported) shares the cards but not the mark.
+    other = Client()
+    other.force_login(UserFactory())
+    assert "La apoyas" not in other.get(LIST).content.decode()
