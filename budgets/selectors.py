@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openlima import city
 from openlima.errors import Conflict, Forbidden
+from openlima.tableschema import schema_columns, table_schema
 
 from .models import (
     Ballot,
@@ -205,6 +206,24 @@ def results_for_process(*, process):
     )
 
 
+# Table Schema of `dataset:presupuesto-participativo` (openlima/tableschema.py).
+BUDGET_SCHEMA = table_schema(
+    ("process", "string", "Proceso"),
+    ("process_title", "string", "Título del proceso"),
+    ("heading", "string", "Partida"),
+    ("heading_name", "string", "Nombre de la partida"),
+    ("district_ubigeo", "string", "Ubigeo del distrito"),
+    ("heading_amount", "number", "Monto de la partida (S/)"),
+    ("project_id", "integer", "Identificador del proyecto"),
+    ("project_title", "string", "Proyecto"),
+    ("estimated_cost", "number", "Costo estimado (S/)"),
+    ("ballot_count", "integer", "Votos"),
+    ("position", "integer", "Puesto"),
+    ("funded", "boolean", "Financiado"),
+    primary_key=("project_id",),
+)
+
+
 def dataset_budgets() -> dict:
     """Provider `dataset:presupuesto-participativo`: ballot counts per project, no voters."""
     rows = []
@@ -242,20 +261,8 @@ def dataset_budgets() -> dict:
         ),
         "publisher_slug": "participacion-vecinal",
         "tags": ["presupuesto participativo", "participación", "votación"],
-        "columns": [
-            "process",
-            "process_title",
-            "heading",
-            "heading_name",
-            "district_ubigeo",
-            "heading_amount",
-            "project_id",
-            "project_title",
-            "estimated_cost",
-            "ballot_count",
-            "position",
-            "funded",
-        ],
+        "columns": schema_columns(BUDGET_SCHEMA),
+        "schema": BUDGET_SCHEMA,
         "rows": rows,
     }
 

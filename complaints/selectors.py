@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from openlima import city, roles
 from openlima.selectors import access_staff_area, user_has_role
+from openlima.tableschema import schema_columns, table_schema
 
 from . import conf, crypto, unlock
 from .models import (
@@ -403,6 +404,17 @@ def public_statistics() -> dict:
     }
 
 
+# Table Schema of `dataset:estadisticas-denuncias` (openlima/tableschema.py); an
+# empty value is a figure below the suppression threshold.
+STATISTICS_SCHEMA = table_schema(
+    ("dimension", "string", "Dimensión"),
+    ("category", "string", "Categoría"),
+    ("label", "string", "Etiqueta"),
+    ("value", "number", "Valor"),
+    primary_key=("dimension", "category"),
+)
+
+
 def statistics_dataset() -> dict:
     stats = public_statistics()
     rows = [
@@ -472,8 +484,9 @@ def statistics_dataset() -> dict:
         % {"name": city.text("complaints_name")},
         "publisher_slug": roles.role_unit_slug(roles.INTEGRITY_MEMBER),
         "tags": ["denuncias", "integridad", "anticorrupción"],
-        "columns": ["dimension", "category", "label", "value"],
+        "columns": schema_columns(STATISTICS_SCHEMA),
         "rows": [{**r, "label": str(r["label"])} for r in rows],
+        "schema": STATISTICS_SCHEMA,
     }
 
 

@@ -144,18 +144,40 @@ def _resource_name(name: str, used: set) -> str:
     return candidate
 
 
+def _external_item(resource, used: set) -> dict:
+    """A link to a file or page elsewhere: a resource whose `path` is its URL (the Data
+    Package spec allows remote paths); no hash, size or schema, which we cannot vouch
+    for. Clients that follow it fetch it from its own server."""
+    fmt = (resource.format or "").lower()
+    if not fmt:
+        tail = resource.external_url.split("?", 1)[0].rsplit("/", 1)[-1]
+        fmt = tail.rsplit(".", 1)[-1].lower() if "." in tail else ""
+    item = {
+        "name": _resource_name(resource.name, used),
+        "title": resource.name,
+        "path": resource.external_url,
+    }
+    if fmt.isalnum():
+        item["format"] = fmt
+    if resource.media_type:
+        item["mediatype"] = resource.media_type
+    if resource.description:
+        item["description"] = resource.description
+    return item
+
+
 def datapackage(dataset: Dataset, base: str) -> dict:
-    """The Data Package descriptor of a published dataset (stored files only)."""
+    """The Data Package descriptor of a published dataset: its stored files (with
+    hash, size and Table Schema) and its external links (path = the URL)."""
     from .ckan import dataset_url
 
     used: set = set()
     resources = []
     for resource in dataset.resources.all():
-        version = (
-            resource.versions.defer("preview").order_by("-number").first()
-            if not resource.external_url
-            else None
-        )
+        if resource.external_url:
+            resources.append(_external_item(resource, used))
+            continue
+        version = resource.versions.defer("preview").order_by("-number").first()
         if version is None:
             continue
         version = type(version).objects.get(pk=version.pk)  # with its preview

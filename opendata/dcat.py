@@ -3,11 +3,11 @@ with Hydra. URIs are stable: they use the dataset slug and resource UUIDs."""
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from . import conf
+from . import conf, geo
 from .ckan import package_qs, resource_url
 from .models import LICENSE_URLS, Dataset
 
@@ -21,6 +21,28 @@ EU_LANGUAGE_SPA = URIRef(
     "http://publications.europa.eu/resource/authority/language/SPA"
 )
 IANA = "https://www.iana.org/assignments/media-types/"
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+# Recommended DCAT-AP properties (docs/opendata-api.md): controlled vocabularies.
+AVAILABILITY_STABLE = URIRef(
+    "http://publications.europa.eu/resource/authority/planned-availability/STABLE"
+)
+PUBLISHER_LOCAL_AUTHORITY = URIRef("http://purl.org/adms/publishertype/LocalAuthority")
+LICENCE_TYPE = "http://purl.org/adms/licencetype/"
+LICENCE_TYPES = {  # our licence -> ADMS licence types
+    "cc-by-4.0": ("Attribution",),
+    "cc-by-sa-4.0": ("Attribution", "ShareAlike"),
+    "cc-zero": ("PublicDomain",),
+    "odc-by": ("Attribution",),
+    "odc-odbl": ("Attribution", "ShareAlike"),
+}
+LICENCE_TYPE_LABELS = {
+    "Attribution": "Attribution",
+    "ShareAlike": "Share alike",
+    "PublicDomain": "Public domain",
+}
+CATALOGUE_LICENSE = "cc-by-4.0"  # the licence of the catalogue's own metadata
+DEFAULT_THEME = "GOVE"  # a municipality's data: government and public sector
 EU_DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 EU_DATA_THEME_SCHEME = URIRef(EU_DATA_THEME.rstrip("/"))
 # Topic slug fragments -> EU data-theme codes (docs/opendata-api.md); first match wins.
@@ -72,6 +94,7 @@ FORMATS = {
     "application/json": "JSON",
     "application/geo+json": "GEOJSON",
     "application/pdf": "PDF",
+    "text/html": "HTML",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
 }
 SERIALIZERS = {
@@ -101,6 +124,8 @@ def _graph() -> Graph:
         ("hydra", HYDRA),
         ("skos", SKOS),
         ("adms", ADMS),
+        ("dcatap", DCATAP),
+        ("gsp", GSP),
     ):
         g.bind(prefix, ns)
     return g
@@ -115,7 +140,57 @@ def _agent(g, org, base) -> URIRef:
     agent = URIRef(f"{base}{_url('opendata:catalogue')}?publicador={org.slug}")
     g.add((agent, RDF.type, FOAF.Agent))
     g.add((agent, FOAF.name, Literal(org.name, lang="es")))
+    _agent_type(g, agent)
     return agent
+
+
+def _agent_type(g, agent) -> None:
+    # Every publisher is a unit of the municipality: a local authority.
+    g.add((agent, DCTERMS.type, PUBLISHER_LOCAL_AUTHORITY))
+    g.add((PUBLISHER_LOCAL_AUTHORITY, RDF.type, SKOS.Concept))
+    g.add(
+        (
+            PUBLISHER_LOCAL_AUTHORITY,
+            SKOS.prefLabel,
+            Literal("Local Authority", lang="en"),
+        )
+    )
+
+
+def _license(g, code: str) -> URIRef:
+    uri = URIRef(LICENSE_URLS.get(code, LICENSE_URLS["cc-by-4.0"]))
+    g.add((uri, RDF.type, DCTERMS.LicenseDocument))
+    for name in LICENCE_TYPES.get(code, LICENCE_TYPES["cc-by-4.0"]):
+        kind = URIRef(LICENCE_TYPE + name)
+        g.add((uri, DCTERMS.type, kind))
+        g.add((kind, RDF.type, SKOS.Concept))
+        g.add((kind, SKOS.prefLabel, Literal(LICENCE_TYPE_LABELS[name], lang="en")))
+    return uri
+
+
+def _location(g, place, ubigeos=()) -> None:
+    """dcat:bbox and dcat:centroid (WKT) of a place: its districts' box, the city's
+    when none is given. A district whose polygon the file lacks (Santa Anita) gets the
+    city's box, which bounds it too, though loosely (opendata/geo.py)."""
+    w, s, e, n = geo.bbox(ubigeos)
+    g.add((place, DCAT.bbox, Literal(geo.bbox_wkt(ubigeos), datatype=GSP.wktLiteral)))
+    centroid = f"POINT({round((w + e) / 2, 6)} {round((s + n) / 2, 6)})"
+    g.add((place, DCAT.centroid, Literal(centroid, datatype=GSP.wktLiteral)))
+
+
+def _city(g) -> URIRef:
+    g.add((LIMA_GEONAMES, RDF.type, DCTERMS.Location))
+    g.add((LIMA_GEONAMES, SKOS.prefLabel, Literal(geo.CITY_NAME, lang="es")))
+    _location(g, LIMA_GEONAMES)
+    return LIMA_GEONAMES
+
+
+def _theme(g, ds, code: str) -> None:
+    concept = URIRef(EU_DATA_THEME + code)
+    g.add((ds, DCAT.theme, concept))
+    g.add((concept, RDF.type, SKOS.Concept))
+    g.add((concept, SKOS.inScheme, EU_DATA_THEME_SCHEME))
+    g.add((concept, SKOS.prefLabel, Literal(EU_THEME_LABELS[code], lang="en")))
 
 
 def _literal_dt(value):
@@ -142,27 +217,35 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
     g.add((frequency, RDF.type, DCTERMS.Frequency))
     for tag in dataset.tags.all():
         g.add((ds, DCAT.keyword, Literal(tag.name, lang="es")))
+    themes = set()
     for topic in dataset.topics.all():
         # Our topics stay as keywords; the theme is the EU data-theme concept.
         g.add((ds, DCAT.keyword, Literal(topic.name, lang="es")))
         code = eu_theme(topic.slug)
         if code:
-            concept = URIRef(EU_DATA_THEME + code)
-            g.add((ds, DCAT.theme, concept))
-            g.add((concept, RDF.type, SKOS.Concept))
-            g.add((concept, SKOS.inScheme, EU_DATA_THEME_SCHEME))
-            g.add((concept, SKOS.prefLabel, Literal(EU_THEME_LABELS[code], lang="en")))
-    if dataset.contact_name or dataset.contact_email or dataset.publisher.email:
-        contact = BNode(f"contact-{dataset.uuid}")
-        g.add((ds, DCAT.contactPoint, contact))
-        g.add((contact, RDF.type, VCARD.Kind))
-        g.add((contact, RDF.type, VCARD.Organization))
+            themes.add(code)
+    for code in sorted(themes) or [DEFAULT_THEME]:
+        _theme(g, ds, code)
+    # A contact point always: the dataset's contact, else its publishing unit (with
+    # its address when it has one, else its catalogue page).
+    contact = BNode(f"contact-{dataset.uuid}")
+    g.add((ds, DCAT.contactPoint, contact))
+    g.add((contact, RDF.type, VCARD.Kind))
+    g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, VCARD.fn, Literal(dataset.contact_name or dataset.publisher.name)))
+    email = dataset.contact_email or dataset.publisher.email
+    if email:
+        g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+    else:
         g.add(
-            (contact, VCARD.fn, Literal(dataset.contact_name or dataset.publisher.name))
+            (
+                contact,
+                VCARD.hasURL,
+                URIRef(
+                    f"{base}{_url('opendata:catalogue')}?publicador={dataset.publisher.slug}"
+                ),
+            )
         )
-        email = dataset.contact_email or dataset.publisher.email
-        if email:
-            g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{email}")))
     districts = list(dataset.districts.all())
     if districts:
         for district in districts:
@@ -173,32 +256,28 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
             g.add((place, RDF.type, DCTERMS.Location))
             g.add((place, SKOS.prefLabel, Literal(district.name, lang="es")))
             g.add((place, DCTERMS.identifier, Literal(district.ubigeo)))
+            _location(g, place, [district.ubigeo])
     else:
-        g.add((ds, DCTERMS.spatial, LIMA_GEONAMES))
-        g.add((LIMA_GEONAMES, RDF.type, DCTERMS.Location))
-        g.add((LIMA_GEONAMES, SKOS.prefLabel, Literal("Lima Metropolitana", lang="es")))
-    if dataset.temporal_start or dataset.temporal_end:
-        period = BNode(f"period-{dataset.uuid}")
-        g.add((ds, DCTERMS.temporal, period))
-        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
-        if dataset.temporal_start:
-            g.add(
-                (
-                    period,
-                    DCAT.startDate,
-                    Literal(dataset.temporal_start.isoformat(), datatype=XSD.date),
-                )
-            )
-        if dataset.temporal_end:
-            g.add(
-                (
-                    period,
-                    DCAT.endDate,
-                    Literal(dataset.temporal_end.isoformat(), datatype=XSD.date),
-                )
-            )
-    license_uri = URIRef(LICENSE_URLS.get(dataset.license, LICENSE_URLS["cc-by-4.0"]))
-    g.add((license_uri, RDF.type, DCTERMS.LicenseDocument))
+        g.add((ds, DCTERMS.spatial, _city(g)))
+    # Temporal coverage: the declared period; an open end (or no period at all, as for
+    # the platform datasets regenerated nightly) ends at the last update, and an unknown
+    # start is the first publication (docs/opendata-api.md).
+    start = dataset.temporal_start or timezone.localdate(
+        dataset.published_at or dataset.created_at
+    )
+    end = dataset.temporal_end or timezone.localdate(dataset.modified_at)
+    period = BNode(f"period-{dataset.uuid}")
+    g.add((ds, DCTERMS.temporal, period))
+    g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+    g.add(
+        (
+            period,
+            DCAT.startDate,
+            Literal(min(start, end).isoformat(), datatype=XSD.date),
+        )
+    )
+    g.add((period, DCAT.endDate, Literal(end.isoformat(), datatype=XSD.date)))
+    license_uri = _license(g, dataset.license)
     for resource in dataset.resources.all():
         dist = URIRef(
             f"{base}{_url('opendata:dataset', slug=dataset.slug)}#resource-{resource.uuid}"
@@ -206,8 +285,20 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(resource.name, lang="es")))
-        if resource.description:
-            g.add((dist, DCTERMS.description, Literal(resource.description, lang="es")))
+        g.add(
+            (
+                dist,
+                DCTERMS.description,
+                Literal(
+                    resource.description
+                    or f"{resource.name}: {resource.format or 'enlace'} · {dataset.title}",
+                    lang="es",
+                ),
+            )
+        )
+        g.add((dist, DCATAP.availability, AVAILABILITY_STABLE))
+        g.add((AVAILABILITY_STABLE, RDF.type, SKOS.Concept))
+        g.add((AVAILABILITY_STABLE, SKOS.prefLabel, Literal("stable", lang="en")))
         url = URIRef(resource_url(resource, dataset, base))
         g.add((dist, DCAT.accessURL, url))
         g.add((url, RDF.type, RDFS.Resource))
@@ -220,11 +311,15 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
             media = URIRef(IANA + resource.media_type)
             g.add((dist, DCAT.mediaType, media))
             g.add((media, RDF.type, DCTERMS.MediaType))
-            code = FORMATS.get(resource.media_type)
-            if code:
-                fmt = URIRef(EU_FILE_TYPE + code)
-                g.add((dist, DCTERMS["format"], fmt))
-                g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
+        # The EU file-type code: from the media type, else the resource's own format
+        # name (the vocabulary's codes are those names upper-cased: HTML, XML, ZIP...).
+        code = FORMATS.get(resource.media_type or "")
+        if not code and (resource.format or "").isalnum():
+            code = resource.format.upper()
+        if code:
+            fmt = URIRef(EU_FILE_TYPE + code)
+            g.add((dist, DCTERMS["format"], fmt))
+            g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
         if resource.size is not None:
             g.add(
                 (
@@ -287,6 +382,9 @@ def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
         )
     )
     g.add((catalog, DCTERMS.publisher, publisher))
+    _agent_type(g, publisher)
+    g.add((catalog, DCTERMS.license, _license(g, CATALOGUE_LICENSE)))
+    g.add((catalog, DCTERMS.spatial, _city(g)))
     g.add((EU_DATA_THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
     g.add((EU_DATA_THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
     g.add((catalog, DCAT.themeTaxonomy, EU_DATA_THEME_SCHEME))
@@ -299,6 +397,10 @@ def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
     latest = qs.order_by("-modified_at").values_list("modified_at", flat=True).first()
     if latest:
         g.add((catalog, DCTERMS.modified, _literal_dt(latest)))
+    first = qs.exclude(published_at=None).order_by("published_at")
+    first = first.values_list("published_at", flat=True).first()
+    if first:
+        g.add((catalog, DCTERMS.issued, _literal_dt(first)))
     for dataset in package_qs().order_by("id")[(page - 1) * size : page * size]:
         g.add((catalog, DCAT.dataset, dataset_add(g, dataset, base)))
 

@@ -1,6 +1,7 @@
 """Every read of the open data catalogue: catalogue and facets, dataset pages, counters,
 transparency sections, site search and the home page indicators."""
 
+import datetime as dt
 import logging
 
 from django.core.cache import cache
@@ -399,18 +400,47 @@ def indicators_compute() -> dict:
     return data
 
 
+# The last snapshot is also kept without expiry: when the fresh one has expired (beat
+# late or stopped), a visitor gets the last one while a single request recomputes it.
+INDICATORS_LAST_MAX_AGE = 60 * 60  # older than this: recompute before answering
+INDICATORS_LOCK_SECONDS = 60
+
+
 def indicators_refresh() -> dict:
     data = indicators_compute()
-    cache.set(_indicators_key(), data, INDICATORS_TIMEOUT)
+    key = _indicators_key()
+    cache.set(key, data, INDICATORS_TIMEOUT)
+    cache.set(f"{key}:last", data, None)
     return data
+
+
+def _age_seconds(data) -> float:
+    try:
+        computed = dt.datetime.fromisoformat(data["computed_at"])
+    except (KeyError, TypeError, ValueError):
+        return float("inf")
+    return (timezone.now() - computed).total_seconds()
 
 
 def home_indicators() -> dict:
-    """A cached snapshot (refreshed every 5 minutes by `indicators_refresh`)."""
-    data = cache.get(_indicators_key())
-    if data is None:
-        data = indicators_refresh()
-    return data
+    """A cached snapshot (refreshed every 5 minutes by `indicators_refresh`). When it
+    has expired, one request recomputes it (a cache lock) and the others meanwhile get
+    the last snapshot, if it is less than an hour old (docs/performance.md)."""
+    key = _indicators_key()
+    found = cache.get_many([key, f"{key}:last"])
+    data = found.get(key)
+    if data is not None:
+        return data
+    last = found.get(f"{key}:last")
+    recent = last is not None and _age_seconds(last) < INDICATORS_LAST_MAX_AGE
+    if cache.add(f"{key}:lock", 1, INDICATORS_LOCK_SECONDS):
+        try:
+            return indicators_refresh()
+        finally:
+            cache.delete(f"{key}:lock")
+    if recent:
+        return last
+    return indicators_refresh()
 
 
 def tag_names() -> list[str]:

@@ -449,6 +449,14 @@ def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
     rows = list(spec.get("rows") or [])
     if not columns and rows:
         columns = list(rows[0].keys())
+    schema = spec.get("schema")
+    if schema is not None:
+        # The provider's Table Schema must describe exactly the CSV it gave.
+        names = [f.get("name") for f in (schema.get("fields") or [])]
+        if names != columns:
+            raise ValueError(
+                f"{key}: schema fields {names} differ from the columns {columns}"
+            )
     publisher = (
         OrgUnit.objects.filter(slug=spec.get("publisher_slug") or "").first()
         or OrgUnit.objects.filter(slug="sgdi").first()

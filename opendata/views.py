@@ -1,9 +1,9 @@
+import hashlib
 import json
 import re
 
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponseRedirect,
@@ -14,6 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+
+from openlima import jsonfast
+from openlima.downloads import file_response
 
 from . import ckan, dcat, selectors, services
 from .models import Dataset, License
@@ -145,83 +148,6 @@ def dataset(request, slug):
     return response
 
 
-TEXT_MEDIA_TYPES = ("application/json", "application/geo+json", "application/ld+json")
-RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)")
-
-
-def _byte_range(header: str, size: int):
-    """(start, end) of a single `Range: bytes=a-b` within `size`; None to send the
-    whole file (no header, several ranges or a syntax error: RFC 9110 lets a server
-    ignore them); "unsatisfiable" when it lies past the end."""
-    m = RANGE_RE.fullmatch((header or "").strip())
-    if m is None or (not m.group(1) and not m.group(2)):
-        return None
-    first, last = m.group(1), m.group(2)
-    if not first:  # the last N bytes
-        length = int(last[:19])
-        if length == 0:
-            return "unsatisfiable"
-        return max(size - length, 0), size - 1
-    start = int(first[:19])
-    end = min(int(last[:19]), size - 1) if last else size - 1
-    if start >= size or end < start:
-        return "unsatisfiable"
-    return start, end
-
-
-def file_response(request, *, handle, size, etag, last_modified, filename, media_type):
-    """A download with validators (ETag, Last-Modified: 304 on If-None-Match /
-    If-Modified-Since), single byte ranges (206/416) and `charset=utf-8` on text.
-    Returns (response, counts): only a full GET counts as a download."""
-    from django.utils.cache import get_conditional_response
-    from django.utils.http import http_date, quote_etag
-
-    etag = quote_etag(etag)
-    modified = int(last_modified.timestamp())
-    conditional = get_conditional_response(request, etag=etag, last_modified=modified)
-    is_text = media_type.startswith("text/") or media_type in TEXT_MEDIA_TYPES
-    if is_text and "charset" not in media_type:
-        media_type = f"{media_type}; charset=utf-8"
-    if conditional is not None:
-        handle.close()
-        response, counts = conditional, False
-    else:
-        wanted = None
-        if_range = request.headers.get("If-Range")
-        if request.method == "GET" and (if_range is None or if_range == etag):
-            wanted = _byte_range(request.headers.get("Range", ""), size)
-        if wanted == "unsatisfiable":
-            handle.close()
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{size}"
-            counts = False
-        elif wanted is not None:
-            start, end = wanted
-            handle.seek(start)
-            data = handle.read(end - start + 1)
-            handle.close()
-            response = HttpResponse(data, status=206, content_type=media_type)
-            response["Content-Range"] = f"bytes {start}-{end}/{size}"
-            counts = False
-        else:
-            response = FileResponse(
-                handle, as_attachment=True, filename=filename, content_type=media_type
-            )
-            counts = request.method == "GET"
-        if response.status_code != 416:
-            response["Content-Disposition"] = (
-                response.get("Content-Disposition")
-                or f'attachment; filename="{filename}"'
-            )
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(modified)
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "public, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response, counts
-
-
 @require_http_methods(["GET", "HEAD"])
 def resource_download(request, slug, resource, number=None):
     """A resource's file (latest or one version). HEAD, Range and conditional requests
@@ -271,19 +197,30 @@ def transparency_section(request, slug):
     )
 
 
+@require_http_methods(["GET", "HEAD"])
 def transparency_document(request, pk):
+    """A transparency document with validators and byte ranges (openlima/downloads.py):
+    the ETag changes when the file is replaced (a new stored name or size)."""
     doc = selectors.access_transparency_document(pk=pk)
     try:
         handle = doc.file.open("rb")
+        size = doc.file.size
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    try:
+        modified = doc.file.storage.get_modified_time(doc.file.name)
+    except (NotImplementedError, OSError):
+        modified = doc.created_at
+    tag = hashlib.sha256(f"{doc.pk}:{doc.file.name}:{size}".encode()).hexdigest()
+    response, _counts = file_response(
+        request,
+        handle=handle,
+        size=size,
+        etag=f"doc-{tag[:32]}",
+        last_modified=max(modified, doc.created_at),
         filename=doc.file.name.rsplit("/", 1)[-1],
-        content_type=doc.media_type or "application/octet-stream",
+        media_type=doc.media_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -345,15 +282,16 @@ def _ckan_response(status, body, request=None):
     """CKAN's answer: JSON, or JSONP (`callback=`) on GET as CKAN does."""
     callback = request.GET.get("callback") if request is not None else None
     if callback and request.method == "GET" and JSONP_CALLBACK.fullmatch(callback):
-        payload = json.dumps(body, ensure_ascii=False)
+        payload = jsonfast.dumps(body).decode()
         response = HttpResponse(
             f"/**/{callback}({payload});",
             status=status,
             content_type="application/javascript; charset=utf-8",
         )
     else:
-        response = JsonResponse(
-            body, status=status, json_dumps_params={"ensure_ascii": False}
+        # orjson (openlima/jsonfast.py): the same JSON, a fifth of the time.
+        response = HttpResponse(
+            jsonfast.dumps(body), status=status, content_type="application/json"
         )
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -19,12 +19,22 @@ private or no-store. Responses it serves or stores say `Cache-Control: public, n
 (a signed-in visitor never gets them); a matching `If-None-Match` gets 304. Signed-in
 responses are marked `private`.
 
+Cold pages and stampedes: when a page is missing (first visit, or every page of an app
+right after a write), only one request rebuilds it. It takes a short lock in the cache
+(`cache.add`); the others meanwhile get the previous copy of the same page (kept under a
+generation-free key, at most one write old, for `PAGE_CACHE_STALE_SECONDS`), or, when
+there is none, wait for the rebuilder (polling every 50 ms, at most
+`PAGE_CACHE_WAIT_SECONDS`) and get its copy. A page the rebuilder finds it may not store
+(it set a cookie) is remembered as such for a while, so nobody waits for it again.
+Anonymous visitors only: nobody who writes is served a stale copy of their own write.
+
 The generations must be shared by every process, so the cache is on only with a shared
 cache (Redis): `PAGE_CACHE_SECONDS` defaults to 0 (off) without `REDIS_URL`.
 """
 
 import hashlib
 import re
+import time
 
 from django.apps import apps
 from django.conf import settings
@@ -36,6 +46,11 @@ from django.utils.translation import get_language_from_path
 
 GENERATION_KEY = "pagegen:{}"
 PAGE_KEY = "page:{}"
+STALE_KEY = "pagestale:{}"  # the last stored copy of a page, whatever its generations
+LOCK_KEY = "pagelock:{}"  # one rebuilder per page
+NOSTORE_KEY = "pagenostore:{}"  # the page sets a cookie: no lock, no waiting
+REBUILD_LOCK_SECONDS = 15
+POLL_SECONDS = 0.05
 # Paths never cached: staff, accounts, reporter (anonymity) paths, health, JSON API v1
 # (session-authenticated), static files (WhiteNoise answers those before us).
 EXCLUDED_PREFIXES = (
@@ -142,6 +157,17 @@ def install_write_watcher(sender, connection, **kwargs) -> None:
         connection.execute_wrappers.append(_watch_writes)
 
 
+def fragment_stamp(labels) -> str:
+    """The content generations of these apps, for the key of a cached template fragment
+    of a signed-in page (docs/performance.md): any write to one of them changes it.
+    Empty when the page cache (and so the generations) is off."""
+    if page_cache_seconds() <= 0:
+        return ""
+    keys = [GENERATION_KEY.format(label) for label in labels]
+    gens = cache.get_many(keys)
+    return ",".join(f"{k}={gens.get(k, 0)}" for k in keys)
+
+
 def _apps_for(path: str) -> tuple[str, ...]:
     for prefixes, labels in PREFIX_APPS:
         if path.startswith(prefixes):
@@ -149,7 +175,8 @@ def _apps_for(path: str) -> tuple[str, ...]:
     return project_apps()
 
 
-def _key(request, labels) -> str:
+def _keys(request, labels) -> tuple[str, str]:
+    """(the key of this page at the current generations, the page's key without them)."""
     gens = cache.get_many([GENERATION_KEY.format(label) for label in labels])
     stamp = ",".join(
         f"{label}={gens.get(GENERATION_KEY.format(label), 0)}" for label in labels
@@ -160,10 +187,22 @@ def _key(request, labels) -> str:
             request.path,
             request.META.get("QUERY_STRING", ""),
             request.headers.get("HX-Request", ""),
-            stamp,
         )
     )
-    return hashlib.sha256(raw.encode()).hexdigest()
+    page = hashlib.sha256(raw.encode()).hexdigest()
+    return hashlib.sha256(f"{raw}\n{stamp}".encode()).hexdigest(), page
+
+
+def _key(request, labels) -> str:
+    return _keys(request, labels)[0]
+
+
+def stale_seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_STALE_SECONDS", 3600))
+
+
+def wait_seconds() -> float:
+    return float(getattr(settings, "PAGE_CACHE_WAIT_SECONDS", 5.0))
 
 
 def _public(response, etag: str) -> None:
@@ -196,18 +235,51 @@ class AnonymousPageCacheMiddleware:
             ):
                 response["Cache-Control"] = "private"
             return response
-        key = _key(request, _apps_for(request.path))
-        stored = cache.get(PAGE_KEY.format(key))
+        key, page = _keys(request, _apps_for(request.path))
+        found = cache.get_many([PAGE_KEY.format(key), NOSTORE_KEY.format(page)])
+        stored = found.get(PAGE_KEY.format(key))
         if stored is not None:
-            status, headers, content = stored
-            if request.headers.get("If-None-Match") == f'"{key[:32]}"':
-                response = HttpResponseNotModified()
-            else:
-                response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            _public(response, key)
-            return response
+            return self._serve(request, stored, key)
+        if found.get(NOSTORE_KEY.format(page)):
+            return self.get_response(request)
+        lock = LOCK_KEY.format(page)
+        if not cache.add(lock, key, timeout=REBUILD_LOCK_SECONDS):
+            # Someone is rebuilding this page: the previous copy now, else wait for it.
+            stale = cache.get(STALE_KEY.format(page))
+            if stale is not None:
+                stale_key, entry = stale
+                response = self._serve(request, entry, stale_key)
+                response["X-Page-Cache"] = "stale"
+                return response
+            deadline = time.monotonic() + wait_seconds()
+            while time.monotonic() < deadline:
+                time.sleep(POLL_SECONDS)
+                stored = cache.get(PAGE_KEY.format(key))
+                if stored is not None:
+                    return self._serve(request, stored, key)
+                if cache.get(lock) is None:  # done (stored just now?) or gave up
+                    stored = cache.get(PAGE_KEY.format(key))
+                    if stored is not None:
+                        return self._serve(request, stored, key)
+                    break
+            return self._build(request, key, page)
+        try:
+            return self._build(request, key, page)
+        finally:
+            cache.delete(lock)
+
+    def _serve(self, request, stored, key):
+        status, headers, content = stored
+        if request.headers.get("If-None-Match") == f'"{key[:32]}"':
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        _public(response, key)
+        return response
+
+    def _build(self, request, key, page):
         response = self.get_response(request)
         if (
             response.status_code == 200
@@ -222,10 +294,12 @@ class AnonymousPageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in ("set-cookie", "content-length", "date")
             ]
-            cache.set(
-                PAGE_KEY.format(key),
-                (response.status_code, headers, response.content),
-                page_cache_seconds(),
-            )
+            entry = (response.status_code, headers, response.content)
+            cache.set(PAGE_KEY.format(key), entry, page_cache_seconds())
+            cache.set(STALE_KEY.format(page), (key, entry), stale_seconds())
             _public(response, key)
+        elif response.status_code == 200 and (
+            response.cookies or response.has_header("Set-Cookie")
+        ):
+            cache.set(NOSTORE_KEY.format(page), 1, page_cache_seconds())
         return response

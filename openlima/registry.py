@@ -69,6 +69,9 @@ class PlatformDataset(TypedDict):
     columns: list[str]
     rows: list[dict[str, Any]]  # JSON-serialisable
     files: NotRequired[list[PlatformFile]]  # optional: stored files as resources
+    # The CSV's Table Schema written by the provider (openlima/tableschema.py): its
+    # field names are `columns`, in order. Without it the catalogue infers one.
+    schema: NotRequired[dict[str, Any]]
 
 
 class CommitmentSummary(TypedDict):

@@ -6,6 +6,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openlima.tableschema import schema_columns, table_schema
+
 from ..models import (
     ActionPlan,
     Commitment,
@@ -89,9 +91,73 @@ def dataset_plans() -> dict:
         "description": _("Planes de acción OGP publicados en el portal."),
         "publisher_slug": "sgdi",
         "tags": ["gobierno abierto", "OGP", "planes de acción"],
-        "columns": list(rows[0].keys()) if rows else ["slug", "title"],
+        "columns": schema_columns(PLAN_SCHEMA),
         "rows": rows,
+        "schema": PLAN_SCHEMA,
     }
+
+
+# The Table Schemas of the datasets above (openlima/tableschema.py): Spanish titles.
+PLAN_SCHEMA = table_schema(
+    ("slug", "string", "Identificador del plan"),
+    ("title", "string", "Título"),
+    ("government", "string", "Gobierno"),
+    ("level", "string", "Nivel de gobierno"),
+    ("programme", "string", "Programa"),
+    ("status", "string", "Estado"),
+    ("period_start", "date", "Inicio del periodo"),
+    ("period_end", "date", "Fin del periodo"),
+    ("commitments", "integer", "Número de compromisos"),
+    ("coordinating_unit", "string", "Unidad coordinadora"),
+    ("civil_society_partner", "string", "Contraparte de la sociedad civil"),
+    primary_key=("slug",),
+)
+COMMITMENT_SCHEMA = table_schema(
+    ("plan", "string", "Plan"),
+    ("number", "integer", "Número"),
+    ("slug", "string", "Identificador del compromiso"),
+    ("title", "string", "Título"),
+    ("component", "string", "Componente"),
+    ("responsible_units", "string", "Unidades responsables"),
+    ("ogp_values", "string", "Valores OGP"),
+    ("sdg_targets", "string", "Metas ODS"),
+    ("objective", "string", "Objetivo"),
+    ("implementation_start", "date", "Inicio de la implementación"),
+    ("implementation_end", "date", "Fin de la implementación"),
+    ("commitment_start", "date", "Inicio del compromiso"),
+    ("commitment_end", "date", "Fin del compromiso"),
+    ("status", "string", "Estado"),
+    ("progress", "integer", "Avance (%)"),
+    ("completion_level", "string", "Nivel de cumplimiento"),
+    ("open_government_effect", "string", "Efecto en el gobierno abierto"),
+    primary_key=("plan", "number"),
+)
+MILESTONE_SCHEMA = table_schema(
+    ("plan", "string", "Plan"),
+    ("commitment_number", "integer", "Número del compromiso"),
+    ("commitment", "string", "Compromiso"),
+    ("code", "string", "Código del hito"),
+    ("title", "string", "Título"),
+    ("start_on", "date", "Inicio"),
+    ("due_on", "date", "Fecha límite"),
+    ("status", "string", "Estado"),
+    ("progress", "integer", "Avance (%)"),
+    ("weight", "integer", "Peso"),
+    ("completed_on", "date", "Completado el"),
+    ("overdue", "boolean", "Vencido"),
+    primary_key=("plan", "commitment", "code"),
+)
+HISTORY_SCHEMA = table_schema(
+    ("published_at", "datetime", "Publicado el"),
+    ("plan", "string", "Plan"),
+    ("commitment", "string", "Compromiso"),
+    ("milestone", "string", "Hito"),
+    ("unit", "string", "Unidad"),
+    ("changes", "string", "Campos cambiados"),
+    ("status", "string", "Estado"),
+    ("progress", "integer", "Avance (%)"),
+    ("note", "string", "Nota"),
+)
 
 
 COMMITMENT_COLUMNS = [
@@ -200,6 +266,7 @@ def dataset_commitments() -> dict:
         "tags": ["gobierno abierto", "OGP", "compromisos"],
         "columns": COMMITMENT_COLUMNS,
         "rows": commitment_rows(),
+        "schema": COMMITMENT_SCHEMA,
     }
 
 
@@ -211,6 +278,7 @@ def dataset_milestones() -> dict:
         "tags": ["gobierno abierto", "OGP", "hitos"],
         "columns": MILESTONE_COLUMNS,
         "rows": milestone_rows(),
+        "schema": MILESTONE_SCHEMA,
     }
 
 
@@ -252,6 +320,7 @@ def dataset_history() -> dict:
         "tags": ["gobierno abierto", "OGP", "avances"],
         "columns": columns,
         "rows": rows,
+        "schema": HISTORY_SCHEMA,
     }
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima.selectors import absolute_url
+from openlima.tableschema import schema_columns, table_schema
 
 from ..models import (
     BulkFile,
@@ -180,6 +181,43 @@ def _num(value):
     return "" if value is None else str(value)
 
 
+# Table Schemas of the two datasets (openlima/tableschema.py): Spanish titles; amounts
+# are in the city's currency (the profile's), so no symbol in the titles.
+PROCESS_SCHEMA = table_schema(
+    ("ocid", "string", "OCID"),
+    ("title", "string", "Título"),
+    ("stage", "string", "Etapa"),
+    ("buyer", "string", "Entidad compradora"),
+    ("district", "string", "Unidad territorial"),
+    ("method", "string", "Método de contratación"),
+    ("category", "string", "Categoría"),
+    ("budget_amount", "number", "Presupuesto"),
+    ("tender_amount", "number", "Valor convocado"),
+    ("tender_start", "datetime", "Inicio de la convocatoria"),
+    ("tender_end", "datetime", "Fin de la convocatoria"),
+    ("number_of_tenderers", "integer", "Número de postores"),
+    ("suppliers", "string", "Proveedores adjudicados"),
+    ("value_awarded", "number", "Monto adjudicado"),
+    ("value_contracted", "number", "Monto contratado"),
+    ("value_paid", "number", "Monto pagado"),
+    ("red_flags", "string", "Señales de alerta"),
+    ("url", "string", "Página del proceso"),
+    primary_key=("ocid",),
+)
+PROJECT_SCHEMA = table_schema(
+    ("id", "string", "Identificador de la obra"),
+    ("title", "string", "Título"),
+    ("district", "string", "Unidad territorial"),
+    ("ubigeo", "string", "Código de la unidad territorial"),
+    ("status", "string", "Estado"),
+    ("progress", "integer", "Avance físico (%)"),
+    ("budget_amount", "number", "Presupuesto"),
+    ("cost_amount", "number", "Costo"),
+    ("url", "string", "Página de la obra"),
+    primary_key=("id",),
+)
+
+
 def dataset_processes() -> dict:
     """`dataset:contrataciones-ocds`: the flattened process table, with links to the
     bulk OCDS files in its description."""
@@ -200,6 +238,7 @@ def dataset_processes() -> dict:
         "tags": ["contrataciones", "ocds", "licitaciones"],
         "columns": FLAT_COLUMNS,
         "rows": list(flat_rows()),
+        "schema": PROCESS_SCHEMA,
         # The nightly bulk files, already in storage: the catalogue holds each one as a
         # resource of this dataset (docs/contracting.md, "Bulk files").
         "files": [
@@ -244,16 +283,7 @@ def dataset_projects() -> dict:
         % {"url": absolute_url("/api/oc4ids/projects/")},
         "publisher_slug": LOGISTICS_UNIT_SLUG,
         "tags": ["obras", "oc4ids", "infraestructura"],
-        "columns": [
-            "id",
-            "title",
-            "district",
-            "ubigeo",
-            "status",
-            "progress",
-            "budget_amount",
-            "cost_amount",
-            "url",
-        ],
+        "columns": schema_columns(PROJECT_SCHEMA),
+        "schema": PROJECT_SCHEMA,
         "rows": rows,
     }

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from openlima import calendar, roles
+from openlima.tableschema import table_schema
 
 from ..models import (
     OPEN_STATES,
@@ -195,6 +196,25 @@ STAT_COLUMNS = [
 ]
 
 
+# Table Schema of the statistics dataset (openlima/tableschema.py).
+STAT_SCHEMA = table_schema(
+    ("month", "yearmonth", "Mes de recepción"),
+    ("unit", "string", "Unidad"),
+    ("received", "integer", "Recibidas"),
+    ("answered", "integer", "Respondidas"),
+    ("answered_on_time", "integer", "Respondidas en plazo"),
+    ("answered_late", "integer", "Respondidas fuera de plazo"),
+    ("extended", "integer", "Prorrogadas"),
+    ("denied", "integer", "Denegadas"),
+    ("partially_denied", "integer", "Denegadas parcialmente"),
+    ("pending", "integer", "Pendientes"),
+    ("overdue", "integer", "Vencidas"),
+    ("median_business_days", "number", "Mediana de días hábiles hasta la respuesta"),
+    ("exceptions", "string", "Denegatorias por excepción (código:cantidad)"),
+    primary_key=("month", "unit"),
+)
+
+
 def statistics_dataset() -> dict:
     """`dataset:estadisticas-solicitudes-informacion` (aggregates only, no person)."""
     return {
@@ -215,4 +235,5 @@ def statistics_dataset() -> dict:
         ],
         "columns": STAT_COLUMNS,
         "rows": statistics_rows(),
+        "schema": STAT_SCHEMA,
     }

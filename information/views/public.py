@@ -1,5 +1,7 @@
 """Public and requester pages (no JavaScript needed)."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from openlima.downloads import file_response
 from openlima.errors import ApplicationError
 from openlima.selectors import access_staff_area
 
@@ -61,14 +64,24 @@ def detail(request, number):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD"])
 def public_document(request, number, document_id):
+    """A published (redacted) document with ETag / Last-Modified (304) and byte ranges
+    (openlima/downloads.py). The redacted copy is stored under a new random name each
+    time it is replaced, so that name is the validator."""
     document = selectors.access_public_document(number=number, document_id=document_id)
-    return _file_response(
-        storage.read(document.redacted_name),
-        media_type=document.redacted_media_type,
-        filename=document.redacted_filename,
+    data = storage.read(document.redacted_name)
+    response, _counts = file_response(
+        request,
+        handle=io.BytesIO(data),
+        size=len(data),
+        etag=f"doc-{document.redacted_name.rsplit('.', 1)[0][:64]}",
+        last_modified=document.redacted_at or document.published_at,
+        filename=document.redacted_filename or "documento",
+        media_type=document.redacted_media_type or "application/octet-stream",
     )
+    response["Cache-Control"] = "public, no-cache"
+    return response
 
 
 def _file_response(data: bytes, *, media_type: str, filename: str):

@@ -29,7 +29,9 @@ from .errors import (
 from .facets import (
     FACET_FIELDS,
     cached_facet_rows,
+    cached_facets,
     facet_cache_seconds,
+    facet_counts,
     facet_rows,
 )
 from .links import (
@@ -95,6 +97,8 @@ __all__ = [
     "facet_rows",
     "facet_cache_seconds",
     "cached_facet_rows",
+    "cached_facets",
+    "facet_counts",
     "package_list",
     "package_show",
     "package_search",

@@ -3,14 +3,14 @@
 import hashlib
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Window
 
 from ..models import (
     Dataset,
     Resource,
 )
 from .errors import NotFound, ValidationError
-from .facets import FACET_FIELDS, cached_facet_rows
+from .facets import FACET_FIELDS, cached_facets
 from .params import ROWS_MAX, _int, _list, _order, _query, _text
 from .serialisers import (
     cached_package_dicts,
@@ -96,12 +96,19 @@ def package_search(params, base):
         qs = qs.annotate(
             rank=SearchRank(F("search_vector"), spanish_query(" ".join(terms)[:200]))
         )
-    count = qs.count()
-    ordered_ids = (
-        list(qs.order_by(*order).values_list("id", flat=True)[start : start + rows])
+    # The page's ids and the total in one query (a window count over the matches);
+    # a separate COUNT only when the page is empty (rows=0 or past the end).
+    page = (
+        list(
+            qs.order_by(*order)
+            .annotate(total=Window(Count("id")))
+            .values_list("id", "total")[start : start + rows]
+        )
         if rows
         else []
     )
+    ordered_ids = [pk for pk, _total in page]
+    count = page[0][1] if page else qs.count()
     ids = qs.order_by().values("id")
     results = cached_package_dicts(ordered_ids, base)
 
@@ -111,8 +118,10 @@ def package_search(params, base):
     facets, search_facets = {}, {}
     # q, fq and fq_list determine the matching set.
     facet_key = ["package_search", q, fq, fq_list]
+    # Every facet in one grouped query (opendata/ckan/facets.py), cached.
+    all_facets = cached_facets(facet_fields, ids, key=facet_key, limit=facet_limit)
     for field in facet_fields:
-        rows_qs = cached_facet_rows(field, ids, key=facet_key, limit=facet_limit)
+        rows_qs = all_facets[field]
         rename = ckan_license_id if field == "license_id" else str
         items = [
             {

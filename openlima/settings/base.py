@@ -338,7 +338,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "openlima.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "openlima.jsonfast.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from openlima import city, roles
 from openlima.search import text_search
 from openlima.selectors import user_has_role
+from openlima.tableschema import schema_columns, table_schema
 
 from ..models import (
     Comment,
@@ -156,20 +157,8 @@ def dataset_proposals() -> dict:
         "estado y respuesta municipal.",
         "publisher_slug": "participacion-vecinal",
         "tags": ["participación", "propuestas", city.text("participation_name", "es")],
-        "columns": [
-            "id",
-            "titulo",
-            "resumen",
-            "tema",
-            "distrito",
-            "ubigeo",
-            "estado",
-            "apoyos",
-            "comentarios",
-            "publicada",
-            "respuesta",
-            "compromiso_id",
-        ],
+        "columns": schema_columns(PROPOSAL_SCHEMA),
+        "schema": PROPOSAL_SCHEMA,
         "rows": rows,
     }
 
@@ -208,23 +197,8 @@ def dataset_consultation_results() -> dict:
         "puntaje ponderado, puesto y si pasa el corte.",
         "publisher_slug": "participacion-vecinal",
         "tags": ["participación", "consultas", city.text("participation_name", "es")],
-        "columns": list(rows[0].keys())
-        if rows
-        else [
-            "consulta",
-            "opcion_id",
-            "opcion",
-            "peso_muy_prioritario",
-            "peso_prioritario",
-            "peso_poco_prioritario",
-            "muy_prioritario",
-            "prioritario",
-            "poco_prioritario",
-            "puntaje_ponderado",
-            "puesto",
-            "pasa_el_corte",
-            "estado_consulta",
-        ],
+        "columns": schema_columns(CONSULTATION_RESULT_SCHEMA),
+        "schema": CONSULTATION_RESULT_SCHEMA,
         "rows": rows,
     }
 
@@ -377,3 +351,37 @@ def staff_tasks(*, user) -> list[dict]:
             }
         )
     return rows
+
+
+# The Table Schemas of the datasets above (openlima/tableschema.py): Spanish titles.
+PROPOSAL_SCHEMA = table_schema(
+    ("id", "integer", "Identificador"),
+    ("titulo", "string", "Título"),
+    ("resumen", "string", "Resumen"),
+    ("tema", "string", "Tema"),
+    ("distrito", "string", "Distrito"),
+    ("ubigeo", "string", "Ubigeo del distrito"),
+    ("estado", "string", "Estado"),
+    ("apoyos", "integer", "Apoyos"),
+    ("comentarios", "integer", "Comentarios"),
+    ("publicada", "datetime", "Publicada el"),
+    ("respuesta", "string", "Respuesta municipal"),
+    ("compromiso_id", "integer", "Compromiso vinculado"),
+    primary_key=("id",),
+)
+CONSULTATION_RESULT_SCHEMA = table_schema(
+    ("consulta", "string", "Consulta"),
+    ("opcion_id", "integer", "Identificador de la opción"),
+    ("opcion", "string", "Opción"),
+    ("peso_muy_prioritario", "integer", "Peso de «muy prioritario»"),
+    ("peso_prioritario", "integer", "Peso de «prioritario»"),
+    ("peso_poco_prioritario", "integer", "Peso de «poco prioritario»"),
+    ("muy_prioritario", "integer", "Votos «muy prioritario»"),
+    ("prioritario", "integer", "Votos «prioritario»"),
+    ("poco_prioritario", "integer", "Votos «poco prioritario»"),
+    ("puntaje_ponderado", "integer", "Puntaje ponderado"),
+    ("puesto", "integer", "Puesto"),
+    ("pasa_el_corte", "boolean", "Pasa el corte"),
+    ("estado_consulta", "string", "Estado de la consulta"),
+    primary_key=("opcion_id",),
+)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openlima.errors import ApplicationError, form_add_application_error
+from openlima.pagecache import fragment_stamp, page_cache_seconds
 
 from .. import selectors, services
 from ..forms import (
@@ -77,6 +78,11 @@ def proposal_list(request):
             "statuses": Proposal.Status.choices,
             "base_query": params.urlencode(),
             "can_participate": selectors.user_can_participate(user=request.user),
+            # Fragment caching of the filter form and the cards (docs/performance.md):
+            # keyed on the content generations, so any write shows at once; 0 = off.
+            "fragment_seconds": page_cache_seconds(),
+            "fragment_stamp": fragment_stamp(("openlima", "participation")),
+            "supported_key": ",".join(str(pk) for pk in sorted(supported)),
         },
     )
 

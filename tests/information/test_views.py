@@ -232,7 +232,7 @@ def test_workspace_needs_staff_2fa_and_a_role(client, citizen, staff_client_fact
 
 
 def test_officer_works_a_request_through_the_pages(
-    officer_client, file_request, unit, django_assert_max_num_queries
+    officer_client, client, file_request, unit, django_assert_max_num_queries
 ):
     r = file_request(now=MONDAY)
     with django_assert_max_num_queries(15):
@@ -294,6 +294,18 @@ def test_officer_works_a_request_through_the_pages(
         reverse("information:document", args=[r.number, doc.pk])
     )
     assert public.status_code == 200 and public["Content-Type"] == "application/pdf"
+    # Validators, 304 and byte ranges on the published document (openlima/downloads.py).
+    url = reverse("information:document", args=[r.number, doc.pk])
+    etag = public["ETag"]
+    assert etag and public["Last-Modified"] and public["Accept-Ranges"] == "bytes"
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert (
+        client.get(url, HTTP_IF_MODIFIED_SINCE=public["Last-Modified"]).status_code
+        == 304
+    )
+    part = client.get(url, HTTP_RANGE="bytes=0-3")
+    assert part.status_code == 206 and part.content == b"%PDF"
+    assert client.head(url).status_code == 200
 
 
 def test_unit_editor_sees_only_own_unit_without_identity(

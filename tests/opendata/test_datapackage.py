@@ -4,7 +4,7 @@ the demo catalogue and of the platform's own datasets, fetched from the live ser
 
 import pytest
 
-from opendata import datapackage, demo, services
+from opendata import datapackage, services
 from opendata.models import Dataset
 
 pytestmark = pytest.mark.django_db
@@ -51,9 +51,10 @@ def test_dataset_without_stored_files_has_no_package(client, db):
 @pytest.mark.django_db(transaction=True)
 def test_frictionless_validate_every_published_data_package(live_server):
     import httpx
+    from django.core.management import call_command
     from frictionless import validate
 
-    demo.load()
+    call_command("load_demo")  # every app's demo, so every provider has rows
     services.platform_dataset_refresh(
         key="prueba",
         spec={
@@ -89,7 +90,59 @@ def test_frictionless_validate_every_published_data_package(live_server):
             report.flatten(["rowNumber", "fieldName", "type", "note"]),
         )
         checked += 1
-    assert checked >= 6
+    assert checked >= 15
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_platform_provider_writes_its_own_schema(client):
+    """Every `dataset:` provider declares its CSV's Table Schema (types, Spanish titles,
+    primary key where one exists): its fields are its columns, and the catalogue
+    publishes it as written, not an inferred one."""
+    from django.core.management import call_command
+
+    from openlima import registry
+
+    call_command("load_demo")
+    providers = registry.providers("dataset:")
+    assert len(providers) >= 11
+    with_key = 0
+    for key, func in providers.items():
+        spec = func()
+        schema = spec.get("schema")
+        assert schema, key
+        assert [f["name"] for f in schema["fields"]] == list(spec["columns"]), key
+        for field in schema["fields"]:
+            assert field["type"] in {
+                "string",
+                "integer",
+                "number",
+                "boolean",
+                "date",
+                "datetime",
+                "yearmonth",
+            }, (key, field)
+            assert field["title"] and field["title"] != field["name"], (key, field)
+        with_key += bool(schema.get("primaryKey"))
+        services.platform_dataset_refresh(key=key, spec=spec)
+        slug = Dataset.objects.get(source=key).slug
+        package = client.get(f"/datos/{slug}/datapackage.json").json()
+        (csv_resource,) = [r for r in package["resources"] if r["format"] == "csv"]
+        assert csv_resource["schema"] == schema, key
+    assert with_key >= 10
+
+
+def test_a_schema_that_does_not_match_the_columns_is_refused(db):
+    with pytest.raises(ValueError, match="differ from the columns"):
+        services.platform_dataset_refresh(
+            key="desajustado",
+            spec={
+                "title": "Desajustado",
+                "columns": ["a", "b"],
+                "rows": [{"a": 1, "b": 2}],
+                "schema": {"fields": [{"name": "a", "type": "integer"}]},
+            },
+        )
+    assert not Dataset.objects.filter(source="desajustado").exists()
 
 
 def test_platform_provider_writes_its_schema(client, db):
@@ -114,3 +167,37 @@ def test_platform_provider_writes_its_schema(client, db):
     (csv_resource,) = [r for r in package["resources"] if r["format"] == "csv"]
     assert csv_resource["schema"] == schema
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
+
+
+def test_external_links_are_resources_with_their_url_as_path(client, db):
+    """External-link resources appear in datapackage.json with `path` = their URL, and
+    the descriptor is valid for frictionless; a dataset of links only has a package."""
+    from frictionless import Package
+
+    from tests.opendata.factories import DatasetFactory
+
+    dataset = DatasetFactory(slug="con-enlaces")
+    services.resource_create(
+        dataset=dataset,
+        name="Portal del INEI",
+        external_url="https://www.inei.gob.pe/estadisticas/",
+        format="HTML",
+        media_type="text/html",
+        description="Estadísticas oficiales",
+    )
+    services.resource_create(
+        dataset=dataset,
+        name="Serie histórica",
+        external_url="https://datos.example.org/serie-historica.csv?v=2",
+    )
+    r = client.get("/datos/con-enlaces/datapackage.json")
+    assert r.status_code == 200
+    package = r.json()
+    by_path = {res["path"]: res for res in package["resources"]}
+    html = by_path["https://www.inei.gob.pe/estadisticas/"]
+    assert html["format"] == "html" and html["mediatype"] == "text/html"
+    assert html["description"] == "Estadísticas oficiales"
+    csv_link = by_path["https://datos.example.org/serie-historica.csv?v=2"]
+    assert csv_link["format"] == "csv" and "hash" not in csv_link
+    report = Package.validate_descriptor(package)
+    assert report.valid, report.flatten(["type", "note"])

@@ -3,6 +3,7 @@
 datasets in the portal's CSV convention with formula cells neutralised."""
 
 import pytest
+from django.core.files.base import ContentFile
 
 from opendata import services
 from opendata.models import ResourceDailyStat
@@ -93,3 +94,31 @@ def test_platform_dataset_csv_is_neutralised_and_conventional(client, db):
     body = b"".join(r.streaming_content)
     assert body == b"nombre,valor\r\n'=cmd|' /C calc'!A0,-3\r\n'@SUM(1),-2.5\r\n"
     assert r["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_transparency_document_has_validators_304_and_ranges(client, db):
+    """Transparency documents are served like resources: ETag and Last-Modified, 304 on
+    either validator, single byte ranges (206/416), HEAD without a body."""
+    data = b"%PDF-1.4\n" + b"x" * 200 + b"\n%%EOF\n"
+    doc = services.transparency_document_create(
+        category="presupuesto", title="PIA 2024", data=data, filename="pia.pdf"
+    )
+    url = f"/transparencia/documentos/{doc.pk}/descargar/"
+    r = client.get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == data
+    etag, modified = r["ETag"], r["Last-Modified"]
+    assert etag.startswith('"doc-') and r["Accept-Ranges"] == "bytes"
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    r = client.get(url, HTTP_RANGE="bytes=0-7")
+    assert r.status_code == 206 and r.content == data[:8]
+    assert r["Content-Range"] == f"bytes 0-7/{len(data)}"
+    r = client.get(url, HTTP_RANGE=f"bytes={len(data)}-")
+    assert r.status_code == 416
+    r = client.head(url)
+    assert r.status_code == 200 and r["ETag"] == etag
+    assert client.post(url).status_code == 405
+    # A replaced file gets a new validator: the old ETag no longer matches.
+    doc.file.save("pia-v2.pdf", ContentFile(data + b"% v2\n"))
+    r = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert r.status_code == 200 and r["ETag"] != etag

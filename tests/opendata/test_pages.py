@@ -454,3 +454,33 @@ def test_catalogue_search_combines_with_facets(client, dataset_with_file):
     assert "Población distrital de Lima" in html and "Población censada" not in html
     html = client.get("/datos/", {"q": "Población"}).content.decode()
     assert "Población distrital de Lima" in html and "Población censada" in html
+
+
+def test_expired_home_indicators_are_recomputed_by_one_request_only(
+    dataset_with_file, django_assert_max_num_queries
+):
+    """Stampede on the home's data: when the fresh snapshot has expired, a request that
+    finds another one recomputing gets the last snapshot (no query); with no recent
+    snapshot it computes."""
+    from django.core.cache import cache
+
+    key = selectors._indicators_key()
+    cache.delete_many([key, f"{key}:last", f"{key}:lock"])
+    first = selectors.home_indicators()
+    assert cache.get(f"{key}:last") == first
+    cache.delete(key)  # the fresh copy expired
+    cache.add(f"{key}:lock", 1, 60)  # someone else is recomputing
+    with django_assert_max_num_queries(0):
+        assert selectors.home_indicators() == first
+    cache.delete(f"{key}:lock")
+    # Nobody recomputing: this request does, and stores both copies.
+    again = selectors.home_indicators()
+    assert again["datasets_published"] == first["datasets_published"]
+    assert cache.get(key) == again and cache.get(f"{key}:lock") is None
+    # A last snapshot older than an hour is not served: recomputed even under a lock.
+    old = {**again, "computed_at": "2000-01-01T00:00:00+00:00"}
+    cache.delete(key)
+    cache.set(f"{key}:last", old, None)
+    cache.add(f"{key}:lock", 1, 60)
+    assert selectors.home_indicators()["computed_at"] != old["computed_at"]
+    cache.delete(f"{key}:lock")

@@ -183,3 +183,151 @@ def test_a_write_in_autocommit_mode_bumps_at_once(client):
     before = cache.get(GENERATION_KEY.format("participation"), 0)
     generation_bump("participation")
     assert cache.get(GENERATION_KEY.format("participation")) == before + 1
+
+
+# --- cold pages: one rebuilder, the others get the previous copy or wait ----------------
+
+
+def _concurrent(middleware, n, path="/participa/"):
+    import threading
+
+    from django.test import RequestFactory
+
+    results = []
+    barrier = threading.Barrier(n)
+
+    def visit():
+        barrier.wait()
+        results.append(middleware(RequestFactory().get(path)))
+
+    threads = [threading.Thread(target=visit) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def _slow_view(calls, body=b"pagina", cookie=False, delay=0.4):
+    import threading
+    import time
+
+    from django.http import HttpResponse
+
+    lock = threading.Lock()
+
+    def view(request):
+        with lock:
+            calls.append(1)
+        time.sleep(delay)
+        response = HttpResponse(body + str(len(calls)).encode())
+        if cookie:
+            response.set_cookie("csrftoken", "x")
+        return response
+
+    return view
+
+
+def test_a_cold_page_is_built_once_by_many_simultaneous_visitors():
+    """Stampede: 8 visitors at once on a cold page (no previous copy): one request
+    renders it, the other seven wait for it and get the same bytes."""
+    from django.core.cache import cache
+
+    from openlima.pagecache import AnonymousPageCacheMiddleware
+
+    cache.clear()
+    calls = []
+    middleware = AnonymousPageCacheMiddleware(_slow_view(calls))
+    responses = _concurrent(middleware, 8)
+    assert len(calls) == 1
+    assert {r.content for r in responses} == {b"pagina1"}
+    assert all(r.status_code == 200 for r in responses)
+
+
+def test_during_a_rebuild_the_others_get_the_previous_copy_at_once():
+    """After a write the page is cold again: one request rebuilds it while the others
+    are served the previous copy (marked stale) without rendering or waiting."""
+    import time
+
+    from django.core.cache import cache
+
+    from openlima.pagecache import AnonymousPageCacheMiddleware, generation_bump
+
+    cache.clear()
+    calls = []
+    middleware = AnonymousPageCacheMiddleware(_slow_view(calls, delay=0.5))
+    first = _concurrent(middleware, 1)[0]
+    assert first.content == b"pagina1"
+    generation_bump("participation")
+    started = time.monotonic()
+    responses = _concurrent(middleware, 6)
+    assert len(calls) == 2  # one rebuild for six visitors
+    fresh = [r for r in responses if r.content == b"pagina2"]
+    stale = [r for r in responses if r.content == b"pagina1"]
+    assert len(fresh) == 1 and len(stale) == 5
+    assert all(r["X-Page-Cache"] == "stale" for r in stale)
+    assert time.monotonic() - started < 1.5
+    # The next visitor gets the rebuilt page.
+    assert _concurrent(middleware, 1)[0].content == b"pagina2" and len(calls) == 2
+
+
+def test_a_page_that_cannot_be_stored_does_not_make_anyone_wait():
+    """A page that sets a cookie is never shared: once seen, requests neither lock nor
+    wait for it (each renders its own)."""
+    from django.core.cache import cache
+
+    from openlima.pagecache import AnonymousPageCacheMiddleware
+
+    cache.clear()
+    calls = []
+    middleware = AnonymousPageCacheMiddleware(_slow_view(calls, cookie=True, delay=0.1))
+    _concurrent(middleware, 1)
+    responses = _concurrent(middleware, 4)
+    assert len(calls) == 5 and all(r.cookies for r in responses)
+
+
+# --- signed-in pages: the shared parts cached as fragments -------------------------------
+
+
+def test_signed_in_list_caches_cards_and_filters_and_shows_writes_at_once(
+    django_capture_on_commit_callbacks,
+):
+    """A signed-in visitor's proposal list reuses the cached filter form and cards (the
+    districts query and the card rendering are skipped on the second visit), yet the
+    visitor's own support and an author's edit show at the very next request."""
+    from participation import services
+    from tests.participation.factories import ProposalFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = ProposalFactory(title="Bancas en el parque")
+    visitor = Client()
+    visitor.force_login(UserFactory())
+    first, cold = _get(visitor, LIST)
+    second, warm = _get(visitor, LIST)
+    assert first.status_code == second.status_code == 200
+    assert warm < cold  # the CSRF token differs per response, the rest is the same
+    assert "Bancas en el parque" in second.content.decode()
+    assert "La apoyas" not in second.content.decode()
+    assert second["Cache-Control"] == "private"
+    # An edit shows at once for signed-in visitors too.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_update(
+            user=proposal.author,
+            proposal_id=proposal.pk,
+            title="Bancas nuevas en el parque",
+            summary="s",
+            body="cuerpo largo de texto",
+            topic="otros",
+        )
+    assert "Bancas nuevas en el parque" in visitor.get(LIST).content.decode()
+
+    # The visitor supports: their mark and the new count show at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = visitor.post(f"/api/v1/proposals/{proposal.pk}/support/")
+    assert response.status_code in (200, 201)
+    html = visitor.get(LIST).content.decode()
+    assert "La apoyas" in html and "<strong>1</strong> apoyo" in html
+    # Another visitor (who has not supported) shares the cards but not the mark.
+    other = Client()
+    other.force_login(UserFactory())
+    assert "La apoyas" not in other.get(LIST).content.decode()
