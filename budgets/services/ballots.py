@@ -146,7 +146,9 @@ def ballot_submit(
     if channel == Ballot.Channel.WEB:
         # An e-mail receipt of what was cast (issue 12), through the outbox: sent only if
         # this transaction commits (the summary step rolls back and sends nothing).
-        outbox_enqueue("budgets.tasks.ballot_receipt_email", ballot_id=ballot.pk)
+        from budgets.tasks import ballot_receipt_email
+
+        outbox_enqueue(ballot_receipt_email, ballot_id=ballot.pk)
     if channel == Ballot.Channel.PAPER:
         audit_log_record(
             actor=entered_by,

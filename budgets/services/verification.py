@@ -249,9 +249,9 @@ def _resident_verification_confirm(
     _mark_resident(verification=verification)
     _release_other_claims(verification=verification, actor=staff)
     # The citizen hears of the decision by e-mail, through the outbox (issue 12).
-    outbox_enqueue(
-        "budgets.tasks.verification_decision_email", verification_id=verification.pk
-    )
+    from budgets.tasks import verification_decision_email
+
+    outbox_enqueue(verification_decision_email, verification_id=verification.pk)
     audit_log_record(
         actor=staff,
         action="budgets.verification.confirm",
@@ -293,9 +293,9 @@ def resident_verification_reject(
             is_verified_resident=False
         )
         voided = _ballots_void(user_id=verification.user_id, now=timezone.now())
-    outbox_enqueue(
-        "budgets.tasks.verification_decision_email", verification_id=verification.pk
-    )
+    from budgets.tasks import verification_decision_email
+
+    outbox_enqueue(verification_decision_email, verification_id=verification.pk)
     audit_log_record(
         actor=staff,
         action="budgets.verification.reject",
