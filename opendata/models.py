@@ -34,7 +34,7 @@ LICENSE_URLS = {
 
 # Our licences under the ids of CKAN's default licence register (what harvesting
 # portals map; docs/opendata-api.md) and CKAN's titles for them.
-CKAN_LICENSES = {
+CKAN_LICENSES: dict[str, tuple[str, str]] = {
     License.CC_BY_4: ("cc-by", "Creative Commons Attribution"),
     License.CC_BY_SA_4: ("cc-by-sa", "Creative Commons Attribution Share-Alike"),
     License.CC0: ("cc-zero", "Creative Commons CCZero"),

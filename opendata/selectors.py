@@ -3,6 +3,7 @@ transparency sections, site search and the home page indicators."""
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Q, Sum
@@ -175,7 +176,7 @@ def dataset_for_preview(*, pk) -> Dataset:
 
 def resource_previews(*, dataset: Dataset) -> dict[int, dict]:
     """Preview of the latest version of each tabular resource, keyed by resource id."""
-    previews = {}
+    previews: dict[int, dict[str, Any]] = {}
     rows = (
         ResourceVersion.objects.filter(
             resource__dataset=dataset, format__in=["CSV", "XLSX"]
@@ -465,7 +466,7 @@ def personal_data(*, user) -> dict:
         .order_by("id")
         .values_list("title", "slug")
     ]
-    summary = [
+    summary: list[list[Any]] = [
         [
             _("Datos abiertos"),
             _(

@@ -2,20 +2,10 @@
 
 from django.contrib import admin
 
-from .. import selectors
+from .. import selectors, services
 
-MILESTONE_FORM_FIELDS = [
-    "code",
-    "title",
-    "description",
-    "start_on",
-    "due_on",
-    "status",
-    "progress",
-    "completed_on",
-    "weight",
-    "delay_reason",
-]
+# The admin's milestone forms edit exactly what milestone_update accepts (one list).
+MILESTONE_FORM_FIELDS = services.MILESTONE_EDITABLE_FIELDS
 
 
 class _RoleAdmin(admin.ModelAdmin):

@@ -267,7 +267,9 @@ def package_dicts(ids, base) -> list[dict]:
     ):
         publisher = NS(**{f: row.pop(f"publisher__{f}") for f in PUBLISHER_VALUES})
         datasets[row["id"]] = NS(**row, publisher=publisher)
-    related = {i: ([], [], [], []) for i in datasets}
+    related: dict[int, tuple[list[NS], list[NS], list[NS], list[NS]]] = {
+        i: ([], [], [], []) for i in datasets
+    }
     for r in (
         Resource.objects.filter(dataset_id__in=ids)
         .order_by("position", "id")
@@ -280,7 +282,7 @@ def package_dicts(ids, base) -> list[dict]:
         .values("dataset_id", pk=F("tag_id"), name=F("tag__name"))
     ):
         related[t["dataset_id"]][1].append(NS(**t))
-    for t in (
+    for topic in (
         Dataset.topics.through.objects.filter(dataset_id__in=ids)
         .order_by("topic__name")
         .values(
@@ -290,7 +292,7 @@ def package_dicts(ids, base) -> list[dict]:
             description=F("topic__description"),
         )
     ):
-        related[t["dataset_id"]][2].append(NS(**t))
+        related[topic["dataset_id"]][2].append(NS(**topic))
     for d in (
         Dataset.districts.through.objects.filter(dataset_id__in=ids)
         .order_by("district__name")
