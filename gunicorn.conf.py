@@ -34,9 +34,10 @@ _access = os.environ.get("GUNICORN_ACCESSLOG", "-")
 accesslog = None if _access == "off" else _access
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
-# Time, request line, status, size, duration. No %(h)s (address), %(a)s (user agent),
-# %(f)s (referrer) or %(u)s (user).
-access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+# Time, request line, status, size, duration and the request id the portal answered with
+# (X-Request-ID, the id on Django's log lines of that request). No %(h)s (address),
+# %(a)s (user agent), %(f)s (referrer) or %(u)s (user).
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]'
 
 logconfig_dict = {
     "version": 1,

@@ -416,6 +416,8 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
 # /metrics (Prometheus): staff, or `Authorization: Bearer <METRICS_TOKEN>` when set.
+# With several gunicorn workers, PROMETHEUS_MULTIPROC_DIR (read by prometheus-client
+# from the environment) names an empty folder the workers share (openlima/metrics.py).
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Domain configuration (each app reads these through django.conf.settings) ----------

@@ -122,6 +122,7 @@ def test_gunicorn_access_log_has_no_client_data(gunicorn_conf):
     ):
         assert atom not in fmt
     assert "%(s)s" in fmt and "%(r)s" in fmt
+    assert "%({x-request-id}o)s" in fmt  # the same id as Django's log lines
 
 
 def test_gunicorn_access_line_really_has_no_address(gunicorn_conf):
@@ -139,7 +140,7 @@ def test_gunicorn_access_line_really_has_no_address(gunicorn_conf):
         status = "200 OK"
         response_length = 512
         sent = 512
-        headers = []
+        headers = [("X-Request-ID", "req-0123456789")]
 
     environ = {
         "REQUEST_METHOD": "POST",
@@ -159,9 +160,12 @@ def test_gunicorn_access_line_really_has_no_address(gunicorn_conf):
             ("X-FORWARDED-FOR", "198.51.100.4"),
         ]
 
+    from gunicorn.glogging import SafeAtoms
+
     atoms = logger.atoms(Response(), Request(), environ, timedelta(milliseconds=12))
-    line = gunicorn_conf["access_log_format"] % atoms
+    line = gunicorn_conf["access_log_format"] % SafeAtoms(atoms)  # as gunicorn does
     assert "/denuncias/nueva/" in line and "200" in line
+    assert "[req-0123456789]" in line
     for secret in ("203.0.113.9", "198.51.100.4", "reporter-browser", "example.org"):
         assert secret not in line
 
