@@ -17,7 +17,6 @@ from openlima.demo import totp_activate
 from openlima.models import OrgUnit
 from openlima.services import user_create_staff
 from tests.e2e.conftest import TEST_TOTP_SECRET, axe_violations, login
-from tests.e2e.test_role_journeys import totp_retry
 
 PASSWORD = "clave-muy-segura-2026"
 # Role → the unit its staff work in (a unit with demo objects, so change pages exist).
@@ -159,7 +158,6 @@ def test_every_admin_page_each_role_opens_passes_axe_and_csp(browser, live_serve
                 totp_secret=TEST_TOTP_SECRET,
                 next_url="/gestion/",
             )
-            totp_retry(page)
             visited, failures = _crawl(page, console, checked)
         finally:
             context.close()
