@@ -33,7 +33,7 @@ from tests.commitments.factories import (
     CommitmentFactory,
     MilestoneFactory,
 )
-from tests.e2e.conftest import TEST_TOTP_SECRET, axe_violations, login
+from tests.e2e.conftest import TEST_TOTP_SECRET, axe_violations, login, totp_retry
 from tests.factories import UserFactory
 from tests.participation.factories import ProposalFactory
 
@@ -67,6 +67,7 @@ def staff_login(page, *, email):
     page.fill("input[name=code]", totp_code_now(TEST_TOTP_SECRET))
     page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
+    totp_retry(page)
 
 
 def make_staff(email, unit_slug, role):
