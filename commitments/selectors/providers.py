@@ -431,7 +431,7 @@ def personal_data(*, user) -> dict:
     active = sum(1 for s in subscriptions if s["unsubscribed_at"] is None)
     return {
         "summary": [
-            [_("Compromisos que sigues"), active],
+            [_("Compromisos que sigue"), active],
             [_("Avances redactados (personal municipal)"), counts["n"]],
             [_("Evidencias cargadas (personal municipal)"), evidences],
         ],

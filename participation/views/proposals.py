@@ -148,7 +148,11 @@ def proposal_create(request):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, _("Su propuesta está publicada."))
+            messages.success(
+                request,
+                _("Su propuesta está publicada."),
+                extra_tags="feedback-proposal",  # "¿Le fue útil?" (docs/feedback.md)
+            )
             return redirect("participation:proposal_detail", pk=proposal.pk)
     return render(
         request, "participation/proposal_form.html", {"form": form, "creating": True}

@@ -199,7 +199,7 @@ def test_account_page_shows_a_summary_per_app(client, active_ana):
         "Datos abiertos",
     ):
         assert title in titles and title in html
-    assert "Compromisos que sigues" in html
+    assert "Compromisos que sigue" in html
     assert "Apoyos a propuestas" in html
     assert "Las denuncias son anónimas" in html
     assert "verificado" in html

@@ -230,3 +230,23 @@ def test_journey_ends_show_the_rating(rf):
         "¿Le fue útil este trámite?" in html and 'name="moment" value="ballot"' in html
     )
     assert 'class="message message-success"' in html
+
+
+@pytest.mark.django_db
+def test_publishing_a_proposal_ends_with_the_rating(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("participation:proposal_create"),
+        {
+            "title": "Más árboles en la avenida",
+            "summary": "Sombra para quienes caminan.",
+            "body": "Plantar árboles nativos en la berma central.",
+            "topic": "participacion",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Su propuesta está publicada." in html
+    assert 'name="moment" value="proposal"' in html
