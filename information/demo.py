@@ -97,11 +97,105 @@ REQUESTS = [
 ]
 
 
+# The La Paz demo profile's requests (invented, marked "[Demostración]"; no Lima content).
+REQUESTS_LAPAZ = [
+    (
+        1,
+        0,
+        "[Demostración] Actas del Concejo Municipal de enero de 2026",
+        "Copia de las actas de las sesiones del Concejo Municipal de enero de 2026.",
+        None,
+        "received",
+    ),
+    (
+        2,
+        1,
+        "[Demostración] Inspecciones en mercados del macrodistrito Max Paredes",
+        "Número de inspecciones de seguridad en mercados del macrodistrito Max Paredes "
+        "en 2025 y sus resultados.",
+        "gerencia-municipal",
+        "assigned",
+    ),
+    (
+        3,
+        0,
+        "[Demostración] Contratos de recojo de residuos 2025",
+        "Copia de los contratos de recojo de residuos sólidos vigentes en 2025.",
+        "gerencia-municipal",
+        "extended",
+    ),
+    (
+        1,
+        6,
+        "[Demostración] Presupuesto ejecutado en áreas verdes 2025",
+        "Monto presupuestado y ejecutado en mantenimiento de áreas verdes en 2025.",
+        "planificacion",
+        "answered",
+    ),
+    (
+        2,
+        9,
+        "[Demostración] Declaraciones juradas de autoridades municipales",
+        "Declaraciones juradas de bienes y rentas de las autoridades municipales.",
+        "gerencia-municipal",
+        "partially_denied",
+    ),
+    (
+        3,
+        4,
+        "[Demostración] Plan de seguridad del edificio municipal",
+        "Planos de vigilancia y ubicación de cámaras del edificio municipal.",
+        "secretaria-general",
+        "denied",
+    ),
+    (
+        1,
+        12,
+        "[Demostración] Licencias de funcionamiento del macrodistrito Centro 2025",
+        "Relación de licencias de funcionamiento otorgadas en el macrodistrito Centro.",
+        "atencion-ciudadano",
+        "delivered",
+    ),
+    (
+        2,
+        30,
+        "[Demostración] Resultados de la consulta sobre ciclovías",
+        "Informe final con los resultados de la consulta vecinal sobre ciclovías de 2025.",
+        "participacion-vecinal",
+        "overdue",
+    ),
+]
+
+
+def _profile_requests():
+    """The profile's demo requests, identity document and exceptions (Lima by default)."""
+    from openlima import city
+
+    from .selectors import rules
+
+    lapaz = city.raw().get("slug") == "la-paz"
+    document_type = rules.document_type_choices()[0][0]
+    exceptions = dict(rules.exception_choices())
+    return {
+        "requests": REQUESTS_LAPAZ if lapaz else REQUESTS,
+        "document_type": document_type,
+        "number": (lambda who: f"48{who:05d}")
+        if document_type != "dni"
+        else (lambda who: f"4{who:07d}"),
+        "personal_data": "personal_data"
+        if "personal_data" in exceptions
+        else next(iter(exceptions)),
+        "reserved": "reserved" if "reserved" in exceptions else next(iter(exceptions)),
+    }
+
+
 def load(*, stdout=None) -> None:
     officer = user_create_staff(
         email=DEMO_OFFICER,
         password=DEMO_PASSWORD,
-        org_unit=OrgUnit.objects.get(slug="secretaria-general"),
+        org_unit=OrgUnit.objects.get(
+            slug=roles.role_unit_slug(roles.TRANSPARENCY_OFFICER)
+        ),
         roles=[roles.TRANSPARENCY_OFFICER],
         display_name="Funcionario responsable de transparencia",
     )
@@ -117,7 +211,8 @@ def load(*, stdout=None) -> None:
         return
     now = timezone.now()
     created = 0
-    for who, days_ago, title, text, unit_slug, state in REQUESTS:
+    spec = _profile_requests()
+    for who, days_ago, title, text, unit_slug, state in spec["requests"]:
         filed_at = now - dt.timedelta(days=days_ago)
         citizen = citizens[who]
         r = services.request_file(
@@ -125,8 +220,8 @@ def load(*, stdout=None) -> None:
             title=title,
             text=text,
             requester_name=f"{citizen.display_name} (demo)",
-            document_type="dni",
-            document_number=f"4{who:07d}",
+            document_type=spec["document_type"],
+            document_number=spec["number"](who),
             contact_email=citizen.email,
             delivery_form="email" if who != 3 else "copy",
             show_anonymous=who != 1,
@@ -170,7 +265,7 @@ def load(*, stdout=None) -> None:
             services.request_deny(
                 actor=officer,
                 info_request=r,
-                exception="personal_data",
+                exception=spec["personal_data"],
                 reasoning="Las declaraciones juradas se entregan sin domicilios, "
                 "teléfonos ni datos de familiares, que afectan la intimidad personal.",
                 partial=True,
@@ -181,7 +276,7 @@ def load(*, stdout=None) -> None:
             services.request_deny(
                 actor=officer,
                 info_request=r,
-                exception="reserved",
+                exception=spec["reserved"],
                 reasoning="La ubicación de las cámaras forma parte del plan de seguridad "
                 "del local; su difusión pondría en riesgo su protección.",
                 partial=False,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openlima import city
 from openlima.selectors import org_unit_list
 
 from .models import Channel, DeliveryForm
@@ -150,7 +151,9 @@ class DenyForm(forms.Form):
 
 class DeliverForm(forms.Form):
     cost = forms.DecimalField(
-        label=_("Costo de reproducción cobrado (S/)"),
+        label=city.lazy_format(
+            _("Costo de reproducción cobrado (%(symbol)s)"), symbol="currency.symbol"
+        ),
         min_value=0,
         max_value=99999,
         max_digits=8,
