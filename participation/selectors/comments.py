@@ -88,9 +88,11 @@ def comment_thread(
     user=None,
     roots_limit: int = 50,
     after_id: int = 0,
+    can_comment: bool | None = None,
 ) -> dict:
     """Threads of a target in a fixed number of queries: roots, their replies, my votes.
-    Roots are keyset-paginated (`after_id`), each with all of its replies."""
+    Roots are keyset-paginated (`after_id`), each with all of its replies. A caller that
+    already knows whether the user may comment passes `can_comment` (one query less)."""
     roots = list(
         Comment.objects.filter(
             target_type=target_type, target_id=target_id, depth=0, id__gt=after_id
@@ -126,7 +128,13 @@ def comment_thread(
             nodes[c.parent_id].children.append(nodes[c.pk])
         elif not c.parent_id:
             tree.append(nodes[c.pk])
-    total = Comment.objects.filter(target_type=target_type, target_id=target_id).count()
+    if after_id == 0 and not more:
+        # The whole thread is loaded: every root and every reply of each root.
+        total = len(roots) + len(replies)
+    else:
+        total = Comment.objects.filter(
+            target_type=target_type, target_id=target_id
+        ).count()
     return {
         "target_type": target_type,
         "target_id": target_id,
@@ -135,7 +143,11 @@ def comment_thread(
         "truncated": more,
         "next_after": roots[-1].pk if more else None,
         "after_id": after_id,
-        "can_comment": user_can_participate(user=user) if user else False,
+        "can_comment": (
+            can_comment
+            if can_comment is not None
+            else (user_can_participate(user=user) if user else False)
+        ),
         "is_moderator": user_is_moderator(user=user) if user else False,
         "max_depth": Comment.MAX_DEPTH,
         # One's own comments show no vote or report controls (issue 12).

@@ -111,6 +111,7 @@ def proposal_detail(request, pk):
                 target_type="participation.proposal",
                 target_id=proposal.pk,
                 user=request.user,
+                can_comment=context["can_participate"],
             ),
             "following": selectors.user_follows(
                 user=request.user, kind=Follow.Kind.PROPOSAL, target_id=proposal.pk

@@ -598,3 +598,37 @@ def test_follow_unknown_target(client):
     from participation.models import Follow
 
     assert not Follow.objects.exists()
+
+
+def test_signed_in_proposal_page_checks_participation_once_and_counts_loaded_comments(
+    client,
+):
+    """The signed-in proposal page asks once whether the visitor may participate (the
+    comment thread reuses the answer) and counts a fully loaded thread without a COUNT
+    query; the total shown is still every comment."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from participation import selectors
+
+    p = ProposalFactory()
+    root = CommentFactory(target_id=p.pk)
+    CommentFactory(target_id=p.pk, parent=root, depth=1, root_id=root.pk)
+    client.force_login(UserFactory())
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(reverse("participation:proposal_detail", args=[p.pk]))
+    assert r.status_code == 200
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sum("account_emailaddress" in s for s in sqls) == 1, sqls
+    assert not any("COUNT(" in s and "participation_comment" in s for s in sqls), sqls
+    thread = selectors.comment_thread(
+        target_type="participation.proposal", target_id=p.pk
+    )
+    assert thread["total"] == 2
+    # A truncated thread still counts every comment.
+    for _ in range(3):
+        CommentFactory(target_id=p.pk)
+    thread = selectors.comment_thread(
+        target_type="participation.proposal", target_id=p.pk, roots_limit=2
+    )
+    assert thread["truncated"] and thread["total"] == 5
