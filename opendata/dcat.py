@@ -7,6 +7,8 @@ from django.utils import timezone, translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from openlima import city
+
 from . import conf, geo
 from .ckan import package_qs, resource_url
 from .models import LICENSE_URLS, Dataset
@@ -88,7 +90,6 @@ def eu_theme(slug: str) -> str | None:
     return None
 
 
-LIMA_GEONAMES = URIRef("https://sws.geonames.org/3936456/")
 FORMATS = {
     "text/csv": "CSV",
     "application/json": "JSON",
@@ -178,11 +179,14 @@ def _location(g, place, ubigeos=()) -> None:
     g.add((place, DCAT.centroid, Literal(centroid, datatype=GSP.wktLiteral)))
 
 
-def _city(g) -> URIRef:
-    g.add((LIMA_GEONAMES, RDF.type, DCTERMS.Location))
-    g.add((LIMA_GEONAMES, SKOS.prefLabel, Literal(geo.CITY_NAME, lang="es")))
-    _location(g, LIMA_GEONAMES)
-    return LIMA_GEONAMES
+def _city(g, base: str) -> URIRef:
+    """The whole city as a dct:Location: its GeoNames URI from the profile, else a URI of
+    the portal's own."""
+    place = URIRef(geo.city_uri() or f"{base}/territorio")
+    g.add((place, RDF.type, DCTERMS.Location))
+    g.add((place, SKOS.prefLabel, Literal(geo.city_name("es"), lang="es")))
+    _location(g, place)
+    return place
 
 
 def _theme(g, ds, code: str) -> None:
@@ -258,7 +262,7 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
             g.add((place, DCTERMS.identifier, Literal(district.ubigeo)))
             _location(g, place, [district.ubigeo])
     else:
-        g.add((ds, DCTERMS.spatial, _city(g)))
+        g.add((ds, DCTERMS.spatial, _city(g, base)))
     # Temporal coverage: the declared period; an open end (or no period at all, as for
     # the platform datasets regenerated nightly) ends at the last update, and an unknown
     # start is the first publication (docs/opendata-api.md).
@@ -346,6 +350,7 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
 
 def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
     """One page of the catalogue, with Hydra links to the other pages."""
+    es, en = city.city("es"), city.city("en")
     g = _graph()
     catalog = URIRef(f"{base}/catalog")
     home = URIRef(f"{base}/")
@@ -354,17 +359,22 @@ def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
         (
             catalog,
             DCTERMS.title,
-            Literal("Open Lima: datos abiertos de Lima", lang="es"),
+            Literal(f"{es['portal_name']}: datos abiertos de {es['name']}", lang="es"),
         )
     )
-    g.add((catalog, DCTERMS.title, Literal("Open Lima: open data of Lima", lang="en")))
+    g.add(
+        (
+            catalog,
+            DCTERMS.title,
+            Literal(f"{en['portal_name']}: open data of {en['name']}", lang="en"),
+        )
+    )
     g.add(
         (
             catalog,
             DCTERMS.description,
             Literal(
-                "Catálogo de datos abiertos de la Municipalidad Metropolitana de Lima.",
-                lang="es",
+                f"Catálogo de datos abiertos: {es['municipality_name']}.", lang="es"
             ),
         )
     )
@@ -378,13 +388,13 @@ def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
         (
             publisher,
             FOAF.name,
-            Literal("Municipalidad Metropolitana de Lima", lang="es"),
+            Literal(es["municipality_name"], lang="es"),
         )
     )
     g.add((catalog, DCTERMS.publisher, publisher))
     _agent_type(g, publisher)
     g.add((catalog, DCTERMS.license, _license(g, CATALOGUE_LICENSE)))
-    g.add((catalog, DCTERMS.spatial, _city(g)))
+    g.add((catalog, DCTERMS.spatial, _city(g, base)))
     g.add((EU_DATA_THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
     g.add((EU_DATA_THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
     g.add((catalog, DCAT.themeTaxonomy, EU_DATA_THEME_SCHEME))

@@ -16,11 +16,15 @@ def _polygons_file():
     return city.resolve_file(name), territory
 
 
-def city_name() -> str:
+def city_name(language: str | None = None) -> str:
     """The whole city's spatial label ('Lima Metropolitana', 'Municipio de La Paz')."""
-    return (
-        city.city().get("territory", {}).get("whole_city_label") or city.city()["name"]
-    )
+    profile = city.city(language)
+    return profile.get("territory", {}).get("whole_city_label") or profile["name"]
+
+
+def city_uri() -> str:
+    """The whole city's GeoNames URI (profile `territory.geonames_uri`)."""
+    return city.raw()["territory"].get("geonames_uri", "")
 
 
 def _points(coordinates):

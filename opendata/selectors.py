@@ -439,7 +439,7 @@ def home_indicators() -> dict:
             return indicators_refresh()
         finally:
             cache.delete(f"{key}:lock")
-    if recent:
+    if recent and last is not None:
         return last
     return indicators_refresh()
 

@@ -16,10 +16,11 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Avg, Count
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from .models import PlatformRating
+from .tableschema import schema_columns, table_schema
 
 COMMENT_MAX = 1000
 DATASET_KEY = "valoracion-plataforma"
@@ -89,25 +90,40 @@ def rating_record(
 
 
 def rating_summary() -> dict:
-    """The home indicator: average and count overall and per part (2 queries)."""
-    total = PlatformRating.objects.aggregate(n=Count("id"), avg=Avg("score"))
+    """The home indicator: average and count overall and per part, from one grouped
+    query (the overall figures are the parts' counts and score sums added up)."""
     labels = dict(PlatformRating.Part.choices)
+    rows = list(
+        PlatformRating.objects.values("part")
+        .annotate(n=Count("id"), total=Sum("score"))
+        .order_by("part")
+    )
     by_part = [
         {
             "part": row["part"],
             "label": str(labels.get(row["part"], row["part"])),
             "ratings": row["n"],
-            "average": round(row["avg"], 2),
+            "average": round(row["total"] / row["n"], 2),
         }
-        for row in PlatformRating.objects.values("part")
-        .annotate(n=Count("id"), avg=Avg("score"))
-        .order_by("part")
+        for row in rows
     ]
+    count = sum(row["n"] for row in rows)
+    score_sum = sum(row["total"] for row in rows)
     return {
-        "ratings": total["n"],
-        "average": round(total["avg"], 2) if total["n"] else None,
+        "ratings": count,
+        "average": round(score_sum / count, 2) if count else None,
         "by_part": by_part,
     }
+
+
+# Table Schema of the dataset (openlima/tableschema.py).
+RATING_SCHEMA = table_schema(
+    ("fecha", "date", "Fecha"),
+    ("parte", "string", "Parte del portal"),
+    ("momento", "string", "Momento de la valoración"),
+    *((f"puntaje_{i}", "integer", f"Valoraciones con {i}") for i in range(1, 6)),
+    primary_key=("fecha", "parte", "momento"),
+)
 
 
 def rating_dataset() -> dict:
@@ -130,7 +146,6 @@ def rating_dataset() -> dict:
             },
         )
         row[f"puntaje_{r['score']}"] = r["n"]
-    columns = ["fecha", "parte", "momento"] + [f"puntaje_{i}" for i in range(1, 6)]
     return {
         "title": _("Valoración de la plataforma"),
         "description": _(
@@ -139,8 +154,9 @@ def rating_dataset() -> dict:
         ),
         "publisher_slug": "sgdi",
         "tags": ["participación", "gobierno abierto"],
-        "columns": columns,
+        "columns": schema_columns(RATING_SCHEMA),
         "rows": list(rows.values()),
+        "schema": RATING_SCHEMA,
     }
 
 

@@ -544,6 +544,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Anonymous page cache (openlima/pagecache.py): needs the shared cache for its generations.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# A cold page is rebuilt by one request; the others get the last copy (at most this old)
+# or wait this long for the rebuilder's copy (openlima/pagecache.py).
+PAGE_CACHE_STALE_SECONDS = env.int("PAGE_CACHE_STALE_SECONDS", default=3600)
+PAGE_CACHE_WAIT_SECONDS = env.float("PAGE_CACHE_WAIT_SECONDS", default=5.0)
 INSTALLED_APPS += ["corsheaders"]
 
 # CORS (docs/opendata-api.md): the public read APIs answer any origin, without

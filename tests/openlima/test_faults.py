@@ -169,7 +169,9 @@ def test_redis_killed_mid_run_pages_and_writes_go_on_and_the_outbox_drains(
     ballot_client.force_login(resident)
     url = f"/participa/presupuestos/{heading.process.slug}/{heading.slug}/votar/"
     assert ballot_client.get(url).status_code == 200
-    voted = ballot_client.post(url, {"projects": [project.pk]}, follow=True)
+    voted = ballot_client.post(
+        url, {"projects": [project.pk], "confirm": "1"}, follow=True
+    )
     assert voted.status_code == 200
     assert "Su voto quedó registrado" in voted.content.decode()
     assert [p.pk for p in Ballot.objects.get(user=resident).projects.all()] == [

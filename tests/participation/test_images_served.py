@@ -42,7 +42,11 @@ def _fetch_every_image(client, page_url):
         response = client.get(src)
         assert response.status_code == 200, (page_url, src, response.status_code)
         assert response["Content-Type"].startswith("image/"), src
-        body = b"".join(response.streaming_content)
+        body = (
+            b"".join(response.streaming_content)
+            if response.streaming
+            else response.content
+        )
         if "/imagen/" in src:  # the proposal's own picture (re-encoded on upload)
             from PIL import Image
 
