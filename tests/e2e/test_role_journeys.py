@@ -399,6 +399,10 @@ def test_resident_voter_journey(new_page, viewport):
     page.check(f"#project-{park.pk}")
     page.check(f"#project-{library.pk}")
     page.click("main form.ballot button[type=submit]")
+    # The summary before the ballot is cast (issue 12): nothing written until confirmed.
+    page.wait_for_selector("text=Su voto todavía no está registrado")
+    checked(page, seen)
+    page.click("button[name=confirm]")
     page.wait_for_selector("text=Su voto quedó registrado")
     checked(page, seen)
     ballot = Ballot.objects.get(user__email="vecino@example.pe", heading=heading)
@@ -415,7 +419,7 @@ def test_resident_voter_journey(new_page, viewport):
     assert "Parque Kennedy" in table.inner_text()
     assert "Biblioteca" in table.inner_text()
     checked(public, seen)
-    assert len(seen) == 8
+    assert len(seen) == 9
 
 
 @pytest.mark.django_db(transaction=True)
