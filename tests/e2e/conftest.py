@@ -140,7 +140,9 @@ def login(page, *, email, password, totp_secret=None, next_url="/"):
 def totp_retry(page, secret=TEST_TOTP_SECRET):
     """A code typed at the end of its 30-second window can arrive after it (a busy
     machine): the form comes back; type the new one, as a person would."""
-    if page.locator("input[name=code]").count():
+    # Only on the two-factor step itself: a staff page may have a field named "code" too
+    # (a milestone's code, on the page the login goes on to).
+    if "/2fa/authenticate" in page.url and page.locator("input[name=code]").count():
         page.fill("input[name=code]", totp_code_now(secret))
         page.click("main form button[type=submit]")
         page.wait_for_load_state("networkidle")
