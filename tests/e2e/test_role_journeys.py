@@ -566,7 +566,9 @@ def test_moderator_journey(new_page, viewport, settings):
         target_id=proposal.pk,
         body="Texto ofensivo contra un vecino con nombre y apellido.",
     )
-    participation_services.comment_flag(user=UserFactory(), comment_id=comment.pk)
+    participation_services.comment_flag(
+        user=UserFactory(), comment_id=comment.pk, reason="offensive"
+    )
     make_staff("moderacion@munlima.gob.pe", "participacion-vecinal", roles.MODERATOR)
     page = browser_page(new_page, viewport)
     seen = []
