@@ -55,9 +55,9 @@ def test_focus_stays_after_support_withdraw_comment_vote_and_reply(page):
     active = press(page, f"[data-focus-key='up-{other.pk}']")
     assert active["key"] == f"up-{other.pk}", active
 
-    page.click(f"#comentario-{other.pk} summary")
+    page.click(f"#comentario-{other.pk} details.pa-reply summary")
     page.fill(f"#reply-{other.pk}", "Una respuesta desde el teclado")
-    active = press(page, f"#comentario-{other.pk} details button[type=submit]")
+    active = press(page, f"#comentario-{other.pk} details.pa-reply button[type=submit]")
     assert "Una respuesta desde el teclado" in page.locator(".pa-comments").inner_text()
     # The reply form closed with the update: focus is on its "Responder" button.
     assert active["tag"] == "SUMMARY" and "Responder" in active["text"], active
