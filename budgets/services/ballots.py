@@ -33,6 +33,10 @@ def _ballots_void(*, user_id: int, now) -> int:
 def _parse_project_ids(project_ids) -> list[int]:
     try:
         ids = sorted({int(x) for x in project_ids or []})
+        # A project id is a database key: outside 1 … 2**63 - 1 it names nothing (and
+        # SQLite cannot even bind it).
+        if any(not 0 < i < 2**63 for i in ids):
+            raise ValueError
     except (TypeError, ValueError):
         raise ApplicationError(
             _("Selección de proyectos no válida."),
