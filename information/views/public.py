@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openlima.downloads import file_response
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, form_add_application_error
 from openlima.selectors import access_staff_area
 
 from .. import selectors, services, storage
@@ -21,7 +21,7 @@ from ..forms import (
     RequestForm,
 )
 from ..models import State
-from ._common import _form_errors, _no_store, _page
+from ._common import _no_store, _page
 
 # --- public ------------------------------------------------------------------------------
 
@@ -190,7 +190,7 @@ def file_request(request):
                     show_anonymous=data["show_anonymous"],
                 )
             except ApplicationError as exc:
-                _form_errors(form, exc)
+                form_add_application_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -269,7 +269,7 @@ def track_message(request, number):
                 uploaded=form.cleaned_data.get("attachment"),
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Mensaje enviado."))
             return redirect("information:track", number=number)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, form_add_application_error
 from openlima.selectors import access_staff_area
 from openlima.services import audit_log_record
 
@@ -28,7 +28,7 @@ from ..forms import (
     RegisterForm,
 )
 from ..models import ANSWERED_STATES, State
-from ._common import _form_errors, _no_store
+from ._common import _no_store
 from .public import _file_response
 
 # --- workspace ------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ def work_register(request, role):
                 show_anonymous=data["show_anonymous"],
             )
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(
                 request,
@@ -236,7 +236,7 @@ def work_action(request, role, number, action):
         try:
             _run(name, request.user, info_request, form.cleaned_data, form.files)
         except ApplicationError as exc:
-            _form_errors(form, exc)
+            form_add_application_error(form, exc)
             status = exc.status_code
         else:
             messages.success(request, _("Hecho."))
