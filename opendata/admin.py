@@ -14,7 +14,7 @@ from openlima.errors import ApplicationError
 from openlima.selectors import user_has_role
 from openlima.services import audit_log_record
 
-from . import selectors, services
+from . import files, selectors, services
 from .models import Dataset, Resource, ResourceVersion, Tag, Topic, TransparencyDocument
 from .search import dataset_search_index, transparency_search_index
 
@@ -223,12 +223,12 @@ class ResourceForm(forms.ModelForm):
         cleaned = super().clean()
         upload = cleaned.get("upload")
         if upload:
-            if upload.size > services.max_upload_bytes():
+            if upload.size > files.max_upload_bytes():
                 self.add_error("upload", _("El archivo supera el tamaño máximo."))
                 return cleaned
             data = upload.read()
             try:
-                services.file_sniff(data=data, filename=upload.name)
+                files.file_sniff(data=data, filename=upload.name)
             except ApplicationError as exc:
                 self.add_error("upload", exc.message)
             cleaned["upload_data"] = data
@@ -297,7 +297,7 @@ class TransparencyDocumentForm(forms.ModelForm):
             data = upload.read()
             upload.seek(0)
             try:
-                fmt = services.file_sniff(data=data, filename=upload.name)
+                fmt = files.file_sniff(data=data, filename=upload.name)
             except ApplicationError as exc:
                 raise forms.ValidationError(exc.message) from None
             self.instance.media_type = services.FORMATS[fmt]
