@@ -20,7 +20,7 @@ RUN sum=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16) \
 
 COPY . .
 # Static files are collected into the image (whitenoise serves them); catalogues compiled.
-RUN DJANGO_SETTINGS_MODULE=openlima.settings.base python manage.py collectstatic --noinput -v 0 \
+RUN DJANGO_SETTINGS_MODULE=config.settings.base python manage.py collectstatic --noinput -v 0 \
     && python manage.py compilemessages -v 0 --ignore=.venv
 
 RUN useradd --system --uid 1000 --home /app openlima \
@@ -28,6 +28,6 @@ RUN useradd --system --uid 1000 --home /app openlima \
     && chown -R openlima /app/var
 USER openlima
 
-ENV DJANGO_SETTINGS_MODULE=openlima.settings.production
+ENV DJANGO_SETTINGS_MODULE=config.settings.production
 EXPOSE 8000
-CMD ["gunicorn", "-c", "gunicorn.conf.py", "openlima.wsgi"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "config.wsgi"]

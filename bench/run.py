@@ -152,7 +152,7 @@ def server_env(args) -> dict:
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="openlima.settings.bench",
+        DJANGO_SETTINGS_MODULE="config.settings.bench",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="bench-" + secrets.token_urlsafe(40),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -504,7 +504,7 @@ def main(argv=None) -> int:
     base_url = f"http://127.0.0.1:{args.port}"
     cal_url = f"http://127.0.0.1:{args.port + 1}"
     portal, portal_log = start_gunicorn(
-        args, env, "openlima.wsgi", args.port, "bench-gunicorn.log"
+        args, env, "config.wsgi", args.port, "bench-gunicorn.log"
     )
     calib, calib_log = start_gunicorn(
         args, env, "bench.calibration.wsgi", args.port + 1, "bench-calibration.log"

@@ -254,7 +254,7 @@ def submission_record(*, proof: str) -> None:
 def bench_bypass(request) -> bool:
     """Benchmarks only: skip proof of work and window limits when a secret header matches
     the setting COMPLAINT_BENCH_TOKEN, which only the bench settings module
-    (openlima/settings/bench.py) defines; no environment variable is read here, and the
+    (config/settings/bench.py) defines; no environment variable is read here, and the
     base and production settings have no such setting (docs/threat-model.md, attack 6).
     """
     token = conf.bench_token()

@@ -40,7 +40,7 @@ OUTBOX_KEEP_SENT_DAYS = 7
 def _task_name(task) -> str:
     """The registered name of a Celery task object (or of a name string). An unknown task
     is an error here, at enqueue time, not a message that can never be delivered."""
-    from .celery import app
+    from celery import current_app as app  # the project's app (config/celery.py)
 
     name = getattr(task, "name", task)
     if isinstance(name, str) and name not in app.tasks:
@@ -67,7 +67,7 @@ def outbox_enqueue(task, *args, **kwargs) -> OutboxMessage:
 
 
 def _dispatch(message: OutboxMessage) -> None:
-    from .celery import app
+    from celery import current_app as app  # the project's app (config/celery.py)
 
     if app.conf.task_always_eager:  # tests and CELERY_TASK_ALWAYS_EAGER deployments
         app.tasks[message.task_name].apply(

@@ -2,7 +2,7 @@
 
 Everything goes through Django's storage API, so the same code writes to the local file
 system (embedded default) or to S3-compatible object storage (production, see
-openlima/settings/production.py). Two storages:
+config/settings/production.py). Two storages:
 
 - ``default``: public uploads (proposal and budget project images, published evidence and
   dataset files). Served by the portal's own views with long cache headers.

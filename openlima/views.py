@@ -40,7 +40,7 @@ def _check_database() -> None:
 
 
 def _check_broker() -> None:
-    from .celery import app
+    from celery import current_app as app  # the project's app (config/celery.py)
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)

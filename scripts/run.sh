@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${1:-${PORT:-8000}}"
 # The run command is the embedded default; wsgi/asgi/celery alone default to production.
-export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-openlima.settings.base}"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.base}"
 # Links in e-mails and feeds point at the port actually served (unless SITE_URL is set).
 export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"
 bash scripts/bootstrap.sh runtime
@@ -21,7 +21,7 @@ trap cleanup EXIT INT TERM
 # One worker process with the embedded broker: the jobs' cache locks live in its memory.
 concurrency=1
 [ -n "${REDIS_URL:-}" ] && concurrency=2
-.venv/bin/celery -A openlima worker -B -l info --concurrency "$concurrency" \
+.venv/bin/celery -A config worker -B -l info --concurrency "$concurrency" \
   --scheduler django_celery_beat.schedulers:DatabaseScheduler >var/log/celery.log 2>&1 &
 pids+=($!)
 cat <<TXT

@@ -1,10 +1,10 @@
-"""A complete (dummy) environment for openlima.settings.production, for tests that start
+"""A complete (dummy) environment for config.settings.production, for tests that start
 it in a subprocess. Nothing here is contacted: settings only read these values."""
 
 import os
 
 PRODUCTION_ENV = {
-    "DJANGO_SETTINGS_MODULE": "openlima.settings.production",
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "DJANGO_SECRET_KEY": "t" + os.urandom(32).hex() + "-Zq!",
     "DJANGO_ALLOWED_HOSTS": "openlima.example",
     "DATABASE_URL": "postgres://openlima@127.0.0.1:5432/openlima",

@@ -192,7 +192,7 @@ def collected_static() -> str:
 
 
 def portal_env(_static=True, **overrides) -> dict:
-    """Production settings (openlima.settings.production) for a process on this machine:
+    """Production settings (config.settings.production) for a process on this machine:
     the test environment's variables minus anything that configures the portal."""
     from tests.production_env import PRODUCTION_ENV, clean_environ
 
@@ -241,7 +241,7 @@ class Process:
 
 
 class WebNode(Process):
-    """gunicorn serving openlima.wsgi with gunicorn.conf.py, as docker-compose's web."""
+    """gunicorn serving config.wsgi with gunicorn.conf.py, as docker-compose's web."""
 
     def __init__(self, env, log: Path, workers: int = 2):
         self.port = free_port()
@@ -255,7 +255,7 @@ class WebNode(Process):
                 str(Path(sys.executable).with_name("gunicorn")),
                 "-c",
                 "gunicorn.conf.py",
-                "openlima.wsgi",
+                "config.wsgi",
             ],
             env,
             log,

@@ -4,7 +4,7 @@ with its tracking code (one argon2id verification per request).
 Proof of work: set the environment variable COMPLAINT_BENCH_TOKEN (24+ characters) for
 BOTH the server and this scenario; the submission then carries the header
 `X-Complaints-Bench-Token` and skips the ALTCHA check and window limits. The server reads
-the token only in the bench settings module (openlima/settings/bench.py, which bench/run.py
+the token only in the bench settings module (config/settings/bench.py, which bench/run.py
 uses); the base and production settings have no such setting. Without the
 token, one ALTCHA challenge is solved here, which is valid for a single request only.
 """

@@ -16,7 +16,7 @@ def _makemigrations_check(profile: str) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "CITY_PROFILE": profile,
-        "DJANGO_SETTINGS_MODULE": "openlima.settings.base",
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
     }
     env.pop("DATABASE_URL", None)  # no database needed: SQLite default, never written
     return subprocess.run(

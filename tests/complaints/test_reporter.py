@@ -263,7 +263,7 @@ def test_broker_down_complaint_and_code_kept(
 ):
     from kombu.exceptions import OperationalError
 
-    from openlima.celery import app
+    from config.celery import app
     from openlima.services import outbox_flush
 
     app.conf.update(CELERY_TASK_ALWAYS_EAGER=False)

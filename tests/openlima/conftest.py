@@ -4,7 +4,7 @@ import contextlib
 
 import pytest
 
-from openlima.celery import app as celery_app
+from config.celery import app as celery_app
 
 BROKER_KEYS = ("broker_url", "broker_write_url", "broker_read_url")
 

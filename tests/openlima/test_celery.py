@@ -30,12 +30,12 @@ def _database_url_of_test_db() -> str:
 
 @pytest.fixture
 def real_worker(tmp_path):
-    """A `celery -A openlima worker` process on REDIS_URL and the test database."""
+    """A `celery -A config worker` process on REDIS_URL and the test database."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="openlima.settings.base",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
         DATABASE_URL=_database_url_of_test_db(),
         REDIS_URL=settings.REDIS_URL,
         CELERY_TASK_ALWAYS_EAGER="false",
@@ -45,7 +45,7 @@ def real_worker(tmp_path):
         [
             str(Path(sys.executable).with_name("celery")),
             "-A",
-            "openlima",
+            "config",
             "worker",
             "-l",
             "info",

@@ -391,7 +391,7 @@ def _manage(*args, **env_overrides):
         if not k.startswith("DJANGO_") and k not in ("DATABASE_URL", "REDIS_URL")
     }
     env.update(env_overrides)
-    env["DJANGO_SETTINGS_MODULE"] = "openlima.settings.production"
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -64,7 +64,7 @@ def test_compose_app_services_share_env_and_wait_for_healthy_backends(compose):
             and "@postgres:5432/" in env["DATABASE_URL"]
         )
         assert env["REDIS_URL"].startswith("redis://redis:6379")
-        assert env["DJANGO_SETTINGS_MODULE"] == "openlima.settings.production"
+        assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
         assert ":?" in env["DJANGO_SECRET_KEY"]  # compose refuses to start without one
         assert service["depends_on"]["postgres"]["condition"] == "service_healthy"
         assert service["depends_on"]["redis"]["condition"] == "service_healthy"
@@ -72,9 +72,9 @@ def test_compose_app_services_share_env_and_wait_for_healthy_backends(compose):
 
 def test_compose_commands(compose):
     services = compose["services"]
-    assert "gunicorn -c gunicorn.conf.py openlima.wsgi" in services["web"]["command"]
+    assert "gunicorn -c gunicorn.conf.py config.wsgi" in services["web"]["command"]
     assert "/readyz" in " ".join(services["web"]["healthcheck"]["test"])
-    assert services["worker"]["command"].startswith("celery -A openlima worker")
+    assert services["worker"]["command"].startswith("celery -A config worker")
     assert "beat" in services["beat"]["command"]
     assert "DatabaseScheduler" in services["beat"]["command"]
 
@@ -86,7 +86,7 @@ def test_every_env_example_variable_is_documented_in_settings_or_readme():
         if "=" in line and line.lstrip("# ").split("=", 1)[0].isupper()
     ]
     settings_text = "".join(
-        p.read_text() for p in (ROOT / "openlima/settings").glob("*.py")
+        p.read_text() for p in (ROOT / "config/settings").glob("*.py")
     )
     readme = (ROOT / "README.md").read_text()
     missing = [
@@ -101,7 +101,7 @@ def test_dockerfile_runs_gunicorn_as_non_root_under_production_settings():
     text = (ROOT / "Dockerfile").read_text()
     assert "FROM python:3.11" in text
     assert "USER openlima" in text
-    assert "openlima.settings.production" in text
+    assert "config.settings.production" in text
     assert '"gunicorn", "-c", "gunicorn.conf.py"' in text
 
 
@@ -210,7 +210,7 @@ def test_every_setting_an_app_reads_can_be_set_from_the_environment():
     }
     env_example = (ROOT / ".env.example").read_text()
     settings_text = "".join(
-        p.read_text() for p in (ROOT / "openlima/settings").glob("*.py")
+        p.read_text() for p in (ROOT / "config/settings").glob("*.py")
     )
     missing = sorted(
         n for n in read - internal if n not in env_example or n not in settings_text
@@ -238,7 +238,7 @@ def test_run_script_site_url_follows_the_port(tmp_path):
         ["bash", str(probe), "8001"], capture_output=True, text=True, env=env
     )
     assert out.stdout.strip() == "https://gobiernoabierto.munlima.gob.pe"
-    assert script.index("export SITE_URL") < script.index("celery -A openlima")
+    assert script.index("export SITE_URL") < script.index("celery -A config")
 
 
 def test_gunicorn_control_socket_is_off_unless_a_path_is_given(monkeypatch):

@@ -22,7 +22,7 @@ def _run_readyz(**env_overrides) -> tuple[int, dict]:
     env = {
         k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")
     }
-    env.update(DJANGO_SETTINGS_MODULE="openlima.settings.test", **env_overrides)
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.test", **env_overrides)
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "-v", "0", "-c", READYZ_IN_SUBPROCESS],
         cwd=ROOT,

@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from config.celery import app
 from openlima import services
-from openlima.celery import app
 from openlima.jobs import job_lock, scheduled_job
 from openlima.models import JobHeartbeat, OutboxMessage
 from tests.factories import StaffFactory

@@ -120,7 +120,7 @@ def test_the_embedded_default_still_migrates_on_sqlite(tmp_path):
         if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="openlima.settings.base",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
         DATABASE_URL=f"sqlite:///{tmp_path / 'embedded.sqlite3'}",
     )
     done = subprocess.run(

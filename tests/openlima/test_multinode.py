@@ -28,7 +28,7 @@ requests = pytest.importorskip("requests")
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-SESSION_COOKIE = "__Host-sessionid"  # openlima.settings.production
+SESSION_COOKIE = "__Host-sessionid"  # config.settings.production
 CSRF_COOKIE = "__Host-csrftoken"
 
 
@@ -64,7 +64,7 @@ def cluster(transactional_db, s3_server, tmp_path):
             [
                 str(_celery()),
                 "-A",
-                "openlima",
+                "config",
                 "worker",
                 "-l",
                 "info",

@@ -75,7 +75,7 @@ def test_log_format_json_is_chosen_by_the_environment():
     from tests.servers import ROOT
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(LOG_FORMAT="json", DJANGO_SETTINGS_MODULE="openlima.settings.base")
+    env.update(LOG_FORMAT="json", DJANGO_SETTINGS_MODULE="config.settings.base")
     code = (
         "import django, logging; django.setup(); "
         "logging.getLogger('openlima.x').warning('ip %s', '10.1.2.3')"
@@ -123,7 +123,7 @@ def test_sentry_is_off_without_a_dsn(settings):
 
 
 def test_celery_does_not_hijack_the_root_logger():
-    from openlima.celery import app
+    from config.celery import app
 
     assert app.conf.worker_hijack_root_logger is False
 

@@ -31,7 +31,7 @@ def test_production_refuses_to_start_without_each_required_variable(name):
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr  # one clear line, no traceback
-    assert lines[0].startswith(f"openlima.settings.production: {name} ")
+    assert lines[0].startswith(f"config.settings.production: {name} ")
 
 
 def test_production_refuses_sqlite():
@@ -39,7 +39,7 @@ def test_production_refuses_sqlite():
     result = _run(["manage.py", "check"], env)
     assert result.returncode != 0
     assert result.stderr.strip() == (
-        "openlima.settings.production: DATABASE_URL must point to PostgreSQL "
+        "config.settings.production: DATABASE_URL must point to PostgreSQL "
         "(postgres://...)."
     )
 
@@ -56,7 +56,7 @@ def test_production_keys_never_default_to_the_secret_key():
 
 
 def test_deploy_check_refuses_the_embedded_backends_when_debug_is_off():
-    env = {"DJANGO_SETTINGS_MODULE": "openlima.settings.base", "DJANGO_DEBUG": "false"}
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.base", "DJANGO_DEBUG": "false"}
     result = _run(["manage.py", "check", "--deploy"], env)
     assert result.returncode != 0
     for check_id in ("openlima.E001", "openlima.E002", "openlima.E003"):
@@ -79,7 +79,7 @@ def test_importing_settings_creates_no_folder():
         "importlib.import_module(os.environ['DJANGO_SETTINGS_MODULE'])\n"
         "print('MADE', made)\n"
     )
-    for module in ("openlima.settings.base", "openlima.settings.production"):
+    for module in ("config.settings.base", "config.settings.production"):
         env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": module}
         if module.endswith("base"):
             env = {"DJANGO_SETTINGS_MODULE": module}
@@ -87,23 +87,21 @@ def test_importing_settings_creates_no_folder():
         assert "MADE []" in result.stdout, (module, result.stdout, result.stderr)
 
 
-@pytest.mark.parametrize(
-    "module", ["openlima.wsgi", "openlima.asgi", "openlima.celery"]
-)
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi", "config.celery"])
 def test_wsgi_asgi_celery_default_to_production_settings(module):
     # No environment at all: they load production settings, which refuse to start.
     result = _run(
         ["-c", f"import {module}; import django.conf as c; c.settings.DEBUG"], {}
     )
     assert result.returncode != 0
-    assert "openlima.settings.production: DJANGO_SECRET_KEY" in result.stderr
+    assert "config.settings.production: DJANGO_SECRET_KEY" in result.stderr
 
 
 def test_manage_and_the_run_command_keep_the_embedded_default():
-    assert '"openlima.settings.base"' in (ROOT / "manage.py").read_text()
+    assert '"config.settings.base"' in (ROOT / "manage.py").read_text()
     run = (ROOT / "scripts/run.sh").read_text()
     assert (
-        'DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-openlima.settings.base}"'
+        'DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.base}"'
         in run
     )
 
@@ -111,6 +109,4 @@ def test_manage_and_the_run_command_keep_the_embedded_default():
 def test_load_demo_refuses_under_production():
     result = _run(["manage.py", "load_demo"], PRODUCTION_ENV)
     assert result.returncode != 0
-    assert (
-        "load_demo refuses to run under openlima.settings.production" in result.stderr
-    )
+    assert "load_demo refuses to run under config.settings.production" in result.stderr

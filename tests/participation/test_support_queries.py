@@ -17,7 +17,7 @@ SUPPORT_QUERY_BOUND = 6
 
 @pytest.fixture(autouse=True)
 def cached_sessions(settings):
-    """Production with Redis reads sessions from the cache (openlima/settings/base.py);
+    """Production with Redis reads sessions from the cache (config/settings/base.py);
     the in-process cache stands in for it here, so SQLite runs count the same."""
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         )
         if module.endswith(".production"):
             raise CommandError(
-                "load_demo refuses to run under openlima.settings.production "
+                "load_demo refuses to run under config.settings.production "
                 "(demo accounts have published passwords)."
             )
         # The city profile first (territorial and municipal units, docs/city-profile.md). A

@@ -80,9 +80,9 @@ MIDDLEWARE = [
     "complaints.middleware.WrapKeyCookieMiddleware",
 ]
 
-ROOT_URLCONF = "openlima.urls"
-WSGI_APPLICATION = "openlima.wsgi.application"
-ASGI_APPLICATION = "openlima.asgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {

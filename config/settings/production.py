@@ -12,7 +12,7 @@ from .base import env
 
 def _refuse(name: str, why: str) -> None:
     """Stop the process with one clear line (no traceback) naming the variable."""
-    raise SystemExit(f"openlima.settings.production: {name} {why}")
+    raise SystemExit(f"config.settings.production: {name} {why}")
 
 
 def _required(name: str, why: str = "must be set") -> str:

@@ -5,7 +5,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openlima.settings.production")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = Celery("openlima")
 app.config_from_object("django.conf:settings", namespace="CELERY")

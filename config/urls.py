@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import api_auth, metrics, views
+from openlima import api_auth, metrics, views
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
