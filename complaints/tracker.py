@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError, Conflict, NotFound
+from openlima.errors import Conflict, Invalid, NotFound
 from openlima.services import audit_log_record, outbox_enqueue
 
 from . import conf, crypto
@@ -58,7 +58,7 @@ def partner_create(*, actor, kind: str, name: str) -> tuple[PartnerInstitution, 
     """Register an institution; returns it and its secret (shown once, never again)."""
     name = (name or "").strip()[:200]
     if kind not in PartnerKind.values:
-        raise ApplicationError(
+        raise Invalid(
             _("Elija la institución."), field_errors={"kind": [_("Obligatorio.")]}
         )
     name = name or str(PartnerKind(kind).label)
@@ -78,7 +78,7 @@ def partner_rotate(*, actor, institution: PartnerInstitution) -> str:
     """A new secret (the old one stops working at once); returns it, shown once."""
     institution = PartnerInstitution.objects.select_for_update().get(pk=institution.pk)
     if not institution.is_active:
-        raise ApplicationError(_("La credencial está revocada."))
+        raise Invalid(_("La credencial está revocada."))
     secret, encrypted = _new_secret()
     institution.encrypted_secret = encrypted
     institution.rotated_at = timezone.now()
@@ -142,11 +142,11 @@ def referral_create(*, complaint, key: bytes, institution, actor) -> Referral:
     code) and nothing of the content; the unit sends the dossier through the
     institution's own channel quoting the reference."""
     if not institution.is_active:
-        raise ApplicationError(_("Esa institución no tiene una credencial activa."))
+        raise Invalid(_("Esa institución no tiene una credencial activa."))
     if complaint.purged_at or complaint.stage in CLOSED_STAGES:
-        raise ApplicationError(_("El caso está cerrado."))
+        raise Invalid(_("El caso está cerrado."))
     if Referral.objects.filter(complaint=complaint, institution=institution).exists():
-        raise ApplicationError(_("El caso ya fue derivado a esa institución."))
+        raise Invalid(_("El caso ya fue derivado a esa institución."))
     private, public = crypto.keypair()
     referral = Referral.objects.create(
         complaint=complaint,
@@ -169,18 +169,18 @@ def _clean_note(note) -> str:
     if note is None:
         return ""
     if not isinstance(note, str):
-        raise ApplicationError(
+        raise Invalid(
             _("La nota debe ser texto."),
             field_errors={"public_note": [_("No válida.")]},
         )
     if "\x00" in note:
-        raise ApplicationError(
+        raise Invalid(
             _("La nota contiene caracteres no válidos."),
             field_errors={"public_note": [_("No válida.")]},
         )
     note = note.strip()
     if len(note) > MAX_NOTE:
-        raise ApplicationError(
+        raise Invalid(
             _("La nota supera los %(n)s caracteres.") % {"n": MAX_NOTE},
             field_errors={"public_note": [_("Demasiado larga.")]},
         )
@@ -198,12 +198,12 @@ def referral_event_add(
     if referral is None:
         raise NotFound(_("Derivación no encontrada."))
     if not isinstance(event_id, str) or not event_id.strip() or len(event_id) > 64:
-        raise ApplicationError(
+        raise Invalid(
             _("Indique el identificador del evento (hasta 64 caracteres)."),
             field_errors={"event_id": [_("Obligatorio.")]},
         )
     if "\x00" in event_id:
-        raise ApplicationError(
+        raise Invalid(
             _("Identificador no válido."), field_errors={"event_id": [_("No válido.")]}
         )
     event_id = event_id.strip()
@@ -213,18 +213,16 @@ def referral_event_add(
     if existing is not None:
         return existing, False
     if stage not in ReferralStage.values:
-        raise ApplicationError(
-            _("Etapa no válida."), field_errors={"stage": [_("No válida.")]}
-        )
+        raise Invalid(_("Etapa no válida."), field_errors={"stage": [_("No válida.")]})
     try:
         day = datetime.date.fromisoformat(str(occurred_on or ""))
     except ValueError:
-        raise ApplicationError(
+        raise Invalid(
             _("Fecha no válida (AAAA-MM-DD)."), field_errors={"date": [_("No válida.")]}
         ) from None
     today = timezone.localdate()
     if day > today or day < referral.created_at.date() - datetime.timedelta(days=1):
-        raise ApplicationError(
+        raise Invalid(
             _("La fecha debe estar entre la derivación y hoy."),
             field_errors={"date": [_("Fuera de rango.")]},
         )

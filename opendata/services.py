@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from openlima import exports, registry, uploads
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
 
@@ -119,7 +119,7 @@ def dataset_publish(*, dataset: Dataset, actor=None, publish_at=None) -> Dataset
 def dataset_withdraw(*, dataset: Dataset, reason: str, actor=None) -> Dataset:
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError(
+        raise Invalid(
             _("Indique el motivo del retiro."),
             field_errors={"withdrawn_reason": [_("Indique el motivo del retiro.")]},
         )

@@ -15,8 +15,8 @@ class ApplicationError(Exception):
 
     `field_errors` maps a field name to a list of messages for form/API display.
     Raise the subclass that says what went wrong (`Invalid`, `NotFound`, `Forbidden`,
-    `Conflict`, `Throttled`); `status_code` is read from the mapping below.
-    `status_code=` in the constructor is kept only for modules not converted yet.
+    `Conflict`, `Throttled`); `status_code` is read from the mapping below, so no
+    service or selector names an HTTP status.
     """
 
     def __init__(
@@ -24,12 +24,10 @@ class ApplicationError(Exception):
         message: "str | StrPromise",
         *,
         field_errors: dict[str, list[Any]] | None = None,
-        status_code: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.field_errors = field_errors or {}
-        self._status_code = status_code
 
     @property
     def status_code(self) -> int:
@@ -66,11 +64,11 @@ HTTP_STATUS: dict[type[ApplicationError], int] = {
 
 
 def http_status(exc: ApplicationError) -> int:
-    """The HTTP status of a domain error: by its class, else 400."""
+    """The HTTP status of a domain error: by its class (the base class answers 400)."""
     for cls in type(exc).__mro__:
         if cls in HTTP_STATUS:
             return HTTP_STATUS[cls]
-    return exc._status_code or 400
+    return 400
 
 
 def form_add_application_error(form: BaseForm, exc: ApplicationError) -> None:

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError, Conflict, NotFound
+from openlima.errors import Conflict, Invalid, NotFound
 from openlima.services import audit_log_record, outbox_enqueue
 
 from .. import selectors
@@ -38,12 +38,12 @@ def _parse_project_ids(project_ids) -> list[int]:
         if any(not 0 < i < 2**63 for i in ids):
             raise ValueError
     except (TypeError, ValueError):
-        raise ApplicationError(
+        raise Invalid(
             _("Selección de proyectos no válida."),
             field_errors={"projects": [_("Selección no válida.")]},
         ) from None
     if not ids:
-        raise ApplicationError(
+        raise Invalid(
             _("Elija al menos un proyecto."),
             field_errors={"projects": [_("Elija al menos un proyecto.")]},
         )
@@ -56,7 +56,7 @@ def _check_choice_fits(*, heading: Heading, projects: list[Project]) -> None:
     process = heading.process
     if process.is_approval:
         if len(projects) > process.approval_max_projects:
-            raise ApplicationError(
+            raise Invalid(
                 _("Puede elegir como máximo %(n)s proyectos.")
                 % {"n": process.approval_max_projects},
                 field_errors={"projects": [_("Demasiados proyectos.")]},
@@ -64,7 +64,7 @@ def _check_choice_fits(*, heading: Heading, projects: list[Project]) -> None:
         return
     total = sum((p.estimated_cost for p in projects), Decimal("0"))
     if total > heading.amount:
-        raise ApplicationError(
+        raise Invalid(
             _(
                 "Los proyectos elegidos suman S/ %(total)s y superan el monto de la partida (S/ %(amount)s)."
             )
@@ -107,7 +107,7 @@ def ballot_submit(
         Project.objects.filter(heading=heading, is_selected=True, pk__in=ids)
     )
     if len(projects) != len(ids):
-        raise ApplicationError(
+        raise Invalid(
             _("Alguno de los proyectos elegidos no está en esta cédula."),
             field_errors={"projects": [_("Proyecto no disponible.")]},
         )

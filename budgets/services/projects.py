@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from openlima import registry, uploads
-from openlima.errors import ApplicationError, Conflict, Forbidden, NotFound
+from openlima.errors import ApplicationError, Conflict, Forbidden, Invalid, NotFound
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
 
@@ -151,12 +151,12 @@ def support_add(*, user, project_id: int) -> Support:
     if heading.district_id is not None and heading.district_id != district.pk:
         raise Forbidden(_("Solo puede apoyar proyectos de su propio distrito."))
     if project.feasibility == Project.Feasibility.UNFEASIBLE:
-        raise ApplicationError(_("Este proyecto no es viable."))
+        raise Invalid(_("Este proyecto no es viable."))
     try:
         with transaction.atomic():
             support = Support.objects.create(user=user, project=project)
     except IntegrityError:
-        raise ApplicationError(_("Ya apoyó este proyecto.")) from None
+        raise Invalid(_("Ya apoyó este proyecto.")) from None
     Project.objects.filter(pk=project.pk).update(support_count=F("support_count") + 1)
     return support
 

@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import city
-from openlima.errors import ApplicationError, Conflict, Forbidden, NotFound, Throttled
+from openlima.errors import (
+    ApplicationError,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Throttled,
+)
 from openlima.jobs import window_hit
 from openlima.services import audit_log_record, outbox_enqueue
 
@@ -81,21 +88,19 @@ def _resident_verification_request(
         ResidentVerification.objects.select_for_update().filter(user=user).first()
     )
     if existing is not None and existing.status == ResidentVerification.Status.VERIFIED:
-        raise ApplicationError(_("Su cuenta ya está verificada como residente."))
+        raise Invalid(_("Su cuenta ya está verificada como residente."))
     number = identity_parse(dni)  # the city profile's document (identity.py)
     if number is None:
-        raise ApplicationError(
-            identity_invalid(), field_errors={"dni": [identity_invalid()]}
-        )
+        raise Invalid(identity_invalid(), field_errors={"dni": [identity_invalid()]})
     today = timezone.localdate()
     if birth_date > today or birth_date.year < 1900:
-        raise ApplicationError(
+        raise Invalid(
             _("La fecha de nacimiento no es válida."),
             field_errors={"birth_date": [_("Fecha de nacimiento no válida.")]},
         )
     min_age = conf.resident_min_age()
     if _age_on(birth_date, today) < min_age:
-        raise ApplicationError(
+        raise Invalid(
             _("Debe tener al menos %(age)s años para participar.") % {"age": min_age},
             field_errors={"birth_date": [_("Edad menor a la mínima.")]},
         )
@@ -130,7 +135,7 @@ def _resident_verification_request(
     try:
         verification.full_clean(exclude=["user"])
     except ValidationError:
-        raise ApplicationError(_("Los datos de verificación no son válidos.")) from None
+        raise Invalid(_("Los datos de verificación no son válidos.")) from None
     try:
         with transaction.atomic():
             verification.save()
@@ -213,7 +218,7 @@ def _resident_verification_confirm(
     if verification is None:
         raise NotFound(_("Verificación no encontrada."))
     if verification.status != ResidentVerification.Status.PENDING:
-        raise ApplicationError(_("Esta verificación ya fue decidida."))
+        raise Invalid(_("Esta verificación ya fue decidida."))
     number = identity_parse(dni_shown)
     if number is None or not hmac.compare_digest(
         dni_hmac(number), verification.dni_hmac
@@ -268,7 +273,7 @@ def resident_verification_reject(
     selectors.access_verification_for_decision(staff=staff)
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError(
+        raise Invalid(
             _("Indique el motivo del rechazo."),
             field_errors={"rejection_reason": [_("Obligatorio.")]},
         )
@@ -313,7 +318,7 @@ def resident_find_by_dni(*, dni: str):
     """The verified resident whose DNI (shown at a voting point) matches, by HMAC."""
     number = identity_parse(dni)
     if number is None:
-        raise ApplicationError(
+        raise Invalid(
             identity_invalid(), field_errors={"dni_shown": [identity_invalid()]}
         )
     verification = (

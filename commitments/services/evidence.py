@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from openlima import uploads
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 
 from .. import conf, selectors
 from ..models import (
@@ -65,14 +65,12 @@ def evidence_add(
     description = (description or "").strip()
     url = (url or "").strip()
     if not description:
-        raise ApplicationError(
+        raise Invalid(
             _("Describa la evidencia."),
             field_errors={"description": [_("Obligatorio.")]},
         )
     if bool(url) == bool(uploaded):
-        raise ApplicationError(
-            _("Adjunte un documento o indique un enlace (uno solo).")
-        )
+        raise Invalid(_("Adjunte un documento o indique un enlace (uno solo)."))
     evidence = Evidence(
         milestone=milestone,
         description=description,
@@ -98,7 +96,7 @@ def evidence_add(
     try:
         evidence.full_clean(exclude=["file"])
     except ValidationError as exc:
-        raise ApplicationError(
+        raise Invalid(
             _validation_message(exc), field_errors=getattr(exc, "message_dict", {})
         ) from exc
     stored = None

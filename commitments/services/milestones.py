@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 
 from .. import selectors
 from ..models import (
@@ -53,7 +53,7 @@ def milestone_update(
         _require_edit(user=user, commitment=commitment)
     unknown = set(data) - set(MILESTONE_EDITABLE_FIELDS)
     if unknown:
-        raise ApplicationError(
+        raise Invalid(
             _("Campos no editables: %(f)s") % {"f": ", ".join(sorted(unknown))}
         )
     before = {f: getattr(milestone, f) for f in MILESTONE_EDITABLE_FIELDS}
@@ -70,7 +70,7 @@ def milestone_update(
     try:
         milestone.full_clean()
     except ValidationError as exc:
-        raise ApplicationError(
+        raise Invalid(
             _validation_message(exc), field_errors=getattr(exc, "message_dict", {})
         ) from exc
     changes = {
@@ -115,7 +115,7 @@ def milestone_create(
     try:
         milestone.full_clean()
     except ValidationError as exc:
-        raise ApplicationError(
+        raise Invalid(
             _validation_message(exc), field_errors=getattr(exc, "message_dict", {})
         ) from exc
     milestone.save()
@@ -168,7 +168,7 @@ def milestones_mark_completed(
 ) -> int:
     """Bulk action: all or nothing (a denied or invalid one writes nothing)."""
     if not completed_on:
-        raise ApplicationError(_("Indique la fecha de cumplimiento."))
+        raise Invalid(_("Indique la fecha de cumplimiento."))
     count = 0
     for milestone in _bulk_check(user=user, milestones=milestones):
         data = {
@@ -186,9 +186,9 @@ def milestones_mark_completed(
 def milestones_mark_delayed(*, user, milestones, reason: str) -> int:
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError(_("Indique el motivo del retraso."))
+        raise Invalid(_("Indique el motivo del retraso."))
     if len(reason) > 2000:
-        raise ApplicationError(_("El motivo es demasiado largo (máximo 2000)."))
+        raise Invalid(_("El motivo es demasiado largo (máximo 2000)."))
     count = 0
     for milestone in _bulk_check(user=user, milestones=milestones):
         data = {

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 
 from .. import selectors
 from ..models import (
@@ -31,13 +31,11 @@ def progress_update_create(
     _require_edit(user=user, commitment=commitment)
     note = (note or "").strip()
     if not note:
-        raise ApplicationError(
-            _("Escriba la nota."), field_errors={"note": [_("Obligatorio.")]}
-        )
+        raise Invalid(_("Escriba la nota."), field_errors={"note": [_("Obligatorio.")]})
     if len(note) > 4000:
-        raise ApplicationError(_("La nota es demasiado larga (máximo 4000)."))
+        raise Invalid(_("La nota es demasiado larga (máximo 4000)."))
     if milestone is not None and milestone.commitment_id != commitment.pk:
-        raise ApplicationError(_("El hito no pertenece a este compromiso."))
+        raise Invalid(_("El hito no pertenece a este compromiso."))
     publish_at, published_at = _publish_fields(publish_at)
     update = ProgressUpdate(
         commitment=commitment,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError, NotFound
+from openlima.errors import Invalid, NotFound
 from openlima.selectors import absolute_url
 from openlima.services import outbox_enqueue
 
@@ -56,7 +56,7 @@ def subscription_request_email(*, email: str, commitment: Commitment) -> None:
 
         validate_email(email)
     except ValidationError as exc:
-        raise ApplicationError(
+        raise Invalid(
             _("Escriba un correo electrónico válido."),
             field_errors={"email": [_("Correo no válido.")]},
         ) from exc

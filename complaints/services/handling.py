@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 from openlima.services import audit_log_record
 
 from .. import crypto
@@ -26,7 +26,7 @@ from .keys import integrity_members
 def _text_required(text: str, field: str = "text") -> str:
     text = (text or "").strip()
     if not text:
-        raise ApplicationError(
+        raise Invalid(
             _("Este texto es obligatorio."), field_errors={field: [_("Obligatorio.")]}
         )
     return text[:MAX_TEXT]
@@ -46,10 +46,10 @@ def complaint_transition(
 ) -> Entry:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.purged_at:
-        raise ApplicationError(_("El contenido de este caso fue eliminado."))
+        raise Invalid(_("El contenido de este caso fue eliminado."))
     current = Stage(complaint.stage)
     if to_stage not in Stage.values or Stage(to_stage) not in TRANSITIONS[current]:
-        raise ApplicationError(
+        raise Invalid(
             _("No se puede pasar de «%(from)s» a «%(to)s».")
             % {
                 "from": current.label,
@@ -61,7 +61,7 @@ def complaint_transition(
     update = ["stage", "stage_changed_at"]
     if to_stage == Stage.REFERRED:
         if destination not in Destination.values:
-            raise ApplicationError(
+            raise Invalid(
                 _("Indique a qué entidad se deriva."),
                 field_errors={"destination": [_("Obligatorio.")]},
             )
@@ -69,7 +69,7 @@ def complaint_transition(
         update.append("destination")
     if to_stage == Stage.ARCHIVED:
         if archive_reason not in ArchiveReason.values:
-            raise ApplicationError(
+            raise Invalid(
                 _("Indique el motivo del archivo."),
                 field_errors={"archive_reason": [_("Obligatorio.")]},
             )
@@ -110,7 +110,7 @@ def complaint_message_send(
 ) -> Entry:
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.purged_at:
-        raise ApplicationError(_("El contenido de este caso fue eliminado."))
+        raise Invalid(_("El contenido de este caso fue eliminado."))
     text = _text_required(text)
     now = timezone.now()
     if complaint.acknowledged_at is None:
@@ -131,7 +131,7 @@ def complaint_message_send(
 @transaction.atomic
 def complaint_note_add(*, complaint: Complaint, key: bytes, actor, text: str) -> Entry:
     if complaint.purged_at:
-        raise ApplicationError(_("El contenido de este caso fue eliminado."))
+        raise Invalid(_("El contenido de este caso fue eliminado."))
     entry = Entry.objects.create(
         complaint=complaint,
         kind=Entry.Kind.NOTE,
@@ -155,7 +155,7 @@ def complaint_update_handling(
         else:
             assignee = integrity_members().filter(pk=assignee_id).first()
             if assignee is None:
-                raise ApplicationError(
+                raise Invalid(
                     _("Solo se asigna a miembros de la unidad."),
                     field_errors={"assignee": [_("No válido.")]},
                 )
@@ -168,7 +168,7 @@ def complaint_update_handling(
             else Category.objects.filter(pk=category_id, is_active=True).first()
         )
         if category_id != "" and complaint.category is None:
-            raise ApplicationError(
+            raise Invalid(
                 _("Categoría no válida."), field_errors={"category": [_("No válida.")]}
             )
         update.append("category")
@@ -178,7 +178,7 @@ def complaint_update_handling(
         except (TypeError, ValueError):
             priority = -1
         if priority not in Priority.values:
-            raise ApplicationError(
+            raise Invalid(
                 _("Prioridad no válida."), field_errors={"priority": [_("No válida.")]}
             )
         complaint.priority = priority

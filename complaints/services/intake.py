@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 from openlima.services import audit_log_record, outbox_enqueue
 
 from .. import crypto, deadlines
@@ -45,7 +45,7 @@ def _body_clean(body: dict) -> dict:
         value = str(body.get(field) or "").strip()
         clean[field] = value[:MAX_TEXT]
     if not clean["what"]:
-        raise ApplicationError(
+        raise Invalid(
             _("Describa lo que ocurrió."), field_errors={"what": [_("Obligatorio.")]}
         )
     return clean
@@ -63,7 +63,7 @@ def complaint_submit(
     """File a complaint; returns it and its tracking code (shown once, never stored)."""
     clean = _body_clean(body)
     if channel not in Channel.values:
-        raise ApplicationError(_("Canal no válido."))
+        raise Invalid(_("Canal no válido."))
     code = code or crypto.code_generate()
     key = crypto.random_key()
     now = timezone.now()
@@ -125,9 +125,7 @@ def complaint_replace_code(*, complaint: Complaint, key: bytes) -> str:
 
 def _ensure_open(complaint: Complaint) -> None:
     if complaint.is_closed or complaint.purged_at:
-        raise ApplicationError(
-            _("El caso está cerrado: ya no se puede añadir información.")
-        )
+        raise Invalid(_("El caso está cerrado: ya no se puede añadir información."))
 
 
 @transaction.atomic
@@ -138,7 +136,7 @@ def reporter_message_add(
     _ensure_open(complaint)
     text = (text or "").strip()[:MAX_TEXT]
     if not text and not files:
-        raise ApplicationError(
+        raise Invalid(
             _("Escriba un mensaje o adjunte un archivo."),
             field_errors={"text": [_("Obligatorio.")]},
         )
@@ -146,7 +144,7 @@ def reporter_message_add(
     from ..uploads import max_attachments
 
     if existing + len(files) > max_attachments() * 2:
-        raise ApplicationError(_("El caso ya tiene el máximo de archivos."))
+        raise Invalid(_("El caso ya tiene el máximo de archivos."))
     entry = Entry.objects.create(
         complaint=complaint,
         kind=Entry.Kind.FROM_REPORTER,
@@ -169,7 +167,7 @@ def complaint_rate(*, complaint: Complaint, rating: int) -> Complaint:
     except (TypeError, ValueError):
         rating = 0
     if not 1 <= rating <= 5:
-        raise ApplicationError(
+        raise Invalid(
             _("La valoración va de 1 a 5."), field_errors={"rating": [_("De 1 a 5.")]}
         )
     complaint.rating = rating

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import roles
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 from openlima.services import audit_log_record
 
 from .. import conf, crypto
@@ -166,14 +166,12 @@ def _grants_create(*, complaint, key: bytes) -> None:
 def member_grant_access(*, granter, granter_private: bytes, grantee) -> int:
     """Seal every case key the granter holds to the grantee's public key."""
     if not grantee.groups.filter(name=roles.INTEGRITY_MEMBER).exists():
-        raise ApplicationError(_("Solo se concede acceso a miembros de la unidad."))
+        raise Invalid(_("Solo se concede acceso a miembros de la unidad."))
     target = MemberKey.objects.filter(user=grantee).first()
     if target is None:
-        raise ApplicationError(
-            _("Esa persona aún no tiene llave: debe iniciar sesión una vez.")
-        )
+        raise Invalid(_("Esa persona aún no tiene llave: debe iniciar sesión una vez."))
     if not MemberKey.objects.filter(user=granter, approved_at__isnull=False).exists():
-        raise ApplicationError(_("Su propia llave aún no fue aprobada."))
+        raise Invalid(_("Su propia llave aún no fue aprobada."))
     if target.approved_at is None:
         target.approved_at = timezone.now()
         target.approved_by = granter
@@ -197,7 +195,7 @@ def _recovery_grants(recovery_private: bytes):
 def recovery_grant_access(*, recovery_private: bytes, grantee) -> int:
     target = MemberKey.objects.filter(user=grantee).first()
     if target is None:
-        raise ApplicationError(_("Esa persona aún no tiene llave."))
+        raise Invalid(_("Esa persona aún no tiene llave."))
     grants = _recovery_grants(recovery_private)
     if not grants.exists() and KeyGrant.objects.filter(member__isnull=True).exists():
         raise crypto.DecryptionError

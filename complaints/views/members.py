@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from openlima.errors import ApplicationError, form_add_application_error
+from openlima.errors import ApplicationError, Invalid, form_add_application_error
 
 from .. import crypto, selectors, services, tracker
 from ..csrf import csrf_protect_no_referrer
@@ -130,7 +130,7 @@ def partners(request, private):
                     pk=request.POST.get("institution") or 0
                 ).first()
                 if institution is None:
-                    raise ApplicationError(_("Institución no válida."))
+                    raise Invalid(_("Institución no válida."))
                 if action == "rotate":
                     secret = tracker.partner_rotate(
                         actor=request.user, institution=institution
@@ -141,7 +141,7 @@ def partners(request, private):
                     messages.success(request, _("Credencial revocada."))
                     return redirect(reverse("complaints:partners"))
             else:
-                raise ApplicationError(_("Acción no válida."))
+                raise Invalid(_("Acción no válida."))
         except ApplicationError as exc:
             form.add_error(None, exc.message)
             status = 400

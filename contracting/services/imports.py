@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 
 from ..models import (
     ContractingProcess,
@@ -39,7 +39,7 @@ def releases_import(*, releases: list[dict]) -> dict:
                 },
             )
             if process.source != ContractingProcess.Source.IMPORT:
-                raise ApplicationError(
+                raise Invalid(
                     _("El ocid %(ocid)s ya es de un proceso del portal.")
                     % {"ocid": ocid}
                 )

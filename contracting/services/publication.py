@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 from openlima.services import audit_log_record
 
 from .. import selectors
@@ -46,7 +46,7 @@ def publish_due(*, now) -> int:
 
 def follow_create(*, user, query: str, label: str) -> Follow:
     if not getattr(user, "is_authenticated", False):
-        raise ApplicationError(_("Inicie sesión para seguir una búsqueda."))
+        raise Invalid(_("Inicie sesión para seguir una búsqueda."))
     query = (query or "")[:500]
     follow, _created = Follow.objects.get_or_create(
         user=user, query=query, defaults={"label": (label or "")[:300]}

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 from openlima.services import audit_log_record
 
 from .. import flags, ocds, selectors
@@ -37,9 +37,7 @@ def release_write(
     then recompile it. Returns the release, or None when nothing changed."""
     process = ContractingProcess.objects.select_for_update().get(pk=process.pk)
     if process.source != ContractingProcess.Source.LOCAL:
-        raise ApplicationError(
-            _("Los procesos importados se actualizan solo con import_ocds.")
-        )
+        raise Invalid(_("Los procesos importados se actualizan solo con import_ocds."))
     body = release_body(process)
     last = process.releases.order_by("-date", "-id").first()
     if last is not None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import Conflict, Invalid
 from openlima.services import audit_log_record, outbox_enqueue
 
 from .. import selectors
@@ -24,17 +24,17 @@ MAX_COST = Decimal("99999.99")
 def _clean_text(value, *, field: str, max_length: int, required=True) -> str:
     value = (value or "").strip()
     if "\x00" in value:
-        raise ApplicationError(
+        raise Invalid(
             _("El texto contiene caracteres no permitidos."),
             field_errors={field: [_("El texto contiene caracteres no permitidos.")]},
         )
     if required and not value:
-        raise ApplicationError(
+        raise Invalid(
             _("Este campo es obligatorio."),
             field_errors={field: [_("Este campo es obligatorio.")]},
         )
     if len(value) > max_length:
-        raise ApplicationError(
+        raise Invalid(
             _("El texto es demasiado largo."),
             field_errors={field: [_("El texto es demasiado largo.")]},
         )
@@ -67,11 +67,10 @@ def _lock(info_request) -> InformationRequest:
 
 def _require_state(info_request, allowed, message=None) -> None:
     if info_request.state not in allowed:
-        raise ApplicationError(
+        raise Conflict(
             message
             or _("La solicitud está en el estado «%(state)s»: no se puede hacer eso.")
             % {"state": info_request.get_state_display()},
-            status_code=409,
         )
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import registry, stored_files, uploads
-from openlima.errors import ApplicationError
+from openlima.errors import Conflict, Invalid
 from openlima.selectors import absolute_url
 
 from .. import selectors, storage
@@ -72,7 +72,7 @@ def document_redact(
         filename = document.original_filename
     else:
         if uploaded is None:
-            raise ApplicationError(
+            raise Invalid(
                 _("Adjunte la versión sin datos personales."),
                 field_errors={"file": [_("Adjunte la versión sin datos personales.")]},
             )
@@ -111,14 +111,12 @@ def document_publish(*, actor, document) -> Document:
     _require_officer(actor)
     document = Document.objects.select_for_update().get(pk=document.pk)
     if not document.redacted_name:
-        raise ApplicationError(
+        raise Conflict(
             _("Antes de publicar, guarde la versión sin datos personales."),
-            status_code=409,
         )
     if document.request.state not in ANSWERED_STATES:
-        raise ApplicationError(
+        raise Conflict(
             _("Solo se publican documentos de solicitudes respondidas."),
-            status_code=409,
         )
     if document.published_at is None:
         document.published_at = timezone.now()
@@ -144,15 +142,12 @@ def document_promote(*, actor, document, title: str, description: str) -> str:
     _require_officer(actor)
     document = Document.objects.select_related("request__unit").get(pk=document.pk)
     if not document.is_public:
-        raise ApplicationError(
+        raise Conflict(
             _("Solo se puede llevar al catálogo un documento publicado."),
-            status_code=409,
         )
     create = registry.provider("dataset_create_from_document")
     if create is None:
-        raise ApplicationError(
-            _("El catálogo de datos abiertos no está disponible."), status_code=409
-        )
+        raise Conflict(_("El catálogo de datos abiertos no está disponible."))
     title = _clean_text(title, field="title", max_length=200)
     description = _clean_text(description, field="description", max_length=5000)
     info_request = document.request

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import calendar
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 from openlima.selectors import absolute_url
 
 from .. import selectors
@@ -147,7 +147,7 @@ def erase_personal_data(*, user) -> None:
     if InformationRequest.objects.filter(
         requester=user, state__in=OPEN_STATES
     ).exists():
-        raise ApplicationError(
+        raise Invalid(
             _(
                 "Tiene solicitudes de acceso a la información en trámite: podrá eliminar "
                 "su cuenta cuando hayan sido respondidas."

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import calendar, city, stored_files, uploads
-from openlima.errors import ApplicationError
+from openlima.errors import Conflict, Forbidden, Invalid
 
 from .. import selectors, storage
 from ..models import (
@@ -72,19 +72,19 @@ def _build(
         contact_email, field="contact_email", max_length=254, required=False
     )
     if document_type not in dict(selectors.document_type_choices()):
-        raise ApplicationError(
+        raise Invalid(
             _("Elija un tipo de documento."),
             field_errors={"document_type": [_("Elija un tipo de documento.")]},
         )
     if document_type == "dni" and not (
         document_number.isdigit() and len(document_number) == 8
     ):
-        raise ApplicationError(
+        raise Invalid(
             _("El DNI tiene 8 dígitos."),
             field_errors={"document_number": [_("El DNI tiene 8 dígitos.")]},
         )
     if not address and not contact_email:
-        raise ApplicationError(
+        raise Invalid(
             _("Indique un domicilio o un correo electrónico para notificarle."),
             field_errors={
                 "address": [
@@ -93,12 +93,12 @@ def _build(
             },
         )
     if delivery_form not in DeliveryForm.values:
-        raise ApplicationError(
+        raise Invalid(
             _("Elija la forma de entrega."),
             field_errors={"delivery_form": [_("Elija la forma de entrega.")]},
         )
     if unit is not None and not unit.is_active:
-        raise ApplicationError(
+        raise Invalid(
             _("Esa unidad ya no está activa."),
             field_errors={"unit": [_("Esa unidad ya no está activa.")]},
         )
@@ -152,12 +152,11 @@ def request_file(
 ) -> InformationRequest:
     """File a request online: it gets a number and its legal deadline."""
     if not selectors.user_can_file(user=user):
-        raise ApplicationError(
+        raise Forbidden(
             _(
                 "Necesita una cuenta con el correo electrónico verificado para presentar "
                 "una solicitud."
             ),
-            status_code=403,
         )
     info_request = _build(
         title=title,
@@ -207,7 +206,7 @@ def request_register(
     _require_officer(actor)
     now = now or timezone.now()
     if channel not in (Channel.PAPER, Channel.EMAIL):
-        raise ApplicationError(
+        raise Invalid(
             _("Elija cómo se recibió la solicitud."),
             field_errors={"channel": [_("Elija cómo se recibió la solicitud.")]},
         )
@@ -216,12 +215,12 @@ def request_register(
         received_on, datetime.datetime
     ):
         message = _("Indique la fecha de recepción.")
-        raise ApplicationError(message, field_errors={"received_on": [message]})
+        raise Invalid(message, field_errors={"received_on": [message]})
     if received_on > today or (today - received_on).days > REGISTER_MAX_AGE_DAYS:
         message = _(
             "La fecha de recepción no puede ser futura ni de hace más de %(days)s días."
         ) % {"days": REGISTER_MAX_AGE_DAYS}
-        raise ApplicationError(message, field_errors={"received_on": [message]})
+        raise Invalid(message, field_errors={"received_on": [message]})
     info_request = _build(
         title=title,
         text=text,
@@ -283,7 +282,7 @@ def request_assign(*, actor, info_request, unit, now=None) -> InformationRequest
     info_request = _lock(info_request)
     _require_state(info_request, OPEN_STATES)
     if unit is None or not unit.is_active:
-        raise ApplicationError(
+        raise Invalid(
             _("Elija una unidad activa."),
             field_errors={"unit": [_("Elija una unidad activa.")]},
         )
@@ -322,22 +321,19 @@ def request_extend(
     _require_state(info_request, [State.RECEIVED, State.ASSIGNED])
     reason = _clean_text(reason, field="reason", max_length=2000)
     if info_request.extended_due_on:
-        raise ApplicationError(
-            _("El plazo ya fue prorrogado una vez."), status_code=409
-        )
+        raise Conflict(_("El plazo ya fue prorrogado una vez."))
     today = calendar.local_date(now or timezone.now())
     limits = extension_limits(info_request=info_request)
     if today > limits["notice_by"]:
-        raise ApplicationError(
+        raise Conflict(
             _(
                 "La prórroga debía comunicarse hasta el %(date)s (dentro de los días "
                 "hábiles siguientes a la recepción)."
             )
             % {"date": limits["notice_by"].strftime("%d/%m/%Y")},
-            status_code=409,
         )
     if not isinstance(new_due_on, datetime.date):
-        raise ApplicationError(
+        raise Invalid(
             _("Indique la nueva fecha."),
             field_errors={"new_due_on": [_("Indique la nueva fecha.")]},
         )
@@ -348,10 +344,10 @@ def request_extend(
             ),
             "latest": limits["latest"].strftime("%d/%m/%Y"),
         }
-        raise ApplicationError(message, field_errors={"new_due_on": [message]})
+        raise Invalid(message, field_errors={"new_due_on": [message]})
     if not calendar.is_business_day(new_due_on):
         message = _("La nueva fecha debe ser un día hábil.")
-        raise ApplicationError(message, field_errors={"new_due_on": [message]})
+        raise Invalid(message, field_errors={"new_due_on": [message]})
     info_request.extended_due_on = new_due_on
     info_request.extension_reason = reason
     info_request.extended_at = now or timezone.now()
@@ -400,7 +396,7 @@ def request_deny(
     info_request = _lock(info_request)
     _require_state(info_request, OPEN_STATES)
     if exception not in dict(selectors.exception_choices()):
-        raise ApplicationError(
+        raise Invalid(
             _("Elija la excepción legal."),
             field_errors={"exception": [_("Elija la excepción legal.")]},
         )
@@ -433,7 +429,7 @@ def parse_cost(value) -> Decimal:
     try:
         cost = Decimal(str(value).strip() or "0")
     except (InvalidOperation, ValueError) as exc:
-        raise ApplicationError(
+        raise Invalid(
             _("Indique el costo como un número (por ejemplo 1.50)."),
             field_errors={"cost": [_("Indique el costo como un número.")]},
         ) from exc
@@ -442,7 +438,7 @@ def parse_cost(value) -> Decimal:
             "low": city.format_money(0),
             "high": city.format_money(MAX_COST),
         }
-        raise ApplicationError(message, field_errors={"cost": [message]})
+        raise Invalid(message, field_errors={"cost": [message]})
     return cost.quantize(Decimal("0.01"))
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openlima.errors import ApplicationError, form_add_application_error
+from openlima.errors import ApplicationError, Invalid, form_add_application_error
 from openlima.selectors import access_staff_area
 from openlima.services import audit_log_record
 
@@ -297,7 +297,7 @@ def work_document(request, role, number, document_id, action):
         elif action == "catalogo":
             form = PromoteForm(request.POST)
             if not form.is_valid():
-                raise ApplicationError(
+                raise Invalid(
                     _("Indique el título y la descripción del conjunto de datos.")
                 )
             url = services.document_promote(

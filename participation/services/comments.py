@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError, Conflict
+from openlima.errors import Conflict, Invalid
 from openlima.services import audit_log_record
 
 from .. import conf, selectors
@@ -32,11 +32,11 @@ def comment_create(
         raise Conflict(_("No se puede comentar aquí."))
     body = (body or "").strip()
     if not body:
-        raise ApplicationError(
+        raise Invalid(
             _("Escriba un comentario."), field_errors={"body": [_("Obligatorio.")]}
         )
     if len(body) > 3000:
-        raise ApplicationError(
+        raise Invalid(
             _("El comentario es demasiado largo (máximo 3000 caracteres)."),
             field_errors={"body": [_("Máximo 3000 caracteres.")]},
         )
@@ -47,9 +47,7 @@ def comment_create(
                 pk=int(parent_id), target_type=target_type, target_id=target["id"]
             )
         except (Comment.DoesNotExist, ValueError, TypeError) as exc:
-            raise ApplicationError(
-                _("El comentario al que respondes no existe.")
-            ) from exc
+            raise Invalid(_("El comentario al que respondes no existe.")) from exc
         if parent.depth >= Comment.MAX_DEPTH:
             raise Conflict(_("No se puede responder a más de tres niveles."))
     _rate_limit(
@@ -104,7 +102,7 @@ def comment_vote(*, user, comment_id: int, value: int) -> Comment:
     """One vote per person; voting the same way again withdraws the vote."""
     selectors.access_participation(user=user)
     if value not in (1, -1):
-        raise ApplicationError(_("Voto no válido."))
+        raise Invalid(_("Voto no válido."))
     comment = _locked(Comment.objects).get(pk=comment_id)
     if comment.author_id == user.pk:
         raise Conflict(_("No puede votar su propio comentario."))
@@ -139,15 +137,13 @@ def comment_flag(*, user, comment_id: int, reason: str) -> Comment:
     per person; never one's own comment (issue 12)."""
     selectors.access_participation(user=user)
     if reason not in CommentFlag.Reason.values:
-        raise ApplicationError(
+        raise Invalid(
             _("Elija el motivo del reporte."),
             field_errors={"reason": [_("Elija el motivo del reporte.")]},
         )
     comment = _locked(Comment.objects).get(pk=comment_id)
     if comment.author_id == user.pk:
-        raise ApplicationError(
-            _("No puede reportar su propio comentario."), status_code=409
-        )
+        raise Conflict(_("No puede reportar su propio comentario."))
     try:
         with transaction.atomic():
             CommentFlag.objects.create(comment=comment, user=user, reason=reason)
@@ -180,7 +176,7 @@ def comment_moderate(*, moderator, comment_id: int, hide: bool, reason: str) -> 
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError(
+        raise Invalid(
             _("Indique el motivo; se mostrará en lugar del comentario."),
             field_errors={"reason": [_("Obligatorio.")]},
         )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from openlima import city
 from openlima.conf import email_subject_prefix
-from openlima.errors import ApplicationError, NotFound
+from openlima.errors import Invalid, NotFound
 from openlima.selectors import absolute_url
 from openlima.services import outbox_enqueue
 
@@ -159,9 +159,9 @@ def unsubscribe_by_token(*, token: str):
         data = signing.loads(token, salt="participation.unsubscribe")
         user = get_user_model().objects.get(pk=data["u"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise ApplicationError(_("El enlace para darte de baja no es válido.")) from exc
+        raise Invalid(_("El enlace para darte de baja no es válido.")) from exc
     except get_user_model().DoesNotExist as exc:
-        raise ApplicationError(_("El enlace para darte de baja no es válido.")) from exc
+        raise Invalid(_("El enlace para darte de baja no es válido.")) from exc
     prefs = notification_settings_get(user=user)
     prefs.frequency = NotificationSettings.Frequency.NEVER
     prefs.save(update_fields=["frequency"])

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError, Conflict, NotFound
+from openlima.errors import Conflict, Invalid, NotFound
 from openlima.services import audit_log_record, outbox_enqueue
 
 from .. import selectors
@@ -101,7 +101,7 @@ def session_close(
         raise Conflict(_("La sesión fue cancelada."))
     minutes = (minutes or "").strip()
     if not minutes:
-        raise ApplicationError(
+        raise Invalid(
             _("Escriba el acta."), field_errors={"minutes": [_("Obligatorio.")]}
         )
     try:
@@ -109,7 +109,7 @@ def session_close(
         if attendance_count < 0:
             raise ValueError
     except (TypeError, ValueError) as exc:
-        raise ApplicationError(
+        raise Invalid(
             _("La asistencia debe ser un número entero no negativo."),
             field_errors={"attendance_count": [_("Número no válido.")]},
         ) from exc
