@@ -114,7 +114,7 @@ class DatasetAdmin(DataPublisherOnly, admin.ModelAdmin):
             {
                 "fields": ("state", "publish_at", "withdrawn_reason", "published_at"),
                 "description": _(
-                    "Programado: se publica solo en la fecha indicada. Retirado: indica el motivo, que se muestra al público."
+                    "Programado: se publica solo en la fecha indicada. Retirado: indique el motivo, que se muestra al público."
                 ),
             },
         ),

@@ -147,7 +147,7 @@ def account_delete(request):
         messages.success(
             request,
             _(
-                "Tu cuenta fue eliminada. Tus aportes se muestran como «cuenta eliminada»."
+                "Su cuenta fue eliminada. Sus aportes se muestran como «cuenta eliminada»."
             ),
         )
         return redirect("home")

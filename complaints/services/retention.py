@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 from openlima.services import audit_log_record
 
 from .. import conf
@@ -83,10 +83,10 @@ def erase_personal_data(*, user) -> None:
         .count()
     )
     if orphaned:
-        raise ApplicationError(
+        raise Invalid(
             _(
-                "Eres la única persona con acceso a %(count)s denuncias. Concede acceso "
-                "a otro miembro de la unidad antes de eliminar tu cuenta."
+                "Usted es la única persona con acceso a %(count)s denuncias. Conceda acceso "
+                "a otro miembro de la unidad antes de eliminar su cuenta."
             )
             % {"count": orphaned}
         )

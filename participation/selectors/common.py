@@ -51,7 +51,7 @@ def access_participation(*, user) -> None:
     if not user_can_participate(user=user):
         raise Forbidden(
             _(
-                "Necesitas una cuenta con el correo electrónico verificado para participar."
+                "Necesita una cuenta con el correo electrónico verificado para participar."
             ),
         )
 

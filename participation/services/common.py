@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError, Throttled
+from openlima.errors import Invalid, Throttled
 from openlima.jobs import window_hit
 
 
@@ -19,7 +19,7 @@ def _validate(obj):
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise ApplicationError(
+        raise Invalid(
             _("Revise los datos enviados."),
             field_errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()},
         ) from exc
@@ -30,7 +30,7 @@ def _rate_limit(*, user, kind: str, limit: int, seconds: int) -> None:
     count = window_hit(f"participation:rate:{kind}:{user.pk}", window=seconds)
     if count > limit:
         raise Throttled(
-            _("Has enviado demasiados aportes seguidos. Inténtalo de nuevo más tarde."),
+            _("Ha enviado demasiados aportes seguidos. Inténtelo de nuevo más tarde."),
         )
 
 

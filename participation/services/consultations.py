@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError, Conflict, NotFound
+from openlima.errors import Conflict, Invalid, NotFound
 
 from .. import selectors
 from ..models import (
@@ -34,13 +34,13 @@ def consultation_rate(
     if not option.consultation.is_open:
         raise Conflict(_("La consulta no está abierta."))
     if level not in Level.values:
-        raise ApplicationError(
+        raise Invalid(
             _("Elija un nivel de prioridad."),
             field_errors={"level": [_("Elija un nivel de prioridad.")]},
         )
     contribution = (contribution or "").strip()
     if len(contribution) > 2000:
-        raise ApplicationError(
+        raise Invalid(
             _("El aporte es demasiado largo (máximo 2000 caracteres)."),
             field_errors={"contribution": [_("Máximo 2000 caracteres.")]},
         )
@@ -103,7 +103,7 @@ def consultations_publish_due(*, now) -> dict:
                     user_ids=followers(kind=Follow.Kind.CONSULTATION, target_id=pk),
                     kind="consultation.closed",
                     text=_(
-                        "La consulta «%(title)s» cerró: ya puedes ver los resultados."
+                        "La consulta «%(title)s» cerró: ya puede ver los resultados."
                     )
                     % {"title": title},
                     url=reverse("participation:consultation_detail", args=[slug]),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.errors import ApplicationError, Conflict, NotFound
+from openlima.errors import Conflict, Invalid, NotFound
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record, outbox_enqueue
 
@@ -53,7 +53,7 @@ def _proposal_fields_clean(*, title, summary, body, topic):
     if topic not in Topic.values:
         errors["topic"] = [_("Elija un tema de la lista.")]
     if errors:
-        raise ApplicationError(_("Revise los datos enviados."), field_errors=errors)
+        raise Invalid(_("Revise los datos enviados."), field_errors=errors)
     return title, summary, body
 
 
@@ -95,9 +95,9 @@ def proposal_create(
     if image:
         proposal.image = image_clean(image)
         if not proposal.image_alt:
-            raise ApplicationError(
-                _("Describe la imagen para quienes no pueden verla."),
-                field_errors={"image_alt": [_("Describe la imagen.")]},
+            raise Invalid(
+                _("Describa la imagen para quienes no pueden verla."),
+                field_errors={"image_alt": [_("Describa la imagen.")]},
             )
     _validate(proposal)
     proposal.save()
@@ -160,7 +160,7 @@ def proposal_withdraw(*, user, proposal_id: int, reason: str) -> Proposal:
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError(
+        raise Invalid(
             _("Indique por qué retira la propuesta."),
             field_errors={"reason": [_("Este campo es obligatorio.")]},
         )
@@ -334,7 +334,7 @@ def proposal_answer(
             elif selectors.commitment_summary(commitment_id=commitment_id) is None:
                 errors["commitment_id"] = [_("Ese compromiso no existe.")]
     if errors:
-        raise ApplicationError(_("Revise los datos enviados."), field_errors=errors)
+        raise Invalid(_("Revise los datos enviados."), field_errors=errors)
     first_answer = proposal.status != Proposal.Status.ANSWERED
     proposal.status = Proposal.Status.ANSWERED
     proposal.outcome = outcome
@@ -395,7 +395,7 @@ def proposal_moderate(*, moderator, proposal_id: int, hide: bool, reason: str):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError(
+        raise Invalid(
             _("Indique el motivo."), field_errors={"reason": [_("Obligatorio.")]}
         )
     proposal = _locked(Proposal.objects).get(pk=proposal_id)

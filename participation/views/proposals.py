@@ -209,7 +209,7 @@ def proposal_withdraw(request, pk):
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:
-            messages.success(request, _("Has retirado la propuesta."))
+            messages.success(request, _("Usted retiró la propuesta."))
             return redirect("participation:proposal_detail", pk=proposal.pk)
     return render(
         request,

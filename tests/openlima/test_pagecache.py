@@ -307,7 +307,7 @@ def test_signed_in_list_caches_cards_and_filters_and_shows_writes_at_once(
     assert first.status_code == second.status_code == 200
     assert warm < cold  # the CSRF token differs per response, the rest is the same
     assert "Bancas en el parque" in second.content.decode()
-    assert "La apoyas" not in second.content.decode()
+    assert "Usted la apoya" not in second.content.decode()
     assert second["Cache-Control"] == "private"
     # An edit shows at once for signed-in visitors too.
     with django_capture_on_commit_callbacks(execute=True):
@@ -326,8 +326,8 @@ def test_signed_in_list_caches_cards_and_filters_and_shows_writes_at_once(
         response = visitor.post(f"/api/v1/proposals/{proposal.pk}/support/")
     assert response.status_code in (200, 201)
     html = visitor.get(LIST).content.decode()
-    assert "La apoyas" in html and "<strong>1</strong> apoyo" in html
+    assert "Usted la apoya" in html and "<strong>1</strong> apoyo" in html
     # Another visitor (who has not supported) shares the cards but not the mark.
     other = Client()
     other.force_login(UserFactory())
-    assert "La apoyas" not in other.get(LIST).content.decode()
+    assert "Usted la apoya" not in other.get(LIST).content.decode()

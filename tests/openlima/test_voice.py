@@ -110,3 +110,70 @@ def test_two_factor_title_is_spelled_right(client):
         from django.utils.translation import gettext
 
         assert gettext("Two-Factor Authentication") == "Autenticación de doble factor"
+
+
+# Forms of "tú" that only messages use (a refusal, a notice, a flash message).
+TU_MESSAGE_FORMS = re.compile(
+    r"\b(has enviado|has retirado|inténtalo|describe la|eres la|concede|la apoyas|"
+    r"cancelaste|te avisaremos|inscribirte|activas tu|si los das)\b",
+    re.IGNORECASE,
+)
+GETTEXT_NAMES = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "pgettext",
+    "pgettext_lazy",
+}
+TEMPLATE_STRINGS = re.compile(
+    r'{%\s*translate\s+"([^"]*)"|{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate',
+    re.DOTALL,
+)
+
+
+def _source_messages():
+    """Every Spanish message marked for translation in the apps' code and templates:
+    services' refusals and flash messages never reach a page a test visits as easily."""
+    import ast
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    listed = subprocess.run(
+        ["git", "ls-files", "*.py", "*.html", "*.txt"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for name in listed:
+        if name.startswith(("tests/", "bench/", "scripts/")) or "/migrations/" in name:
+            continue
+        text = (root / name).read_text(encoding="utf-8")
+        if name.endswith(".py"):
+            for node in ast.walk(ast.parse(text)):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in GETTEXT_NAMES
+                ):
+                    for arg in node.args:
+                        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                            yield name, arg.value
+        else:
+            for match in TEMPLATE_STRINGS.finditer(text):
+                yield name, match.group(1) or match.group(2)
+
+
+# Third-person uses of the same words ("se revisa el contenido", "la ley pide").
+NOT_TU = re.compile(r"\bse (revisa|concede)\b|\bley pide\b", re.IGNORECASE)
+
+
+def test_every_marked_message_says_usted():
+    found = []
+    for name, message in _source_messages():
+        text = NOT_TU.sub(" ", message)
+        if tu_forms(text) or TU_MESSAGE_FORMS.search(text):
+            found.append((name, message[:80]))
+    assert found == []

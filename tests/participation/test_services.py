@@ -71,11 +71,11 @@ def test_unverified_email_cannot_propose_support_or_comment():
     assert exc.value.status_code == 403
     p = ProposalFactory()
     with pytest.raises(
-        ApplicationError, match="Necesitas una cuenta con el correo electrónico"
+        ApplicationError, match="Necesita una cuenta con el correo electrónico"
     ):
         services.proposal_support(user=user, proposal_id=p.pk)
     with pytest.raises(
-        ApplicationError, match="Necesitas una cuenta con el correo electrónico"
+        ApplicationError, match="Necesita una cuenta con el correo electrónico"
     ):
         services.comment_create(
             author=user,
@@ -390,7 +390,7 @@ def test_comment_rate_limit(settings):
             author=u, target_type="participation.proposal", target_id=p.pk, body=f"c{i}"
         )
     with pytest.raises(
-        ApplicationError, match="Has enviado demasiados aportes seguidos"
+        ApplicationError, match="Ha enviado demasiados aportes seguidos"
     ) as exc:
         services.comment_create(
             author=u, target_type="participation.proposal", target_id=p.pk, body="otro"
@@ -676,7 +676,7 @@ def test_image_metadata_stripped_and_type_sniffed():
             image_alt="x",
         )
     with pytest.raises(
-        ApplicationError, match="Describe la imagen"
+        ApplicationError, match="Describa la imagen"
     ):  # image without a text alternative
         _create(UserFactory(), image=SimpleUploadedFile("foto.jpg", data, "image/jpeg"))
 
