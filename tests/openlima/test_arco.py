@@ -509,7 +509,7 @@ def test_the_only_member_who_can_open_a_case_cannot_delete_the_account(
     client.force_login(first)
     response = client.post("/cuenta/eliminar/", {"confirm": "ELIMINAR"})
     assert response.status_code == 200
-    assert "Concede acceso a otro miembro" in response.content.decode()
+    assert "Conceda acceso a otro miembro" in response.content.decode()
     first.refresh_from_db()
     assert first.deleted_at is None and first.is_active
     assert KeyGrant.objects.filter(member=first).exists()
