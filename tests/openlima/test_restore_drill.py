@@ -4,6 +4,7 @@ restored into a fresh database and a fresh storage folder or S3 bucket, and chec
 
 import io
 import json
+import unittest.mock
 import uuid
 
 import pytest
@@ -144,3 +145,64 @@ def test_restore_drill_into_a_fresh_s3_bucket(demo, s3_storage, tmp_path):
     assert "OK   opendata: dataset files SHA-256" in out
     names = s3_storage.list_objects_v2(Bucket=bucket)["KeyCount"]
     assert names >= ResourceVersion.objects.exclude(file="").count()
+
+
+def test_backup_copies_the_objects_its_snapshot_names_and_nothing_else(demo, tmp_path):
+    """The copy follows the snapshot, not the bucket at copy time: an object uploaded
+    after the snapshot (or never referenced) is not in the backup; every referenced one
+    is, complaint blobs included (`stored_files:complaints`)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    real = backup.referenced_files
+    late = {}
+
+    def then_upload(*, using):
+        found = real(using=using)
+        late["name"] = storages["default"].save(
+            "late/after-snapshot.txt", ContentFile(b"x")
+        )
+        return found
+
+    dest = tmp_path / "backup"
+    with unittest.mock.patch.object(backup, "referenced_files", then_upload):
+        manifest = backup.backup_take(dest=dest)
+    assert f"default/{late['name']}" not in manifest["files"]
+    copied = set(manifest["files"])
+    referenced = {
+        f"{storage}/{name}"
+        for storage, names in manifest["referenced"].items()
+        for name in names
+    }
+    assert copied == referenced
+    assert (
+        sum(k.startswith("private/complaints/") for k in copied) == demo["attachments"]
+    )
+
+
+def test_backup_fails_naming_an_object_deleted_between_snapshot_and_copy(
+    demo, tmp_path
+):
+    """A dataset file (and its row) deleted after the snapshot was taken: the dump still
+    has the row, so the backup must have the file, or say loudly which one it lacks."""
+    from django.core.files.storage import storages
+
+    from opendata.models import ResourceVersion
+
+    version = ResourceVersion.objects.exclude(file="").first()
+    name = version.file.name
+    real = backup.referenced_files
+
+    def then_delete(*, using):
+        found = real(using=using)
+        ResourceVersion.objects.filter(pk=version.pk).delete()
+        storages["default"].delete(name)
+        return found
+
+    with (
+        unittest.mock.patch.object(backup, "referenced_files", then_delete),
+        pytest.raises(backup.DrillError) as refused,
+    ):
+        backup.backup_take(dest=tmp_path / "backup")
+    assert f"default/{name}" in str(refused.value)
+    assert "1 stored objects" in str(refused.value)
