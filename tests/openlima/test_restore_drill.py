@@ -4,6 +4,7 @@ restored into a fresh database and a fresh storage folder or S3 bucket, and chec
 
 import io
 import json
+import time
 import unittest.mock
 import uuid
 
@@ -181,11 +182,14 @@ def test_backup_copies_the_objects_its_snapshot_names_and_nothing_else(demo, tmp
 
 
 def test_backup_fails_naming_an_object_deleted_between_snapshot_and_copy(
-    demo, tmp_path
+    demo, tmp_path, settings
 ):
-    """A dataset file (and its row) deleted after the snapshot was taken: the dump still
-    has the row, so the backup must have the file, or say loudly which one it lacks."""
+    """A dataset file (and its row) deleted after the snapshot was taken, with deletion
+    at once (no grace period): the dump still has the row, so the backup must have the
+    file, or say loudly which one it lacks."""
     from django.core.files.storage import storages
+
+    settings.STORAGE_DELETE_GRACE_SECONDS = 0
 
     from opendata.models import ResourceVersion
 
@@ -206,3 +210,104 @@ def test_backup_fails_naming_an_object_deleted_between_snapshot_and_copy(
         backup.backup_take(dest=tmp_path / "backup")
     assert f"default/{name}" in str(refused.value)
     assert "1 stored objects" in str(refused.value)
+
+
+def test_an_object_deleted_between_snapshot_and_copy_is_still_restored(
+    demo, tmp_path, settings
+):
+    """With the grace period (the default outside tests) a deletion only marks the
+    object: the backup still copies it and the drill restores it, every check OK."""
+    from django.core.files.storage import storages
+
+    from opendata.models import ResourceVersion
+
+    settings.STORAGE_DELETE_GRACE_SECONDS = 3600
+    version = ResourceVersion.objects.exclude(file="").first()
+    name = version.file.name
+    original = storages["default"].open(name, "rb").read()
+    real = backup.referenced_files
+
+    def then_delete(*, using):
+        found = real(using=using)
+        ResourceVersion.objects.filter(pk=version.pk).delete()
+        storages["default"].delete(name)
+        return found
+
+    dest = tmp_path / "backup"
+    with unittest.mock.patch.object(backup, "referenced_files", then_delete):
+        manifest = backup.backup_take(dest=dest)
+    assert f"default/{name}" in manifest["files"]
+    database = f"drill_{uuid.uuid4().hex[:8]}"
+    restored = backup.restore(
+        backup=dest, database=database, target=str(tmp_path / "t")
+    )
+    try:
+        results = backup.drill_check(
+            backup=dest,
+            alias=restored["alias"],
+            storages=restored["storages"],
+            keys={"complaints_recovery": _recovery_key(demo)},
+        )
+        with restored["storages"]["default"].open(name, "rb") as handle:
+            assert handle.read() == original
+    finally:
+        backup.drop(alias=restored["alias"], database=database)
+    assert all(r["ok"] for r in results), results
+
+
+def _recovery_key(demo) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64decode(demo["key_file"].read_text().strip())
+
+
+def test_deleted_objects_stay_for_the_grace_period_then_are_purged(settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from openlima.storage import storage_purge_deleted
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    settings.STORAGE_DELETE_GRACE_SECONDS = 3600
+    storages._storages = {}
+    public, private = storages["default"], storages["private"]
+    kept = public.save("datasets/a.csv", ContentFile(b"a,b\n"))
+    blob = private.save("complaints/x.bin", ContentFile(b"sealed"))
+    public.delete(kept)
+    private.delete(blob)
+    public.delete(kept)  # twice: still one mark, the first time counts
+    assert public.exists(kept) and private.exists(blob)
+    # A new upload under the same name never overwrites the kept object.
+    again = public.save("datasets/a.csv", ContentFile(b"other"))
+    assert again != kept and public.open(kept).read() == b"a,b\n"
+    now = time.time()
+    assert storage_purge_deleted(now=now + 60) == {"default": 0, "private": 0}
+    assert storage_purge_deleted(now=now + 3601) == {"default": 1, "private": 1}
+    assert not public.exists(kept) and not private.exists(blob)
+    assert public.exists(again)
+    assert public.listdir("_deleted/datasets")[1] == []
+    settings.STORAGE_DELETE_GRACE_SECONDS = 0
+    public.delete(again)
+    assert not public.exists(again)
+    storages._storages = {}
+
+
+def test_deferred_deletion_on_s3(s3_storage, settings):
+    """The production class (openlima.storage_s3.S3Storage) on a real S3 API server."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from openlima.storage import storage_purge_deleted
+
+    settings.STORAGE_DELETE_GRACE_SECONDS = 3600
+    storages._storages = {}
+    try:
+        public = storages["default"]
+        name = public.save("datasets/b.csv", ContentFile(b"x,y\n"))
+        public.delete(name)
+        assert public.exists(name) and public.exists(f"_deleted/{name}")
+        assert storage_purge_deleted(now=time.time() + 3601)["default"] == 1
+        assert not public.exists(name) and not public.exists(f"_deleted/{name}")
+    finally:
+        storages._storages = {}
