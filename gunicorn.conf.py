@@ -2,11 +2,16 @@
 
 The access log never carries the client address, user agent or referrer (docs/threat-model.md:
 nothing identifying a reporter is logged), and every gunicorn log line goes through the
-same address-masking filter as Django's logs.
+same address-masking filter as Django's logs. gunicorn's error log has the request id and
+follows LOG_FORMAT (plain or json) like Django's; the hooks (openlima/gunicorn_hooks.py)
+set that id and keep PROMETHEUS_MULTIPROC_DIR right (docs/operations.md, "Logs, errors
+and metrics").
 """
 
 import multiprocessing
 import os
+
+from openlima import gunicorn_hooks
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(
@@ -29,6 +34,12 @@ if os.environ.get("GUNICORN_CONTROL_SOCKET"):
 else:
     control_socket_disable = True
 
+on_starting = gunicorn_hooks.on_starting
+child_exit = gunicorn_hooks.child_exit
+pre_request = gunicorn_hooks.pre_request
+post_worker_init = gunicorn_hooks.post_worker_init
+worker_abort = gunicorn_hooks.worker_abort
+
 # "-" (stdout, the default), a file path, or "off".
 _access = os.environ.get("GUNICORN_ACCESSLOG", "-")
 accesslog = None if _access == "off" else _access
@@ -39,12 +50,24 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # %(a)s (user agent), %(f)s (referrer) or %(u)s (user).
 access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms [%({x-request-id}o)s]'
 
+_json = os.environ.get("LOG_FORMAT", "plain") == "json"
+_errors = ["no_client_data", "request_id"]
+
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_client_data": {"()": "openlima.logging.StripClientDataFilter"}},
+    "filters": {
+        "no_client_data": {"()": "openlima.logging.StripClientDataFilter"},
+        "request_id": {"()": "openlima.logging.RequestIdFilter"},
+    },
     "formatters": {
-        "generic": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"}
+        "generic": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"},
+        "error": {"()": "openlima.logging.JsonFormatter"}
+        if _json
+        else {
+            "format": "%(asctime)s [%(process)d] [%(levelname)s] [%(request_id)s] "
+            "%(message)s"
+        },
     },
     "handlers": {
         "console": {
@@ -68,8 +91,8 @@ logconfig_dict = {
         },
         "error_console": {
             "class": "logging.StreamHandler",
-            "formatter": "generic",
-            "filters": ["no_client_data"],
+            "formatter": "error",
+            "filters": _errors,
             "stream": "ext://sys.stderr",
         },
     },

@@ -9,9 +9,9 @@ import json
 import secrets
 import time
 
-# altcha-lib-py 2.x: its unprefixed API is ALTCHA's v2 protocol (key derivation, widget 3.x);
-# the vendored widget (static/complaints/vendor/altcha-2.3.0) speaks v1, so the `_v1`
-# functions are used. Upgrade both sides together (docs/operations.md, "Dependencies").
+# ALTCHA protocol v2 on both sides: altcha-lib-py 2.x's unprefixed API and the vendored
+# widget 3.x (static/complaints/vendor/altcha-3.2.2). Upgrade both sides together
+# (docs/operations.md, "Dependencies").
 import altcha
 import nacl.exceptions
 import nacl.secret
@@ -43,6 +43,13 @@ NUMBERS = [
 def _hmac_key() -> str:
     base = conf.altcha_hmac_key()
     return hashlib.sha256(b"complaints-altcha:" + base.encode()).hexdigest()
+
+
+def _hmac_derived_key() -> str:
+    """Signs the expected solution inside the challenge (`keySignature`), so a proof is
+    checked with one HMAC instead of re-deriving the key."""
+    base = conf.altcha_hmac_key()
+    return hashlib.sha256(b"complaints-altcha-key:" + base.encode()).hexdigest()
 
 
 # --- Load: how many submissions/look-ups the whole service saw in the last minutes -------
@@ -82,12 +89,20 @@ def altcha_max_number() -> int:
     return base * 2 ** _level(load("submit") + load("lookup-fail"))
 
 
+# One SHA-256 per try, the browser searching counters 0, 1, 2… for the one the server
+# drew below altcha_max_number(): the same cost per try as protocol v1, so the load
+# levels keep their meaning (widget 3.x's `sha` worker; docs/operations.md).
+ALTCHA_ALGORITHM = "SHA-256"
+
+
 def altcha_challenge() -> dict:
-    expires = datetime.datetime.fromtimestamp(time.time() + ALTCHA_TTL)
-    challenge = altcha.create_challenge_v1(
-        hmac_key=_hmac_key(),
-        max_number=altcha_max_number(),
-        expires=expires,
+    challenge = altcha.create_challenge(
+        ALTCHA_ALGORITHM,
+        1,
+        counter=secrets.randbelow(altcha_max_number()),
+        expires_at=int(time.time()) + ALTCHA_TTL,
+        hmac_secret=_hmac_key(),
+        hmac_key_secret=_hmac_derived_key(),
     )
     return challenge.to_dict()
 
@@ -95,7 +110,7 @@ def altcha_challenge() -> dict:
 def _altcha_signature(payload: str) -> str | None:
     try:
         data = json.loads(base64.b64decode(payload.encode(), validate=False))
-        signature = data["signature"]
+        signature = data["challenge"]["signature"]
     except (ValueError, TypeError, KeyError, UnicodeDecodeError):
         return None
     return signature if isinstance(signature, str) and signature else None
@@ -128,7 +143,10 @@ def altcha_verify(payload: str) -> bool:
     if not payload or len(payload) > 2000:
         return False
     try:
-        ok, _error = altcha.verify_solution_v1(payload, _hmac_key(), check_expires=True)
+        result = altcha.verify_solution(
+            payload, _hmac_key(), hmac_key_secret=_hmac_derived_key()
+        )
+        ok = result.verified
     except Exception:
         return False
     signature = _altcha_signature(payload) if ok else None

@@ -9,6 +9,7 @@ class ComplaintsConfig(AppConfig):
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
         "restore_check:complaints",
+        "stored_files:complaints",
         "indicators:complaints",
         "dataset:estadisticas-denuncias",
         "personal_data:complaints",
@@ -41,3 +42,4 @@ class ComplaintsConfig(AppConfig):
         from . import restore
 
         registry.register_provider("restore_check:complaints", restore.restore_check)
+        registry.register_provider("stored_files:complaints", restore.stored_files)

@@ -55,3 +55,12 @@ def restore_check(*, using, storages, keys):
             ),
         }
     ]
+
+
+def stored_files(*, using):
+    """`stored_files:complaints`: every attachment's encrypted blob in the private
+    storage (services/storage.py names them)."""
+    return [
+        ("private", f"complaints/{blob}.bin")
+        for blob in Attachment.objects.using(using).values_list("blob", flat=True)
+    ]

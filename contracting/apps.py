@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ContractingConfig(AppConfig):
     name = "contracting"
     verbose_name = _("Contrataciones y obras")
+    provides = ("stored_files:contracting",)
 
     def ready(self):
         """Register this app's hooks in openlima.registry (the app imports no other app)."""
@@ -20,6 +21,7 @@ class ContractingConfig(AppConfig):
         registry.register_publisher("contracting", services.publish_and_notify)
         registry.register_demo_loader("contracting", demo.load, order=80)
         registry.register_provider("search:contracting", selectors.site_search)
+        registry.register_provider("stored_files:contracting", selectors.stored_files)
         registry.register_provider("indicators:contracting", selectors.indicators)
         registry.register_provider(
             "dataset:contrataciones-ocds", selectors.dataset_processes

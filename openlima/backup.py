@@ -1,9 +1,16 @@
 """Backup and restore drill (docs/operations.md, "Back up" and "Restore drill").
 
 A backup is a folder: `database.dump` (pg_dump, custom format), `files/<storage>/...`
-(a copy of every object of the `default` and `private` storages, whatever their backend)
-and `manifest.json` (row count per table, taken in the same snapshot as the dump, and
-each file's SHA-256). The drill restores it into a fresh database and fresh storages
+(a copy of every object of the `default` and `private` storages that the database names,
+whatever their backend) and `manifest.json` (row count per table and the list of objects
+referenced, both read in the same snapshot as the dump, and each file's SHA-256).
+
+Consistency: the objects are copied after the snapshot, so the copy is exactly the set of
+names the snapshot references (every FileField, plus each app's `stored_files:<app>`
+provider), not a listing of the bucket at copy time. Stored objects are never overwritten
+(a new upload gets a new name), so each referenced name still holds the bytes the
+snapshot meant. A referenced object that is gone when it is copied (deleted between the
+snapshot and the copy) fails the backup loudly, naming it. The drill restores it into a fresh database and fresh storages
 (a new folder, or a new bucket on S3) and checks them: the same row count per table,
 every copied file identical, and each app's own `restore_check:<app>` provider (dataset
 files against their recorded SHA-256, complaints opening with the offline recovery key).
@@ -18,10 +25,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.base import File
+from django.core.files.storage import default_storage
 from django.core.files.storage import storages as configured_storages
-from django.db import connections
+from django.db import connections, models
 
 from . import registry
 
@@ -83,21 +92,66 @@ def _counts(cursor) -> dict[str, int]:
     return counts
 
 
+def _storage_alias(field: models.FileField) -> str | None:
+    storage = field.storage
+    if storage is default_storage or storage is configured_storages["default"]:
+        return "default"
+    for name in STORAGE_NAMES:
+        if storage is configured_storages[name]:
+            return name
+    return None
+
+
+def referenced_files(*, using: str) -> dict[str, set[str]]:
+    """Every object name the database `using` refers to, by storage: the values of
+    every FileField of every model (base managers: no row is hidden) and what each app's
+    `stored_files:<app>` provider names."""
+    found: dict[str, set[str]] = {name: set() for name in STORAGE_NAMES}
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, models.FileField):
+                continue
+            alias = _storage_alias(field)
+            if alias is None:
+                raise DrillError(
+                    f"{model._meta.label}.{field.name} uses a storage the backup "
+                    "does not copy"
+                )
+            names = (
+                model._base_manager.using(using)
+                .exclude(**{field.attname: ""})
+                .exclude(**{f"{field.attname}__isnull": True})
+                .values_list(field.attname, flat=True)
+            )
+            found[alias].update(names)
+    for provider in registry.providers("stored_files:").values():
+        for alias, name in provider(using=using):
+            found[alias].add(name)
+    return found
+
+
 def backup_take(*, dest: Path) -> dict[str, Any]:
-    """Write a backup of the database and both storages into `dest`."""
+    """Write a backup of the database and of the stored objects it names into `dest`."""
     default = connections["default"]
     if default.vendor != "postgresql":
         raise DrillError("backups are made of PostgreSQL (pg_dump); this is not")
     dest.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, Any] = {"files": {}}
-    # Counts and dump from one exported snapshot: they describe the same moment.
-    snapshot_conn = connections.create_connection("default")
+    # Counts, referenced objects and dump from one exported snapshot: they describe the
+    # same moment. A connection of its own, under an alias only this function uses, so
+    # the ORM reads the referenced names inside the snapshot's transaction.
+    alias = f"backup_snapshot_{uuid.uuid4().hex[:8]}"
+    connections[alias] = type(default)({**default.settings_dict}, alias)
+    snapshot_conn = connections[alias]
     try:
         with snapshot_conn.cursor() as cursor:
             cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
             manifest["tables"] = _counts(cursor)
+            referenced = referenced_files(using=alias)
             subprocess.run(  # noqa: S603 (our own arguments, no shell)
                 [
                     _pg_tool("pg_dump"),
@@ -116,17 +170,30 @@ def backup_take(*, dest: Path) -> dict[str, Any]:
             cursor.execute("COMMIT")
     finally:
         snapshot_conn.close()
+        del connections[alias]
+    manifest["referenced"] = {k: sorted(v) for k, v in referenced.items()}
+    missing = []
     for storage_name in STORAGE_NAMES:
         storage = configured_storages[storage_name]
         target = dest / "files" / storage_name
-        for name in _walk(storage):
+        for name in sorted(referenced[storage_name]):
             path = target / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            with storage.open(name, "rb") as source, path.open("wb") as out:
-                shutil.copyfileobj(source, out, 1 << 20)
+            try:
+                with storage.open(name, "rb") as source, path.open("wb") as out:
+                    shutil.copyfileobj(source, out, 1 << 20)
+            except Exception:  # gone (FileNotFoundError, S3's NoSuchKey…): named below
+                path.unlink(missing_ok=True)
+                missing.append(f"{storage_name}/{name}")
+                continue
             with path.open("rb") as copied:
                 manifest["files"][f"{storage_name}/{name}"] = _sha256_file(copied)
     (dest / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    if missing:
+        raise DrillError(
+            f"{len(missing)} stored objects named by the database snapshot are gone "
+            f"from storage (deleted after the snapshot?): {', '.join(missing[:20])}"
+        )
     return manifest
 
 

@@ -33,10 +33,19 @@ class StripClientDataFilter(logging.Filter):
 
 import contextvars  # noqa: E402
 import json  # noqa: E402
+import uuid  # noqa: E402
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
     "request_id", default="-"
 )
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
+
+
+def request_id_from(incoming: str) -> str:
+    """The proxy's id when it looks like one (8-128 letters, digits, `.`, `_`, `-`),
+    else a new one: a client cannot inject text into the logs. Used by the middleware
+    and by gunicorn's pre_request hook (openlima/gunicorn_hooks.py)."""
+    return incoming if _REQUEST_ID.fullmatch(incoming or "") else uuid.uuid4().hex
 
 
 class RequestIdFilter(logging.Filter):

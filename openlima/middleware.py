@@ -1,8 +1,6 @@
 """Security headers for every response, anonymity for reporter paths, staff idle timeout."""
 
-import re
 import time
-import uuid
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -33,9 +31,6 @@ def is_anonymous_path(path: str) -> bool:
     return path.startswith(tuple(prefixes))
 
 
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
-
-
 class RequestIdMiddleware:
     """Gives every request an id, put on every log line written while it runs
     (openlima.logging.RequestIdFilter) and echoed as `X-Request-ID`. The proxy's id is
@@ -47,11 +42,11 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .logging import request_id_var
+        from .logging import request_id_from, request_id_var
         from .metrics import observe_request
 
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request_id = request_id_from(incoming)
         request.request_id = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()

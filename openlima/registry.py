@@ -269,6 +269,15 @@ class RestoreCheckProvider(Protocol):
     ) -> list[dict[str, Any]]: ...
 
 
+class StoredFilesProvider(Protocol):
+    """``stored_files:<app>``: the objects that app's rows name outside a FileField
+    (complaint blobs, bulk files), read through the database alias `using` — the backup
+    reads them inside its snapshot (docs/operations.md, "Restore drill"). Returns
+    (storage alias as in settings.STORAGES, object name) pairs. Must not write."""
+
+    def __call__(self, *, using: str) -> list[tuple[str, str]]: ...
+
+
 class Publisher(Protocol):
     """A publisher makes whatever is due at `now` public; returns a count or summary."""
 
@@ -313,6 +322,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("personal_data:", PersonalDataProvider),
     Contract("erase_personal_data:", ErasePersonalDataProvider),
     Contract("restore_check:", RestoreCheckProvider),
+    Contract("stored_files:", StoredFilesProvider),
     Contract("commitments.summary", CommitmentSummaryProvider),
     Contract("commitments.choices", CommitmentChoicesProvider),
     Contract("commitments.milestone_summary", MilestoneSummaryProvider),

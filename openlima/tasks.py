@@ -36,6 +36,15 @@ def outbox_flush() -> int:
     return sent
 
 
+@shared_task(name="openlima.tasks.storage_purge_deleted")
+@scheduled_job("storage_purge_deleted", lock_timeout=3600)
+def storage_purge_deleted() -> dict:
+    """Remove stored objects deleted longer than STORAGE_DELETE_GRACE_SECONDS ago."""
+    from .storage import storage_purge_deleted as purge
+
+    return purge()
+
+
 @shared_task(name="openlima.tasks.ping")
 def ping(token: str) -> str:
     """Records that a worker really ran a task (used by the real-broker test and /readyz)."""

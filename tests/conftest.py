@@ -206,11 +206,11 @@ def s3_storage(s3_server, settings):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "openlima.storage_s3.S3Storage",  # production's class
             "OPTIONS": {**options, "location": "public"},
         },
         "private": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "openlima.storage_s3.S3Storage",  # production's class
             "OPTIONS": {**options, "location": "private"},
         },
     }

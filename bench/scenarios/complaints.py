@@ -9,8 +9,6 @@ uses); the base and production settings have no such setting. Without the
 token, one ALTCHA challenge is solved here, which is valid for a single request only.
 """
 
-import base64
-import json
 import os
 import re
 import secrets
@@ -61,23 +59,14 @@ def _csrf(client, base_url: str) -> str:
 
 
 def _altcha(client, base_url: str) -> str:
+    """Solve the proof of work as the widget does (ALTCHA protocol v2)."""
     import altcha
 
-    challenge = client.get(f"{base_url}/denuncias/verificacion/").json()
-    solution = altcha.solve_challenge(
-        challenge["challenge"],
-        challenge["salt"],
-        challenge["algorithm"],
-        challenge["maxNumber"],
+    challenge = altcha.Challenge.from_dict(
+        client.get(f"{base_url}/denuncias/verificacion/").json()
     )
-    payload = {
-        "algorithm": challenge["algorithm"],
-        "challenge": challenge["challenge"],
-        "number": solution.number if solution else 0,
-        "salt": challenge["salt"],
-        "signature": challenge["signature"],
-    }
-    return base64.b64encode(json.dumps(payload).encode()).decode()
+    solution = altcha.solve_challenge(challenge)
+    return altcha.Payload(challenge, solution).to_base64() if solution else ""
 
 
 def _multipart(fields: dict, files: list[tuple[str, str, str, bytes]]):

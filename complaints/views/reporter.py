@@ -99,6 +99,7 @@ def _altcha_strings() -> str:
             "waitAlert": _("Verificando… espere un momento."),
             "error": _("La verificación falló. Responda la pregunta."),
             "expired": _("La verificación expiró. Inténtelo de nuevo."),
+            "verificationRequired": _("Falta la verificación."),
             "ariaLinkLabel": "ALTCHA",
         },
         ensure_ascii=False,

@@ -185,6 +185,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "openlima.tasks.outbox_flush",
         "schedule": 60.0,
     },
+    "storage_purge_deleted": {
+        "task": "openlima.tasks.storage_purge_deleted",
+        "schedule": crontab(hour=4, minute=40),
+    },
     "milestone_reminders": {
         "task": "commitments.tasks.milestone_reminders",
         "schedule": crontab(hour=8, minute=0),
@@ -296,7 +300,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "openlima.storage.PublicFileSystemStorage"},
     # Complaint blobs and other files only permission-checked views serve (openlima/storage.py).
     "private": {"BACKEND": "openlima.storage.PrivateFileSystemStorage"},
     "staticfiles": {
@@ -306,6 +310,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Deleted objects stay this long before the storage_purge_deleted job removes them, so a
+# backup taken meanwhile still finds every object its snapshot names (openlima/storage.py).
+STORAGE_DELETE_GRACE_SECONDS = env.int(
+    "STORAGE_DELETE_GRACE_SECONDS", default=2 * 24 * 3600
+)
 # Uploaded files live outside the web root; views serve them after a permission check.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"

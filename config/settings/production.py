@@ -70,11 +70,11 @@ _s3 = {
 }
 STORAGES = {
     "default": {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "openlima.storage_s3.S3Storage",
         "OPTIONS": {**_s3, "location": "public"},
     },
     "private": {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "openlima.storage_s3.S3Storage",
         "OPTIONS": {**_s3, "location": "private"},
     },
     "staticfiles": {

@@ -10,7 +10,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "openlima.storage.PublicFileSystemStorage"},
     "private": {"BACKEND": "openlima.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -19,3 +19,6 @@ ACCOUNT_RATE_LIMITS = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # The anonymous page cache is on only in its own tests (tests/openlima/test_pagecache.py).
 PAGE_CACHE_SECONDS = 0
+# Deletions take effect at once in tests; the deferred deletion has its own tests
+# (tests/openlima/test_restore_drill.py).
+STORAGE_DELETE_GRACE_SECONDS = 0

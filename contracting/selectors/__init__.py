@@ -19,6 +19,7 @@ from .files import (
     document_public_url,
     photo_public_url,
     report_photo_get_public,
+    stored_files,
 )
 from .follows import follows_of, personal_data
 from .oc4ids import _iso_date, _money, _oc4ids_status, project_data, project_package
@@ -67,6 +68,7 @@ from .providers import (
 from .suppliers import SUPPLIER_ROWS, supplier_detail, supplier_get_public
 
 __all__ = [
+    "stored_files",
     "document_file_get_public",
     "document_public_url",
     "photo_public_url",

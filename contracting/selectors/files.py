@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from openlima.selectors import absolute_url
 
-from ..models import Document, ProgressReport
+from ..models import BulkFile, Document, ProgressReport
 
 
 def document_public_url(document: Document) -> str:
@@ -47,3 +47,13 @@ def report_photo_get_public(*, report_id: int, name: str) -> ProgressReport:
     if report is None or report.photo_name != name:
         raise Http404
     return report
+
+
+def stored_files(*, using: str) -> list[tuple[str, str]]:
+    """`stored_files:contracting`: the current bulk files, saved in the public storage
+    under a name kept in BulkFile (the uploads are FileFields, found by the backup)."""
+    return [
+        ("default", name)
+        for name in BulkFile.objects.using(using).values_list("storage_name", flat=True)
+        if name
+    ]

@@ -85,27 +85,14 @@ def _easy_altcha(settings):
 
 
 def altcha_payload(client) -> str:
-    """Solve the proof of work as the widget would."""
-    import base64
-    import json
-
+    """Solve the proof of work as the widget would (ALTCHA protocol v2)."""
     import altcha
 
-    challenge = client.get("/denuncias/verificacion/").json()
-    solution = altcha.solve_challenge_v1(
-        challenge["challenge"],
-        challenge["salt"],
-        challenge["algorithm"],
-        challenge["maxNumber"],
+    challenge = altcha.Challenge.from_dict(
+        client.get("/denuncias/verificacion/").json()
     )
-    payload = {
-        "algorithm": challenge["algorithm"],
-        "challenge": challenge["challenge"],
-        "number": solution.number,
-        "salt": challenge["salt"],
-        "signature": challenge["signature"],
-    }
-    return base64.b64encode(json.dumps(payload).encode()).decode()
+    solution = altcha.solve_challenge(challenge)
+    return altcha.Payload(challenge, solution).to_base64()
 
 
 def text_challenge(client):

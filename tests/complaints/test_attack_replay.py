@@ -102,12 +102,21 @@ def test_a_flood_on_the_no_js_channel_does_not_close_it_for_everyone(
     assert Complaint.objects.count() == before + 1
 
 
-def test_proof_of_work_gets_harder_under_load(client, settings):
+def test_proof_of_work_gets_harder_under_load(client, settings, monkeypatch):
+    """Protocol v2 does not show the bound: the server draws the counter the browser
+    must find below it (each try one SHA-256), so the expected work is bound / 2."""
+    bounds = []
+    draw = antiabuse.secrets.randbelow
+    monkeypatch.setattr(
+        antiabuse.secrets, "randbelow", lambda n: bounds.append(n) or draw(n)
+    )
     settings.COMPLAINT_LOAD_STEP = 3
-    easy = client.get("/denuncias/verificacion/").json()["maxNumber"]
+    client.get("/denuncias/verificacion/")
+    easy = bounds[-1]
     for _ in range(6):
         assert submit(client).status_code == 200
-    hard = client.get("/denuncias/verificacion/").json()["maxNumber"]
+    client.get("/denuncias/verificacion/")
+    hard = bounds[-1]
     assert hard >= easy * 4
     # and a proof of work is still accepted: nobody is refused for the load itself.
     assert submit(client).status_code == 200
@@ -172,3 +181,41 @@ def test_unlock_form_limits_password_attempts(member_client, member):
         "/denuncias/unidad/desbloquear/", {"password": "clave-de-otra-persona-2"}
     )
     assert response.status_code == 302
+
+
+def test_only_a_solved_protocol_v2_challenge_of_this_server_is_accepted(client):
+    """ALTCHA protocol v2 (widget 3.x): a tampered solution or challenge, a challenge
+    signed with another key, or a protocol-v1 payload are refused."""
+    import altcha
+
+    def solved(challenge_dict):
+        challenge = altcha.Challenge.from_dict(challenge_dict)
+        return challenge, altcha.solve_challenge(challenge)
+
+    challenge, solution = solved(client.get("/denuncias/verificacion/").json())
+    wrong_key = altcha.Solution(solution.counter + 1, "00" * 32)
+    assert not antiabuse.altcha_verify(altcha.Payload(challenge, wrong_key).to_base64())
+    tampered = altcha.Challenge.from_dict(challenge.to_dict())
+    tampered.parameters.expires_at = int(time.time()) + 10 * 24 * 3600
+    assert not antiabuse.altcha_verify(altcha.Payload(tampered, solution).to_base64())
+    foreign = altcha.create_challenge(
+        "SHA-256", 1, counter=3, hmac_secret="x" * 64, hmac_key_secret="y" * 64
+    )
+    assert not antiabuse.altcha_verify(
+        altcha.Payload(foreign, altcha.solve_challenge(foreign)).to_base64()
+    )
+    v1 = altcha.create_challenge_v1(hmac_key=antiabuse._hmac_key(), max_number=50)
+    number = altcha.solve_challenge_v1(v1.challenge, v1.salt, v1.algorithm, 50).number
+    v1_payload = {
+        "algorithm": v1.algorithm,
+        "challenge": v1.challenge,
+        "number": number,
+        "salt": v1.salt,
+        "signature": v1.signature,
+    }
+    assert not antiabuse.altcha_verify(
+        base64.b64encode(json.dumps(v1_payload).encode()).decode()
+    )
+    # The genuine one is accepted, once.
+    assert antiabuse.altcha_verify(altcha.Payload(challenge, solution).to_base64())
+    assert not antiabuse.altcha_verify(altcha.Payload(challenge, solution).to_base64())

@@ -123,3 +123,64 @@ def test_reporter_without_javascript_uses_text_question(new_page):
     page.fill("input[name=code]", code)
     page.click("main form button[type=submit]")
     assert page.inner_text("[data-testid=stage]") == "Recibida"
+
+
+CSP_LISTENER = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline'));
+});
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_altcha_widget_solves_under_the_strict_csp_and_the_form_files(
+    browser, live_server
+):
+    """The vendored ALTCHA widget 3.x (its CSP-clean build and SHA-256 worker) solves the
+    server's protocol-v2 challenge under the portal's strict Content-Security-Policy —
+    no violation event, no console error — and the complaint is accepted on the proof of
+    work alone (the text question left empty)."""
+    import base64
+    import json
+
+    context = browser.new_context(base_url=live_server.url, locale="es-PE")
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    posted = []
+    page.on(
+        "request",
+        lambda r: posted.append(r.post_data_buffer)
+        if r.method == "POST" and r.url.endswith("/denuncias/nueva/")
+        else None,
+    )
+    try:
+        response = page.goto("/denuncias/nueva/")
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        page.fill("textarea[name=what]", "Piden dinero para acelerar un expediente.")
+        page.wait_for_selector(".anti-abuse.js-verified", timeout=30000)
+        assert page.get_by_text("Verificado").first.is_visible()  # Spanish strings
+        payload = page.eval_on_selector(
+            "altcha-widget", "w => w.querySelector('input[name=altcha]').value"
+        )
+        data = json.loads(base64.b64decode(payload))
+        assert data["challenge"]["parameters"]["algorithm"] == "SHA-256"  # protocol v2
+        assert data["solution"]["derivedKey"]
+        assert page.evaluate("window.__csp") == []
+        page.click("form.complaint-form button[type=submit]")
+        code = page.inner_text("[data-testid=tracking-code]").strip()
+        assert services.complaint_access_by_code(code=code) is not None
+        assert (
+            b"challenge_answer=&" in posted[0]
+            or b'name="challenge_answer"\r\n\r\n\r\n' in posted[0]
+        )
+        assert page.evaluate("window.__csp") == []
+        assert errors == []
+    finally:
+        context.close()

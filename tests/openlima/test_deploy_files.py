@@ -342,3 +342,15 @@ def test_docker_compose_config_refuses_a_broken_file(tmp_path):
     assert "bad" in done.stderr
     missing = _compose_config(ROOT / "docker-compose.yml", "-q")
     assert missing.returncode == 0
+
+
+def test_compose_web_shares_prometheus_counters_in_a_tmpfs(compose, gunicorn_conf):
+    web = compose["services"]["web"]
+    folder = web["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+    assert any(mount.split(":")[0] == folder for mount in web["tmpfs"])
+    # The web service keeps every variable of the shared app environment.
+    assert web["environment"]["DJANGO_SETTINGS_MODULE"] == (
+        "openlima.settings.production"
+    )
+    for hook in ("on_starting", "child_exit", "pre_request", "worker_abort"):
+        assert callable(gunicorn_conf[hook]), hook

@@ -4,6 +4,7 @@ restored into a fresh database and a fresh storage folder or S3 bucket, and chec
 
 import io
 import json
+import unittest.mock
 import uuid
 
 import pytest
@@ -144,3 +145,116 @@ def test_restore_drill_into_a_fresh_s3_bucket(demo, s3_storage, tmp_path):
     assert "OK   opendata: dataset files SHA-256" in out
     names = s3_storage.list_objects_v2(Bucket=bucket)["KeyCount"]
     assert names >= ResourceVersion.objects.exclude(file="").count()
+
+
+def test_backup_copies_the_objects_its_snapshot_names_and_nothing_else(demo, tmp_path):
+    """The copy follows the snapshot, not the bucket at copy time: an object uploaded
+    after the snapshot (or never referenced) is not in the backup; every referenced one
+    is, complaint blobs included (`stored_files:complaints`)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    real = backup.referenced_files
+    late = {}
+
+    def then_upload(*, using):
+        found = real(using=using)
+        late["name"] = storages["default"].save(
+            "late/after-snapshot.txt", ContentFile(b"x")
+        )
+        return found
+
+    dest = tmp_path / "backup"
+    with unittest.mock.patch.object(backup, "referenced_files", then_upload):
+        manifest = backup.backup_take(dest=dest)
+    assert f"default/{late['name']}" not in manifest["files"]
+    copied = set(manifest["files"])
+    referenced = {
+        f"{storage}/{name}"
+        for storage, names in manifest["referenced"].items()
+        for name in names
+    }
+    assert copied == referenced
+    assert (
+        sum(k.startswith("private/complaints/") for k in copied) == demo["attachments"]
+    )
+
+
+def test_backup_fails_naming_an_object_deleted_between_snapshot_and_copy(
+    demo, tmp_path, settings
+):
+    """A dataset file (and its row) deleted after the snapshot was taken, with deletion
+    at once (no grace period): the dump still has the row, so the backup must have the
+    file, or say loudly which one it lacks."""
+    from django.core.files.storage import storages
+
+    settings.STORAGE_DELETE_GRACE_SECONDS = 0
+
+    from opendata.models import ResourceVersion
+
+    version = ResourceVersion.objects.exclude(file="").first()
+    name = version.file.name
+    real = backup.referenced_files
+
+    def then_delete(*, using):
+        found = real(using=using)
+        ResourceVersion.objects.filter(pk=version.pk).delete()
+        storages["default"].delete(name)
+        return found
+
+    with (
+        unittest.mock.patch.object(backup, "referenced_files", then_delete),
+        pytest.raises(backup.DrillError) as refused,
+    ):
+        backup.backup_take(dest=tmp_path / "backup")
+    assert f"default/{name}" in str(refused.value)
+    assert "1 stored objects" in str(refused.value)
+
+
+def test_an_object_deleted_between_snapshot_and_copy_is_still_restored(
+    demo, tmp_path, settings
+):
+    """With the grace period (the default outside tests) a deletion only marks the
+    object: the backup still copies it and the drill restores it, every check OK."""
+    from django.core.files.storage import storages
+
+    from opendata.models import ResourceVersion
+
+    settings.STORAGE_DELETE_GRACE_SECONDS = 3600
+    version = ResourceVersion.objects.exclude(file="").first()
+    name = version.file.name
+    original = storages["default"].open(name, "rb").read()
+    real = backup.referenced_files
+
+    def then_delete(*, using):
+        found = real(using=using)
+        ResourceVersion.objects.filter(pk=version.pk).delete()
+        storages["default"].delete(name)
+        return found
+
+    dest = tmp_path / "backup"
+    with unittest.mock.patch.object(backup, "referenced_files", then_delete):
+        manifest = backup.backup_take(dest=dest)
+    assert f"default/{name}" in manifest["files"]
+    database = f"drill_{uuid.uuid4().hex[:8]}"
+    restored = backup.restore(
+        backup=dest, database=database, target=str(tmp_path / "t")
+    )
+    try:
+        results = backup.drill_check(
+            backup=dest,
+            alias=restored["alias"],
+            storages=restored["storages"],
+            keys={"complaints_recovery": _recovery_key(demo)},
+        )
+        with restored["storages"]["default"].open(name, "rb") as handle:
+            assert handle.read() == original
+    finally:
+        backup.drop(alias=restored["alias"], database=database)
+    assert all(r["ok"] for r in results), results
+
+
+def _recovery_key(demo) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64decode(demo["key_file"].read_text().strip())

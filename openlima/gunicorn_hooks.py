@@ -1,0 +1,99 @@
+"""gunicorn server hooks, called from gunicorn.conf.py (docs/operations.md, "Logs, errors
+and metrics").
+
+- Request ids: gunicorn's own lines written while a request runs ("Error handling
+  request", a worker aborted by its timeout) carry the same id as Django's lines of that
+  request and its `X-Request-ID`. The id is chosen here, before Django, and handed to
+  openlima.middleware.RequestIdMiddleware through the request's `X-Request-ID` header.
+- Prometheus with several workers: PROMETHEUS_MULTIPROC_DIR is emptied when the server
+  starts (files of a previous run would be added to this one's counts) and a worker
+  that exits is marked dead, so its live gauges are dropped while its counters stay
+  summed in.
+
+Imported by the gunicorn master before Django is set up: only the standard library and
+openlima.logging (which needs nothing else) at module level.
+"""
+
+import logging
+import os
+from pathlib import Path
+
+from openlima.logging import request_id_from, request_id_var
+
+log = logging.getLogger("gunicorn.error")
+
+
+# --- Prometheus multiprocess mode --------------------------------------------------------
+
+
+def multiproc_dir() -> str:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def multiproc_dir_clean(path: str) -> int:
+    """Create `path` if needed and delete the metric files left in it; returns how many.
+    The folder itself stays (it may be a tmpfs or volume mount point)."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    removed = 0
+    for stale in folder.glob("*.db"):
+        stale.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def on_starting(server) -> None:
+    path = multiproc_dir()
+    if path:
+        removed = multiproc_dir_clean(path)
+        log.info("PROMETHEUS_MULTIPROC_DIR %s emptied (%d old files)", path, removed)
+
+
+def child_exit(server, worker) -> None:
+    if multiproc_dir():
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+# --- Request ids on gunicorn's own log lines ---------------------------------------------
+
+
+def pre_request(worker, req) -> None:
+    """Choose the request's id (the proxy's when valid, else a new one), make it the
+    current id of gunicorn's log lines and pass it on to Django in `X-Request-ID`."""
+    incoming = ""
+    headers = []
+    for name, value in req.headers:
+        if name.upper() == "X-REQUEST-ID":
+            incoming = incoming or value
+        else:
+            headers.append((name, value))
+    request_id = request_id_from(incoming)
+    req.headers = [*headers, ("X-REQUEST-ID", request_id)]
+    request_id_var.set(request_id)
+
+
+def post_worker_init(worker) -> None:
+    """Clear the id once gunicorn is done with a connection, after its error handling
+    (which logs after post_request), so lines between requests carry "-"."""
+    handle = worker.handle
+
+    def handle_then_forget_request_id(*args, **kwargs):
+        try:
+            return handle(*args, **kwargs)
+        finally:
+            request_id_var.set("-")
+
+    worker.handle = handle_then_forget_request_id
+
+
+def worker_abort(worker) -> None:
+    """SIGABRT from the master: the request ran past `timeout`. Logged by the worker,
+    inside the request, so the line carries its id (the master's "WORKER TIMEOUT" line
+    cannot: it runs in another process)."""
+    log.error(
+        "Worker %s aborted (timeout %ss) while handling a request",
+        worker.pid,
+        worker.cfg.timeout,
+    )
