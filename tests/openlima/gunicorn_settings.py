@@ -1,5 +1,5 @@
 """The production settings with the URLs of tests/openlima/gunicorn_urls.py."""
 
-from openlima.settings.production import *  # noqa: F403
+from config.settings.production import *  # noqa: F403
 
 ROOT_URLCONF = "tests.openlima.gunicorn_urls"

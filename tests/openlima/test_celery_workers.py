@@ -32,7 +32,7 @@ def _worker(env, queue: str, log: Path) -> Process:
         [
             str(Path(sys.executable).with_name("celery")),
             "-A",
-            "openlima",
+            "config",
             "worker",
             "-l",
             "info",

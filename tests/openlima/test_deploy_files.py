@@ -350,7 +350,7 @@ def test_compose_web_shares_prometheus_counters_in_a_tmpfs(compose, gunicorn_con
     assert any(mount.split(":")[0] == folder for mount in web["tmpfs"])
     # The web service keeps every variable of the shared app environment.
     assert web["environment"]["DJANGO_SETTINGS_MODULE"] == (
-        "openlima.settings.production"
+        "config.settings.production"
     )
     for hook in ("on_starting", "child_exit", "pre_request", "worker_abort"):
         assert callable(gunicorn_conf[hook]), hook
