@@ -329,7 +329,7 @@ class PaperBallotForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["projects"].label_from_instance = (
-            lambda p: f"{p.heading.name} — {p.title} (S/ {p.estimated_cost:,.2f})"
+            lambda p: f"{p.heading.name} — {p.title} ({city.format_money(p.estimated_cost)})"
         )
 
 

@@ -70,6 +70,13 @@ def demo_residents(*, stdout=None) -> None:
 
 
 def demo_load(*, stdout=None) -> None:
+    from openlima import city
+
+    spec = city.demo_content("budget")
+    if spec is not None:  # a city profile's own demo (docs/city-profile.md)
+        if spec:
+            demo_load_profile(spec, stdout=stdout)
+        return
     demo_residents(stdout=stdout)
     if BudgetProcess.objects.filter(slug=DEMO_SLUG).exists():
         return
@@ -118,3 +125,89 @@ def demo_load(*, stdout=None) -> None:
             )
     if stdout:
         stdout.write("  budgets: 1 process in balloting, 3 headings")
+
+
+def demo_load_profile(spec: dict, *, stdout=None) -> None:
+    """A city profile's demo budget (its demo_content.budget, docs/city-profile.md):
+    headings per territorial unit, a verification office and demo residents verified with
+    the profile's identity document. Idempotent."""
+    from django.contrib.auth import get_user_model
+
+    from .dni import dni_hmac
+    from .identity import identity_parse
+    from .models import ResidentVerification, VerificationOffice
+
+    def district(code):
+        return District.objects.filter(ubigeo=code).first() if code else None
+
+    for item in spec.get("residents", []):
+        user = get_user_model().objects.filter(email=item["email"]).first()
+        number = identity_parse(item["document"])
+        if user is None or user.district_id is None or number is None:
+            continue
+        ResidentVerification.objects.get_or_create(
+            user=user,
+            defaults={
+                "dni_hmac": dni_hmac(number),
+                "birth_date": date(1990, 1, 1),
+                "district": user.district,
+                "status": item["status"],
+                "backend": "demo",
+            },
+        )
+        if item["status"] == "verified" and not user.is_verified_resident:
+            user.is_verified_resident = True
+            user.save(update_fields=["is_verified_resident"])
+        if stdout:
+            stdout.write(f"  budgets: {item['email']} {item['status']} ({number})")
+    office = spec.get("office")
+    if office and not VerificationOffice.objects.filter(name=office["name"]).exists():
+        VerificationOffice.objects.create(
+            name=office["name"],
+            address=office["address"],
+            district=district(office.get("district_code")),
+            hours=office["hours"],
+            notes=office.get("notes", ""),
+        )
+    if BudgetProcess.objects.filter(slug=spec["slug"]).exists():
+        return
+    now = timezone.now()
+    process = BudgetProcess.objects.create(
+        title=spec["title"],
+        slug=spec["slug"],
+        description=spec.get("description", ""),
+        phase=BudgetProcess.Phase.BALLOTING,
+        accepting_starts_at=now - timedelta(days=90),
+        review_starts_at=now - timedelta(days=60),
+        selecting_starts_at=now - timedelta(days=40),
+        balloting_starts_at=now - timedelta(days=5),
+        balloting_ends_at=now + timedelta(days=25),
+        execution_starts_at=now + timedelta(days=60),
+    )
+    unit = OrgUnit.objects.filter(slug="participacion-vecinal").first()
+    count = 0
+    for item in spec["headings"]:
+        unit_district = district(item.get("district_code"))
+        if item.get("district_code") and unit_district is None:
+            continue
+        heading = Heading.objects.create(
+            process=process,
+            name=item["name"],
+            slug=item.get("slug") or unit_district.slug,
+            district=unit_district,
+            amount=Decimal(item["amount"]),
+        )
+        count += 1
+        for project in item["projects"]:
+            Project.objects.create(
+                heading=heading,
+                title=project["title"],
+                description=project["description"],
+                location=unit_district.name if unit_district else "",
+                estimated_cost=Decimal(project["cost"]),
+                unit=unit,
+                feasibility=Project.Feasibility.FEASIBLE,
+                is_selected=True,
+            )
+    if stdout:
+        stdout.write(f"  budgets: 1 process in balloting, {count} headings")

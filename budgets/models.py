@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openlima.fields import AmountField
 from openlima.models import District, OrgUnit
 
 
@@ -205,7 +206,7 @@ class Heading(models.Model):
         related_name="+",
         help_text=_("Vacío: partida de toda la ciudad."),
     )
-    amount = models.DecimalField(_("monto (S/)"), max_digits=14, decimal_places=2)
+    amount = AmountField(_("monto (S/)"), max_digits=14, decimal_places=2)
 
     class Meta:
         ordering = ["process", "district__name", "name"]
@@ -262,7 +263,7 @@ class Project(models.Model):
     title = models.CharField(_("título"), max_length=200)
     description = models.TextField(_("descripción"), max_length=5000)
     location = models.CharField(_("ubicación"), max_length=200, blank=True)
-    estimated_cost = models.DecimalField(
+    estimated_cost = AmountField(
         _("costo estimado (S/)"),
         max_digits=14,
         decimal_places=2,

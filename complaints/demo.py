@@ -20,8 +20,16 @@ CATEGORIES = [
 
 
 def load(*, stdout=None) -> None:
-    for name in CATEGORIES:
+    from openlima import city
+
+    profile_categories = city.demo_content("complaint_categories")
+    for name in CATEGORIES if profile_categories is None else profile_categories:
         Category.objects.get_or_create(name=name)
+    if profile_categories is not None:
+        # A city profile's own demo (docs/city-profile.md): its categories, the demo key
+        # pairs and one web complaint written for that city.
+        _load_keys_and_one_complaint(stdout=stdout)
+        return
     User = get_user_model()
     member = User.objects.filter(email=DEMO_MEMBER).first()
     if member is None:
@@ -97,4 +105,29 @@ def _demo_recovery_key(*, stdout=None) -> None:
         stdout.write(
             f"  demo recovery private key written to {path} (demo only: in production "
             "it is printed once and kept offline)"
+        )
+
+
+def _load_keys_and_one_complaint(*, stdout=None) -> None:
+    member = get_user_model().objects.filter(email=DEMO_MEMBER).first()
+    if member is None:
+        return
+    if not MemberKey.objects.filter(user=member).exists():
+        services.member_key_create(user=member, password=DEMO_PASSWORD)
+    _demo_recovery_key(stdout=stdout)
+    if AuditLog.objects.filter(action="complaints.demo").exists():
+        return
+    _complaint, code = services.complaint_submit(
+        body={
+            "what": "[Demostración] Un funcionario pidió dinero para agilizar un trámite "
+            "de licencia de funcionamiento.",
+            "when": "Marzo de 2026",
+        }
+    )
+    from openlima.services import audit_log_record
+
+    audit_log_record(actor=None, action="complaints.demo")
+    if stdout:
+        stdout.write(
+            f"  demo complaint: web {crypto.code_format(code)} (demonstration)"
         )

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from openlima import registry
+from openlima import city, registry
 from openlima.errors import ApplicationError
 from openlima.models import OrgUnit
 
@@ -298,6 +298,17 @@ class InfrastructureProjectAdmin(_ManagedAdmin):
     # `updated_at` is set by services.project_saved on every save: shown, never typed in
     # (it was an editable, untranslated "Updated at" date-time; issue 12).
     exclude = ["updated_at"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "proposal_id" and field is not None:
+            # The model's label names Lima Activa; the profile's channel here
+            # (docs/city-profile.md).
+            field.label = city.lazy_format(
+                _("propuesta de %(name)s (id)"), name="participation_name"
+            )
+        return field
+
     readonly_fields = ["last_updated"]
 
     @admin.display(description=_("actualizado el"))

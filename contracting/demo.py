@@ -143,6 +143,13 @@ def _release(process):
 def load(*, stdout=None) -> None:
     if ContractingProcess.objects.filter(is_demo=True).exists():
         return
+    from openlima import city
+
+    spec = city.demo_content("contracting")
+    if spec is not None:  # a city profile's own demo (docs/city-profile.md)
+        if spec:
+            load_profile(spec, stdout=stdout)
+        return
     now = timezone.now()
     today = timezone.localdate()
     unit = OrgUnit.objects.filter(slug="logistica").first()
@@ -414,4 +421,74 @@ def load(*, stdout=None) -> None:
         stdout.write(
             f"contracting: {ContractingProcess.objects.filter(is_demo=True).count()} "
             f"procesos y {len(projects)} obras de demostración"
+        )
+
+
+def load_profile(spec: dict, *, stdout=None) -> None:
+    """A city profile's demo works and processes (its demo_content.contracting,
+    docs/city-profile.md), all `is_demo`, bought by the profile's unit; amounts are in the
+    profile's currency. Planning and open calls only: no supplier is invented."""
+    now = timezone.now()
+    today = timezone.localdate()
+    unit = OrgUnit.objects.filter(slug=spec["buyer_unit"]).first()
+    if unit is None:
+        return
+    works = {}
+    for item in spec.get("works", []):
+        district = _district(item["district_code"])
+        if district is None:
+            continue
+        progress = item.get("progress", 0)
+        budget = Decimal(item["budget"])
+        works[item["slug"]] = InfrastructureProject.objects.create(
+            slug=item["slug"],
+            title=item["title"],
+            description=(
+                f"{item['title']}. Obra de demostración: datos inventados para probar "
+                "el portal."
+            ),
+            district=district,
+            unit=unit,
+            status=item["status"],
+            sector=item.get("sector", ""),
+            budget_amount=budget,
+            cost_amount=budget * progress / 100 if progress else None,
+            progress=progress,
+            start_on=today - timedelta(days=60),
+            end_on=today + timedelta(days=240),
+            is_published=True,
+            is_demo=True,
+        )
+    for item in spec.get("processes", []):
+        p = services.process_create(
+            user=None,
+            data={
+                "title": item["title"],
+                "description": (
+                    f"{item['title']}. Proceso de demostración con datos inventados."
+                ),
+                "buyer_unit": unit,
+                "district": _district(item["district_code"]),
+                "budget_amount": Decimal(item["budget"]),
+                "budget_rationale": "Programado en el plan anual de contrataciones "
+                "(demostración).",
+                "project": works.get(item.get("work", "")),
+                "is_published": True,
+                "is_demo": True,
+            },
+        )
+        p.category = item["category"]
+        p.method = "open"
+        tender = item.get("tender")
+        if tender:
+            p.tender_amount = Decimal(tender["amount"])
+            p.tender_start = now - timedelta(days=tender["days_ago"])
+            p.tender_end = p.tender_start + timedelta(days=tender["days_open"])
+            p.enquiry_end = p.tender_start + timedelta(days=tender["days_open"] // 2)
+        p.save()
+        _release(p)
+    if stdout:
+        stdout.write(
+            f"contracting: {ContractingProcess.objects.filter(is_demo=True).count()} "
+            f"procesos y {len(works)} obras de demostración"
         )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openlima import city
 from openlima.models import District, OrgUnit
 
 from .flags import FLAGS
@@ -19,7 +20,7 @@ class ProcessFilterForm(forms.Form):
         label=_("Etapa"), required=False, choices=[("", _("Todas"))] + Stage.choices
     )
     district = forms.ModelChoiceField(
-        label=_("Distrito"),
+        label=city.lazy_format(_("%(unit)s"), unit="territory.unit_label"),
         required=False,
         queryset=District.objects.order_by("name"),
         to_field_name="slug",
@@ -43,14 +44,14 @@ class ProcessFilterForm(forms.Form):
         choices=[("", _("Todas"))] + Category.choices,
     )
     amount_min = forms.DecimalField(
-        label=_("Monto desde (S/)"),
+        label=city.lazy_format(_("Monto desde (%(symbol)s)"), symbol="currency.symbol"),
         required=False,
         min_value=0,
         max_value=10**13,
         decimal_places=2,
     )
     amount_max = forms.DecimalField(
-        label=_("Monto hasta (S/)"),
+        label=city.lazy_format(_("Monto hasta (%(symbol)s)"), symbol="currency.symbol"),
         required=False,
         min_value=0,
         max_value=10**13,
@@ -85,7 +86,7 @@ class ProcessFilterForm(forms.Form):
 
 class ProjectFilterForm(forms.Form):
     district = forms.ModelChoiceField(
-        label=_("Distrito"),
+        label=city.lazy_format(_("%(unit)s"), unit="territory.unit_label"),
         required=False,
         queryset=District.objects.order_by("name"),
         to_field_name="slug",

@@ -1,21 +1,51 @@
-"""Lima's districts as an SVG drawn on the server (no tiles, no JavaScript).
+"""The city's territorial units as an SVG drawn on the server (no tiles, no JavaScript).
 
-Boundaries: contracting/data/lima-districts.geojson (see contracting/data/README.md for
-its source and licence, MPL 2.0)."""
+Boundaries: the city profile's polygons (territory.polygons, or territory.units when it is
+a GeoJSON file; docs/city-profile.md). Lima's are contracting/data/lima-districts.geojson
+(see contracting/data/README.md for its source and licence, MPL 2.0), also shipped as
+profiles/lima/districts.geojson."""
 
 import json
 from functools import cache
 from math import cos, radians
 from pathlib import Path
 
+from openlima import city
+
 GEOJSON = Path(__file__).resolve().parent / "data" / "lima-districts.geojson"
 WIDTH = 360
 
 
+def _source() -> tuple[str, str, str]:
+    """(GeoJSON path, code property, name property) of the current city profile."""
+    profile = city.raw()
+    territory = profile.get("territory", {})
+    name = territory.get("polygons") or territory.get("units") or ""
+    if not name.endswith((".geojson", ".json")):
+        return str(GEOJSON), "ubigeo", "name"
+    return (
+        str(city.resolve_file(name, profile)),
+        territory.get("code_property", "ubigeo"),
+        territory.get("name_property", "name"),
+    )
+
+
 @cache
-def _features() -> list[dict]:
-    with GEOJSON.open(encoding="utf-8") as fh:
-        return json.load(fh)["features"]
+def _features_of(source: tuple[str, str, str]) -> list[dict]:
+    """The features with `ubigeo` and `name` properties (the unit's code and name)."""
+    path, code, name = source
+    with open(path, encoding="utf-8") as fh:
+        features = json.load(fh)["features"]
+    return [
+        {
+            **f,
+            "properties": {
+                "ubigeo": str(f["properties"][code]),
+                "name": f["properties"][name],
+            },
+        }
+        for f in features
+    ]
 
 
 def _rings(geometry: dict | None):
@@ -30,10 +60,14 @@ def _rings(geometry: dict | None):
             yield from polygon
 
 
-@cache
 def _projection():
+    return _projection_of(_source())
+
+
+@cache
+def _projection_of(source):
     xs, ys = [], []
-    for f in _features():
+    for f in _features_of(source):
         for ring in _rings(f["geometry"]):
             xs.extend(p[0] for p in ring)
             ys.extend(p[1] for p in ring)
@@ -49,11 +83,15 @@ def _point(lon, lat):
     return round((lon - min_x) * k * scale, 1), round((max_y - lat) * scale, 1)
 
 
-@cache
 def district_paths() -> list[dict]:
     """[{ubigeo, name, d}] SVG path data for every district."""
+    return _district_paths_of(_source())
+
+
+@cache
+def _district_paths_of(source) -> list[dict]:
     out = []
-    for f in _features():
+    for f in _features_of(source):
         parts = []
         if not f["geometry"]:
             continue
@@ -70,11 +108,15 @@ def district_paths() -> list[dict]:
     return out
 
 
-@cache
 def district_centroids() -> dict[str, tuple[float, float]]:
     """ubigeo -> (lon, lat), the mean of the outer ring's vertices (a label point)."""
+    return _district_centroids_of(_source())
+
+
+@cache
+def _district_centroids_of(source) -> dict[str, tuple[float, float]]:
     out = {}
-    for f in _features():
+    for f in _features_of(source):
         ring = next(_rings(f["geometry"]), None)
         if ring is None:
             continue

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openlima.fields import HttpsURLField
+from openlima.fields import AmountField, HttpsURLField
 
 RUC_VALIDATOR = RegexValidator(
     r"^(10|15|17|20)\d{9}$", _("El RUC tiene 11 dígitos y empieza por 10, 15, 17 o 20.")
@@ -119,7 +119,7 @@ class ContractingProcess(models.Model):
         _("compromiso del plan"), null=True, blank=True
     )
     # Planning
-    budget_amount = models.DecimalField(_("presupuesto (S/)"), **AMOUNT_FIELD)
+    budget_amount = AmountField(_("presupuesto (S/)"), **AMOUNT_FIELD)
     budget_rationale = models.TextField(_("justificación"), max_length=4000, blank=True)
     # Tender (empty until the call is published)
     method = models.CharField(
@@ -128,7 +128,7 @@ class ContractingProcess(models.Model):
     category = models.CharField(
         _("categoría"), max_length=10, choices=Category.choices, blank=True
     )
-    tender_amount = models.DecimalField(_("valor estimado (S/)"), **AMOUNT_FIELD)
+    tender_amount = AmountField(_("valor estimado (S/)"), **AMOUNT_FIELD)
     tender_start = models.DateTimeField(
         _("inicio de presentación de ofertas"), null=True, blank=True
     )
@@ -149,10 +149,10 @@ class ContractingProcess(models.Model):
     stage = models.CharField(
         _("etapa"), max_length=16, choices=Stage.choices, default=Stage.PLANNING
     )
-    value_awarded = models.DecimalField(_("adjudicado (S/)"), **AMOUNT_FIELD)
-    value_contracted = models.DecimalField(_("contratado (S/)"), **AMOUNT_FIELD)
-    value_paid = models.DecimalField(_("pagado (S/)"), **AMOUNT_FIELD)
-    value_max = models.DecimalField(_("monto mayor (S/)"), **AMOUNT_FIELD)
+    value_awarded = AmountField(_("adjudicado (S/)"), **AMOUNT_FIELD)
+    value_contracted = AmountField(_("contratado (S/)"), **AMOUNT_FIELD)
+    value_paid = AmountField(_("pagado (S/)"), **AMOUNT_FIELD)
+    value_max = AmountField(_("monto mayor (S/)"), **AMOUNT_FIELD)
     last_release_at = models.DateTimeField(
         _("última publicación"), null=True, blank=True
     )
@@ -208,7 +208,7 @@ class Bid(models.Model):
     supplier = models.ForeignKey(
         Supplier, on_delete=models.PROTECT, verbose_name=_("postor")
     )
-    amount = models.DecimalField(_("monto ofertado (S/)"), **AMOUNT_FIELD)
+    amount = AmountField(_("monto ofertado (S/)"), **AMOUNT_FIELD)
     submitted_at = models.DateTimeField(_("presentada el"), null=True, blank=True)
     status = models.CharField(
         _("estado"), max_length=14, choices=Status.choices, default=Status.VALID
@@ -243,7 +243,7 @@ class Award(models.Model):
     supplier = models.ForeignKey(
         Supplier, on_delete=models.PROTECT, verbose_name=_("ganador")
     )
-    amount = models.DecimalField(_("monto adjudicado (S/)"), **AMOUNT_FIELD)
+    amount = AmountField(_("monto adjudicado (S/)"), **AMOUNT_FIELD)
     date = models.DateTimeField(_("fecha de la buena pro"), default=timezone.now)
     status = models.CharField(
         _("estado"), max_length=14, choices=Status.choices, default=Status.ACTIVE
@@ -271,7 +271,7 @@ class Contract(models.Model):
         ContractingProcess, on_delete=models.CASCADE, related_name="contracts"
     )
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="contracts")
-    amount = models.DecimalField(_("monto contratado (S/)"), **AMOUNT_FIELD)
+    amount = AmountField(_("monto contratado (S/)"), **AMOUNT_FIELD)
     signed_on = models.DateField(_("firmado el"), null=True, blank=True)
     start_on = models.DateField(_("inicio del plazo"), null=True, blank=True)
     end_on = models.DateField(_("fin del plazo"), null=True, blank=True)
@@ -296,9 +296,7 @@ class Amendment(models.Model):
     )
     date = models.DateField(_("fecha"))
     rationale = models.CharField(_("motivo"), max_length=1000)
-    new_amount = models.DecimalField(
-        _("monto del contrato después (S/)"), **AMOUNT_FIELD
-    )
+    new_amount = AmountField(_("monto del contrato después (S/)"), **AMOUNT_FIELD)
 
     class Meta:
         ordering = ["date", "id"]
@@ -341,7 +339,7 @@ class Payment(models.Model):
         Contract, on_delete=models.CASCADE, related_name="payments"
     )
     date = models.DateField(_("fecha"))
-    amount = models.DecimalField(_("monto pagado (S/)"), **AMOUNT_FIELD)
+    amount = AmountField(_("monto pagado (S/)"), **AMOUNT_FIELD)
 
     class Meta:
         ordering = ["date", "id"]
@@ -516,8 +514,8 @@ class InfrastructureProject(models.Model):
     sector = models.CharField(
         _("sector (OC4IDS projectSector)"), max_length=40, default="transport.road"
     )
-    budget_amount = models.DecimalField(_("presupuesto (S/)"), **AMOUNT_FIELD)
-    cost_amount = models.DecimalField(_("costo a la fecha (S/)"), **AMOUNT_FIELD)
+    budget_amount = AmountField(_("presupuesto (S/)"), **AMOUNT_FIELD)
+    cost_amount = AmountField(_("costo a la fecha (S/)"), **AMOUNT_FIELD)
     progress = models.PositiveSmallIntegerField(
         _("avance físico (%)"),
         default=0,

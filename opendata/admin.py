@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
-from openlima import roles
+from openlima import city, roles
 from openlima.errors import ApplicationError
 from openlima.selectors import user_has_role
 from openlima.services import audit_log_record
@@ -90,6 +90,18 @@ class DatasetAdmin(DataPublisherOnly, admin.ModelAdmin):
     autocomplete_fields = ["topics", "tags", "districts", "publisher"]
     readonly_fields = ["uuid", "published_at", "source", "created_at", "modified_at"]
     inlines = [ResourceInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "districts" and field is not None:
+            # The model's help text names Lima Metropolitana; the profile's whole
+            # territory here (docs/city-profile.md).
+            field.help_text = city.lazy_format(
+                _("Vacío: %(whole)s en su conjunto."),
+                whole="territory.whole_city_label",
+            )
+        return field
+
     actions = ["publish_now"]
     fieldsets = (
         (

@@ -193,12 +193,23 @@ def _datasets(districts):
     ]
 
 
-def load(*, stdout=None) -> None:
+def _topics() -> dict:
     topics = {}
     for slug, name in TOPICS:
         topics[slug], _created = Topic.objects.get_or_create(
             slug=slug, defaults={"name": name}
         )
+    return topics
+
+
+def load(*, stdout=None) -> None:
+    from openlima import city
+
+    specs = city.demo_content("datasets")
+    if specs is not None:  # a city profile's own demo (docs/city-profile.md)
+        load_profile(specs, stdout=stdout)
+        return
+    topics = _topics()
     districts = list(District.objects.order_by("name")[:12])
     created = 0
     for spec in _datasets(districts):
@@ -285,3 +296,40 @@ def load(*, stdout=None) -> None:
         stdout.write(
             f"  opendata: {created} datasets, {len(docs)} transparency documents"
         )
+
+
+def load_profile(specs: list, *, stdout=None) -> None:
+    """A city profile's demo datasets (its demo_content.datasets, docs/city-profile.md),
+    one CSV resource each, published; marked as demonstration in their title, description
+    and tags by the profile. Idempotent."""
+    topics = _topics()
+    created = 0
+    for spec in specs:
+        if Dataset.objects.filter(slug=spec["slug"]).exists():
+            continue
+        publisher = (
+            OrgUnit.objects.filter(slug=spec["publisher"]).first()
+            or OrgUnit.objects.order_by("pk").first()
+        )
+        dataset = services.dataset_create(
+            title=spec["title"],
+            slug=spec["slug"],
+            description=spec["description"],
+            publisher=publisher,
+            tags=spec.get("tags", []),
+            topics=[topics[spec["topic"]]] if spec.get("topic") in topics else [],
+            frequency=spec.get("frequency", "IRREG"),
+            contact_name="Equipo de Datos Abiertos (demostración)",
+            contact_email="datos@demo.openlima.pe",
+        )
+        resource = services.resource_create(
+            dataset=dataset,
+            name=spec["file"].rsplit(".", 1)[0].replace("-", " ").capitalize(),
+        )
+        services.resource_version_add(
+            resource=resource, data=_csv(spec["rows"]), filename=spec["file"]
+        )
+        services.dataset_publish(dataset=dataset)
+        created += 1
+    if stdout:
+        stdout.write(f"  opendata: {created} demo datasets of the city profile")

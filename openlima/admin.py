@@ -125,9 +125,17 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
-    list_display = ["ubigeo", "name"]
+    # The code under the profile's name for it ("UBIGEO" in Lima, docs/city-profile.md).
+    list_display = ["code", "name"]
     search_fields = ["name", "ubigeo"]
-    readonly_fields = ["ubigeo"]
+    fields = ["code", "name", "slug", "geometry"]
+    readonly_fields = ["code"]
+
+    @admin.display(
+        description=city.lazy_text("territory.code_label"), ordering="ubigeo"
+    )
+    def code(self, obj):
+        return obj.ubigeo
 
     def has_add_permission(self, request):
         return False

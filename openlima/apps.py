@@ -3,6 +3,8 @@ from pathlib import Path
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from . import city
+
 
 def embedded_dirs_ensure() -> None:
     """The embedded default's folders (SQLite file, filesystem broker), created when Django
@@ -23,7 +25,8 @@ def embedded_dirs_ensure() -> None:
 
 class OpenLimaConfig(AppConfig):
     name = "openlima"
-    verbose_name = _("Open Lima (núcleo)")
+    # The portal's name from the city profile ("Open Lima (núcleo)" in Lima).
+    verbose_name = city.lazy_format(_("%(portal)s (núcleo)"), portal="portal_name")
     # Provider names the core promises (openlima.checks): the "¿Le fue útil?" rating.
     provides = (
         "indicators:feedback",

@@ -221,6 +221,22 @@ def lazy_format(message, **paths):
     return lazy(resolve, str)()
 
 
+# The currency symbol that labels are written with (Lima's, the embedded default).
+WRITTEN_SYMBOL = "S/"
+
+
+def currency_label(message):
+    """A lazy label written with Lima's symbol ("Monto (S/)") shown with the profile's
+    ("Monto (Bs)"), in the language active when shown. For model fields' labels, whose
+    written text must not depend on the profile (openlima.fields.AmountField)."""
+    from django.utils.functional import lazy
+
+    def resolve():
+        return str(message).replace(WRITTEN_SYMBOL, raw()["currency"]["symbol"])
+
+    return lazy(resolve, str)()
+
+
 def resolve_file(relative: str, profile: dict | None = None) -> Path:
     """A file named in the profile, relative to the profile's folder (never outside it)."""
     profile = profile or raw()
@@ -229,6 +245,19 @@ def resolve_file(relative: str, profile: dict | None = None) -> Path:
     if base != target and base not in target.parents:
         raise ProfileError(f"{relative!r} is outside the profile folder")
     return target
+
+
+def demo_content(key: str, profile: dict | None = None):
+    """The profile's own demo content under `key` (its `demo_content`, docs/city-profile.md).
+
+    `None` when the profile has no `demo_content` at all: each app then loads its own demo
+    (Lima's). A profile with `demo_content` but without `key` gets an empty value, so that
+    no other city's demo is ever loaded under it."""
+    profile = profile or raw()
+    content = profile.get("demo_content")
+    if content is None:
+        return None
+    return content.get(key) or {}
 
 
 def holidays(profile: dict | None = None) -> list[datetime.date]:
@@ -245,15 +274,24 @@ def format_money(value, profile: dict | None = None) -> str:
     from decimal import Decimal
 
     profile = profile or raw()
-    currency = profile["currency"]
     amount = Decimal(value)
-    digits = int(currency.get("decimals", 2))
-    text_ = f"{abs(amount):,.{digits}f}"
+    sign = "-" if amount < 0 else ""
+    return (
+        f"{sign}{profile['currency']['symbol']} {format_amount(abs(amount), profile)}"
+    )
+
+
+def format_amount(value, profile: dict | None = None) -> str:
+    """An amount without its symbol in the profile's number format: "1,234.50" (Lima),
+    "1.234,50" (La Paz)."""
+    from decimal import Decimal
+
+    profile = profile or raw()
+    digits = int(profile["currency"].get("decimals", 2))
+    text_ = f"{Decimal(value):,.{digits}f}"
     thousands = profile.get("number_format", {}).get("thousands_separator", ",")
     decimal = profile.get("number_format", {}).get("decimal_separator", ".")
-    text_ = text_.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{currency['symbol']} {text_}"
+    return text_.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
 
 
 def public_profile_help():

@@ -143,6 +143,8 @@ def lapaz(settings, _reference_data, request):
     settings.ACCOUNT_EMAIL_SUBJECT_PREFIX = (
         f"[{city.localize(profile['portal_name'], 'es')}] "
     )
+    settings.OCDS_PUBLISHER_NAME = settings.OPENLIMA["MUNICIPALITY_NAME"]
+    settings.TIME_ZONE = settings.CELERY_TIMEZONE = profile["timezone"]
     settings.OCDS_PUBLISHER_SCHEME = profile["legal"]["ocds_publisher"]["scheme"]
     settings.OCDS_PUBLISHER_RUC = profile["legal"]["ocds_publisher"]["id"]
     city_profile_load(profile)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.utils import timezone
 
+from openlima import city
+
 from .. import ocds
 from ..models import (
     InfrastructureProject,
@@ -111,8 +113,9 @@ def project_data(
                 else None,
                 "address": {
                     "locality": district.name,
-                    "region": "Lima",
-                    "countryName": "Perú",
+                    # The city profile's (docs/city-profile.md): "Lima", "Perú".
+                    "region": city.text("short_name", "es"),
+                    "countryName": city.text("country", "es"),
                 },
             }
         ],

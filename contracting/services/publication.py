@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openlima import city
 from openlima.errors import Invalid
 from openlima.services import audit_log_record
 
@@ -84,8 +85,10 @@ def follows_notify(*, now=None) -> int:
                 subject=_("Nuevos procesos de contratación: %(label)s")
                 % {"label": follow.label},
                 message=_(
-                    "Hay procesos nuevos que coinciden con la búsqueda que sigue en Open Lima:"
+                    "Hay procesos nuevos que coinciden con la búsqueda que sigue en "
+                    "%(portal)s:"
                 )
+                % {"portal": city.text("portal_name")}
                 + "\n\n"
                 + "\n".join(lines)
                 + "\n\n"

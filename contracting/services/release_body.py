@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openlima import city
+
 from .. import selectors
 from ..models import (
     ContractingProcess,
@@ -238,8 +240,14 @@ def release_body(process: ContractingProcess) -> dict:
                         "date": _iso(m.date),
                         "rationale": m.rationale,
                         "description": (
-                            _("Monto del contrato después de la modificación: S/ %s")
-                            % m.new_amount
+                            _(
+                                "Monto del contrato después de la modificación: "
+                                "%(symbol)s %(amount)s"
+                            )
+                            % {
+                                "symbol": city.raw()["currency"]["symbol"],
+                                "amount": m.new_amount,
+                            }
                             if m.new_amount is not None
                             else ""
                         ),

@@ -1,7 +1,7 @@
 """The La Paz demo profile in the browser (docs/city-profile.md): the home page says La Paz,
 the territorial units are macrodistricts, and the budget verification form asks for a
-cédula de identidad; no axe violations. With SCREENSHOT_DIR set, saves the three pages as
-PNG (the screenshots described in the branch notes)."""
+cédula de identidad; public works are drawn on the macrodistrict map; no axe violations.
+With SCREENSHOT_DIR set, saves the four pages as PNG (described in the branch notes)."""
 
 import os
 from io import StringIO
@@ -49,6 +49,14 @@ def test_la_paz_home_macrodistrict_and_cedula_verification(page, lapaz):
     assert leaks(page.content()) == []
     assert_no_axe_violations(page)
     _shot(page, "lapaz-macrodistrict")
+
+    # Public works on the profile's macrodistrict map (never Lima's districts).
+    page.goto("/obras/")
+    assert "macrodistrito" in page.locator("main h1").inner_text()
+    assert page.locator("main svg path").count() == 9
+    assert leaks(page.content()) == []
+    assert_no_axe_violations(page)
+    _shot(page, "lapaz-works")
 
     user = UserFactory(
         email="vecina.lapaz@example.bo",
