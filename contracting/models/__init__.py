@@ -2,7 +2,7 @@
 
 Staff edit a process in ordinary tables (tender, bids, awards, contracts, ...). Every save
 writes an immutable OCDS `Release` built from those tables; the process's compiled release
-(`compiled`) is merged from all its releases with ocdsmerge and the bundled schema, and the
+(`compiled`, stored in `CompiledRelease`) is merged from all its releases with ocdsmerge and the bundled schema, and the
 public pages, the red flags and the API all read that compiled release. Imported processes
 (`manage.py import_ocds`) have releases only: their compiled release is the same kind of
 data, so they show and filter like the others.
@@ -15,7 +15,7 @@ from .documents import Document
 from .follows import Follow
 from .processes import ContractingProcess, ProcessParty, RedFlag, Supplier
 from .projects import InfrastructureProject, ProgressReport
-from .releases import Release
+from .releases import CompiledRelease, Release
 
 __all__ = [
     "AMOUNT_FIELD",
@@ -24,6 +24,7 @@ __all__ = [
     "Bid",
     "BulkFile",
     "Category",
+    "CompiledRelease",
     "Contract",
     "ContractingProcess",
     "Document",

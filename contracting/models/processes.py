@@ -1,5 +1,6 @@
 """Contracting processes, their suppliers, parties and red flags (docs/contracting.md)."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -96,8 +97,9 @@ class ContractingProcess(models.Model):
     # e-mailed on this transition, once (docs/contracting.md, "Follows").
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("dato de demostración"), default=False)
-    # Summary of the compiled release (written by services.process_compile only).
-    compiled = models.JSONField(_("release compilado"), default=dict, blank=True)
+    # Summary of the compiled release (written by services.process_compile only); the
+    # compiled release itself is in its own table (CompiledRelease, `compiled` below) so
+    # that lists and counts read slim rows (docs/contracting.md, "Scale").
     stage = models.CharField(
         _("etapa"), max_length=16, choices=Stage.choices, default=Stage.PLANNING
     )
@@ -138,6 +140,15 @@ class ContractingProcess(models.Model):
 
     def get_absolute_url(self):
         return reverse("contracting:process", args=[self.ocid])
+
+    @property
+    def compiled(self) -> dict:
+        """The compiled release (empty before the first compilation). Querysets that
+        read it for many processes select_related("compiled_release")."""
+        try:
+            return self.compiled_release.data
+        except ObjectDoesNotExist:
+            return {}
 
     @property
     def is_open_for_bids(self) -> bool:

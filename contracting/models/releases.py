@@ -33,3 +33,24 @@ class Release(models.Model):
 
     def __str__(self):
         return f"{self.ocid} {self.release_id}"
+
+
+class CompiledRelease(models.Model):
+    """A process's compiled release, merged from its releases by ocdsmerge (written by
+    services.process_compile only). Its own table: the process rows stay slim, so the
+    list and its counts never read the JSON (docs/contracting.md, "Scale")."""
+
+    process = models.OneToOneField(
+        ContractingProcess,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="compiled_release",
+    )
+    data = models.JSONField(_("release compilado"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("release compilado")
+        verbose_name_plural = _("releases compilados")
+
+    def __str__(self):
+        return str(self.process_id)

@@ -74,7 +74,7 @@ def _compiled_chunks(size: int):
             selectors.process_public_qs()
             .filter(pk__gt=last)
             .order_by("pk")
-            .values_list("pk", "compiled")[:size]
+            .values_list("pk", "compiled_release__data")[:size]
         )
         if not rows:
             return
