@@ -117,8 +117,12 @@ class ContractingProcess(models.Model):
         verbose_name = _("proceso de contratación")
         verbose_name_plural = _("procesos de contratación")
         indexes = [
+            # tender_cancelled included: the list's "open calls" count is an index-only
+            # scan (docs/contracting.md, "Scale").
             models.Index(
-                fields=["is_published", "stage", "tender_end"], name="ctr_stage_idx"
+                fields=["is_published", "stage", "tender_end"],
+                include=["tender_cancelled"],
+                name="ctr_stage_idx",
             ),
             models.Index(
                 fields=["is_published", "-last_release_at", "-id"],
