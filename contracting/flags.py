@@ -58,11 +58,14 @@ FLAGS = {
             "price_close_to_estimate",
             _("Precio ganador casi igual al estimado"),
             _(
+                # xgettext:no-python-format ("1 % del", "15 % el" are percentages, not
+                # %-directives: compilemessages refused the catalogue otherwise)
                 "La oferta ganadora difiere en menos del 1 % del valor estimado. Es "
                 "habitual en algunos mercados, pero puede indicar que el precio se "
                 "conocía de antemano."
             ),
             _(
+                # xgettext:no-python-format
                 "Definición propia (sin equivalente en Cardinal): |monto adjudicado − "
                 "valor estimado| ≤ 1 % del valor estimado."
             ),
@@ -87,6 +90,7 @@ FLAGS = {
                 "más del 15 %. Conviene revisar los motivos de cada modificación."
             ),
             _(
+                # xgettext:no-python-format
                 "Definición propia: contrato con modificaciones (amendments) cuyo valor "
                 "actual supera en más del 15 % el valor con que se publicó por primera vez."
             ),

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from openlima.errors import ApplicationError
 
@@ -45,6 +45,7 @@ def process_list(request):
             "page": page,
             "processes": processes,
             "query": query.urlencode(),
+            "follow_query": urlencode({"query": query.urlencode()}),
             "flags": FLAGS.values(),
         },
     )
@@ -139,19 +140,7 @@ def form_query(form) -> str:
     return urlencode(params)
 
 
-@require_POST
-def follow(request):
-    """Follow the search in `query` (the list's filters): e-mail on new matching processes."""
-    if not request.user.is_authenticated:
-        return redirect(
-            f"{reverse('account_login')}?next={reverse('contracting:process_list')}"
-        )
-    query = request.POST.get("query", "")
-    if len(query) > 500 or "\x00" in query:
-        return HttpResponseBadRequest(_("Búsqueda no válida."))
-    form = ProcessFilterForm(QueryDict(query))
-    if not form.is_valid():
-        return HttpResponseBadRequest(_("Búsqueda no válida."))
+def _follow_label(form) -> str:
     parts = [
         str(dict(form.fields[k].choices).get(v, v))
         if hasattr(form.fields[k], "choices") and not hasattr(v, "pk")
@@ -159,9 +148,39 @@ def follow(request):
         for k, v in form.cleaned_data.items()
         if v not in (None, "")
     ]
-    label = ", ".join(parts) or _("todos los procesos")
+    return ", ".join(parts) or _("todos los procesos")
+
+
+@require_http_methods(["GET", "POST"])
+def follow(request):
+    """Follow the search in `query` (the list's filters): e-mail on new matching processes.
+
+    GET shows the search and the form (with its CSRF token); the list links here, so the
+    list itself sets no cookie and stays in the anonymous page cache (docs/contracting.md,
+    "Scale"). POST follows it."""
+    raw = (request.POST if request.method == "POST" else request.GET).get("query", "")
+    if len(raw) > 500 or "\x00" in raw:
+        return HttpResponseBadRequest(_("Búsqueda no válida."))
+    form = ProcessFilterForm(QueryDict(raw))
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Búsqueda no válida."))
+    here = f"{reverse('contracting:follow')}?{urlencode({'query': form_query(form)})}"
+    if request.method == "GET":
+        return render(
+            request,
+            "contracting/follow.html",
+            {
+                "query": form_query(form),
+                "label": _follow_label(form),
+                "login_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
+            },
+        )
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': here})}")
     try:
-        services.follow_create(user=request.user, query=form_query(form), label=label)
+        services.follow_create(
+            user=request.user, query=form_query(form), label=_follow_label(form)
+        )
     except ApplicationError as exc:
         return HttpResponseBadRequest(exc.message)
     messages.success(

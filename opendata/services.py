@@ -396,7 +396,12 @@ def platform_file_resource_refresh(*, dataset: Dataset, spec_file: dict) -> bool
     """A file the providing app already wrote to the public storage (a bulk file too big
     to pass as bytes; registry `PlatformFile`) held as a resource of `dataset`: a new
     version that points to the stored file when its SHA-256 changed. The file is neither
-    read nor copied; downloads get ETag and Range like any resource."""
+    read nor copied; downloads get ETag and Range like any resource.
+
+    Only the current version is listed: the providing app owns its stored files and
+    deletes older ones on its own schedule (keeping at least the one listed here until
+    this refresh), so an older version row would point at a deleted file
+    (docs/contracting.md, "Bulk files"). The rows go; the files are not touched."""
     key = f"file:{spec_file['key']}"[:100]
     with transaction.atomic():
         resource = dataset.resources.filter(source_key=key).first() or resource_create(
@@ -424,6 +429,7 @@ def platform_file_resource_refresh(*, dataset: Dataset, spec_file: dict) -> bool
         )
         version.file.name = spec_file["storage_name"]
         version.save()
+        resource.versions.exclude(pk=version.pk).delete()
         resource.format = spec_file["format"]
         resource.media_type = spec_file["media_type"]
         resource.size = spec_file["size"]

@@ -46,7 +46,9 @@ class SearchHit(TypedDict):
 
 class PlatformFile(TypedDict):
     """A file an app has already written to the public storage (too big to pass as
-    bytes, e.g. a nightly bulk export), to be held as a resource of its dataset."""
+    bytes, e.g. a nightly bulk export), to be held as a resource of its dataset. The
+    catalogue lists only the current file (no older versions); the app keeps the
+    previous stored file at least until the catalogue's next refresh."""
 
     key: str  # stable per file within the dataset
     title: str

@@ -64,6 +64,7 @@ def seed(*, scale: int) -> None:
     from django.utils import timezone
 
     from contracting.models import (
+        CompiledRelease,
         ContractingProcess,
         InfrastructureProject,
         ProcessParty,
@@ -103,8 +104,6 @@ def seed(*, scale: int) -> None:
         processes = []
         for n in range(start, min(start + BATCH, total)):
             ocid = f"ocds-bench-{n:07d}"
-            supplier = suppliers[n % len(suppliers)]
-            party = {"id": supplier.party_id, "name": supplier.name}
             stage = stages[n % 5]
             processes.append(
                 ContractingProcess(
@@ -119,15 +118,19 @@ def seed(*, scale: int) -> None:
                     tender_amount=Decimal(50000 + (n % 97) * 1000),
                     tender_end=now + timedelta(days=(n % 30) - 10),
                     value_max=Decimal(50000 + (n % 97) * 1000),
-                    compiled=_compiled(ocid, n, party),
                     last_release_at=now - timedelta(minutes=total - n),
                     is_published=True,
                 )
             )
         created = ContractingProcess.objects.bulk_create(processes)
-        parties, flags = [], []
+        parties, flags, compiled = [], [], []
         for p in created:
-            supplier = suppliers[int(p.ocid[-7:]) % len(suppliers)]
+            n = int(p.ocid[-7:])
+            supplier = suppliers[n % len(suppliers)]
+            party = {"id": supplier.party_id, "name": supplier.name}
+            compiled.append(
+                CompiledRelease(process=p, data=_compiled(p.ocid, n, party))
+            )
             parties.append(
                 ProcessParty(
                     process=p,
@@ -138,6 +141,7 @@ def seed(*, scale: int) -> None:
             )
             if int(p.ocid[-7:]) % 7 == 0:
                 flags.append(RedFlag(process=p, code="single_bidder"))
+        CompiledRelease.objects.bulk_create(compiled)
         ProcessParty.objects.bulk_create(parties)
         RedFlag.objects.bulk_create(flags)
     # The releases are written by PostgreSQL itself (INSERT … SELECT over
@@ -151,13 +155,14 @@ def seed(*, scale: int) -> None:
             INSERT INTO {Release._meta.db_table}
                 (process_id, ocid, release_id, date, tag, data, created_at)
             SELECT p.id, p.ocid, r.release_id, r.date, r.tag,
-                   p.compiled || jsonb_build_object(
+                   c.data || jsonb_build_object(
                        'id', r.release_id,
                        'date', to_char(r.date AT TIME ZONE 'UTC',
                                        'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                        'tag', r.tag),
                    now()
             FROM {ContractingProcess._meta.db_table} p
+            JOIN {CompiledRelease._meta.db_table} c ON c.process_id = p.id
             CROSS JOIN LATERAL (
                 SELECT p.ocid || '-' || lpad(k::text, 4, '0') AS release_id,
                        p.last_release_at - (%(n)s - k + 1)

@@ -192,7 +192,12 @@ def project_package(*, uri: str) -> dict:
         .order_by("slug")
     )
     by_project: dict[int, list] = {}
-    for p in process_public_qs().filter(project__in=projects).order_by("id"):
+    for p in (
+        process_public_qs()
+        .filter(project__in=projects)
+        .select_related("compiled_release")
+        .order_by("id")
+    ):
         by_project.setdefault(p.project_id, []).append(p)
     centroids = district_centroids()
     meta = ocds.package_metadata(uri=uri, published_date=timezone.now().isoformat())

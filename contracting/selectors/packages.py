@@ -90,7 +90,12 @@ def _record(process: ContractingProcess, releases: list[dict]) -> dict:
 
 def record_page(*, after=None, limit=PAGE_SIZE):
     """Records of published processes, keyset-paged by process id: (records, next id)."""
-    qs = process_public_qs().exclude(compiled={})
+    qs = (
+        process_public_qs()
+        .filter(compiled_release__isnull=False)
+        .exclude(compiled_release__data={})
+        .select_related("compiled_release")
+    )
     if after is not None:
         qs = qs.filter(pk__gt=after)
     processes = list(qs.order_by("pk")[: limit + 1])
@@ -108,7 +113,13 @@ def record_page(*, after=None, limit=PAGE_SIZE):
 
 
 def record_get(*, ocid: str) -> dict:
-    process = process_public_qs().filter(ocid=ocid).exclude(compiled={}).first()
+    process = (
+        process_public_qs()
+        .filter(ocid=ocid, compiled_release__isnull=False)
+        .exclude(compiled_release__data={})
+        .select_related("compiled_release")
+        .first()
+    )
     if process is None:
         raise Http404
     releases = list(

@@ -73,13 +73,17 @@ class OpenFirstList:
             .annotate(open_first=Value(1, output_field=IntegerField()))
             .order_by("-last_release_at", "-id")
         )
+        # The count is of the filtered queryset itself: for the unfiltered list one
+        # `count(*) … WHERE is_published` over slim rows (the compiled release is in its
+        # own table), not a NOT(open) filter evaluated on every row.
+        self.all = qs.order_by()
         self._open_count = None
         self._count = None
 
     def count(self) -> int:
         if self._count is None:
             self._open_count = self.open.count()
-            self._count = self._open_count + self.rest.count()
+            self._count = self.all.count()
         return self._count
 
     def __len__(self) -> int:
@@ -112,7 +116,7 @@ def _process_filtered(filters: dict):
     qs = (
         process_public_qs()
         .select_related("buyer_unit", "district")
-        .defer("compiled", "description", "budget_rationale")
+        .defer("description", "budget_rationale")
     )
     f = filters or {}
     if f.get("q"):
@@ -167,7 +171,7 @@ def flags_for(processes) -> dict[int, list]:
 def process_get_public(*, ocid: str) -> ContractingProcess:
     process = (
         process_public_qs()
-        .select_related("buyer_unit", "district", "project")
+        .select_related("buyer_unit", "district", "project", "compiled_release")
         .filter(ocid=ocid)
         .first()
     )

@@ -37,7 +37,9 @@ def project_get_public(*, slug: str) -> InfrastructureProject:
 
 def project_detail(*, project: InfrastructureProject) -> dict:
     processes = list(
-        project.processes.filter(is_published=True).order_by("created_at", "id")
+        project.processes.filter(is_published=True)
+        .select_related("compiled_release")
+        .order_by("created_at", "id")
     )
     contractors = sorted(
         {

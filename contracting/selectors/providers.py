@@ -125,7 +125,7 @@ FLAT_COLUMNS = [
 def flat_rows(processes=None):
     """The flattened main sheet (one row per process) of docs/contracting.md."""
     qs = processes if processes is not None else process_public_qs()
-    qs = qs.select_related("district", "buyer_unit").order_by("pk")
+    qs = qs.select_related("district", "buyer_unit", "compiled_release").order_by("pk")
     batch = list(qs)
     flag_map = flags_for(batch)
     for p in batch:

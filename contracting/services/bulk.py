@@ -29,7 +29,10 @@ logger = logging.getLogger(__name__)
 
 PREFIX = "contracting/bulk/"
 FLATTEN_CHUNK = 5000  # compiled releases per flattentool run (bounds its memory)
-KEEP_GENERATIONS = 2  # stored files kept per bulk file: the current one and the last
+# Stored files kept per bulk file: the one just written and the previous one, which the
+# catalogue still lists until its refresh (02:00); the catalogue lists only the current
+# file of a platform resource, so every listed download exists (docs/contracting.md).
+KEEP_GENERATIONS = 2
 
 
 class _Hashing:
@@ -74,7 +77,7 @@ def _compiled_chunks(size: int):
             selectors.process_public_qs()
             .filter(pk__gt=last)
             .order_by("pk")
-            .values_list("pk", "compiled")[:size]
+            .values_list("pk", "compiled_release__data")[:size]
         )
         if not rows:
             return
@@ -224,8 +227,9 @@ def bulk_export(*, flatten_chunk: int = FLATTEN_CHUNK) -> dict:
 
 
 def _prune_old(storage, stem: str, ext: str, *, keep: str) -> None:
-    """Older stored copies of a bulk file beyond KEEP_GENERATIONS are deleted (a catalogue
-    version that pointed to one then answers 404)."""
+    """Older stored copies of a bulk file beyond KEEP_GENERATIONS are deleted; the
+    catalogue no longer lists them (it lists only the current copy, and the one before
+    it until its refresh)."""
     try:
         _dirs, names = storage.listdir(PREFIX.rstrip("/"))
     except (FileNotFoundError, NotImplementedError):

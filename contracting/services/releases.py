@@ -13,6 +13,7 @@ from openlima.services import audit_log_record
 
 from .. import flags, ocds, selectors
 from ..models import (
+    CompiledRelease,
     ContractingProcess,
     ProcessParty,
     RedFlag,
@@ -201,7 +202,10 @@ def process_compile(*, process: ContractingProcess) -> ContractingProcess:
     compiled = ocds.compile_releases(releases)
     summary = _summary_from_compiled(compiled)
     local = process.source == ContractingProcess.Source.LOCAL
-    process.compiled = compiled
+    stored, _created = CompiledRelease.objects.update_or_create(
+        process=process, defaults={"data": compiled}
+    )
+    process.compiled_release = stored
     process.stage = summary["stage"]
     process.value_awarded = summary["value_awarded"]
     process.value_contracted = summary["value_contracted"]
@@ -212,7 +216,6 @@ def process_compile(*, process: ContractingProcess) -> ContractingProcess:
         default=None,
     )
     fields = [
-        "compiled",
         "stage",
         "value_awarded",
         "value_contracted",

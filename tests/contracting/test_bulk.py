@@ -93,3 +93,49 @@ def test_bulk_files_are_resources_of_the_catalogue_dataset(client, three):
     assert "application/x-ndjson" in ttl and str(jsonl.size) in ttl
     # A second refresh with nothing new adds no version.
     assert platform_datasets_refresh()["contrataciones-ocds"]["new_versions"] == 0
+
+
+def _listed_download_paths(client) -> set[str]:
+    """Every download the catalogue lists for the bulk dataset: the CKAN API's resource
+    URLs, DCAT's download URLs and the dataset page's links (older versions too)."""
+    import re
+
+    slug = "openlima-contrataciones-ocds"
+    paths = set()
+    ckan = client.get("/api/3/action/package_show", {"id": slug}).json()
+    if not ckan.get("success"):  # the first night, before the catalogue's refresh
+        return paths
+    urls = [r["url"] for r in ckan["result"]["resources"]]
+    urls += re.findall(
+        r"<(https?://[^>]+/descargar/)>", client.get("/catalog.ttl").text
+    )
+    for url in urls:
+        paths.add("/" + url.split("://", 1)[1].split("/", 1)[1])
+    html = client.get(f"/datos/{slug}/").content.decode()
+    paths |= set(re.findall(r'href="(/datos/[^"]+/descargar/)"', html))
+    return {p for p in paths if f"/datos/{slug}/" in p}
+
+
+def test_every_listed_bulk_file_version_exists_after_three_nights(client, make_process):
+    """docs/contracting.md, "Bulk files": the job keeps the current copy and the one the
+    catalogue still lists until its refresh; the catalogue lists only the current copy
+    of a bulk file. Three nights (each with new data), and every listed download
+    answers 200, both right after the job and after the catalogue's refresh."""
+    from opendata.services import platform_datasets_refresh
+
+    seen = set()
+    for night in range(3):
+        make_process(f"Proceso de la noche {night}", bids=[(1, "95000", V)])
+        services.bulk_export()
+        for stage in ("after the job", "after the refresh"):
+            paths = _listed_download_paths(client)
+            assert paths or night == 0
+            for path in paths:
+                response = client.get(path)
+                assert response.status_code == 200, (night, stage, path)
+                if response.streaming:
+                    b"".join(response.streaming_content)
+            seen |= paths
+            if stage == "after the job":
+                platform_datasets_refresh()
+    assert len(seen) >= 6  # the three files' copies changed every night

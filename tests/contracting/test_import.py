@@ -88,7 +88,7 @@ def _snapshot():
         list(Release.objects.order_by("id").values_list("id", "release_id", "data")),
         list(
             ContractingProcess.objects.order_by("id").values_list(
-                "id", "stage", "compiled", "value_awarded"
+                "id", "stage", "compiled_release__data", "value_awarded"
             )
         ),
     )

@@ -115,6 +115,28 @@ def test_list_query_count_is_bounded(
         assert client.get("/contrataciones/").status_code == 200
 
 
+def test_list_and_its_counts_read_no_compiled_release(client, make_process):
+    """docs/contracting.md, "Scale": the process rows are slim (the compiled release is
+    in its own table) and the list page's queries never touch it; the unfiltered count
+    is one plain count of the published processes, the open calls one index count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        make_process(f"Proceso {n}", bids=[(n, "90000", V)], award=(n, "90000"))
+    make_process("Abierta", starts_ago=2, days_open=10)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/contrataciones/")
+    assert response.status_code == 200 and "4 procesos" in response.content.decode()
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert not [q for q in sqls if "compiledrelease" in q or '"compiled"' in q]
+    counts = [q for q in sqls if "COUNT(" in q.upper() and "contractingprocess" in q]
+    assert len(counts) == 2
+    # The total: published, nothing else (no NOT(open) over every row, no join).
+    assert [q for q in counts if "NOT" not in q and "JOIN" not in q.upper()]
+    assert not [q for q in counts if "NOT (" in q]
+
+
 def test_process_page_shows_timeline_amounts_bidders_and_winner(
     client, make_process, django_assert_max_num_queries
 ):
