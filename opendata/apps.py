@@ -10,6 +10,7 @@ class OpendataConfig(AppConfig):
         "restore_check:opendata",
         "dataset_create_from_document",
         "search:opendata",
+        "indicators:opendata",
         "personal_data:opendata",
         "erase_personal_data:opendata",
     )
@@ -23,6 +24,7 @@ class OpendataConfig(AppConfig):
         registry.register_publisher("opendata", services.datasets_publish_due)
         registry.register_demo_loader("opendata", demo.load, order=40)
         registry.register_provider("search:opendata", selectors.site_search)
+        registry.register_provider("indicators:opendata", selectors.indicators)
         registry.register_provider(
             "dataset_create_from_document", services.dataset_create_from_document
         )
