@@ -7,6 +7,7 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Datos abiertos")
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
+        "home_card:opendata",
         "restore_check:opendata",
         "dataset_create_from_document",
         "search:opendata",
@@ -25,6 +26,7 @@ class OpendataConfig(AppConfig):
         registry.register_publisher("opendata", services.datasets_publish_due)
         registry.register_demo_loader("opendata", demo.load, order=40)
         registry.register_provider("search:opendata", selectors.site_search)
+        registry.register_provider("home_card:opendata", selectors.home_card)
         registry.register_provider("indicators:opendata", selectors.indicators)
         registry.register_provider("role_permissions:opendata", roles.role_permissions)
         registry.register_provider(

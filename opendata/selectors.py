@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openlima.registry import HomeCard
+
 from . import conf
 from .models import (
     Dataset,
@@ -494,3 +496,15 @@ def staff_tasks(*, user) -> list[dict]:
             "url": url + params,
         }
     ]
+
+
+def home_card() -> HomeCard:
+    """`home_card:opendata`: the catalogue on the home page."""
+    return {
+        "title": _("Datos abiertos"),
+        "summary": _(
+            "El catálogo de datos de la ciudad, con API compatible con CKAN y catálogo DCAT, y el portal de transparencia."
+        ),
+        "url": reverse("opendata:catalogue"),
+        "order": 40,
+    }

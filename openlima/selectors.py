@@ -240,7 +240,14 @@ def search_everything(*, query: str, limit: int = 50) -> list[dict]:
     return results[:limit]
 
 
-# --- Home page indicators (every app's "indicators:" providers) ------------------------
+# --- Home page (every app's "home_card:" and "indicators:" providers) ------------------
+
+
+def home_cards() -> list[dict]:
+    """The parts of the portal on the home page: each installed app's card, in order."""
+    cards = [func() for func in registry.providers("home_card:").values()]
+    return sorted(cards, key=lambda card: (card["order"], card["title"]))
+
 
 INDICATORS_TIMEOUT = 15 * 60
 # The apps whose figures the home page shows (templates/openlima/home_indicators.html).

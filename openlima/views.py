@@ -22,7 +22,9 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     return render(
-        request, "openlima/home.html", {"indicators": selectors.home_indicators()}
+        request,
+        "openlima/home.html",
+        {"cards": selectors.home_cards(), "indicators": selectors.home_indicators()},
     )
 
 
