@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from openlima import exports, registry, uploads
+from openlima import exports, registry, roles, uploads
 from openlima.errors import ApplicationError
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
@@ -35,6 +35,17 @@ from .search import dataset_search_index, transparency_search_index
 logger = logging.getLogger(__name__)
 
 # --- Datasets -------------------------------------------------------------------------
+
+
+def _publisher_or_default(slug: str) -> OrgUnit | None:
+    """The unit `slug` names, else the city's data publishing unit, else the first unit."""
+    return (
+        OrgUnit.objects.filter(slug=slug).first()
+        or OrgUnit.objects.filter(
+            slug=roles.role_unit_slug(roles.DATA_PUBLISHER)
+        ).first()
+        or OrgUnit.objects.order_by("pk").first()
+    )
 
 
 def _tags_set(dataset: Dataset, tags) -> None:
@@ -319,11 +330,7 @@ def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
             raise ValueError(
                 f"{key}: schema fields {names} differ from the columns {columns}"
             )
-    publisher = (
-        OrgUnit.objects.filter(slug=spec.get("publisher_slug") or "").first()
-        or OrgUnit.objects.filter(slug="sgdi").first()
-        or OrgUnit.objects.order_by("pk").first()
-    )
+    publisher = _publisher_or_default(spec.get("publisher_slug") or "")
     now = timezone.now()
     with transaction.atomic():
         dataset = (
@@ -485,11 +492,7 @@ def dataset_create_from_document(
     """`dataset_create_from_document` (openlima/registry.py): a published dataset with the
     file as its first resource (sniffed and size-checked as any upload). Returns ``slug``
     and ``url`` (the dataset page)."""
-    publisher = (
-        OrgUnit.objects.filter(slug=publisher_slug or "").first()
-        or OrgUnit.objects.filter(slug="sgdi").first()
-        or OrgUnit.objects.order_by("pk").first()
-    )
+    publisher = _publisher_or_default(publisher_slug or "")
     base = slugify(title)[:90] or "documento"
     slug = base
     n = 2

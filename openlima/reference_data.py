@@ -176,12 +176,9 @@ def _roles_apply(profile: dict) -> dict:
     from .models import OrgUnit, User
 
     applied = {}
-    configured = profile.get("roles") or {}
     for role in roles.ALL_ROLES:
         Group.objects.get_or_create(name=role)
-        slug = (configured.get(role) or {}).get("unit") or roles.DEFAULT_ROLE_UNITS.get(
-            role
-        )
+        slug = roles.role_unit_slug(role, profile)
         unit = (
             OrgUnit.objects.filter(slug=slug, is_active=True).first() if slug else None
         )

@@ -44,43 +44,20 @@ def role_permissions() -> dict[str, list[str]]:
     return merged
 
 
-# Municipal units every installation starts with (a city adds its own in /gestion/).
-DEFAULT_ORG_UNITS = [
-    ("Subgerencia de Gobierno Digital e Innovación", "sgdi", "SGDI"),
-    ("Unidad de Integridad Institucional", "integridad", "UII"),
-    ("Gerencia de Participación Vecinal", "participacion-vecinal", "GPV"),
-    (
-        "Oficina General de Atención al Ciudadano y Gestión Documental",
-        "atencion-ciudadano",
-        "OGACGD",
-    ),
-    ("Secretaría General", "secretaria-general", "SG"),
-    ("Gerencia Municipal Metropolitana", "gerencia-municipal", "GMM"),
-    ("Gerencia de Planificación", "planificacion", "GP"),
-    ("Oficina General de Comunicaciones", "comunicaciones", "OGC"),
-    ("Oficina General de Logística", "logistica", "OGL"),
-]
-INTEGRITY_UNIT_SLUG = "integridad"
-COORDINATING_UNIT_SLUG = "sgdi"
+# Municipal units and each role's default unit (the unit its members belong to unless set
+# otherwise, and the unit that publishes the role's datasets) are defined once, in the
+# city profile (`municipal_units` and `roles`, docs/city-profile.md); `load_city_profile`
+# applies them. A profile that names no unit for a role falls back to the default
+# profile's (Lima's).
 
 
-# Each role's default municipal unit (the unit its members belong to unless set otherwise,
-# and the unit that publishes the role's datasets). The city profile's `roles` section
-# overrides these (docs/city-profile.md); `load_city_profile` applies them.
-DEFAULT_ROLE_UNITS = {
-    OGP_COORDINATOR: COORDINATING_UNIT_SLUG,
-    INTEGRITY_MEMBER: INTEGRITY_UNIT_SLUG,
-    TRANSPARENCY_OFFICER: "secretaria-general",
-    PROCUREMENT_EDITOR: "logistica",
-    RESIDENT_REGISTRAR: "atencion-ciudadano",
-    MODERATOR: "participacion-vecinal",
-    DATA_PUBLISHER: COORDINATING_UNIT_SLUG,
-}
-
-
-def role_unit_slug(role: str) -> str:
-    """The default unit of `role` in this city's profile (Lima's when it says nothing)."""
+def role_unit_slug(role: str, profile: dict | None = None) -> str:
+    """The default unit of `role` in `profile` (this city's by default), or in the
+    default profile when it says nothing."""
     from openlima import city
 
-    configured = (city.raw().get("roles") or {}).get(role) or {}
-    return configured.get("unit") or DEFAULT_ROLE_UNITS.get(role, "")
+    for source in (profile or city.raw(), city.raw(city.DEFAULT_PROFILE)):
+        configured = (source.get("roles") or {}).get(role) or {}
+        if configured.get("unit"):
+            return configured["unit"]
+    return ""
