@@ -23,7 +23,7 @@ from ..models import (
     Support,
 )
 from .common import PUBLIC_STATUSES, _iso
-from .consultations import consultation_results_many
+from .consultations import consultation_results_many, consultations_visible
 from .districts import district_participation
 from .proposals import proposal_search
 
@@ -47,9 +47,7 @@ def indicators() -> dict:
         "supports": Support.objects.count(),
         "comments": Comment.objects.filter(status=Comment.Status.VISIBLE).count(),
         "participants": participants,
-        "consultations": Consultation.objects.exclude(
-            status=Consultation.Status.DRAFT
-        ).count(),
+        "consultations": consultations_visible().order_by().count(),
         "by_district": [
             {
                 k: r[k]
@@ -82,7 +80,7 @@ def site_search(*, query: str, limit: int) -> list[dict]:
         for p in results.order_by("-rank", "-id")[:limit]
     ]
     consultations = text_search(
-        Consultation.objects.exclude(status=Consultation.Status.DRAFT),
+        consultations_visible(),
         fields=["title", "question", "description"],
         query=query,
         weights=["A", "B", "C"],
