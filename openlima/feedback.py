@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
-from . import roles
+from . import conf, roles
 from .models import PlatformRating
 from .tableschema import schema_columns, table_schema
 
@@ -45,7 +45,7 @@ def _client_bucket(address: str) -> str:
 
 def rate_limit_hit(*, address: str) -> bool:
     """True when this client already sent FEEDBACK_RATE_LIMIT ratings this hour."""
-    limit = getattr(settings, "FEEDBACK_RATE_LIMIT", 10)
+    limit = conf.feedback_rate_limit()
     bucket = _client_bucket(address)
     added = cache.add(bucket, 1, timeout=3600)
     if added:
