@@ -2,6 +2,7 @@
 
 import json
 import statistics
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -371,6 +372,7 @@ def public_statistics() -> dict:
         for rec, ack in Complaint.objects.filter(acknowledged_at__isnull=False)
         .values_list("received_at", "acknowledged_at")
         .iterator()
+        if ack is not None  # the filter says so; this tells the type checker
     ]
     ratings = _suppress(rows["ratings"])
     return {
@@ -515,7 +517,7 @@ def personal_data(*, user) -> dict:
             "case_keys": grants,
             "assigned_cases": assigned,
         }
-    summary = [
+    summary: list[list[Any]] = [
         [
             _("Denuncias"),
             _("Las denuncias son anónimas y nunca se vinculan a su cuenta."),

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import logging
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -37,15 +38,19 @@ logger = logging.getLogger(__name__)
 # --- Datasets -------------------------------------------------------------------------
 
 
-def _publisher_or_default(slug: str) -> OrgUnit | None:
-    """The unit `slug` names, else the city's data publishing unit, else the first unit."""
-    return (
+def _publisher_or_default(slug: str) -> OrgUnit:
+    """The unit `slug` names, else the city's data publishing unit, else the first unit
+    (migration 0002 and the city profile always create some)."""
+    unit = (
         OrgUnit.objects.filter(slug=slug).first()
         or OrgUnit.objects.filter(
             slug=roles.role_unit_slug(roles.DATA_PUBLISHER)
         ).first()
         or OrgUnit.objects.order_by("pk").first()
     )
+    if unit is None:
+        raise RuntimeError("no municipal unit to publish with: run manage.py migrate")
+    return unit
 
 
 def _tags_set(dataset: Dataset, tags) -> None:
@@ -364,7 +369,7 @@ def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
                 dataset.save(update_fields=[*changed, "modified_at"])
             _tags_set(dataset, spec.get("tags") or [])
             dataset_search_index(dataset_ids=[dataset.pk])
-    result = {"dataset": dataset.slug, "new_versions": 0}
+    result: dict[str, Any] = {"dataset": dataset.slug, "new_versions": 0}
     for fmt, payload, ext in (
         ("CSV", _render_csv(columns, rows), "csv"),
         ("JSON", _render_json(columns, rows), "json"),
@@ -444,7 +449,7 @@ def platform_file_resource_refresh(*, dataset: Dataset, spec_file: dict) -> bool
 
 
 def platform_datasets_refresh() -> dict:
-    results = {}
+    results: dict[str, Any] = {}
     for key, func in registry.providers("dataset:").items():
         try:
             results[key] = platform_dataset_refresh(key=key, spec=func())

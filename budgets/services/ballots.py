@@ -62,7 +62,8 @@ def _check_choice_fits(*, heading: Heading, projects: list[Project]) -> None:
                 field_errors={"projects": [_("Demasiados proyectos.")]},
             )
         return
-    total = sum((p.estimated_cost for p in projects), Decimal("0"))
+    # A project on the ballot always has a cost (Project.clean); `or 0` only types it.
+    total = sum((p.estimated_cost or Decimal("0") for p in projects), Decimal("0"))
     if total > heading.amount:
         raise ApplicationError(
             _(
