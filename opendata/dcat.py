@@ -220,6 +220,19 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
     frequency = URIRef(EU_FREQUENCY + dataset.frequency)
     g.add((ds, DCTERMS.accrualPeriodicity, frequency))
     g.add((frequency, RDF.type, DCTERMS.Frequency))
+    _keywords_add(g, ds, dataset)
+    _contact_point_add(g, ds, dataset, base)
+    _spatial_add(g, ds, dataset, base)
+    _temporal_add(g, ds, dataset)
+    license_uri = _license(g, dataset.license)
+    for resource in dataset.resources.all():
+        _distribution_add(g, ds, dataset, resource, base, license_uri)
+    return ds
+
+
+def _keywords_add(g: Graph, ds: URIRef, dataset: Dataset) -> None:
+    """Tags and topics as keywords; the topics' EU data themes (a default one when none
+    maps)."""
     for tag in dataset.tags.all():
         g.add((ds, DCAT.keyword, Literal(tag.name, lang="es")))
     themes = set()
@@ -231,6 +244,9 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
             themes.add(code)
     for code in sorted(themes) or [DEFAULT_THEME]:
         _theme(g, ds, code)
+
+
+def _contact_point_add(g: Graph, ds: URIRef, dataset: Dataset, base: str) -> None:
     # A contact point always: the dataset's contact, else its publishing unit (with
     # its address when it has one, else its catalogue page).
     contact = BNode(f"contact-{dataset.uuid}")
@@ -251,6 +267,10 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
                 ),
             )
         )
+
+
+def _spatial_add(g: Graph, ds: URIRef, dataset: Dataset, base: str) -> None:
+    """The dataset's districts as locations, else the whole city."""
     districts = list(dataset.districts.all())
     if districts:
         for district in districts:
@@ -264,6 +284,9 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
             _location(g, place, [district.ubigeo])
     else:
         g.add((ds, DCTERMS.spatial, _city(g, base)))
+
+
+def _temporal_add(g: Graph, ds: URIRef, dataset: Dataset) -> None:
     # Temporal coverage: the declared period; an open end (or no period at all, as for
     # the platform datasets regenerated nightly) ends at the last update, and an unknown
     # start is the first publication (docs/opendata-api.md).
@@ -282,71 +305,75 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
         )
     )
     g.add((period, DCAT.endDate, Literal(end.isoformat(), datatype=XSD.date)))
-    license_uri = _license(g, dataset.license)
-    for resource in dataset.resources.all():
-        dist = URIRef(
-            f"{base}{_url('opendata:dataset', slug=dataset.slug)}#resource-{resource.uuid}"
+
+
+def _distribution_add(
+    g: Graph, ds: URIRef, dataset: Dataset, resource, base: str, license_uri
+) -> None:
+    """One resource as a DCAT distribution: access and download URL, licence, dates,
+    media type, EU file type, size and checksum."""
+    dist = URIRef(
+        f"{base}{_url('opendata:dataset', slug=dataset.slug)}#resource-{resource.uuid}"
+    )
+    g.add((ds, DCAT.distribution, dist))
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCTERMS.title, Literal(resource.name, lang="es")))
+    g.add(
+        (
+            dist,
+            DCTERMS.description,
+            Literal(
+                resource.description
+                or f"{resource.name}: {resource.format or 'enlace'} · {dataset.title}",
+                lang="es",
+            ),
         )
-        g.add((ds, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCTERMS.title, Literal(resource.name, lang="es")))
+    )
+    g.add((dist, DCATAP.availability, AVAILABILITY_STABLE))
+    g.add((AVAILABILITY_STABLE, RDF.type, SKOS.Concept))
+    g.add((AVAILABILITY_STABLE, SKOS.prefLabel, Literal("stable", lang="en")))
+    url = URIRef(resource_url(resource, dataset, base))
+    g.add((dist, DCAT.accessURL, url))
+    g.add((url, RDF.type, RDFS.Resource))
+    if not resource.external_url:
+        g.add((dist, DCAT.downloadURL, url))
+    g.add((dist, DCTERMS.license, license_uri))
+    g.add((dist, DCTERMS.issued, _literal_dt(resource.created_at)))
+    g.add((dist, DCTERMS.modified, _literal_dt(resource.modified_at)))
+    if resource.media_type:
+        media = URIRef(IANA + resource.media_type)
+        g.add((dist, DCAT.mediaType, media))
+        g.add((media, RDF.type, DCTERMS.MediaType))
+    # The EU file-type code: from the media type, else the resource's own format
+    # name (the vocabulary's codes are those names upper-cased: HTML, XML, ZIP...).
+    code = FORMATS.get(resource.media_type or "")
+    if not code and (resource.format or "").isalnum():
+        code = resource.format.upper()
+    if code:
+        fmt = URIRef(EU_FILE_TYPE + code)
+        g.add((dist, DCTERMS["format"], fmt))
+        g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
+    if resource.size is not None:
         g.add(
             (
                 dist,
-                DCTERMS.description,
-                Literal(
-                    resource.description
-                    or f"{resource.name}: {resource.format or 'enlace'} · {dataset.title}",
-                    lang="es",
-                ),
+                DCAT.byteSize,
+                Literal(resource.size, datatype=XSD.nonNegativeInteger),
             )
         )
-        g.add((dist, DCATAP.availability, AVAILABILITY_STABLE))
-        g.add((AVAILABILITY_STABLE, RDF.type, SKOS.Concept))
-        g.add((AVAILABILITY_STABLE, SKOS.prefLabel, Literal("stable", lang="en")))
-        url = URIRef(resource_url(resource, dataset, base))
-        g.add((dist, DCAT.accessURL, url))
-        g.add((url, RDF.type, RDFS.Resource))
-        if not resource.external_url:
-            g.add((dist, DCAT.downloadURL, url))
-        g.add((dist, DCTERMS.license, license_uri))
-        g.add((dist, DCTERMS.issued, _literal_dt(resource.created_at)))
-        g.add((dist, DCTERMS.modified, _literal_dt(resource.modified_at)))
-        if resource.media_type:
-            media = URIRef(IANA + resource.media_type)
-            g.add((dist, DCAT.mediaType, media))
-            g.add((media, RDF.type, DCTERMS.MediaType))
-        # The EU file-type code: from the media type, else the resource's own format
-        # name (the vocabulary's codes are those names upper-cased: HTML, XML, ZIP...).
-        code = FORMATS.get(resource.media_type or "")
-        if not code and (resource.format or "").isalnum():
-            code = resource.format.upper()
-        if code:
-            fmt = URIRef(EU_FILE_TYPE + code)
-            g.add((dist, DCTERMS["format"], fmt))
-            g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
-        if resource.size is not None:
-            g.add(
-                (
-                    dist,
-                    DCAT.byteSize,
-                    Literal(resource.size, datatype=XSD.nonNegativeInteger),
-                )
+    if resource.sha256:
+        checksum = BNode(f"checksum-{resource.uuid}")
+        g.add((dist, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
+        g.add(
+            (
+                checksum,
+                SPDX.checksumValue,
+                Literal(resource.sha256, datatype=XSD.hexBinary),
             )
-        if resource.sha256:
-            checksum = BNode(f"checksum-{resource.uuid}")
-            g.add((dist, SPDX.checksum, checksum))
-            g.add((checksum, RDF.type, SPDX.Checksum))
-            g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-            g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
-            g.add(
-                (
-                    checksum,
-                    SPDX.checksumValue,
-                    Literal(resource.sha256, datatype=XSD.hexBinary),
-                )
-            )
-    return ds
+        )
 
 
 def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:

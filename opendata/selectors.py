@@ -221,8 +221,6 @@ def catalogue_search(
     if q.strip():
         # The stored, GIN-indexed vector: cheap to repeat in every facet subquery.
         qs = stored_text_filter(qs, query=q)
-    base_ids = qs.values("id")
-    facets = {}
     facet_key = [
         "catalogue",
         q.strip(),
@@ -232,12 +230,22 @@ def catalogue_search(
         license,
         district,
     ]
+    facets = _catalogue_facets(qs.values("id"), facet_key=facet_key)
+    qs = qs.order_by(*SORTS.get(sort, SORTS["recientes"]))
+    return dataset_card_qs(qs), facets
+
+
+def _catalogue_facets(base_ids, *, facet_key: list[str]) -> dict[str, list[tuple]]:
+    """(value, label, count) of each facet of the catalogue page over `base_ids` (the
+    filtered datasets), 30 at most, cached under the filters in `facet_key`."""
+    licenses = dict(License.choices)
+    facets = {}
     for key, field in FACET_FIELDS.items():
         rows = cached_facet_rows(field, base_ids, key=facet_key, limit=30)
         facets[key] = [
             (
                 r["facet_name"],
-                dict(License.choices).get(r["facet_label"], r["facet_label"])
+                licenses.get(r["facet_label"], r["facet_label"])
                 if key == "license"
                 else r["facet_label"],
                 r["count"],
@@ -245,8 +253,7 @@ def catalogue_search(
             for r in rows
             if r["facet_name"]
         ]
-    qs = qs.order_by(*SORTS.get(sort, SORTS["recientes"]))
-    return dataset_card_qs(qs), facets
+    return facets
 
 
 def _dataset_page_qs():

@@ -319,85 +319,111 @@ def _render_json(columns, rows) -> bytes:
     ).encode("utf-8")
 
 
-def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
-    """Create or update the platform dataset `key` from a provider's `spec`; a resource
-    gets a new version only when its content changed (SHA-256)."""
-    slug = slugify(f"openlima-{key}")[:100]
+def _platform_columns(key: str, spec: dict) -> list[str]:
+    """The spec's columns (the first row's keys when it names none), checked against
+    the provider's Table Schema, which must describe exactly the CSV it gave."""
     columns = list(spec.get("columns") or [])
-    rows = list(spec.get("rows") or [])
+    rows = spec.get("rows") or []
     if not columns and rows:
         columns = list(rows[0].keys())
     schema = spec.get("schema")
     if schema is not None:
-        # The provider's Table Schema must describe exactly the CSV it gave.
         names = [f.get("name") for f in (schema.get("fields") or [])]
         if names != columns:
             raise ValueError(
                 f"{key}: schema fields {names} differ from the columns {columns}"
             )
+    return columns
+
+
+@transaction.atomic
+def _platform_dataset_upsert(*, key: str, spec: dict) -> Dataset:
+    """The platform dataset of `key`, created published, or its title, description and
+    tags brought up to date."""
+    slug = slugify(f"openlima-{key}")[:100]
     publisher = _publisher_or_default(spec.get("publisher_slug") or "")
     now = timezone.now()
-    with transaction.atomic():
-        dataset = (
-            Dataset.objects.filter(source=key).first()
-            or Dataset.objects.filter(slug=slug).first()
+    dataset = (
+        Dataset.objects.filter(source=key).first()
+        or Dataset.objects.filter(slug=slug).first()
+    )
+    if dataset is None:
+        return dataset_create(
+            title=str(spec.get("title") or key)[:200],
+            description=str(spec.get("description") or spec.get("title") or key),
+            publisher=publisher,
+            slug=slug,
+            tags=spec.get("tags") or [],
+            source=key,
+            frequency="DAILY",
+            state=Dataset.State.PUBLISHED,
+            publish_at=now,
+            published_at=now,
         )
-        if dataset is None:
-            dataset = dataset_create(
-                title=str(spec.get("title") or key)[:200],
-                description=str(spec.get("description") or spec.get("title") or key),
-                publisher=publisher,
-                slug=slug,
-                tags=spec.get("tags") or [],
-                source=key,
-                frequency="DAILY",
-                state=Dataset.State.PUBLISHED,
-                publish_at=now,
-                published_at=now,
-            )
-        else:
-            changed = []
-            for field, value in (
-                ("title", str(spec.get("title") or dataset.title)[:200]),
-                ("description", str(spec.get("description") or dataset.description)),
-            ):
-                if getattr(dataset, field) != value:
-                    setattr(dataset, field, value)
-                    changed.append(field)
-            if changed:
-                dataset.modified_at = now
-                dataset.save(update_fields=[*changed, "modified_at"])
-            _tags_set(dataset, spec.get("tags") or [])
-            dataset_search_index(dataset_ids=[dataset.pk])
+    changed = []
+    for field, value in (
+        ("title", str(spec.get("title") or dataset.title)[:200]),
+        ("description", str(spec.get("description") or dataset.description)),
+    ):
+        if getattr(dataset, field) != value:
+            setattr(dataset, field, value)
+            changed.append(field)
+    if changed:
+        dataset.modified_at = now
+        dataset.save(update_fields=[*changed, "modified_at"])
+    _tags_set(dataset, spec.get("tags") or [])
+    dataset_search_index(dataset_ids=[dataset.pk])
+    return dataset
+
+
+@transaction.atomic
+def _platform_resource_refresh(
+    *, dataset: Dataset, fmt: str, payload: bytes, ext: str, schema: Any
+) -> bool:
+    """The dataset's CSV or JSON resource: a new version when `payload` changed (True);
+    the CSV keeps the provider's own Table Schema (opendata/datapackage.py)."""
+    resource = dataset.resources.filter(source_key=fmt).first() or resource_create(
+        dataset=dataset,
+        name=f"{dataset.title} ({fmt})",
+        format=fmt,
+        media_type=FORMATS[fmt],
+        source_key=fmt,
+    )
+    added = bool(
+        resource_version_add(
+            resource=resource,
+            data=payload,
+            filename=f"{dataset.slug}.{ext}",
+            only_if_changed=True,
+        )
+    )
+    if fmt == "CSV" and isinstance(schema, dict) and schema.get("fields"):
+        latest = resource.versions.order_by("-number").first()
+        if latest is not None and latest.preview.get("schema") != schema:
+            latest.preview = {**latest.preview, "schema": schema}
+            latest.save(update_fields=["preview"])
+    return added
+
+
+def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
+    """Create or update the platform dataset `key` from a provider's `spec`; a resource
+    gets a new version only when its content changed (SHA-256)."""
+    columns = _platform_columns(key, spec)
+    rows = list(spec.get("rows") or [])
+    dataset = _platform_dataset_upsert(key=key, spec=spec)
     result: dict[str, Any] = {"dataset": dataset.slug, "new_versions": 0}
     for fmt, payload, ext in (
         ("CSV", _render_csv(columns, rows), "csv"),
         ("JSON", _render_json(columns, rows), "json"),
     ):
-        with transaction.atomic():
-            resource = dataset.resources.filter(
-                source_key=fmt
-            ).first() or resource_create(
-                dataset=dataset,
-                name=f"{dataset.title} ({fmt})",
-                format=fmt,
-                media_type=FORMATS[fmt],
-                source_key=fmt,
-            )
-            if resource_version_add(
-                resource=resource,
-                data=payload,
-                filename=f"{dataset.slug}.{ext}",
-                only_if_changed=True,
-            ):
-                result["new_versions"] += 1
-            schema = spec.get("schema")
-            if fmt == "CSV" and isinstance(schema, dict) and schema.get("fields"):
-                # The provider's own Table Schema (opendata/datapackage.py).
-                latest = resource.versions.order_by("-number").first()
-                if latest is not None and latest.preview.get("schema") != schema:
-                    latest.preview = {**latest.preview, "schema": schema}
-                    latest.save(update_fields=["preview"])
+        if _platform_resource_refresh(
+            dataset=dataset,
+            fmt=fmt,
+            payload=payload,
+            ext=ext,
+            schema=spec.get("schema"),
+        ):
+            result["new_versions"] += 1
     for spec_file in spec.get("files") or []:
         if platform_file_resource_refresh(dataset=dataset, spec_file=spec_file):
             result["new_versions"] += 1
