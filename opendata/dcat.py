@@ -344,6 +344,11 @@ def _distribution_add(
         media = URIRef(IANA + resource.media_type)
         g.add((dist, DCAT.mediaType, media))
         g.add((media, RDF.type, DCTERMS.MediaType))
+    _file_facts_add(g, dist, resource)
+
+
+def _file_facts_add(g: Graph, dist: URIRef, resource) -> None:
+    """A distribution's EU file type, byte size and SHA-256 checksum, when known."""
     # The EU file-type code: from the media type, else the resource's own format
     # name (the vocabulary's codes are those names upper-cased: HTML, XML, ZIP...).
     code = FORMATS.get(resource.media_type or "")
