@@ -12,7 +12,7 @@ from openlima import city
 from . import conf, geo
 from .ckan import resource_url
 from .models import LICENSE_URLS, Dataset
-from .selectors import package_qs
+from .selectors import catalogue_dates, package_qs
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -383,9 +383,30 @@ def _file_facts_add(g: Graph, dist: URIRef, resource) -> None:
 
 def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
     """One page of the catalogue, with Hydra links to the other pages."""
-    es, en = city.city("es"), city.city("en")
     g = _graph()
     catalog = URIRef(f"{base}/catalog")
+    _catalogue_describe(g, catalog, base)
+    dates = catalogue_dates()
+    total = dates["count"]
+    size = page_size()
+    last = max(1, -(-total // size))
+    page = min(max(page, 1), last)
+    if dates["last_modified"]:
+        g.add((catalog, DCTERMS.modified, _literal_dt(dates["last_modified"])))
+    if dates["first_published"]:
+        g.add((catalog, DCTERMS.issued, _literal_dt(dates["first_published"])))
+    for dataset in package_qs().order_by("id")[(page - 1) * size : page * size]:
+        g.add((catalog, DCAT.dataset, dataset_add(g, dataset, base)))
+    _hydra_view_add(
+        g, catalog, base=base, fmt=fmt, page=page, last=last, total=total, size=size
+    )
+    return g
+
+
+def _catalogue_describe(g: Graph, catalog: URIRef, base: str) -> None:
+    """The catalogue's titles, description, home page, language, publisher, licence,
+    place and theme taxonomy."""
+    es, en = city.city("es"), city.city("en")
     home = URIRef(f"{base}/")
     g.add((catalog, RDF.type, DCAT.Catalog))
     g.add(
@@ -432,22 +453,22 @@ def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
     g.add((EU_DATA_THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
     g.add((catalog, DCAT.themeTaxonomy, EU_DATA_THEME_SCHEME))
 
-    qs = Dataset.objects.filter(state=Dataset.State.PUBLISHED)
-    total = qs.count()
-    size = page_size()
-    last = max(1, -(-total // size))
-    page = min(max(page, 1), last)
-    latest = qs.order_by("-modified_at").values_list("modified_at", flat=True).first()
-    if latest:
-        g.add((catalog, DCTERMS.modified, _literal_dt(latest)))
-    first = qs.exclude(published_at=None).order_by("published_at")
-    first = first.values_list("published_at", flat=True).first()
-    if first:
-        g.add((catalog, DCTERMS.issued, _literal_dt(first)))
-    for dataset in package_qs().order_by("id")[(page - 1) * size : page * size]:
-        g.add((catalog, DCAT.dataset, dataset_add(g, dataset, base)))
 
-    def page_uri(n):
+def _hydra_view_add(
+    g: Graph,
+    catalog: URIRef,
+    *,
+    base: str,
+    fmt: str,
+    page: int,
+    last: int,
+    total: int,
+    size: int,
+) -> None:
+    """The Hydra view of this page: totals and links to the first, last, next and
+    previous pages."""
+
+    def page_uri(n: int) -> URIRef:
         return URIRef(f"{base}/catalog.{fmt}?page={n}")
 
     view = page_uri(page)
@@ -461,7 +482,6 @@ def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
     if page > 1:
         g.add((view, HYDRA.previous, page_uri(page - 1)))
     g.add((catalog, HYDRA.view, view))
-    return g
 
 
 def dataset_graph(*, dataset: Dataset, base: str) -> Graph:

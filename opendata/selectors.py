@@ -64,6 +64,20 @@ def package_qs():
     )
 
 
+def catalogue_dates() -> dict[str, Any]:
+    """How many datasets are published, when the catalogue last changed and when its
+    first dataset was published (the DCAT catalogue's totals and dates)."""
+    qs = dataset_published_qs()
+    first = qs.exclude(published_at=None).order_by("published_at")
+    return {
+        "count": qs.count(),
+        "last_modified": qs.order_by("-modified_at")
+        .values_list("modified_at", flat=True)
+        .first(),
+        "first_published": first.values_list("published_at", flat=True).first(),
+    }
+
+
 def published_package_by_slug(*, slug: str) -> Dataset | None:
     """A published dataset as `package_qs` loads it, or None."""
     return package_qs().filter(slug=slug).first()
