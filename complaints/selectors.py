@@ -420,8 +420,29 @@ STATISTICS_SCHEMA = table_schema(
 
 
 def statistics_dataset() -> dict:
-    stats = public_statistics()
-    rows = [
+    """`dataset:estadisticas-denuncias`: the public figures as a platform dataset."""
+    rows = _statistics_rows(public_statistics())
+    return {
+        "title": _("Estadísticas de denuncias de %(name)s")
+        % {"name": city.text("complaints_name")},
+        "description": _(
+            "Cifras agregadas de las denuncias recibidas por %(name)s: por canal, por "
+            "etapa, atención y valoración. Las cifras menores que 5 se omiten (vacías) "
+            "para proteger a las personas denunciantes."
+        )
+        % {"name": city.text("complaints_name")},
+        "publisher_slug": roles.role_unit_slug(roles.INTEGRITY_MEMBER),
+        "tags": ["denuncias", "integridad", "anticorrupción"],
+        "columns": schema_columns(STATISTICS_SCHEMA),
+        "rows": [{**r, "label": str(r["label"])} for r in rows],
+        "schema": STATISTICS_SCHEMA,
+    }
+
+
+def _statistics_rows(stats: dict) -> list[dict[str, Any]]:
+    """The public figures as rows (dimension, category, label, value): totals, ratings,
+    then one per channel and per stage."""
+    rows: list[dict[str, Any]] = [
         {
             "dimension": "total",
             "category": "received",
@@ -477,21 +498,7 @@ def statistics_dataset() -> dict:
         }
         for s in stats["by_stage"]
     ]
-    return {
-        "title": _("Estadísticas de denuncias de %(name)s")
-        % {"name": city.text("complaints_name")},
-        "description": _(
-            "Cifras agregadas de las denuncias recibidas por %(name)s: por canal, por "
-            "etapa, atención y valoración. Las cifras menores que 5 se omiten (vacías) "
-            "para proteger a las personas denunciantes."
-        )
-        % {"name": city.text("complaints_name")},
-        "publisher_slug": roles.role_unit_slug(roles.INTEGRITY_MEMBER),
-        "tags": ["denuncias", "integridad", "anticorrupción"],
-        "columns": schema_columns(STATISTICS_SCHEMA),
-        "rows": [{**r, "label": str(r["label"])} for r in rows],
-        "schema": STATISTICS_SCHEMA,
-    }
+    return rows
 
 
 # --- ARCO (Ley 29733): personal data ------------------------------------------------------
