@@ -57,6 +57,13 @@ def registry_contracts(
                     id="openlima.E022",
                 )
             )
+    errors.extend(_hook_errors())
+    return errors
+
+
+def _hook_errors() -> list[checks.CheckMessage]:
+    """Publishers and demo loaders whose signature differs from their contract."""
+    errors: list[checks.CheckMessage] = []
     hooks = [
         (h, registry.PUBLISHER_SIGNATURE, "publisher") for h in registry.publishers()
     ]

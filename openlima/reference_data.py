@@ -106,13 +106,23 @@ def city_profile_load(profile: dict) -> dict:
     updated, missing ones created. Districts not in the profile are deleted when nothing
     refers to them, otherwise kept and reported; municipal units not in the profile are
     deactivated. Returns counts."""
-    from django.db.models import ProtectedError
-
-    from .models import District, OrgUnit
+    from .models import District
 
     result = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0, "kept": []}
     units = territorial_units(profile)
     existing = {d.ubigeo: d for d in District.objects.all()}
+    _districts_sync(units, existing, result)
+    _districts_prune({u["code"] for u in units}, existing, result)
+    _municipal_units_sync(profile)
+    result["roles"] = _roles_apply(profile)
+    return result
+
+
+def _districts_sync(units: list[dict], existing: dict, result: dict) -> None:
+    """Create or update a district per territorial unit (a slug taken by another unit
+    gets the code appended; another city's unit holding the slug is deleted)."""
+    from .models import District
+
     used_slugs = {d.slug: d.ubigeo for d in existing.values()}
     for unit in units:
         district = existing.get(unit["code"])
@@ -134,7 +144,13 @@ def city_profile_load(profile: dict) -> dict:
         else:
             result["unchanged"] += 1
         used_slugs[slug] = unit["code"]
-    wanted = {u["code"] for u in units}
+
+
+def _districts_prune(wanted: set[str], existing: dict, result: dict) -> None:
+    """Delete the districts the profile no longer has, unless something refers to them
+    (those are kept and reported)."""
+    from django.db.models import ProtectedError
+
     for code, district in existing.items():
         if code in wanted:
             continue
@@ -147,6 +163,12 @@ def city_profile_load(profile: dict) -> dict:
             result["removed"] += 1
         except ProtectedError:
             result["kept"].append(code)
+
+
+def _municipal_units_sync(profile: dict) -> None:
+    """The profile's municipal units, active; any other unit deactivated."""
+    from .models import OrgUnit
+
     slugs = []
     for unit in profile["municipal_units"]:
         slugs.append(unit["slug"])
@@ -162,8 +184,6 @@ def city_profile_load(profile: dict) -> dict:
     OrgUnit.objects.exclude(slug__in=slugs).filter(is_active=True).update(
         is_active=False
     )
-    result["roles"] = _roles_apply(profile)
-    return result
 
 
 def _roles_apply(profile: dict) -> dict:
