@@ -297,55 +297,9 @@ def personal_data(*, user) -> dict:
     A fixed number of queries however many rows."""
     from django.utils.translation import gettext
 
-    from .models import Support
-
-    verification = (
-        ResidentVerification.objects.filter(user=user)
-        .select_related("district")
-        .first()
-    )
-    verification_data = None
-    if verification is not None:
-        verification_data = {
-            "status": verification.status,
-            "status_label": str(verification.get_status_display()),
-            "district": verification.district.name,
-            "birth_date": _iso(verification.birth_date),
-            "method": verification.backend,
-            "requested_at": _iso(verification.created_at),
-            "decided_at": _iso(verification.decided_at),
-            "rejection_reason": verification.rejection_reason,
-        }
-    supports = [
-        {
-            "project": s["project__title"],
-            "heading": s["project__heading__name"],
-            "process": s["project__heading__process__title"],
-            "created_at": _iso(s["created_at"]),
-        }
-        for s in Support.objects.filter(user=user)
-        .order_by("id")
-        .values(
-            "project__title",
-            "project__heading__name",
-            "project__heading__process__title",
-            "created_at",
-        )
-    ]
-    ballots = [
-        {
-            "process": b.heading.process.title,
-            "heading": b.heading.name,
-            "channel": b.channel,
-            "projects": [p.title for p in b.projects.all()],
-            "created_at": _iso(b.created_at),
-            "updated_at": _iso(b.updated_at),
-        }
-        for b in Ballot.objects.filter(user=user)
-        .select_related("heading__process")
-        .prefetch_related(Prefetch("projects", queryset=Project.objects.order_by("id")))
-        .order_by("id")
-    ]
+    verification_data = _my_verification(user)
+    supports = _my_supports(user)
+    ballots = _my_ballots(user)
     proposed = [
         {"project": title, "heading": heading}
         for title, heading in Project.objects.filter(proposed_by=user)
@@ -369,6 +323,69 @@ def personal_data(*, user) -> dict:
         "ballots": ballots,
         "projects_proposed": proposed,
     }
+
+
+def _my_verification(user) -> dict | None:
+    """The person's resident verification: state, district and dates (never the DNI nor
+    its keyed hash), or None."""
+    verification = (
+        ResidentVerification.objects.filter(user=user)
+        .select_related("district")
+        .first()
+    )
+    verification_data = None
+    if verification is not None:
+        verification_data = {
+            "status": verification.status,
+            "status_label": str(verification.get_status_display()),
+            "district": verification.district.name,
+            "birth_date": _iso(verification.birth_date),
+            "method": verification.backend,
+            "requested_at": _iso(verification.created_at),
+            "decided_at": _iso(verification.decided_at),
+            "rejection_reason": verification.rejection_reason,
+        }
+    return verification_data
+
+
+def _my_supports(user) -> list[dict]:
+    """The budget projects the person supported."""
+    from .models import Support
+
+    return [
+        {
+            "project": s["project__title"],
+            "heading": s["project__heading__name"],
+            "process": s["project__heading__process__title"],
+            "created_at": _iso(s["created_at"]),
+        }
+        for s in Support.objects.filter(user=user)
+        .order_by("id")
+        .values(
+            "project__title",
+            "project__heading__name",
+            "project__heading__process__title",
+            "created_at",
+        )
+    ]
+
+
+def _my_ballots(user) -> list[dict]:
+    """The person's ballots and the projects on each."""
+    return [
+        {
+            "process": b.heading.process.title,
+            "heading": b.heading.name,
+            "channel": b.channel,
+            "projects": [p.title for p in b.projects.all()],
+            "created_at": _iso(b.created_at),
+            "updated_at": _iso(b.updated_at),
+        }
+        for b in Ballot.objects.filter(user=user)
+        .select_related("heading__process")
+        .prefetch_related(Prefetch("projects", queryset=Project.objects.order_by("id")))
+        .order_by("id")
+    ]
 
 
 # --- Site search (openlima.registry "search:budgets") -------------------------------------

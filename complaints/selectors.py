@@ -2,14 +2,17 @@
 
 import json
 import statistics
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import city, roles
+from openlima.registry import HomeCard
 from openlima.selectors import access_staff_area, user_has_role
 from openlima.tableschema import schema_columns, table_schema
 
@@ -369,6 +372,7 @@ def public_statistics() -> dict:
         for rec, ack in Complaint.objects.filter(acknowledged_at__isnull=False)
         .values_list("received_at", "acknowledged_at")
         .iterator()
+        if ack is not None  # the filter says so; this tells the type checker
     ]
     ratings = _suppress(rows["ratings"])
     return {
@@ -416,8 +420,29 @@ STATISTICS_SCHEMA = table_schema(
 
 
 def statistics_dataset() -> dict:
-    stats = public_statistics()
-    rows = [
+    """`dataset:estadisticas-denuncias`: the public figures as a platform dataset."""
+    rows = _statistics_rows(public_statistics())
+    return {
+        "title": _("Estadísticas de denuncias de %(name)s")
+        % {"name": city.text("complaints_name")},
+        "description": _(
+            "Cifras agregadas de las denuncias recibidas por %(name)s: por canal, por "
+            "etapa, atención y valoración. Las cifras menores que 5 se omiten (vacías) "
+            "para proteger a las personas denunciantes."
+        )
+        % {"name": city.text("complaints_name")},
+        "publisher_slug": roles.role_unit_slug(roles.INTEGRITY_MEMBER),
+        "tags": ["denuncias", "integridad", "anticorrupción"],
+        "columns": schema_columns(STATISTICS_SCHEMA),
+        "rows": [{**r, "label": str(r["label"])} for r in rows],
+        "schema": STATISTICS_SCHEMA,
+    }
+
+
+def _statistics_rows(stats: dict) -> list[dict[str, Any]]:
+    """The public figures as rows (dimension, category, label, value): totals, ratings,
+    then one per channel and per stage."""
+    rows: list[dict[str, Any]] = [
         {
             "dimension": "total",
             "category": "received",
@@ -473,21 +498,7 @@ def statistics_dataset() -> dict:
         }
         for s in stats["by_stage"]
     ]
-    return {
-        "title": _("Estadísticas de denuncias de %(name)s")
-        % {"name": city.text("complaints_name")},
-        "description": _(
-            "Cifras agregadas de las denuncias recibidas por %(name)s: por canal, por "
-            "etapa, atención y valoración. Las cifras menores que 5 se omiten (vacías) "
-            "para proteger a las personas denunciantes."
-        )
-        % {"name": city.text("complaints_name")},
-        "publisher_slug": roles.role_unit_slug(roles.INTEGRITY_MEMBER),
-        "tags": ["denuncias", "integridad", "anticorrupción"],
-        "columns": schema_columns(STATISTICS_SCHEMA),
-        "rows": [{**r, "label": str(r["label"])} for r in rows],
-        "schema": STATISTICS_SCHEMA,
-    }
+    return rows
 
 
 # --- ARCO (Ley 29733): personal data ------------------------------------------------------
@@ -513,7 +524,7 @@ def personal_data(*, user) -> dict:
             "case_keys": grants,
             "assigned_cases": assigned,
         }
-    summary = [
+    summary: list[list[Any]] = [
         [
             _("Denuncias"),
             _("Las denuncias son anónimas y nunca se vinculan a su cuenta."),
@@ -584,3 +595,15 @@ def complaint_referrals(complaint, key: bytes) -> list[dict]:
             }
         )
     return out
+
+
+def home_card() -> HomeCard:
+    """`home_card:complaints`: Lima Honesta on the home page (named as the city profile names it)."""
+    return {
+        "title": city.city()["complaints_name"],
+        "summary": _(
+            "Denuncie actos de corrupción de forma anónima y segura. Recibirá un código para seguir su caso; solo la Unidad de Integridad puede leerlo."
+        ),
+        "url": reverse("complaints:index"),
+        "order": 20,
+    }

@@ -10,8 +10,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from openlima import city
 
 from . import conf, geo
-from .ckan import package_qs, resource_url
+from .ckan import resource_url
 from .models import LICENSE_URLS, Dataset
+from .selectors import catalogue_dates, package_qs
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -219,6 +220,19 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
     frequency = URIRef(EU_FREQUENCY + dataset.frequency)
     g.add((ds, DCTERMS.accrualPeriodicity, frequency))
     g.add((frequency, RDF.type, DCTERMS.Frequency))
+    _keywords_add(g, ds, dataset)
+    _contact_point_add(g, ds, dataset, base)
+    _spatial_add(g, ds, dataset, base)
+    _temporal_add(g, ds, dataset)
+    license_uri = _license(g, dataset.license)
+    for resource in dataset.resources.all():
+        _distribution_add(g, ds, dataset, resource, base, license_uri)
+    return ds
+
+
+def _keywords_add(g: Graph, ds: URIRef, dataset: Dataset) -> None:
+    """Tags and topics as keywords; the topics' EU data themes (a default one when none
+    maps)."""
     for tag in dataset.tags.all():
         g.add((ds, DCAT.keyword, Literal(tag.name, lang="es")))
     themes = set()
@@ -230,6 +244,9 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
             themes.add(code)
     for code in sorted(themes) or [DEFAULT_THEME]:
         _theme(g, ds, code)
+
+
+def _contact_point_add(g: Graph, ds: URIRef, dataset: Dataset, base: str) -> None:
     # A contact point always: the dataset's contact, else its publishing unit (with
     # its address when it has one, else its catalogue page).
     contact = BNode(f"contact-{dataset.uuid}")
@@ -250,6 +267,10 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
                 ),
             )
         )
+
+
+def _spatial_add(g: Graph, ds: URIRef, dataset: Dataset, base: str) -> None:
+    """The dataset's districts as locations, else the whole city."""
     districts = list(dataset.districts.all())
     if districts:
         for district in districts:
@@ -263,6 +284,9 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
             _location(g, place, [district.ubigeo])
     else:
         g.add((ds, DCTERMS.spatial, _city(g, base)))
+
+
+def _temporal_add(g: Graph, ds: URIRef, dataset: Dataset) -> None:
     # Temporal coverage: the declared period; an open end (or no period at all, as for
     # the platform datasets regenerated nightly) ends at the last update, and an unknown
     # start is the first publication (docs/opendata-api.md).
@@ -281,78 +305,108 @@ def dataset_add(g: Graph, dataset: Dataset, base: str) -> URIRef:
         )
     )
     g.add((period, DCAT.endDate, Literal(end.isoformat(), datatype=XSD.date)))
-    license_uri = _license(g, dataset.license)
-    for resource in dataset.resources.all():
-        dist = URIRef(
-            f"{base}{_url('opendata:dataset', slug=dataset.slug)}#resource-{resource.uuid}"
+
+
+def _distribution_add(
+    g: Graph, ds: URIRef, dataset: Dataset, resource, base: str, license_uri
+) -> None:
+    """One resource as a DCAT distribution: access and download URL, licence, dates,
+    media type, EU file type, size and checksum."""
+    dist = URIRef(
+        f"{base}{_url('opendata:dataset', slug=dataset.slug)}#resource-{resource.uuid}"
+    )
+    g.add((ds, DCAT.distribution, dist))
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCTERMS.title, Literal(resource.name, lang="es")))
+    g.add(
+        (
+            dist,
+            DCTERMS.description,
+            Literal(
+                resource.description
+                or f"{resource.name}: {resource.format or 'enlace'} · {dataset.title}",
+                lang="es",
+            ),
         )
-        g.add((ds, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCTERMS.title, Literal(resource.name, lang="es")))
+    )
+    g.add((dist, DCATAP.availability, AVAILABILITY_STABLE))
+    g.add((AVAILABILITY_STABLE, RDF.type, SKOS.Concept))
+    g.add((AVAILABILITY_STABLE, SKOS.prefLabel, Literal("stable", lang="en")))
+    url = URIRef(resource_url(resource, dataset, base))
+    g.add((dist, DCAT.accessURL, url))
+    g.add((url, RDF.type, RDFS.Resource))
+    if not resource.external_url:
+        g.add((dist, DCAT.downloadURL, url))
+    g.add((dist, DCTERMS.license, license_uri))
+    g.add((dist, DCTERMS.issued, _literal_dt(resource.created_at)))
+    g.add((dist, DCTERMS.modified, _literal_dt(resource.modified_at)))
+    if resource.media_type:
+        media = URIRef(IANA + resource.media_type)
+        g.add((dist, DCAT.mediaType, media))
+        g.add((media, RDF.type, DCTERMS.MediaType))
+    _file_facts_add(g, dist, resource)
+
+
+def _file_facts_add(g: Graph, dist: URIRef, resource) -> None:
+    """A distribution's EU file type, byte size and SHA-256 checksum, when known."""
+    # The EU file-type code: from the media type, else the resource's own format
+    # name (the vocabulary's codes are those names upper-cased: HTML, XML, ZIP...).
+    code = FORMATS.get(resource.media_type or "")
+    if not code and (resource.format or "").isalnum():
+        code = resource.format.upper()
+    if code:
+        fmt = URIRef(EU_FILE_TYPE + code)
+        g.add((dist, DCTERMS["format"], fmt))
+        g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
+    if resource.size is not None:
         g.add(
             (
                 dist,
-                DCTERMS.description,
-                Literal(
-                    resource.description
-                    or f"{resource.name}: {resource.format or 'enlace'} · {dataset.title}",
-                    lang="es",
-                ),
+                DCAT.byteSize,
+                Literal(resource.size, datatype=XSD.nonNegativeInteger),
             )
         )
-        g.add((dist, DCATAP.availability, AVAILABILITY_STABLE))
-        g.add((AVAILABILITY_STABLE, RDF.type, SKOS.Concept))
-        g.add((AVAILABILITY_STABLE, SKOS.prefLabel, Literal("stable", lang="en")))
-        url = URIRef(resource_url(resource, dataset, base))
-        g.add((dist, DCAT.accessURL, url))
-        g.add((url, RDF.type, RDFS.Resource))
-        if not resource.external_url:
-            g.add((dist, DCAT.downloadURL, url))
-        g.add((dist, DCTERMS.license, license_uri))
-        g.add((dist, DCTERMS.issued, _literal_dt(resource.created_at)))
-        g.add((dist, DCTERMS.modified, _literal_dt(resource.modified_at)))
-        if resource.media_type:
-            media = URIRef(IANA + resource.media_type)
-            g.add((dist, DCAT.mediaType, media))
-            g.add((media, RDF.type, DCTERMS.MediaType))
-        # The EU file-type code: from the media type, else the resource's own format
-        # name (the vocabulary's codes are those names upper-cased: HTML, XML, ZIP...).
-        code = FORMATS.get(resource.media_type or "")
-        if not code and (resource.format or "").isalnum():
-            code = resource.format.upper()
-        if code:
-            fmt = URIRef(EU_FILE_TYPE + code)
-            g.add((dist, DCTERMS["format"], fmt))
-            g.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
-        if resource.size is not None:
-            g.add(
-                (
-                    dist,
-                    DCAT.byteSize,
-                    Literal(resource.size, datatype=XSD.nonNegativeInteger),
-                )
+    if resource.sha256:
+        checksum = BNode(f"checksum-{resource.uuid}")
+        g.add((dist, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
+        g.add(
+            (
+                checksum,
+                SPDX.checksumValue,
+                Literal(resource.sha256, datatype=XSD.hexBinary),
             )
-        if resource.sha256:
-            checksum = BNode(f"checksum-{resource.uuid}")
-            g.add((dist, SPDX.checksum, checksum))
-            g.add((checksum, RDF.type, SPDX.Checksum))
-            g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-            g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
-            g.add(
-                (
-                    checksum,
-                    SPDX.checksumValue,
-                    Literal(resource.sha256, datatype=XSD.hexBinary),
-                )
-            )
-    return ds
+        )
 
 
 def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
     """One page of the catalogue, with Hydra links to the other pages."""
-    es, en = city.city("es"), city.city("en")
     g = _graph()
     catalog = URIRef(f"{base}/catalog")
+    _catalogue_describe(g, catalog, base)
+    dates = catalogue_dates()
+    total = dates["count"]
+    size = page_size()
+    last = max(1, -(-total // size))
+    page = min(max(page, 1), last)
+    if dates["last_modified"]:
+        g.add((catalog, DCTERMS.modified, _literal_dt(dates["last_modified"])))
+    if dates["first_published"]:
+        g.add((catalog, DCTERMS.issued, _literal_dt(dates["first_published"])))
+    for dataset in package_qs().order_by("id")[(page - 1) * size : page * size]:
+        g.add((catalog, DCAT.dataset, dataset_add(g, dataset, base)))
+    _hydra_view_add(
+        g, catalog, base=base, fmt=fmt, page=page, last=last, total=total, size=size
+    )
+    return g
+
+
+def _catalogue_describe(g: Graph, catalog: URIRef, base: str) -> None:
+    """The catalogue's titles, description, home page, language, publisher, licence,
+    place and theme taxonomy."""
+    es, en = city.city("es"), city.city("en")
     home = URIRef(f"{base}/")
     g.add((catalog, RDF.type, DCAT.Catalog))
     g.add(
@@ -399,22 +453,22 @@ def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
     g.add((EU_DATA_THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
     g.add((catalog, DCAT.themeTaxonomy, EU_DATA_THEME_SCHEME))
 
-    qs = Dataset.objects.filter(state=Dataset.State.PUBLISHED)
-    total = qs.count()
-    size = page_size()
-    last = max(1, -(-total // size))
-    page = min(max(page, 1), last)
-    latest = qs.order_by("-modified_at").values_list("modified_at", flat=True).first()
-    if latest:
-        g.add((catalog, DCTERMS.modified, _literal_dt(latest)))
-    first = qs.exclude(published_at=None).order_by("published_at")
-    first = first.values_list("published_at", flat=True).first()
-    if first:
-        g.add((catalog, DCTERMS.issued, _literal_dt(first)))
-    for dataset in package_qs().order_by("id")[(page - 1) * size : page * size]:
-        g.add((catalog, DCAT.dataset, dataset_add(g, dataset, base)))
 
-    def page_uri(n):
+def _hydra_view_add(
+    g: Graph,
+    catalog: URIRef,
+    *,
+    base: str,
+    fmt: str,
+    page: int,
+    last: int,
+    total: int,
+    size: int,
+) -> None:
+    """The Hydra view of this page: totals and links to the first, last, next and
+    previous pages."""
+
+    def page_uri(n: int) -> URIRef:
         return URIRef(f"{base}/catalog.{fmt}?page={n}")
 
     view = page_uri(page)
@@ -428,7 +482,6 @@ def catalogue_graph(*, base: str, page: int, fmt: str) -> Graph:
     if page > 1:
         g.add((view, HYDRA.previous, page_uri(page - 1)))
     g.add((catalog, HYDRA.view, view))
-    return g
 
 
 def dataset_graph(*, dataset: Dataset, base: str) -> Graph:

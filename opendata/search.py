@@ -12,25 +12,17 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import F, QuerySet
 
-from openlima.search import spanish_query, text_search
+from openlima.search import spanish_query, spanish_vector_sql, text_search
 
 SEARCH_FIELDS = ["title", "description"]
 
-# Same expressions as django.contrib.postgres SearchVector(Unaccent(F(...))) builds.
-DATASET_VECTOR_SQL = """
-    setweight(to_tsvector('spanish'::regconfig, COALESCE(unaccent(d.title), '')), 'A')
-    || setweight(to_tsvector('spanish'::regconfig,
-                             COALESCE(unaccent(d.description), '')), 'B')
-    || setweight(to_tsvector('spanish'::regconfig, COALESCE(unaccent((
+_TAG_NAMES_SQL = """(
         SELECT string_agg(t.name, ' ' ORDER BY t.name)
         FROM opendata_dataset_tags dt JOIN opendata_tag t ON t.id = dt.tag_id
-        WHERE dt.dataset_id = d.id)), '')), 'B')
-"""
-DOCUMENT_VECTOR_SQL = """
-    setweight(to_tsvector('spanish'::regconfig, COALESCE(unaccent(d.title), '')), 'A')
-    || setweight(to_tsvector('spanish'::regconfig,
-                             COALESCE(unaccent(d.description), '')), 'B')
-"""
+        WHERE dt.dataset_id = d.id)"""
+# Title A, description B (as text_search(fields=SEARCH_FIELDS) weighs them), tags B.
+DATASET_VECTOR_SQL = spanish_vector_sql(["d.title", "d.description", _TAG_NAMES_SQL])
+DOCUMENT_VECTOR_SQL = spanish_vector_sql(["d.title", "d.description"])
 
 
 def _reindex(table: str, vector_sql: str, ids) -> int:

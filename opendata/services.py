@@ -3,6 +3,7 @@
 import hashlib
 import json
 import logging
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from openlima import exports, registry, uploads
+from openlima import exports, registry, roles, uploads
 from openlima.errors import Invalid
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
@@ -35,6 +36,21 @@ from .search import dataset_search_index, transparency_search_index
 logger = logging.getLogger(__name__)
 
 # --- Datasets -------------------------------------------------------------------------
+
+
+def _publisher_or_default(slug: str) -> OrgUnit:
+    """The unit `slug` names, else the city's data publishing unit, else the first unit
+    (migration 0002 and the city profile always create some)."""
+    unit = (
+        OrgUnit.objects.filter(slug=slug).first()
+        or OrgUnit.objects.filter(
+            slug=roles.role_unit_slug(roles.DATA_PUBLISHER)
+        ).first()
+        or OrgUnit.objects.order_by("pk").first()
+    )
+    if unit is None:
+        raise RuntimeError("no municipal unit to publish with: run manage.py migrate")
+    return unit
 
 
 def _tags_set(dataset: Dataset, tags) -> None:
@@ -303,89 +319,111 @@ def _render_json(columns, rows) -> bytes:
     ).encode("utf-8")
 
 
-def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
-    """Create or update the platform dataset `key` from a provider's `spec`; a resource
-    gets a new version only when its content changed (SHA-256)."""
-    slug = slugify(f"openlima-{key}")[:100]
+def _platform_columns(key: str, spec: dict) -> list[str]:
+    """The spec's columns (the first row's keys when it names none), checked against
+    the provider's Table Schema, which must describe exactly the CSV it gave."""
     columns = list(spec.get("columns") or [])
-    rows = list(spec.get("rows") or [])
+    rows = spec.get("rows") or []
     if not columns and rows:
         columns = list(rows[0].keys())
     schema = spec.get("schema")
     if schema is not None:
-        # The provider's Table Schema must describe exactly the CSV it gave.
         names = [f.get("name") for f in (schema.get("fields") or [])]
         if names != columns:
             raise ValueError(
                 f"{key}: schema fields {names} differ from the columns {columns}"
             )
-    publisher = (
-        OrgUnit.objects.filter(slug=spec.get("publisher_slug") or "").first()
-        or OrgUnit.objects.filter(slug="sgdi").first()
-        or OrgUnit.objects.order_by("pk").first()
-    )
+    return columns
+
+
+@transaction.atomic
+def _platform_dataset_upsert(*, key: str, spec: dict) -> Dataset:
+    """The platform dataset of `key`, created published, or its title, description and
+    tags brought up to date."""
+    slug = slugify(f"openlima-{key}")[:100]
+    publisher = _publisher_or_default(spec.get("publisher_slug") or "")
     now = timezone.now()
-    with transaction.atomic():
-        dataset = (
-            Dataset.objects.filter(source=key).first()
-            or Dataset.objects.filter(slug=slug).first()
+    dataset = (
+        Dataset.objects.filter(source=key).first()
+        or Dataset.objects.filter(slug=slug).first()
+    )
+    if dataset is None:
+        return dataset_create(
+            title=str(spec.get("title") or key)[:200],
+            description=str(spec.get("description") or spec.get("title") or key),
+            publisher=publisher,
+            slug=slug,
+            tags=spec.get("tags") or [],
+            source=key,
+            frequency="DAILY",
+            state=Dataset.State.PUBLISHED,
+            publish_at=now,
+            published_at=now,
         )
-        if dataset is None:
-            dataset = dataset_create(
-                title=str(spec.get("title") or key)[:200],
-                description=str(spec.get("description") or spec.get("title") or key),
-                publisher=publisher,
-                slug=slug,
-                tags=spec.get("tags") or [],
-                source=key,
-                frequency="DAILY",
-                state=Dataset.State.PUBLISHED,
-                publish_at=now,
-                published_at=now,
-            )
-        else:
-            changed = []
-            for field, value in (
-                ("title", str(spec.get("title") or dataset.title)[:200]),
-                ("description", str(spec.get("description") or dataset.description)),
-            ):
-                if getattr(dataset, field) != value:
-                    setattr(dataset, field, value)
-                    changed.append(field)
-            if changed:
-                dataset.modified_at = now
-                dataset.save(update_fields=[*changed, "modified_at"])
-            _tags_set(dataset, spec.get("tags") or [])
-            dataset_search_index(dataset_ids=[dataset.pk])
-    result = {"dataset": dataset.slug, "new_versions": 0}
+    changed = []
+    for field, value in (
+        ("title", str(spec.get("title") or dataset.title)[:200]),
+        ("description", str(spec.get("description") or dataset.description)),
+    ):
+        if getattr(dataset, field) != value:
+            setattr(dataset, field, value)
+            changed.append(field)
+    if changed:
+        dataset.modified_at = now
+        dataset.save(update_fields=[*changed, "modified_at"])
+    _tags_set(dataset, spec.get("tags") or [])
+    dataset_search_index(dataset_ids=[dataset.pk])
+    return dataset
+
+
+@transaction.atomic
+def _platform_resource_refresh(
+    *, dataset: Dataset, fmt: str, payload: bytes, ext: str, schema: Any
+) -> bool:
+    """The dataset's CSV or JSON resource: a new version when `payload` changed (True);
+    the CSV keeps the provider's own Table Schema (opendata/datapackage.py)."""
+    resource = dataset.resources.filter(source_key=fmt).first() or resource_create(
+        dataset=dataset,
+        name=f"{dataset.title} ({fmt})",
+        format=fmt,
+        media_type=FORMATS[fmt],
+        source_key=fmt,
+    )
+    added = bool(
+        resource_version_add(
+            resource=resource,
+            data=payload,
+            filename=f"{dataset.slug}.{ext}",
+            only_if_changed=True,
+        )
+    )
+    if fmt == "CSV" and isinstance(schema, dict) and schema.get("fields"):
+        latest = resource.versions.order_by("-number").first()
+        if latest is not None and latest.preview.get("schema") != schema:
+            latest.preview = {**latest.preview, "schema": schema}
+            latest.save(update_fields=["preview"])
+    return added
+
+
+def platform_dataset_refresh(*, key: str, spec: dict) -> dict:
+    """Create or update the platform dataset `key` from a provider's `spec`; a resource
+    gets a new version only when its content changed (SHA-256)."""
+    columns = _platform_columns(key, spec)
+    rows = list(spec.get("rows") or [])
+    dataset = _platform_dataset_upsert(key=key, spec=spec)
+    result: dict[str, Any] = {"dataset": dataset.slug, "new_versions": 0}
     for fmt, payload, ext in (
         ("CSV", _render_csv(columns, rows), "csv"),
         ("JSON", _render_json(columns, rows), "json"),
     ):
-        with transaction.atomic():
-            resource = dataset.resources.filter(
-                source_key=fmt
-            ).first() or resource_create(
-                dataset=dataset,
-                name=f"{dataset.title} ({fmt})",
-                format=fmt,
-                media_type=FORMATS[fmt],
-                source_key=fmt,
-            )
-            if resource_version_add(
-                resource=resource,
-                data=payload,
-                filename=f"{dataset.slug}.{ext}",
-                only_if_changed=True,
-            ):
-                result["new_versions"] += 1
-            schema = spec.get("schema")
-            if fmt == "CSV" and isinstance(schema, dict) and schema.get("fields"):
-                # The provider's own Table Schema (opendata/datapackage.py).
-                latest = resource.versions.order_by("-number").first()
-                if latest is not None and latest.preview.get("schema") != schema:
-                    latest.preview = {**latest.preview, "schema": schema}
-                    latest.save(update_fields=["preview"])
+        if _platform_resource_refresh(
+            dataset=dataset,
+            fmt=fmt,
+            payload=payload,
+            ext=ext,
+            schema=spec.get("schema"),
+        ):
+            result["new_versions"] += 1
     for spec_file in spec.get("files") or []:
         if platform_file_resource_refresh(dataset=dataset, spec_file=spec_file):
             result["new_versions"] += 1
@@ -443,7 +481,7 @@ def platform_file_resource_refresh(*, dataset: Dataset, spec_file: dict) -> bool
 
 
 def platform_datasets_refresh() -> dict:
-    results = {}
+    results: dict[str, Any] = {}
     for key, func in registry.providers("dataset:").items():
         try:
             results[key] = platform_dataset_refresh(key=key, spec=func())
@@ -491,11 +529,7 @@ def dataset_create_from_document(
     """`dataset_create_from_document` (openlima/registry.py): a published dataset with the
     file as its first resource (sniffed and size-checked as any upload). Returns ``slug``
     and ``url`` (the dataset page)."""
-    publisher = (
-        OrgUnit.objects.filter(slug=publisher_slug or "").first()
-        or OrgUnit.objects.filter(slug="sgdi").first()
-        or OrgUnit.objects.order_by("pk").first()
-    )
+    publisher = _publisher_or_default(publisher_slug or "")
     base = slugify(title)[:90] or "documento"
     slug = base
     n = 2

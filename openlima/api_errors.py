@@ -11,13 +11,14 @@ use (a NUL byte in the query string) is refused with a 400 before any view runs.
 import logging
 import sys
 
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from . import conf
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +76,7 @@ def service_unavailable(request) -> HttpResponse:
 def api_error(request, status: int, message: str) -> JsonResponse:
     """The JSON error of the API `request` was sent to."""
     if is_ckan_path(request.path):
-        base = (
-            getattr(settings, "OPENDATA_BASE_URL", "")
-            or getattr(settings, "SITE_URL", "")
-        ).rstrip("/")
+        base = conf.public_base_url()
         body = {
             "help": f"{base}/api/3/action/help_show",
             "success": False,

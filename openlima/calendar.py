@@ -15,8 +15,9 @@ deadlines with this one calendar.
 
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
+
+from . import conf
 
 # Peru's fixed national holidays (feriados nacionales), month-day.
 PERU_FIXED_HOLIDAYS = [
@@ -71,13 +72,10 @@ class Calendar:
 
     def __init__(self, holidays=None):
         if holidays is None:
-            configured = getattr(settings, "BUSINESS_HOLIDAYS", None)
+            configured = conf.business_holidays()
             if configured is None:
                 configured = profile_holidays()
-            holidays = [
-                *configured,
-                *(getattr(settings, "COMPLAINT_HOLIDAYS", []) or []),
-            ]
+            holidays = [*configured, *conf.complaint_holidays()]
         self.dates, self.yearly = _parse(holidays)
 
     def is_holiday(self, day: datetime.date) -> bool:

@@ -141,9 +141,9 @@ def logo_file(profile: dict | None = None):
 def raw(name_or_path: str | None = None) -> dict:
     """The profile of this installation (settings.CITY_PROFILE) or the one named, cached."""
     if name_or_path is None:
-        from django.conf import settings
+        from . import conf
 
-        name_or_path = getattr(settings, "CITY_PROFILE", DEFAULT_PROFILE)
+        name_or_path = conf.city_profile_name()
     return read_profile(name_or_path)
 
 

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from . import conf, roles
 from .models import PlatformRating
 from .tableschema import schema_columns, table_schema
 
@@ -44,7 +45,7 @@ def _client_bucket(address: str) -> str:
 
 def rate_limit_hit(*, address: str) -> bool:
     """True when this client already sent FEEDBACK_RATE_LIMIT ratings this hour."""
-    limit = getattr(settings, "FEEDBACK_RATE_LIMIT", 10)
+    limit = conf.feedback_rate_limit()
     bucket = _client_bucket(address)
     added = cache.add(bucket, 1, timeout=3600)
     if added:
@@ -152,7 +153,7 @@ def rating_dataset() -> dict:
             "Valoraciones anónimas del 1 al 5 («¿Le fue útil?») por día, parte del portal "
             "y momento. No incluye comentarios ni dato alguno de quien valoró."
         ),
-        "publisher_slug": "sgdi",
+        "publisher_slug": roles.role_unit_slug(roles.OGP_COORDINATOR),
         "tags": ["participación", "gobierno abierto"],
         "columns": schema_columns(RATING_SCHEMA),
         "rows": list(rows.values()),
@@ -168,7 +169,6 @@ def staff_tasks(*, user) -> list[dict]:
     """`staff_tasks:openlima`: moderators see the rating comments not yet reviewed."""
     from django.urls import reverse
 
-    from . import roles
     from .selectors import user_has_role
 
     if not user_has_role(user=user, role=roles.MODERATOR):

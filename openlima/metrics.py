@@ -9,7 +9,6 @@ read from the database at each scrape, so they are the same whichever worker ans
 import hmac
 import os
 
-from django.conf import settings
 from django.http import HttpResponse
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -18,6 +17,8 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily
+
+from . import conf
 
 REQUEST_LATENCY = Histogram(
     "openlima_request_duration_seconds",
@@ -68,7 +69,7 @@ class DatabaseCollector:
 
 
 def _allowed(request) -> bool:
-    token = getattr(settings, "METRICS_TOKEN", "")
+    token = conf.metrics_token()
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if token and header.startswith("Bearer "):
         return hmac.compare_digest(header[7:].encode(), token.encode())

@@ -14,18 +14,15 @@ import hashlib
 import nacl.exceptions
 import nacl.secret
 from allauth.mfa.adapter import DefaultMFAAdapter
-from django.conf import settings
+
+from . import conf
 
 PREFIX = "enc1:"
 
 
 def _keys() -> list[bytes]:
-    explicit = getattr(settings, "MFA_ENCRYPTION_KEY", "")
-    bases = (
-        [explicit]
-        if explicit
-        else [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    )
+    explicit = conf.mfa_encryption_key()
+    bases = [explicit] if explicit else conf.secret_keys()
     return [hashlib.sha256(b"openlima-mfa:" + b.encode()).digest() for b in bases]
 
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
 
+from . import conf
+
 DEFAULT_CSP = {
     "default-src": "'self'",
     "script-src": "'self'",
@@ -101,7 +103,7 @@ class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         policy = dict(DEFAULT_CSP)
-        policy.update(getattr(settings, "CONTENT_SECURITY_POLICY", {}))
+        policy.update(conf.content_security_policy())
         self.csp = "; ".join(f"{k} {v}" for k, v in policy.items())
         relaxed = dict(policy, **{"style-src": "'self' 'unsafe-inline'"})
         self.relaxed_csp = "; ".join(f"{k} {v}" for k, v in relaxed.items())

@@ -44,6 +44,8 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path
 
+from . import conf
+
 GENERATION_KEY = "pagegen:{}"
 PAGE_KEY = "page:{}"
 STALE_KEY = "pagestale:{}"  # the last stored copy of a page, whatever its generations
@@ -77,7 +79,7 @@ _table_apps: dict[str, str] | None = None
 
 
 def page_cache_seconds() -> int:
-    return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
+    return conf.page_cache_seconds()
 
 
 def project_apps() -> tuple[str, ...]:
@@ -198,11 +200,11 @@ def _key(request, labels) -> str:
 
 
 def stale_seconds() -> int:
-    return int(getattr(settings, "PAGE_CACHE_STALE_SECONDS", 3600))
+    return conf.page_cache_stale_seconds()
 
 
 def wait_seconds() -> float:
-    return float(getattr(settings, "PAGE_CACHE_WAIT_SECONDS", 5.0))
+    return conf.page_cache_wait_seconds()
 
 
 def _public(response, etag: str) -> None:

@@ -106,13 +106,23 @@ def city_profile_load(profile: dict) -> dict:
     updated, missing ones created. Districts not in the profile are deleted when nothing
     refers to them, otherwise kept and reported; municipal units not in the profile are
     deactivated. Returns counts."""
-    from django.db.models import ProtectedError
-
-    from .models import District, OrgUnit
+    from .models import District
 
     result = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0, "kept": []}
     units = territorial_units(profile)
     existing = {d.ubigeo: d for d in District.objects.all()}
+    _districts_sync(units, existing, result)
+    _districts_prune({u["code"] for u in units}, existing, result)
+    _municipal_units_sync(profile)
+    result["roles"] = _roles_apply(profile)
+    return result
+
+
+def _districts_sync(units: list[dict], existing: dict, result: dict) -> None:
+    """Create or update a district per territorial unit (a slug taken by another unit
+    gets the code appended; another city's unit holding the slug is deleted)."""
+    from .models import District
+
     used_slugs = {d.slug: d.ubigeo for d in existing.values()}
     for unit in units:
         district = existing.get(unit["code"])
@@ -134,7 +144,13 @@ def city_profile_load(profile: dict) -> dict:
         else:
             result["unchanged"] += 1
         used_slugs[slug] = unit["code"]
-    wanted = {u["code"] for u in units}
+
+
+def _districts_prune(wanted: set[str], existing: dict, result: dict) -> None:
+    """Delete the districts the profile no longer has, unless something refers to them
+    (those are kept and reported)."""
+    from django.db.models import ProtectedError
+
     for code, district in existing.items():
         if code in wanted:
             continue
@@ -147,6 +163,12 @@ def city_profile_load(profile: dict) -> dict:
             result["removed"] += 1
         except ProtectedError:
             result["kept"].append(code)
+
+
+def _municipal_units_sync(profile: dict) -> None:
+    """The profile's municipal units, active; any other unit deactivated."""
+    from .models import OrgUnit
+
     slugs = []
     for unit in profile["municipal_units"]:
         slugs.append(unit["slug"])
@@ -162,8 +184,6 @@ def city_profile_load(profile: dict) -> dict:
     OrgUnit.objects.exclude(slug__in=slugs).filter(is_active=True).update(
         is_active=False
     )
-    result["roles"] = _roles_apply(profile)
-    return result
 
 
 def _roles_apply(profile: dict) -> dict:
@@ -176,12 +196,9 @@ def _roles_apply(profile: dict) -> dict:
     from .models import OrgUnit, User
 
     applied = {}
-    configured = profile.get("roles") or {}
     for role in roles.ALL_ROLES:
         Group.objects.get_or_create(name=role)
-        slug = (configured.get(role) or {}).get("unit") or roles.DEFAULT_ROLE_UNITS.get(
-            role
-        )
+        slug = roles.role_unit_slug(role, profile)
         unit = (
             OrgUnit.objects.filter(slug=slug, is_active=True).first() if slug else None
         )
@@ -215,14 +232,16 @@ def _in_use(obj) -> bool:
 
 
 def role_groups_sync(*, using: str = "default") -> None:
-    """Create the role groups and grant each the permissions listed in roles.ROLE_PERMISSIONS
-    (only those that exist yet: apps create theirs in their own post_migrate)."""
+    """Create the role groups and grant each the permissions the apps declare
+    (`roles.role_permissions()`; only those that exist yet: apps create theirs in their
+    own post_migrate)."""
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
 
+    declared = roles.role_permissions()
     for name in roles.ALL_ROLES:
         group, _ = Group.objects.using(using).get_or_create(name=name)
-        wanted = roles.ROLE_PERMISSIONS.get(name)
+        wanted = declared.get(name)
         if not wanted:
             continue
         condition = Q(pk__in=[])

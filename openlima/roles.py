@@ -24,60 +24,40 @@ ALL_ROLES = [
     TRANSPARENCY_OFFICER,
 ]
 
-# Django model permissions each role carries, for admin pages that use them (most apps check
-# roles in their selectors instead). "app_label.*" means every permission of that app.
-_REGISTRAR_PERMISSIONS = [
-    "budgets.view_residentverification",
-    "budgets.change_residentverification",
-    "budgets.view_paperballot",
-    "budgets.add_paperballot",
-]
 # Admin autocompletes (publisher, districts, responsible unit) ask the related admin for
-# view permission: roles that fill those fields may look units and districts up.
-_REFERENCE_LOOKUP = ["openlima.view_orgunit", "openlima.view_district"]
-ROLE_PERMISSIONS = {
-    RESIDENT_REGISTRAR: _REGISTRAR_PERMISSIONS,
-    OGP_COORDINATOR: ["budgets.*", *_REGISTRAR_PERMISSIONS, *_REFERENCE_LOOKUP],
-    DATA_PUBLISHER: _REFERENCE_LOOKUP,
-}
-
-# Municipal units every installation starts with (a city adds its own in /gestion/).
-DEFAULT_ORG_UNITS = [
-    ("Subgerencia de Gobierno Digital e Innovación", "sgdi", "SGDI"),
-    ("Unidad de Integridad Institucional", "integridad", "UII"),
-    ("Gerencia de Participación Vecinal", "participacion-vecinal", "GPV"),
-    (
-        "Oficina General de Atención al Ciudadano y Gestión Documental",
-        "atencion-ciudadano",
-        "OGACGD",
-    ),
-    ("Secretaría General", "secretaria-general", "SG"),
-    ("Gerencia Municipal Metropolitana", "gerencia-municipal", "GMM"),
-    ("Gerencia de Planificación", "planificacion", "GP"),
-    ("Oficina General de Comunicaciones", "comunicaciones", "OGC"),
-    ("Oficina General de Logística", "logistica", "OGL"),
-]
-INTEGRITY_UNIT_SLUG = "integridad"
-COORDINATING_UNIT_SLUG = "sgdi"
+# view permission: an app whose roles fill those fields grants them this lookup.
+REFERENCE_LOOKUP = ["openlima.view_orgunit", "openlima.view_district"]
 
 
-# Each role's default municipal unit (the unit its members belong to unless set otherwise,
-# and the unit that publishes the role's datasets). The city profile's `roles` section
-# overrides these (docs/city-profile.md); `load_city_profile` applies them.
-DEFAULT_ROLE_UNITS = {
-    OGP_COORDINATOR: COORDINATING_UNIT_SLUG,
-    INTEGRITY_MEMBER: INTEGRITY_UNIT_SLUG,
-    TRANSPARENCY_OFFICER: "secretaria-general",
-    PROCUREMENT_EDITOR: "logistica",
-    RESIDENT_REGISTRAR: "atencion-ciudadano",
-    MODERATOR: "participacion-vecinal",
-    DATA_PUBLISHER: COORDINATING_UNIT_SLUG,
-}
+def role_permissions() -> dict[str, list[str]]:
+    """The Django model permissions each role carries, for admin pages that use them (most
+    apps check roles in their selectors instead): the union of what every app declares
+    as `role_permissions:<app>` (openlima.registry). "app_label.*" means every
+    permission of that app."""
+    from . import registry
+
+    merged: dict[str, list[str]] = {}
+    for func in registry.providers("role_permissions:").values():
+        for role, specs in func().items():
+            wanted = merged.setdefault(role, [])
+            wanted.extend(s for s in specs if s not in wanted)
+    return merged
 
 
-def role_unit_slug(role: str) -> str:
-    """The default unit of `role` in this city's profile (Lima's when it says nothing)."""
+# Municipal units and each role's default unit (the unit its members belong to unless set
+# otherwise, and the unit that publishes the role's datasets) are defined once, in the
+# city profile (`municipal_units` and `roles`, docs/city-profile.md); `load_city_profile`
+# applies them. A profile that names no unit for a role falls back to the default
+# profile's (Lima's).
+
+
+def role_unit_slug(role: str, profile: dict | None = None) -> str:
+    """The default unit of `role` in `profile` (this city's by default), or in the
+    default profile when it says nothing."""
     from openlima import city
 
-    configured = (city.raw().get("roles") or {}).get(role) or {}
-    return configured.get("unit") or DEFAULT_ROLE_UNITS.get(role, "")
+    for source in (profile or city.raw(), city.raw(city.DEFAULT_PROFILE)):
+        configured = (source.get("roles") or {}).get(role) or {}
+        if configured.get("unit"):
+            return configured["unit"]
+    return ""

@@ -8,9 +8,17 @@ from operator import or_
 from django.conf import settings
 from django.db.models import F, FloatField, Func, Q, QuerySet, Value
 
+# The text search configuration of every vector and query (PostgreSQL).
+SEARCH_CONFIG = "spanish"
+
 
 class Unaccent(Func):
     function = "unaccent"
+
+
+def _weights(count: int, weights: list[str] | None) -> list[str]:
+    """ "A" for the first field, "B" for the rest, unless `weights` says otherwise."""
+    return weights or ["A"] + ["B"] * (count - 1)
 
 
 def spanish_vector(fields: list[str], weights: list[str] | None = None):
@@ -18,13 +26,27 @@ def spanish_vector(fields: list[str], weights: list[str] | None = None):
     unless `weights` says otherwise), for a query or a stored SearchVectorField (PostgreSQL)."""
     from django.contrib.postgres.search import SearchVector
 
-    weights = weights or ["A"] + ["B"] * (len(fields) - 1)
+    weights = _weights(len(fields), weights)
     return reduce(
         lambda a, b: a + b,
         [
-            SearchVector(Unaccent(F(f)), config="spanish", weight=w)
+            SearchVector(Unaccent(F(f)), config=SEARCH_CONFIG, weight=w)
             for f, w in zip(fields, weights, strict=True)
         ],
+    )
+
+
+def spanish_vector_sql(expressions: list[str], weights: list[str] | None = None) -> str:
+    """The SQL of `spanish_vector` over SQL `expressions` (columns or subqueries), for a
+    stored vector refreshed by an UPDATE: the same expression Django builds for
+    `SearchVector(Unaccent(F(...)), config=SEARCH_CONFIG, weight=...)`, so that a stored
+    vector ranks exactly as the computed one."""
+    return "\n    || ".join(
+        f"setweight(to_tsvector('{SEARCH_CONFIG}'::regconfig, "
+        f"COALESCE(unaccent({expression}), '')), '{weight}')"
+        for expression, weight in zip(
+            expressions, _weights(len(expressions), weights), strict=True
+        )
     )
 
 
@@ -33,7 +55,7 @@ def spanish_query(query: str):
     from django.contrib.postgres.search import SearchQuery
 
     return SearchQuery(
-        Unaccent(Value(query)), config="spanish", search_type="websearch"
+        Unaccent(Value(query)), config=SEARCH_CONFIG, search_type="websearch"
     )
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from . import conf
 from .models import AuditLog, JobHeartbeat, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -31,10 +32,6 @@ def audit_log_record(
         object_repr=object_repr,
         details=details or {},
     )
-
-
-OUTBOX_MAX_ATTEMPTS = 10
-OUTBOX_KEEP_SENT_DAYS = 7
 
 
 def _task_name(task) -> str:
@@ -82,9 +79,7 @@ def outbox_send(*, message_id: int) -> bool:
     LOCKED, so `outbox_flush` and the request's on_commit hook never both send it (on
     SQLite the write transaction itself serialises them). After OUTBOX_MAX_ATTEMPTS
     failures the message becomes a dead letter."""
-    from django.conf import settings
-
-    max_attempts = getattr(settings, "OUTBOX_MAX_ATTEMPTS", OUTBOX_MAX_ATTEMPTS)
+    max_attempts = conf.outbox_max_attempts()
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -133,9 +128,7 @@ def outbox_purge(*, now=None) -> int:
     staff deal with them). Returns how many rows went."""
     from datetime import timedelta
 
-    from django.conf import settings
-
-    days = getattr(settings, "OUTBOX_KEEP_SENT_DAYS", OUTBOX_KEEP_SENT_DAYS)
+    days = conf.outbox_keep_sent_days()
     cutoff = (now or timezone.now()) - timedelta(days=days)
     deleted, _ = OutboxMessage.objects.filter(sent_at__lt=cutoff).delete()
     return deleted

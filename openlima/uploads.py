@@ -30,10 +30,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import filetype
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from openlima.errors import Invalid
+
+from . import conf
 
 MB = 1024 * 1024
 
@@ -232,10 +233,7 @@ ZIP_RATIO_FLOOR = MB
 
 
 def zip_limits() -> tuple[int, int]:
-    return (
-        int(getattr(settings, "UPLOAD_ZIP_MAX_MEMBER_BYTES", 64 * MB)),
-        int(getattr(settings, "UPLOAD_ZIP_MAX_TOTAL_BYTES", 256 * MB)),
-    )
+    return conf.upload_zip_limits()
 
 
 class ArchiveBomb(Exception):
@@ -469,9 +467,7 @@ class CleanImage:
 
 
 def max_image_pixels() -> int:
-    from PIL import Image
-
-    return int(getattr(settings, "UPLOAD_MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS))
+    return conf.upload_max_image_pixels()
 
 
 def _to_srgb(image):

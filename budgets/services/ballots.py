@@ -62,7 +62,8 @@ def _check_choice_fits(*, heading: Heading, projects: list[Project]) -> None:
                 field_errors={"projects": [_("Demasiados proyectos.")]},
             )
         return
-    total = sum((p.estimated_cost for p in projects), Decimal("0"))
+    # A project on the ballot always has a cost (Project.clean); `or 0` only types it.
+    total = sum((p.estimated_cost or Decimal("0") for p in projects), Decimal("0"))
     if total > heading.amount:
         raise Invalid(
             _(
@@ -73,36 +74,8 @@ def _check_choice_fits(*, heading: Heading, projects: list[Project]) -> None:
         )
 
 
-@transaction.atomic
-def ballot_submit(
-    *,
-    user,
-    heading_id: int,
-    project_ids,
-    channel: str = Ballot.Channel.WEB,
-    entered_by=None,
-) -> Ballot:
-    """Fill or change `user`'s ballot in a heading (one per resident per heading).
-
-    Web ballots may be changed until the balloting phase closes; a paper ballot entered
-    by staff stands and cannot be replaced on either channel. Concurrent submissions of
-    the same person are serialised on their user row; the unique constraint backs it.
-    """
-    if channel == Ballot.Channel.PAPER:
-        selectors.access_paper_ballot_entry(staff=entered_by)
-    heading = (
-        Heading.objects.select_related("process", "district")
-        .filter(pk=heading_id)
-        .first()
-    )
-    if heading is None:
-        raise NotFound(_("Partida no encontrada."))
-    ids = _parse_project_ids(project_ids)
-    # Serialise this person's ballot writes (row lock on PostgreSQL).
-    voter = get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    if voter is None:
-        raise NotFound(_("Vecino/a no encontrado/a."))
-    selectors.access_ballot_for_heading(user=voter, heading=heading)
+def _ballot_projects(*, heading: Heading, ids: list[int]) -> list[Project]:
+    """The chosen projects, all on this heading's ballot and fitting its rules."""
     projects = list(
         Project.objects.filter(heading=heading, is_selected=True, pk__in=ids)
     )
@@ -112,6 +85,12 @@ def ballot_submit(
             field_errors={"projects": [_("Proyecto no disponible.")]},
         )
     _check_choice_fits(heading=heading, projects=projects)
+    return projects
+
+
+def _ballot_save(*, voter, heading: Heading, channel: str, entered_by) -> Ballot:
+    """The person's ballot in the heading, changed (a web ballot) or created; a paper
+    ballot stands and a web voter cannot get a paper one."""
     ballot = (
         Ballot.objects.select_for_update().filter(user=voter, heading=heading).first()
     )
@@ -146,6 +125,43 @@ def ballot_submit(
             raise Conflict(
                 _("Ya existe una cédula de esta persona en esta partida."),
             ) from None
+    return ballot
+
+
+@transaction.atomic
+def ballot_submit(
+    *,
+    user,
+    heading_id: int,
+    project_ids,
+    channel: str = Ballot.Channel.WEB,
+    entered_by=None,
+) -> Ballot:
+    """Fill or change `user`'s ballot in a heading (one per resident per heading).
+
+    Web ballots may be changed until the balloting phase closes; a paper ballot entered
+    by staff stands and cannot be replaced on either channel. Concurrent submissions of
+    the same person are serialised on their user row; the unique constraint backs it.
+    """
+    if channel == Ballot.Channel.PAPER:
+        selectors.access_paper_ballot_entry(staff=entered_by)
+    heading = (
+        Heading.objects.select_related("process", "district")
+        .filter(pk=heading_id)
+        .first()
+    )
+    if heading is None:
+        raise NotFound(_("Partida no encontrada."))
+    ids = _parse_project_ids(project_ids)
+    # Serialise this person's ballot writes (row lock on PostgreSQL).
+    voter = get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if voter is None:
+        raise NotFound(_("Vecino/a no encontrado/a."))
+    selectors.access_ballot_for_heading(user=voter, heading=heading)
+    projects = _ballot_projects(heading=heading, ids=ids)
+    ballot = _ballot_save(
+        voter=voter, heading=heading, channel=channel, entered_by=entered_by
+    )
     ballot.projects.set(projects)
     if channel == Ballot.Channel.WEB:
         # An e-mail receipt of what was cast (issue 12), through the outbox: sent only if

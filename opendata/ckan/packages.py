@@ -9,15 +9,14 @@ from ..models import (
     Dataset,
     Resource,
 )
+from ..selectors import cached_facets, package_qs
 from .errors import NotFound, ValidationError
-from .facets import FACET_FIELDS, cached_facets
-from .params import ROWS_MAX, _int, _list, _order, _query, _text
+from .params import FACET_FIELDS, ROWS_MAX, _int, _list, _order, _query, _text
 from .serialisers import (
     cached_package_dicts,
     ckan_license_id,
     package_dict,
     package_dicts,
-    package_qs,
 )
 
 
@@ -112,28 +111,10 @@ def package_search(params, base):
     ids = qs.order_by().values("id")
     results = cached_package_dicts(ordered_ids, base)
 
-    facet_fields = [f for f in _list(params, "facet.field") if f in FACET_FIELDS]
-    facet_limit = _int(params, "facet.limit", 50, minimum=-1)
-    facet_mincount = _int(params, "facet.mincount", 1)
-    facets, search_facets = {}, {}
     # q, fq and fq_list determine the matching set.
-    facet_key = ["package_search", q, fq, fq_list]
-    # Every facet in one grouped query (opendata/ckan/facets.py), cached.
-    all_facets = cached_facets(facet_fields, ids, key=facet_key, limit=facet_limit)
-    for field in facet_fields:
-        rows_qs = all_facets[field]
-        rename = ckan_license_id if field == "license_id" else str
-        items = [
-            {
-                "name": rename(r["facet_name"]),
-                "display_name": rename(r["facet_label"]),
-                "count": r["count"],
-            }
-            for r in rows_qs
-            if r["count"] >= facet_mincount and r["facet_name"] not in ("", None)
-        ]
-        facets[field] = {i["name"]: i["count"] for i in items}
-        search_facets[field] = {"title": field, "items": items}
+    facets, search_facets = _search_facets(
+        params, ids, facet_key=["package_search", q, fq, fq_list]
+    )
     return {
         "count": count,
         "sort": sort,
@@ -141,6 +122,31 @@ def package_search(params, base):
         "search_facets": search_facets,
         "results": results,
     }
+
+
+def _search_facets(params, ids, *, facet_key: list) -> tuple[dict, dict]:
+    """package_search's `facets` and `search_facets` for the requested `facet.field`s
+    over the matching `ids`: every facet in one grouped query
+    (opendata.selectors.facet_counts), cached under `facet_key`."""
+    facet_fields = [f for f in _list(params, "facet.field") if f in FACET_FIELDS]
+    facet_limit = _int(params, "facet.limit", 50, minimum=-1)
+    facet_mincount = _int(params, "facet.mincount", 1)
+    facets, search_facets = {}, {}
+    all_facets = cached_facets(facet_fields, ids, key=facet_key, limit=facet_limit)
+    for field in facet_fields:
+        rename = ckan_license_id if field == "license_id" else str
+        items = [
+            {
+                "name": rename(r["facet_name"]),
+                "display_name": rename(r["facet_label"]),
+                "count": r["count"],
+            }
+            for r in all_facets[field]
+            if r["count"] >= facet_mincount and r["facet_name"] not in ("", None)
+        ]
+        facets[field] = {i["name"]: i["count"] for i in items}
+        search_facets[field] = {"title": field, "items": items}
+    return facets, search_facets
 
 
 def resource_show(params, base):

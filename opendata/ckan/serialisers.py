@@ -6,7 +6,7 @@ import json
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -29,19 +29,6 @@ def _iso(value) -> str | None:
     if timezone.is_aware(value):
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value.isoformat(timespec="microseconds")
-
-
-def package_qs():
-    return (
-        Dataset.objects.filter(state=Dataset.State.PUBLISHED)
-        .select_related("publisher")
-        .prefetch_related(
-            "tags",
-            "topics",
-            "districts",
-            Prefetch("resources", queryset=Resource.objects.order_by("position", "id")),
-        )
-    )
 
 
 def organization_dict(org, *, package_count=None) -> dict:
@@ -111,6 +98,58 @@ class _Urls:
         ).replace(self.SLUG, dataset.slug)
 
 
+def resource_dict(resource, dataset, base, *, position: int, urls=None) -> dict:
+    """A CKAN resource of `dataset` at `position`."""
+    r = resource
+    return {
+        "id": str(r.uuid),
+        "package_id": str(dataset.uuid),
+        "name": r.name,
+        "description": r.description,
+        "format": r.format,
+        "mimetype": r.media_type or None,
+        "url": urls.resource(r, dataset) if urls else resource_url(r, dataset, base),
+        "url_type": None if r.external_url else "upload",
+        "size": r.size,
+        "hash": f"sha256:{r.sha256}" if r.sha256 else "",
+        "created": _iso(r.created_at),
+        "last_modified": _iso(r.modified_at),
+        "metadata_modified": _iso(r.modified_at),
+        "position": position,
+        "state": "active",
+        "datastore_active": False,
+        "cache_url": None,
+        "resource_type": None,
+    }
+
+
+def _package_extras(dataset, districts_all) -> list[dict]:
+    """A package's extras: frequency, dates, and its place as GeoJSON (as
+    ckanext-spatial requires) with the names in their own extra."""
+    districts = [d.name for d in districts_all]
+    spatial = geo.bbox_polygon([d.ubigeo for d in districts_all])
+    return [
+        {"key": "frequency", "value": dataset.frequency},
+        {"key": "issued", "value": _iso(dataset.published_at) or ""},
+        {
+            "key": "temporal_start",
+            "value": dataset.temporal_start.isoformat()
+            if dataset.temporal_start
+            else "",
+        },
+        {
+            "key": "temporal_end",
+            "value": dataset.temporal_end.isoformat() if dataset.temporal_end else "",
+        },
+        {"key": "spatial", "value": json.dumps(spatial, separators=(",", ":"))},
+        {
+            "key": "spatial_text",
+            "value": ", ".join(districts)
+            or city.text("territory.whole_city_label", "es"),
+        },
+    ]
+
+
 def package_dict(dataset, base, *, related=None, urls=None) -> dict:
     """A CKAN package; `related` (resources, tags, topics, districts lists) and `urls`
     (an _Urls) come from `package_dicts`, otherwise from the dataset's prefetches."""
@@ -122,32 +161,10 @@ def package_dict(dataset, base, *, related=None, urls=None) -> dict:
             dataset.districts.all(),
         )
     res_all, tags_all, topics_all, districts_all = related
-    resources = []
-    for position, r in enumerate(res_all):
-        resources.append(
-            {
-                "id": str(r.uuid),
-                "package_id": str(dataset.uuid),
-                "name": r.name,
-                "description": r.description,
-                "format": r.format,
-                "mimetype": r.media_type or None,
-                "url": urls.resource(r, dataset)
-                if urls
-                else resource_url(r, dataset, base),
-                "url_type": None if r.external_url else "upload",
-                "size": r.size,
-                "hash": f"sha256:{r.sha256}" if r.sha256 else "",
-                "created": _iso(r.created_at),
-                "last_modified": _iso(r.modified_at),
-                "metadata_modified": _iso(r.modified_at),
-                "position": position,
-                "state": "active",
-                "datastore_active": False,
-                "cache_url": None,
-                "resource_type": None,
-            }
-        )
+    resources = [
+        resource_dict(r, dataset, base, position=position, urls=urls)
+        for position, r in enumerate(res_all)
+    ]
     tags = [
         {
             "id": str(t.pk),
@@ -158,8 +175,6 @@ def package_dict(dataset, base, *, related=None, urls=None) -> dict:
         }
         for t in tags_all
     ]
-    districts = [d.name for d in districts_all]
-    spatial = geo.bbox_polygon([d.ubigeo for d in districts_all])
     return {
         "id": str(dataset.uuid),
         "name": dataset.slug,
@@ -187,29 +202,7 @@ def package_dict(dataset, base, *, related=None, urls=None) -> dict:
         "num_tags": len(tags),
         "resources": resources,
         "num_resources": len(resources),
-        "extras": [
-            {"key": "frequency", "value": dataset.frequency},
-            {"key": "issued", "value": _iso(dataset.published_at) or ""},
-            {
-                "key": "temporal_start",
-                "value": dataset.temporal_start.isoformat()
-                if dataset.temporal_start
-                else "",
-            },
-            {
-                "key": "temporal_end",
-                "value": dataset.temporal_end.isoformat()
-                if dataset.temporal_end
-                else "",
-            },
-            # GeoJSON, as ckanext-spatial requires; the names in their own extra.
-            {"key": "spatial", "value": json.dumps(spatial, separators=(",", ":"))},
-            {
-                "key": "spatial_text",
-                "value": ", ".join(districts)
-                or city.text("territory.whole_city_label", "es"),
-            },
-        ],
+        "extras": _package_extras(dataset, districts_all),
         "relationships_as_object": [],
         "relationships_as_subject": [],
     }

@@ -4,7 +4,7 @@ units; and, on PostgreSQL, a trigger that makes the audit log append-only."""
 from django.db import migrations
 from django.utils.text import slugify
 
-# Frozen copy of the districts file of openlima/data/ as it was when this migration was
+# Frozen copy of the districts file (now profiles/lima/districts.csv) as it was when this migration was
 # written: a migration must give the same result forever, whatever the live file becomes
 # (later changes to the districts go in a new migration or `load_city_profile`).
 DISTRICTS = (

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from openlima import city, roles
+from openlima.registry import HomeCard
 from openlima.search import text_search
 from openlima.selectors import user_has_role
 from openlima.tableschema import schema_columns, table_schema
@@ -22,7 +23,7 @@ from ..models import (
     Support,
 )
 from .common import PUBLIC_STATUSES, _iso
-from .consultations import consultation_results_many
+from .consultations import consultation_results_many, consultations_visible
 from .districts import district_participation
 from .proposals import proposal_search
 
@@ -46,9 +47,7 @@ def indicators() -> dict:
         "supports": Support.objects.count(),
         "comments": Comment.objects.filter(status=Comment.Status.VISIBLE).count(),
         "participants": participants,
-        "consultations": Consultation.objects.exclude(
-            status=Consultation.Status.DRAFT
-        ).count(),
+        "consultations": consultations_visible().order_by().count(),
         "by_district": [
             {
                 k: r[k]
@@ -81,7 +80,7 @@ def site_search(*, query: str, limit: int) -> list[dict]:
         for p in results.order_by("-rank", "-id")[:limit]
     ]
     consultations = text_search(
-        Consultation.objects.exclude(status=Consultation.Status.DRAFT),
+        consultations_visible(),
         fields=["title", "question", "description"],
         query=query,
         weights=["A", "B", "C"],
@@ -206,90 +205,16 @@ def dataset_consultation_results() -> dict:
 def personal_data(*, user) -> dict:
     """`personal_data:participation`: everything Lima Activa keeps about one person. One
     query per kind of record, however many rows."""
-    from ..models import CommentFlag, Notification, NotificationSettings
+    from ..models import Notification, NotificationSettings
 
-    proposals = [
-        {
-            "id": p.pk,
-            "title": p.title,
-            "summary": p.summary,
-            "body": p.body,
-            "topic": p.topic,
-            "district": p.district.name if p.district is not None else None,
-            "status": p.status,
-            "support_count": p.support_count,
-            "published_at": _iso(p.published_at),
-            "url": reverse("participation:proposal_detail", args=[p.pk]),
-        }
-        for p in Proposal.objects.filter(author=user)
-        .select_related("district")
-        .order_by("id")
-    ]
-    supports = [
-        {"proposal_id": pid, "proposal": title, "created_at": _iso(at)}
-        for pid, title, at in Support.objects.filter(user=user)
-        .order_by("id")
-        .values_list("proposal_id", "proposal__title", "created_at")
-    ]
-    comments = [
-        {
-            "id": c["id"],
-            "on": f"{c['target_type']}:{c['target_id']}",
-            "body": c["body"],
-            "status": c["status"],
-            "created_at": _iso(c["created_at"]),
-        }
-        for c in Comment.objects.filter(author=user)
-        .order_by("id")
-        .values("id", "target_type", "target_id", "body", "status", "created_at")
-    ]
-    votes = [
-        {"comment_id": cid, "value": value}
-        for cid, value in CommentVote.objects.filter(user=user)
-        .order_by("id")
-        .values_list("comment_id", "value")
-    ]
-    flags = [
-        {"comment_id": cid, "created_at": _iso(at)}
-        for cid, at in CommentFlag.objects.filter(user=user)
-        .order_by("id")
-        .values_list("comment_id", "created_at")
-    ]
-    ratings = [
-        {
-            "consultation": r["consultation__title"],
-            "option": r["option__title"],
-            "level": r["level"],
-            "contribution": r["contribution"],
-            "updated_at": _iso(r["updated_at"]),
-        }
-        for r in ConsultationRating.objects.filter(user=user)
-        .order_by("id")
-        .values(
-            "consultation__title",
-            "option__title",
-            "level",
-            "contribution",
-            "updated_at",
-        )
-    ]
-    registrations = [
-        {
-            "session": r["session__title"],
-            "starts_at": _iso(r["session__starts_at"]),
-            "status": r["status"],
-            "created_at": _iso(r["created_at"]),
-        }
-        for r in SessionRegistration.objects.filter(user=user)
-        .order_by("id")
-        .values("session__title", "session__starts_at", "status", "created_at")
-    ]
-    follows = [
-        {"kind": kind, "target_id": target, "created_at": _iso(at)}
-        for kind, target, at in Follow.objects.filter(user=user)
-        .order_by("id")
-        .values_list("kind", "target_id", "created_at")
-    ]
+    proposals = _my_proposals(user)
+    supports = _my_supports(user)
+    comments = _my_comments(user)
+    votes = _my_votes(user)
+    flags = _my_flags(user)
+    ratings = _my_ratings(user)
+    registrations = _my_registrations(user)
+    follows = _my_follows(user)
     settings_row = (
         NotificationSettings.objects.filter(user=user)
         .values("frequency", "follow_own_proposals")
@@ -319,6 +244,122 @@ def personal_data(*, user) -> dict:
         "notification_settings": settings_row,
         "pending_notifications": pending,
     }
+
+
+def _my_proposals(user) -> list[dict]:
+    """The proposals the person wrote."""
+    return [
+        {
+            "id": p.pk,
+            "title": p.title,
+            "summary": p.summary,
+            "body": p.body,
+            "topic": p.topic,
+            "district": p.district.name if p.district is not None else None,
+            "status": p.status,
+            "support_count": p.support_count,
+            "published_at": _iso(p.published_at),
+            "url": reverse("participation:proposal_detail", args=[p.pk]),
+        }
+        for p in Proposal.objects.filter(author=user)
+        .select_related("district")
+        .order_by("id")
+    ]
+
+
+def _my_supports(user) -> list[dict]:
+    """The proposals the person supported."""
+    return [
+        {"proposal_id": pid, "proposal": title, "created_at": _iso(at)}
+        for pid, title, at in Support.objects.filter(user=user)
+        .order_by("id")
+        .values_list("proposal_id", "proposal__title", "created_at")
+    ]
+
+
+def _my_comments(user) -> list[dict]:
+    """The comments the person wrote (any target)."""
+    return [
+        {
+            "id": c["id"],
+            "on": f"{c['target_type']}:{c['target_id']}",
+            "body": c["body"],
+            "status": c["status"],
+            "created_at": _iso(c["created_at"]),
+        }
+        for c in Comment.objects.filter(author=user)
+        .order_by("id")
+        .values("id", "target_type", "target_id", "body", "status", "created_at")
+    ]
+
+
+def _my_votes(user) -> list[dict]:
+    """The person's votes on comments."""
+    return [
+        {"comment_id": cid, "value": value}
+        for cid, value in CommentVote.objects.filter(user=user)
+        .order_by("id")
+        .values_list("comment_id", "value")
+    ]
+
+
+def _my_flags(user) -> list[dict]:
+    """The comments the person reported."""
+    from ..models import CommentFlag
+
+    return [
+        {"comment_id": cid, "created_at": _iso(at)}
+        for cid, at in CommentFlag.objects.filter(user=user)
+        .order_by("id")
+        .values_list("comment_id", "created_at")
+    ]
+
+
+def _my_ratings(user) -> list[dict]:
+    """The person's ratings in consultations."""
+    return [
+        {
+            "consultation": r["consultation__title"],
+            "option": r["option__title"],
+            "level": r["level"],
+            "contribution": r["contribution"],
+            "updated_at": _iso(r["updated_at"]),
+        }
+        for r in ConsultationRating.objects.filter(user=user)
+        .order_by("id")
+        .values(
+            "consultation__title",
+            "option__title",
+            "level",
+            "contribution",
+            "updated_at",
+        )
+    ]
+
+
+def _my_registrations(user) -> list[dict]:
+    """The person's registrations to sessions."""
+    return [
+        {
+            "session": r["session__title"],
+            "starts_at": _iso(r["session__starts_at"]),
+            "status": r["status"],
+            "created_at": _iso(r["created_at"]),
+        }
+        for r in SessionRegistration.objects.filter(user=user)
+        .order_by("id")
+        .values("session__title", "session__starts_at", "status", "created_at")
+    ]
+
+
+def _my_follows(user) -> list[dict]:
+    """What the person follows."""
+    return [
+        {"kind": kind, "target_id": target, "created_at": _iso(at)}
+        for kind, target, at in Follow.objects.filter(user=user)
+        .order_by("id")
+        .values_list("kind", "target_id", "created_at")
+    ]
 
 
 # --- Staff dashboard (openlima.registry "staff_tasks:participation") ------------------------
@@ -385,3 +426,15 @@ CONSULTATION_RESULT_SCHEMA = table_schema(
     ("estado_consulta", "string", "Estado de la consulta"),
     primary_key=("opcion_id",),
 )
+
+
+def home_card() -> HomeCard:
+    """`home_card:participation`: Lima Activa on the home page (named as the city profile names it)."""
+    return {
+        "title": city.city()["participation_name"],
+        "summary": _(
+            "Propuestas ciudadanas, apoyos, debates, consultas con prioridades y sesiones presenciales y digitales."
+        ),
+        "url": reverse("participation:index"),
+        "order": 30,
+    }

@@ -247,3 +247,24 @@ def test_facet_cache_can_be_disabled(client, settings):
     DatasetFactory(slug="b", title="Parques", tags=["abastos"])
     result = package_search(client, **{"facet.field": facets})
     assert result["facets"]["tags"] == {"abastos": 2}
+
+
+@pytest.mark.postgres
+def test_the_stored_vector_is_the_one_the_orm_computes():
+    """The SQL of the stored vector and the ORM's `spanish_vector` are one definition
+    (openlima.search): a document's stored vector equals the computed one."""
+    from openlima.search import spanish_vector
+
+    doc = services.transparency_document_create(
+        category="presupuesto",
+        title="Presupuesto de Áncash",
+        description="Ejecución del gasto por categoría.",
+        external_url="https://example.pe/",
+    )
+    row = (
+        TransparencyDocument.objects.filter(pk=doc.pk)
+        .annotate(computed=spanish_vector(["title", "description"]))
+        .values("search_vector", "computed")
+        .get()
+    )
+    assert row["search_vector"] and row["search_vector"] == row["computed"]

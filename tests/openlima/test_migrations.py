@@ -29,9 +29,7 @@ def test_frozen_districts_are_the_43_of_lima_with_unique_ubigeos():
     assert all(u.startswith("1501") and len(u) == 6 for u, _ in districts)
     # Today the live file still says the same; if it changes, the change needs its own
     # migration (this migration keeps its frozen copy).
-    with (ROOT / "openlima" / "data" / "lima-districts.csv").open(
-        encoding="utf-8"
-    ) as fh:
+    with (ROOT / "profiles" / "lima" / "districts.csv").open(encoding="utf-8") as fh:
         live = [(row["ubigeo"], row["name"]) for row in csv.DictReader(fh)]
     assert list(districts) == live
 

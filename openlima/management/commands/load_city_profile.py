@@ -44,9 +44,9 @@ class Command(BaseCommand):
                     + ", ".join(result["kept"])
                 )
             )
-        from django.conf import settings
+        from openlima import conf
 
-        configured = getattr(settings, "CITY_PROFILE", city.DEFAULT_PROFILE)
+        configured = conf.city_profile_name()
         if options["profile"] and city.profile_path(
             options["profile"]
         ) != city.profile_path(configured):
