@@ -250,6 +250,9 @@ class MilestoneAdmin(_RoleAdmin):
 
 
 class ProgressUpdateForm(forms.ModelForm):
+    """A commitment-level note (e.g. a scheduled announcement). A note on a milestone is
+    written with its progress on the milestone's own form, the one way (issue 12)."""
+
     publish_at = forms.DateTimeField(
         label=_("Publicar el"),
         required=False,
@@ -258,7 +261,7 @@ class ProgressUpdateForm(forms.ModelForm):
 
     class Meta:
         model = ProgressUpdate
-        fields = ["commitment", "milestone", "note", "publish_at"]
+        fields = ["commitment", "note", "publish_at"]
 
     def clean_publish_at(self):
         return self.cleaned_data.get("publish_at") or timezone.now()
@@ -286,17 +289,13 @@ class ProgressUpdateAdmin(_RoleAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "commitment":
             kwargs["queryset"] = selectors.commitments_editable_by(user=request.user)
-        if db_field.name == "milestone":
-            kwargs["queryset"] = Milestone.objects.filter(
-                commitment__in=selectors.commitments_editable_by(user=request.user)
-            ).select_related("commitment")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         created = services.progress_update_create(
             user=request.user,
             commitment=form.cleaned_data["commitment"],
-            milestone=form.cleaned_data.get("milestone"),
+            milestone=None,
             note=form.cleaned_data.get("note", ""),
             publish_at=form.cleaned_data.get("publish_at"),
         )
