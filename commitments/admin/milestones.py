@@ -4,8 +4,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from openlima.errors import ApplicationError
@@ -20,6 +23,29 @@ from ..models import (
 from .common import MILESTONE_FORM_FIELDS, _RoleAdmin
 
 
+class EvidenceFileInput(forms.ClearableFileInput):
+    """Upload widget of a new evidence row; on a saved row (shown read-only, where Django
+    renders a widget marked `read_only` with only the name and the value) the file's
+    original name, linked to the staff download (issue 12), not the storage key."""
+
+    read_only = True
+
+    def render(self, name, value, attrs=None, renderer=None):
+        instance = getattr(value, "instance", None)
+        if attrs is None and renderer is None and getattr(instance, "pk", None):
+            if not value:
+                return "—"
+            return format_html(
+                '<a href="{}">{}</a> <span class="help">({})</span>',
+                reverse(
+                    "admin:commitments_milestone_evidence_file", args=[instance.pk]
+                ),
+                instance.original_name or _("documento"),
+                filesizeformat(instance.size),
+            )
+        return super().render(name, value, attrs, renderer)
+
+
 class EvidenceForm(forms.ModelForm):
     url = forms.URLField(
         label=_("enlace"), required=False, max_length=500, assume_scheme="https"
@@ -28,6 +54,7 @@ class EvidenceForm(forms.ModelForm):
     class Meta:
         model = Evidence
         fields = ["description", "url", "file"]
+        widgets = {"file": EvidenceFileInput}
 
     def clean(self):
         cleaned = super().clean()
@@ -107,6 +134,18 @@ class MilestoneAdmin(_RoleAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("commitment__plan")
+
+    def get_urls(self):
+        from ..views import evidence_file_staff
+
+        return [
+            path(
+                "evidence/<int:evidence_id>/archivo/",
+                self.admin_site.admin_view(evidence_file_staff),
+                name="commitments_milestone_evidence_file",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(boolean=True, description=_("vencido"))
     def overdue(self, obj):
