@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
@@ -104,9 +105,10 @@ class MilestoneAdminForm(forms.ModelForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    publish_at = forms.DateTimeField(
+    publish_at = forms.SplitDateTimeField(
         label=_("Publicar el"),
         required=False,
+        widget=AdminSplitDateTime,
         help_text=_("Déjelo vacío para publicar ahora; una fecha futura lo programa."),
     )
 
@@ -292,9 +294,10 @@ class ProgressUpdateForm(forms.ModelForm):
     """A commitment-level note (e.g. a scheduled announcement). A note on a milestone is
     written with its progress on the milestone's own form, the one way (issue 12)."""
 
-    publish_at = forms.DateTimeField(
+    publish_at = forms.SplitDateTimeField(
         label=_("Publicar el"),
         required=False,
+        widget=AdminSplitDateTime,
         help_text=_("Déjelo vacío para publicar ahora; una fecha futura lo programa."),
     )
 
