@@ -123,3 +123,47 @@ def test_bulk_actions_call_the_same_service(staff_client_factory, editor, commit
     assert spy.call_count == 2
     assert Milestone.objects.filter(status="delayed").count() == 2
     assert ProgressUpdate.objects.filter(note="Lluvias").count() == 2
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_admin_pages_cost_the_same_with_more_milestones_and_evidence(
+    staff_client_factory, editor, commitment
+):
+    """Query counts of the two pages changed for issue 12 do not grow with their rows."""
+    from .conftest import PDF_BYTES, upload
+
+    client = staff_client_factory(editor)
+    url = f"/gestion/commitments/commitment/{commitment.pk}/change/"
+    first = MilestoneFactory(commitment=commitment)
+    MilestoneFactory(commitment=commitment)
+    _queries(client, url)  # warm the per-process caches (content types, session)
+    few = _queries(client, url)
+    for _ in range(10):
+        MilestoneFactory(commitment=commitment)
+    assert _queries(client, url) == few
+
+    def add_evidence(n):
+        for i in range(n):
+            services.evidence_add(
+                user=editor,
+                milestone=first,
+                description=f"Acta {i}",
+                url="",
+                uploaded=upload(f"acta-{i}.pdf", PDF_BYTES),
+            )
+
+    add_evidence(2)
+    _queries(client, change_url(first))
+    few = _queries(client, change_url(first))
+    add_evidence(6)
+    many = _queries(client, change_url(first))
+    assert many == few, (few, many)
+    assert few <= 46, few  # measured 44 (SQLite), whatever the number of files
