@@ -17,12 +17,6 @@ from .services import audit_log_record
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
-        if db_field.name == "user_permissions":
-            _translated_permissions(field)
-        return field
-
     ordering = ["email"]
     list_display = [
         "email",
@@ -43,6 +37,12 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "display_name"]
     list_select_related = ["org_unit"]
     autocomplete_fields = ["org_unit", "district"]
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if db_field.name == "user_permissions":
+            _translated_permissions(field)
+        return field
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
