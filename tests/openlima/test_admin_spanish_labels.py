@@ -106,3 +106,16 @@ def test_admin_labels_are_spanish(staff_client_factory):
     assert not problems, "\n\n".join(
         f"{url}: {'; '.join(words)}" for url, words in sorted(problems.items())
     )
+
+
+def test_permission_choices_read_in_spanish_on_groups_and_users(staff_client_factory):
+    admin_user = StaffFactory(is_superuser=True)
+    client = staff_client_factory(admin_user)
+    with translation.override("es"):
+        for url in (
+            reverse("admin:auth_group_add"),
+            reverse("admin:openlima_user_change", args=[admin_user.pk]),
+        ):
+            body = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+            assert "Puede añadir consulta" in body, url
+            assert "Can add" not in body, url
