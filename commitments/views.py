@@ -311,8 +311,9 @@ def _token_action(request, token, *, action, title, button, done):
     )
 
 
-def evidence_file(request, evidence_id):
-    evidence = selectors.evidence_get_public(evidence_id=evidence_id)
+def _evidence_response(evidence, *, private: bool = False) -> FileResponse:
+    """The file under the name it was uploaded with; PDFs and images open in the browser,
+    anything else downloads; sandboxed so a file can never run as the portal's page."""
     inline = evidence.content_type.startswith("image/") or (
         evidence.content_type == "application/pdf"
     )
@@ -324,4 +325,20 @@ def evidence_file(request, evidence_id):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if private:
+        response["Cache-Control"] = "private, no-store"
     return response
+
+
+def evidence_file(request, evidence_id):
+    evidence = selectors.evidence_get_public(evidence_id=evidence_id)
+    return _evidence_response(evidence)
+
+
+def evidence_file_staff(request, evidence_id):
+    """The admin's link to an evidence file (issue 12), published or scheduled: wrapped by
+    the admin site (staff login, second factor) and checked by the selector."""
+    evidence = selectors.access_evidence_file_for_staff(
+        user=request.user, evidence_id=evidence_id
+    )
+    return _evidence_response(evidence, private=True)

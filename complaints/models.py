@@ -216,6 +216,10 @@ class MemberKey(models.Model):
         related_name="+",
     )
 
+    class Meta:
+        verbose_name = _("llave de miembro")
+        verbose_name_plural = _("llaves de miembros")
+
     def __str__(self):
         return f"Llave de miembro {self.user_id}"
 
@@ -225,6 +229,10 @@ class RecoveryKey(models.Model):
 
     public_key = models.BinaryField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("llave de recuperación")
+        verbose_name_plural = _("llaves de recuperación")
 
     def __str__(self):
         return f"Llave de recuperación {self.pk}"
@@ -251,6 +259,8 @@ class KeyGrant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("acceso a un caso")
+        verbose_name_plural = _("accesos a casos")
         constraints = [
             models.UniqueConstraint(
                 fields=["complaint", "member"], name="complaint_grant_unique"
@@ -412,6 +422,8 @@ class ReferralEvent(models.Model):
 
     class Meta:
         ordering = ["occurred_on", "received_at", "id"]
+        verbose_name = _("novedad de una derivación")
+        verbose_name_plural = _("novedades de derivaciones")
         constraints = [
             models.UniqueConstraint(
                 fields=["referral", "institution_event_id"],

@@ -38,6 +38,12 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["org_unit"]
     autocomplete_fields = ["org_unit", "district"]
 
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if db_field.name == "user_permissions":
+            _translated_permissions(field)
+        return field
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "public_profile" and field is not None:
@@ -247,12 +253,29 @@ if admin.site.is_registered(Authenticator):
 
 @admin.register(Authenticator)
 class AuthenticatorAdmin(admin.ModelAdmin):
-    list_display = ["user", "type", "created_at", "last_used_at"]
+    # allauth's fields carry no verbose_name (their labels were English under `es`).
+    list_display = ["account", "factor", "created", "last_used"]
     list_filter = ["type"]
-    fields = ["user", "type", "created_at", "last_used_at"]
+    fields = ["account", "factor", "created", "last_used"]
     readonly_fields = fields
     search_fields = ["user__email"]
     list_select_related = ["user"]
+
+    @admin.display(description=_("usuario"), ordering="user__email")
+    def account(self, obj):
+        return obj.user
+
+    @admin.display(description=_("tipo"), ordering="type")
+    def factor(self, obj):
+        return obj.get_type_display()
+
+    @admin.display(description=_("creado el"), ordering="created_at")
+    def created(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("último uso"), ordering="last_used_at")
+    def last_used(self, obj):
+        return obj.last_used_at
 
     def has_add_permission(self, request):
         return False
@@ -277,3 +300,48 @@ class AuthenticatorAdmin(admin.ModelAdmin):
         for obj in queryset:
             self._audit_delete(request, obj)
         super().delete_queryset(request, queryset)
+
+
+# Permission names are written in English when the tables are created ("Can add …");
+# staff choosing a group's or a user's permissions see them in their language (issue 12).
+_PERMISSION_VERBS = {
+    "add": _("Puede añadir %(model)s"),
+    "change": _("Puede modificar %(model)s"),
+    "delete": _("Puede eliminar %(model)s"),
+    "view": _("Puede ver %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    """`app | model | action` with the action translated for Django's default ones."""
+    ct = permission.content_type
+    model = ct.model_class()
+    verb, _sep, rest = permission.codename.partition("_")
+    name = permission.name
+    if model is not None and verb in _PERMISSION_VERBS and rest == ct.model:
+        name = _PERMISSION_VERBS[verb] % {"model": model._meta.verbose_name}
+        app = model._meta.app_config.verbose_name
+        return f"{app} | {model._meta.verbose_name} | {name}"
+    return str(permission)
+
+
+def _translated_permissions(formfield):
+    if formfield is not None:
+        formfield.label_from_instance = permission_label
+    return formfield
+
+
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if db_field.name == "permissions":
+            _translated_permissions(field)
+        return field

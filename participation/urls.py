@@ -57,7 +57,7 @@ urlpatterns = [
         name="consultation_detail",
     ),
     path(
-        "consultas/<slug:slug>/opcion/<int:option_id>/",
+        "consultas/<slug:slug>/calificar/",
         views.consultation_rate,
         name="consultation_rate",
     ),

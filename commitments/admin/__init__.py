@@ -24,13 +24,11 @@ from .plans import (
     CommitmentAdmin,
     CommitmentForm,
     MilestoneInline,
-    MilestoneInlineForm,
 )
 
 __all__ = [
     "MILESTONE_FORM_FIELDS",
     "ActionPlanAdmin",
-    "MilestoneInlineForm",
     "MilestoneInline",
     "CommitmentForm",
     "CommitmentAdmin",

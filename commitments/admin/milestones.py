@@ -2,10 +2,14 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from openlima.errors import ApplicationError
@@ -20,6 +24,29 @@ from ..models import (
 from .common import MILESTONE_FORM_FIELDS, _RoleAdmin
 
 
+class EvidenceFileInput(forms.ClearableFileInput):
+    """Upload widget of a new evidence row; on a saved row (shown read-only, where Django
+    renders a widget marked `read_only` with only the name and the value) the file's
+    original name, linked to the staff download (issue 12), not the storage key."""
+
+    read_only = True
+
+    def render(self, name, value, attrs=None, renderer=None):
+        instance = getattr(value, "instance", None)
+        if attrs is None and renderer is None and getattr(instance, "pk", None):
+            if not value:
+                return "—"
+            return format_html(
+                '<a href="{}">{}</a> <span class="help">({})</span>',
+                reverse(
+                    "admin:commitments_milestone_evidence_file", args=[instance.pk]
+                ),
+                instance.original_name or _("documento"),
+                filesizeformat(instance.size),
+            )
+        return super().render(name, value, attrs, renderer)
+
+
 class EvidenceForm(forms.ModelForm):
     url = forms.URLField(
         label=_("enlace"), required=False, max_length=500, assume_scheme="https"
@@ -28,6 +55,7 @@ class EvidenceForm(forms.ModelForm):
     class Meta:
         model = Evidence
         fields = ["description", "url", "file"]
+        widgets = {"file": EvidenceFileInput}
 
     def clean(self):
         cleaned = super().clean()
@@ -77,9 +105,10 @@ class MilestoneAdminForm(forms.ModelForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    publish_at = forms.DateTimeField(
+    publish_at = forms.SplitDateTimeField(
         label=_("Publicar el"),
         required=False,
+        widget=AdminSplitDateTime,
         help_text=_("Déjelo vacío para publicar ahora; una fecha futura lo programa."),
     )
 
@@ -107,6 +136,18 @@ class MilestoneAdmin(_RoleAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("commitment__plan")
+
+    def get_urls(self):
+        from ..views import evidence_file_staff
+
+        return [
+            path(
+                "evidence/<int:evidence_id>/archivo/",
+                self.admin_site.admin_view(evidence_file_staff),
+                name="commitments_milestone_evidence_file",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(boolean=True, description=_("vencido"))
     def overdue(self, obj):
@@ -250,15 +291,19 @@ class MilestoneAdmin(_RoleAdmin):
 
 
 class ProgressUpdateForm(forms.ModelForm):
-    publish_at = forms.DateTimeField(
+    """A commitment-level note (e.g. a scheduled announcement). A note on a milestone is
+    written with its progress on the milestone's own form, the one way (issue 12)."""
+
+    publish_at = forms.SplitDateTimeField(
         label=_("Publicar el"),
         required=False,
+        widget=AdminSplitDateTime,
         help_text=_("Déjelo vacío para publicar ahora; una fecha futura lo programa."),
     )
 
     class Meta:
         model = ProgressUpdate
-        fields = ["commitment", "milestone", "note", "publish_at"]
+        fields = ["commitment", "note", "publish_at"]
 
     def clean_publish_at(self):
         return self.cleaned_data.get("publish_at") or timezone.now()
@@ -286,17 +331,13 @@ class ProgressUpdateAdmin(_RoleAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "commitment":
             kwargs["queryset"] = selectors.commitments_editable_by(user=request.user)
-        if db_field.name == "milestone":
-            kwargs["queryset"] = Milestone.objects.filter(
-                commitment__in=selectors.commitments_editable_by(user=request.user)
-            ).select_related("commitment")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         created = services.progress_update_create(
             user=request.user,
             commitment=form.cleaned_data["commitment"],
-            milestone=form.cleaned_data.get("milestone"),
+            milestone=None,
             note=form.cleaned_data.get("note", ""),
             publish_at=form.cleaned_data.get("publish_at"),
         )

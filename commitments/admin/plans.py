@@ -1,7 +1,9 @@
-"""Admin of action plans and commitments (with their milestones inline)."""
+"""Admin of action plans and commitments (with their milestones listed read-only)."""
 
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .. import selectors, services
@@ -11,7 +13,7 @@ from ..models import (
     Milestone,
     OgpValue,
 )
-from .common import MILESTONE_FORM_FIELDS, _RoleAdmin
+from .common import _RoleAdmin
 
 
 @admin.register(ActionPlan)
@@ -32,49 +34,46 @@ class ActionPlanAdmin(_RoleAdmin):
         services.action_plan_save(user=request.user, plan=obj)
 
 
-class MilestoneInlineForm(forms.ModelForm):
-    update_note = forms.CharField(
-        label=_("Nota pública"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    class Meta:
-        model = Milestone
-        fields = MILESTONE_FORM_FIELDS
-
-
 class MilestoneInline(admin.TabularInline):
+    """The commitment's milestones, read-only: progress is updated in ONE place, the
+    milestone's own form (with evidence and a public note, through
+    `services.milestone_update`; issue 12). Each row links there."""
+
     model = Milestone
-    form = MilestoneInlineForm
     fields = [
         "code",
         "title",
-        "start_on",
         "due_on",
         "status",
         "progress",
         "completed_on",
-        "weight",
-        "update_note",
+        "update_link",
     ]
+    readonly_fields = fields
     extra = 0
-    show_change_link = True
+
+    @admin.display(description=_("Avance"))
+    def update_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}<span class="visually-hidden"> — {}</span></a>',
+            reverse("admin:commitments_milestone_change", args=[obj.pk]),
+            _("Actualizar avance"),
+            obj.title,
+        )
 
     def has_view_permission(self, request, obj=None):
         return selectors.user_may_manage(user=request.user)
 
     def has_change_permission(self, request, obj=None):
-        return obj is not None and selectors.user_can_edit_commitment(
-            user=request.user, commitment=obj
-        )
+        return False
 
     def has_add_permission(self, request, obj=None):
-        return self.has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return selectors.user_is_coordinator(user=request.user)
+        return False
 
 
 class CommitmentForm(forms.ModelForm):
@@ -98,38 +97,6 @@ class CommitmentForm(forms.ModelForm):
 
     def clean_ogp_values(self):
         return ",".join(self.cleaned_data.get("ogp_values") or [])
-
-
-def _save_milestone_formset(request, formset, commitment):
-    """Inline milestones: create/update/delete through the services."""
-    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-    for form in formset.forms:
-        if not hasattr(form, "cleaned_data") or not form.cleaned_data:
-            continue
-        instance = form.instance
-        if formset.can_delete and form.cleaned_data.get("DELETE") and instance.pk:
-            services.milestone_delete(user=request.user, milestone=instance)
-            formset.deleted_objects.append(instance)
-            continue
-        if not form.has_changed():
-            continue
-        data = {
-            f: form.cleaned_data[f]
-            for f in MILESTONE_FORM_FIELDS
-            if f in form.cleaned_data
-        }
-        note = form.cleaned_data.get("update_note", "")
-        if instance.pk is None:
-            milestone = services.milestone_create(
-                user=request.user, commitment=commitment, data=data
-            )
-            formset.new_objects.append(milestone)
-        else:
-            changed = {f: data[f] for f in form.changed_data if f in data}
-            services.milestone_update(
-                user=request.user, milestone=instance, data=changed, note=note
-            )
-            formset.changed_objects.append((instance, form.changed_data))
 
 
 @admin.register(Commitment)
@@ -159,7 +126,8 @@ class CommitmentAdmin(_RoleAdmin):
     def get_readonly_fields(self, request, obj=None):
         if selectors.user_is_coordinator(user=request.user):
             return self.readonly_fields
-        # Unit editors: the card is the coordinator's; they edit the milestones inline.
+        # Unit editors: the card is the coordinator's; they update each milestone on its
+        # own form (linked from the read-only list of milestones).
         return [f.name for f in Commitment._meta.fields if f.name != "id"] + [
             "responsible_units"
         ]
@@ -169,13 +137,9 @@ class CommitmentAdmin(_RoleAdmin):
             services.commitment_save(user=request.user, commitment=obj)
 
     def save_related(self, request, form, formsets, change):
+        # The milestones inline is read-only: nothing of it is saved from this form.
         if selectors.user_is_coordinator(user=request.user):
             form.save_m2m()
         for formset in formsets:
-            self.save_formset(request, form, formset, change)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Milestone:
-            _save_milestone_formset(request, formset, form.instance)
-        else:  # pragma: no cover
-            formset.save()
+            formset.new_objects, formset.changed_objects = [], []
+            formset.deleted_objects = []

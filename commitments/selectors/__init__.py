@@ -29,6 +29,7 @@ from .notices import (
 )
 from .plans import (
     OPEN_STATUSES,
+    access_evidence_file_for_staff,
     commitment_get_public,
     commitment_public_history,
     completion_summary,
@@ -85,6 +86,7 @@ __all__ = [
     "overdue_milestones",
     "commitment_get_public",
     "commitment_public_history",
+    "access_evidence_file_for_staff",
     "evidence_get_public",
     "subscription_for",
     "plan_report_commitments",

@@ -222,3 +222,18 @@ def subscription_by_token(*, token: str) -> Subscription | None:
         .select_related("commitment")
         .first()
     )
+
+
+def access_evidence_file_for_staff(*, user, evidence_id: int) -> Evidence:
+    """An evidence file for the staff admin, published or still scheduled: only to staff
+    who may manage commitments (the admin shows every unit's milestones read-only)."""
+    from django.core.exceptions import PermissionDenied
+
+    from .access import user_may_manage
+
+    if not user_may_manage(user=user):
+        raise PermissionDenied
+    evidence = Evidence.objects.filter(pk=evidence_id).exclude(file="").first()
+    if evidence is None:
+        raise Http404
+    return evidence

@@ -118,3 +118,12 @@ def suppressed(value, below=5):
     if value is None or value == "":
         return gettext("menos de %(n)s") % {"n": below or 5}
     return value
+
+
+@register.simple_tag(takes_context=True)
+def contact_href(context) -> str:
+    """Where "póngase en contacto" points (issue 12): the city profile's contact e-mail,
+    else the contact block in the footer of every page (docs/city-profile.md)."""
+    contact = (context.get("city") or {}).get("contact") or {}
+    email = contact.get("email")
+    return f"mailto:{email}" if email else "#contacto"

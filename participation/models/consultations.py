@@ -50,7 +50,7 @@ class Consultation(models.Model):
     hide_results_while_open = models.BooleanField(
         _("ocultar los resultados parciales mientras esté abierta"), default=False
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("creada el"), default=timezone.now)
 
     class Meta:
         ordering = ["-opens_at", "-id"]

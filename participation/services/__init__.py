@@ -8,6 +8,7 @@ from .comments import (
 )
 from .consultations import (
     consultation_rate,
+    consultation_rate_many,
     consultations_publish_due,
     publish_due,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "comment_flag",
     "comment_moderate",
     "consultation_rate",
+    "consultation_rate_many",
     "consultations_publish_due",
     "publish_due",
     "session_register",

@@ -1,13 +1,12 @@
 """Pages of consultations: list, detail, rating."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, http_status
 
 from .. import selectors, services
 from ..models import Follow, Level
@@ -62,58 +61,108 @@ def _chart(results) -> dict:
     return {"chart": bars, "chart_height": max(24, len(bars) * 24)}
 
 
+def _detail_extras(request, consultation) -> dict:
+    return {
+        "contributions": selectors.consultation_contributions(
+            consultation=consultation
+        ),
+        "thread": selectors.comment_thread(
+            target_type="participation.consultation",
+            target_id=consultation.pk,
+            user=request.user,
+        ),
+        "following": selectors.user_follows(
+            user=request.user,
+            kind=Follow.Kind.CONSULTATION,
+            target_id=consultation.pk,
+        ),
+    }
+
+
 def consultation_detail(request, slug):
     consultation = selectors.access_consultation_by_slug(slug=slug)
     context = _consultation_context(request, consultation)
-    context.update(
-        {
-            "contributions": selectors.consultation_contributions(
-                consultation=consultation
-            ),
-            "thread": selectors.comment_thread(
-                target_type="participation.consultation",
-                target_id=consultation.pk,
-                user=request.user,
-            ),
-            "following": selectors.user_follows(
-                user=request.user,
-                kind=Follow.Kind.CONSULTATION,
-                target_id=consultation.pk,
-            ),
-        }
-    )
+    _fill_rows(context["rows"])
+    context.update(_detail_extras(request, consultation))
     return render(request, "participation/consultation_detail.html", context)
 
 
+def _fill_rows(rows, *, posted=None, error: ApplicationError | None = None) -> None:
+    """Each option's level, contribution and errors as the form shows them: what was
+    sent when the submission was refused (nothing is lost), else what is stored."""
+    field_errors = error.field_errors if error else {}
+    for row in rows:
+        pk, mine = row["option"].pk, row["mine"]
+        if posted is not None:
+            row["level"] = posted.get(f"level-{pk}", "")
+            row["contribution"] = posted.get(f"contribution-{pk}", "")
+        else:
+            row["level"] = mine.level if mine else ""
+            row["contribution"] = mine.contribution if mine else ""
+        row["errors"] = [
+            *field_errors.get(f"level-{pk}", []),
+            *field_errors.get(f"contribution-{pk}", []),
+        ]
+
+
+def _ratings_from_post(post) -> list[dict]:
+    """The one form's items: every option listed in `option`, with its `level-<id>` and
+    `contribution-<id>`; options left without a level and a contribution are skipped."""
+    items = []
+    for raw in post.getlist("option"):
+        level = post.get(f"level-{raw}", "")
+        contribution = post.get(f"contribution-{raw}", "")
+        if level or contribution.strip():
+            items.append({"option": raw, "level": level, "contribution": contribution})
+    return items
+
+
 @require_POST
-def consultation_rate(request, slug, option_id):
+def consultation_rate(request, slug):
+    """Rate several options in one submission (issue 12): one form, one submit; with htmx
+    the options, the participant count and the results are swapped in place."""
     if (resp := _require_login(request)) is not None:
         return resp
     consultation = selectors.access_consultation_by_slug(slug=slug)
-    error = None
+    error: ApplicationError | None = None
+    saved = 0
     try:
-        services.consultation_rate(
-            user=request.user,
-            option_id=option_id,
-            level=request.POST.get("level", ""),
-            contribution=request.POST.get("contribution", ""),
+        saved = len(
+            services.consultation_rate_many(
+                user=request.user,
+                consultation_id=consultation.pk,
+                ratings=_ratings_from_post(request.POST),
+            )
         )
     except ApplicationError as exc:
-        error = exc.message
-    if request.htmx:
-        context = _consultation_context(request, consultation)
-        row = next(
-            (r for r in context["rows"] if r["option"].pk == int(option_id)), None
+        error = exc
+    if not request.htmx and error is None:
+        messages.success(request, _("Calificaciones guardadas."))
+        return redirect(
+            reverse("participation:consultation_detail", args=[slug]) + "#h-options"
         )
-        if row is None:
-            raise Http404
-        context.update({"row": row, "error": error, "announce": True})
-        return render(request, "participation/includes/rating_form.html", context)
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("Calificación guardada."))
-    return redirect(
-        reverse("participation:consultation_detail", args=[slug])
-        + f"#opcion-{option_id}"
+    context = _consultation_context(request, consultation)
+    status = http_status(error) if error else 200
+    context.update(
+        {
+            "rate_error": error,
+            "rate_saved": saved,
+        }
+    )
+    _fill_rows(context["rows"], posted=request.POST if error else None, error=error)
+    if request.htmx:
+        context["contributions"] = selectors.consultation_contributions(
+            consultation=consultation
+        )
+        return render(
+            request,
+            "participation/includes/consultation_rate_response.html",
+            context,
+            status=status,
+        )
+    context.update(_detail_extras(request, consultation))
+    # The page's <title> starts with "Error:" when `form.errors` is set (base.html).
+    context["form"] = {"errors": [error.message]}
+    return render(
+        request, "participation/consultation_detail.html", context, status=status
     )

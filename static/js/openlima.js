@@ -55,8 +55,9 @@ document.addEventListener("htmx:afterSettle", function (event) {
   if (el && el.isConnected) { el.focus(); }
 });
 
-// Forms marked data-swap-errors show the server's answer for refused input (400, 403, 429)
-// in place, as they would without JavaScript (the "¿Le fue útil?" form).
+// Swap targets (the element htmx replaces) marked data-swap-errors show the server's answer
+// for refused input (400, 403, 429) in place, as they would without JavaScript (the
+// "¿Le fue útil?" form, the consultation rating section).
 document.addEventListener("htmx:beforeSwap", function (event) {
   var status = event.detail.xhr.status;
   if ((status === 400 || status === 403 || status === 429) &&

@@ -159,38 +159,6 @@ def test_staff_without_2fa_session_is_kept_out(client, editor, milestone):
     assert milestone.progress == 0
 
 
-def test_inline_milestones_on_commitment(staff_client_factory, editor, commitment):
-    a = MilestoneFactory(commitment=commitment, code="A")
-    client = staff_client_factory(editor)
-    url = f"/gestion/commitments/commitment/{commitment.pk}/change/"
-    page = client.get(url).content.decode()
-    assert 'name="milestones-0-progress"' in page
-    assert 'name="title"' not in page  # the card is read-only for unit editors
-    data = {
-        "milestones-TOTAL_FORMS": "1",
-        "milestones-INITIAL_FORMS": "1",
-        "milestones-MIN_NUM_FORMS": "0",
-        "milestones-MAX_NUM_FORMS": "1000",
-        "milestones-0-id": str(a.pk),
-        "milestones-0-commitment": str(commitment.pk),
-        "milestones-0-code": "A",
-        "milestones-0-title": a.title,
-        "milestones-0-start_on": a.start_on.isoformat(),
-        "milestones-0-due_on": a.due_on.isoformat(),
-        "milestones-0-status": "in_progress",
-        "milestones-0-progress": "25",
-        "milestones-0-completed_on": "",
-        "milestones-0-weight": "1",
-        "milestones-0-update_note": "Desde la ficha",
-    }
-    response = client.post(url, data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    a.refresh_from_db()
-    assert a.progress == 25
-    update = ProgressUpdate.objects.get()
-    assert update.note == "Desde la ficha" and update.changes["progress"] == [0, 25]
-
-
 def bulk(client, action, ids, **extra):
     return client.post(
         "/gestion/commitments/milestone/",
@@ -259,6 +227,7 @@ def test_progress_update_admin_is_append_only(
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     update = ProgressUpdate.objects.get()
+    assert update.milestone is None  # milestone notes go on the milestone's form
     assert (
         client.post(
             f"/gestion/commitments/progressupdate/{update.pk}/change/",

@@ -159,8 +159,8 @@ def test_participation_pages_have_no_axe_violations(page):
 
     # rating in place on the consultation page
     page.goto(f"/participa/consultas/{consultation.slug}/")
-    form = page.locator(".pa-rating").first
-    form.locator("input[value=high]").check()
+    form = page.locator("form.pa-rate-all")
+    form.locator("input[value=high]").first.check()
     form.locator("button[type=submit]").click()
     page.wait_for_selector(".pa-saved")
     assert_no_axe_violations(page)

@@ -395,7 +395,7 @@ def _form_pages(page) -> list[tuple[str, str, str]]:
     heading = _links(page, re.escape(process) + r"(?!resultados/)[-\w]+/")[0]
     return [
         ("proposal support", proposal, "main form[action*='/apoyo/']"),
-        ("consultation rating", consultation, "main form[action*='/opcion/']"),
+        ("consultation rating", consultation, "main form[action$='/calificar/']"),
         ("ballot", heading + "votar/", "main form[method=post]"),
     ]
 

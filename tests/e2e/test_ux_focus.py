@@ -71,10 +71,10 @@ def test_focus_stays_after_a_rating(page):
     OptionFactory(consultation=consultation)
     login(page, email=citizen.email, password=PASSWORD)
     page.goto(reverse("participation:consultation_detail", args=[consultation.slug]))
-    page.check(f"#rating-{first.pk} input[name=level] >> nth=0")
-    active = press(page, f"#rating-{first.pk} button[type=submit]")
-    assert page.locator(f"#rating-{first.pk} [role=status]").count() == 1
-    assert active["key"] == f"rate-{first.pk}", active
+    page.check(f"#lv-{first.pk}-high")
+    active = press(page, "#consultation-options button[type=submit]")
+    assert page.locator("#consultation-options [role=status]").count() == 1
+    assert active["key"] == "rate-all", active
 
 
 @pytest.mark.django_db(transaction=True)

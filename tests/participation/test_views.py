@@ -378,22 +378,6 @@ def test_comment_include_lazy_loads_for_other_apps():
     assert 'href="/participa/comentarios/commitments.commitment/7/"' in html
 
 
-def test_rating_form_htmx(client):
-    o = OptionFactory()
-    client.force_login(UserFactory())
-    url = reverse("participation:consultation_rate", args=[o.consultation.slug, o.pk])
-    r = client.post(
-        url, {"level": "medium", "contribution": "Más difusión"}, HTTP_HX_REQUEST="true"
-    )
-    assert (
-        r.status_code == 200
-        and b"checked" in r.content
-        and b'role="status"' in r.content
-    )
-    r = client.post(url, {"level": "bogus"}, HTTP_HX_REQUEST="true")
-    assert r.status_code == 200 and b'role="alert"' in r.content
-
-
 def test_session_registration_views(client):
     s = SessionFactory(capacity=1)
     client.force_login(UserFactory())
