@@ -5,10 +5,11 @@ import json
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -481,10 +482,14 @@ def platform_file_resource_refresh(*, dataset: Dataset, spec_file: dict) -> bool
 
 
 def platform_datasets_refresh() -> dict:
+    """Every `dataset:` provider's dataset, written in the portal's language whatever
+    language the calling thread has active (providers' titles and columns are
+    translatable; a refresh under another language would version every file again)."""
     results: dict[str, Any] = {}
     for key, func in registry.providers("dataset:").items():
         try:
-            results[key] = platform_dataset_refresh(key=key, spec=func())
+            with translation.override(settings.LANGUAGE_CODE):
+                results[key] = platform_dataset_refresh(key=key, spec=func())
         except Exception:  # one provider's failure must not stop the others
             logger.exception("opendata_refresh: %s failed", key)
             results[key] = "error"

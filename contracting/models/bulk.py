@@ -1,6 +1,7 @@
 """Stored copies of the nightly bulk files (docs/contracting.md, "Bulk files")."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class BulkFile(models.Model):
@@ -19,6 +20,8 @@ class BulkFile(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("archivo masivo")
+        verbose_name_plural = _("archivos masivos")
 
     def __str__(self):
         return self.name

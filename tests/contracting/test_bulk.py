@@ -139,3 +139,19 @@ def test_every_listed_bulk_file_version_exists_after_three_nights(client, make_p
             if stage == "after the job":
                 platform_datasets_refresh()
     assert len(seen) >= 6  # the three files' copies changed every night
+
+
+def test_catalogue_refresh_does_not_depend_on_the_active_language(three):
+    """The refresh writes the portal's language whatever language the calling thread
+    has active (a worker after an English request, a test after an English page):
+    otherwise each refresh saw a change and versioned the files again."""
+    from django.utils import translation
+
+    from opendata.services import platform_datasets_refresh
+
+    services.bulk_export()
+    with translation.override("en"):
+        platform_datasets_refresh()
+    with translation.override("es"):
+        again = platform_datasets_refresh()
+    assert again["contrataciones-ocds"]["new_versions"] == 0

@@ -61,9 +61,7 @@ PROPER_NAMES = re.compile(
     # django-celery-beat's internal model and a column named after a method: no
     # verbose_name to translate (superuser-only pages).
     r"Crontab translation|periodic task track|\bcrontab\b"
-    r"|\bOpen (Lima|Data|Database)\b"
-    # contracting's BulkFile has no verbose_name yet: left to the contracting branch.
-    r"|bulk file",
+    r"|\bOpen (Lima|Data|Database)\b",
     re.I,
 )
 
