@@ -116,8 +116,12 @@ def test_dataset_page_query_count_is_bounded(
         services.resource_version_add(
             resource=r, data=f"x,y\n{i},1\n".encode(), filename="e.csv"
         )
-    with django_assert_max_num_queries(16):
-        assert client.get("/datos/poblacion-distrital/").status_code == 200
+    # The first visit of the day (its view counter row does not exist yet) and a later
+    # one, with an empty cache: within the public-page bound (docs/performance.md).
+    for _visit in range(2):
+        with django_assert_max_num_queries(10):
+            assert client.get("/datos/poblacion-distrital/").status_code == 200
+    assert DatasetDailyStat.objects.get(dataset=dataset_with_file).views == 2
 
 
 def test_draft_is_404_and_withdrawn_shows_reason_without_files(
