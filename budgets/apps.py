@@ -11,13 +11,14 @@ class BudgetsConfig(AppConfig):
         "indicators:budgets",
         "personal_data:budgets",
         "erase_personal_data:budgets",
+        "role_permissions:budgets",
     )
 
     def ready(self):
         """Register this app's hooks (publishers, demo loaders) in openlima.registry."""
         from openlima import registry
 
-        from . import demo, selectors, services
+        from . import demo, roles, selectors, services
 
         registry.register_publisher("budgets", services.budgets_publish_due)
         registry.register_demo_loader("budgets", demo.demo_load, order=50)
@@ -33,3 +34,4 @@ class BudgetsConfig(AppConfig):
             f"erase_personal_data:{self.name}", services.erase_personal_data
         )
         registry.register_provider("staff_tasks:budgets", selectors.staff_tasks)
+        registry.register_provider("role_permissions:budgets", roles.role_permissions)

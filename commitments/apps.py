@@ -7,6 +7,7 @@ class CommitmentsConfig(AppConfig):
     verbose_name = _("Seguimiento de compromisos")
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
+        "home_card:commitments",
         "commitments.import_plan",
         "search:commitments",
         "dataset:planes-de-accion",
@@ -46,6 +47,7 @@ class CommitmentsConfig(AppConfig):
         registry.register_provider(
             "dataset:historial-de-avances", selectors.dataset_history
         )
+        registry.register_provider("home_card:commitments", selectors.home_card)
         registry.register_provider("indicators:commitments", selectors.indicators)
         registry.register_provider("commitments.summary", selectors.commitment_summary)
         registry.register_provider("commitments.choices", selectors.commitment_choices)

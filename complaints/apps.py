@@ -8,6 +8,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = city.lazy_text("complaints_name")
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
+        "home_card:complaints",
         "restore_check:complaints",
         "indicators:complaints",
         "dataset:estadisticas-denuncias",
@@ -27,6 +28,7 @@ class ComplaintsConfig(AppConfig):
         password_verified.connect(receivers.on_password_verified, dispatch_uid="cmp-pv")
         password_changed.connect(receivers.on_password_changed, dispatch_uid="cmp-pc")
         user_logged_out.connect(receivers.on_logged_out, dispatch_uid="cmp-lo")
+        registry.register_provider("home_card:complaints", selectors.home_card)
         registry.register_provider("indicators:complaints", selectors.public_statistics)
         registry.register_provider(
             "dataset:estadisticas-denuncias", selectors.statistics_dataset

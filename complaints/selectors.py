@@ -6,10 +6,12 @@ import statistics
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import city, roles
+from openlima.registry import HomeCard
 from openlima.selectors import access_staff_area, user_has_role
 from openlima.tableschema import schema_columns, table_schema
 
@@ -584,3 +586,15 @@ def complaint_referrals(complaint, key: bytes) -> list[dict]:
             }
         )
     return out
+
+
+def home_card() -> HomeCard:
+    """`home_card:complaints`: Lima Honesta on the home page (named as the city profile names it)."""
+    return {
+        "title": city.city()["complaints_name"],
+        "summary": _(
+            "Denuncie actos de corrupción de forma anónima y segura. Recibirá un código para seguir su caso; solo la Unidad de Integridad puede leerlo."
+        ),
+        "url": reverse("complaints:index"),
+        "order": 20,
+    }

@@ -7,9 +7,12 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Datos abiertos")
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
+        "home_card:opendata",
         "restore_check:opendata",
         "dataset_create_from_document",
         "search:opendata",
+        "indicators:opendata",
+        "role_permissions:opendata",
         "personal_data:opendata",
         "erase_personal_data:opendata",
     )
@@ -18,11 +21,14 @@ class OpendataConfig(AppConfig):
         """Register this app's hooks (publishers, demo loaders) in openlima.registry."""
         from openlima import registry
 
-        from . import demo, selectors, services
+        from . import demo, roles, selectors, services
 
         registry.register_publisher("opendata", services.datasets_publish_due)
         registry.register_demo_loader("opendata", demo.load, order=40)
         registry.register_provider("search:opendata", selectors.site_search)
+        registry.register_provider("home_card:opendata", selectors.home_card)
+        registry.register_provider("indicators:opendata", selectors.indicators)
+        registry.register_provider("role_permissions:opendata", roles.role_permissions)
         registry.register_provider(
             "dataset_create_from_document", services.dataset_create_from_document
         )

@@ -10,8 +10,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from openlima import city
 
 from . import conf, geo
-from .ckan import package_qs, resource_url
+from .ckan import resource_url
 from .models import LICENSE_URLS, Dataset
+from .selectors import package_qs
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")

@@ -1,19 +1,23 @@
-"""Every read of the open data catalogue: catalogue and facets, dataset pages, counters,
-transparency sections, site search and the home page indicators."""
+"""Every read of the open data catalogue: the queries the pages, the CKAN API and the
+DCAT catalogue share (published packages, facet counts), catalogue and facets, dataset
+pages, counters, transparency sections and this app's providers (site search, home
+figures)."""
 
-import datetime as dt
+import hashlib
+import json
 import logging
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models import CharField, Count, F, Max, Prefetch, Q, Sum, Value
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima import registry
+from openlima.registry import HomeCard
 
+from . import conf
 from .models import (
     Dataset,
     DatasetDailyStat,
@@ -44,6 +48,119 @@ SORTS = {
 
 def dataset_published_qs():
     return Dataset.objects.filter(state=Dataset.State.PUBLISHED)
+
+
+def package_qs():
+    """Published datasets with everything a CKAN package or a DCAT dataset shows."""
+    return (
+        Dataset.objects.filter(state=Dataset.State.PUBLISHED)
+        .select_related("publisher")
+        .prefetch_related(
+            "tags",
+            "topics",
+            "districts",
+            Prefetch("resources", queryset=Resource.objects.order_by("position", "id")),
+        )
+    )
+
+
+def published_package_by_slug(*, slug: str) -> Dataset | None:
+    """A published dataset as `package_qs` loads it, or None."""
+    return package_qs().filter(slug=slug).first()
+
+
+# --- Facet counts (the catalogue page and CKAN's package_search) -----------------------
+
+
+def facet_rows(field, ids):
+    """Counts of matching datasets per value, grouped on the narrowest table."""
+    if field == "organization":
+        qs = (
+            Dataset.objects.filter(id__in=ids)
+            .values(facet_name=F("publisher__slug"), facet_label=F("publisher__name"))
+            .annotate(count=Count("id"))
+        )
+    elif field == "license_id":
+        qs = (
+            Dataset.objects.filter(id__in=ids)
+            .values(facet_name=F("license"), facet_label=F("license"))
+            .annotate(count=Count("id"))
+        )
+        # facet names are mapped to CKAN's licence ids by the caller
+    elif field == "tags":
+        qs = (
+            Dataset.tags.through.objects.filter(dataset_id__in=ids)
+            .values(facet_name=F("tag__name"), facet_label=F("tag__name"))
+            .annotate(count=Count("dataset_id"))
+        )
+    elif field == "groups":
+        qs = (
+            Dataset.topics.through.objects.filter(dataset_id__in=ids)
+            .values(facet_name=F("topic__slug"), facet_label=F("topic__name"))
+            .annotate(count=Count("dataset_id"))
+        )
+    else:
+        qs = (
+            Resource.objects.filter(dataset_id__in=ids)
+            .exclude(format="")
+            .values(facet_name=F("format"), facet_label=F("format"))
+            .annotate(count=Count("dataset_id", distinct=True))
+        )
+    return qs.order_by("-count", "facet_name")
+
+
+def facet_counts(fields, ids) -> dict[str, list[dict]]:
+    """`facet_rows` of several fields in ONE query (UNION ALL of the grouped counts,
+    each tagged with its field), sorted per field as `facet_rows` sorts them."""
+    fields = list(dict.fromkeys(fields))
+    out: dict[str, list[dict]] = {f: [] for f in fields}
+    if not fields:
+        return out
+    parts = [
+        facet_rows(field, ids)
+        .order_by()
+        .annotate(facet_field=Value(field, output_field=CharField()))
+        for field in fields
+    ]
+    qs = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for row in qs.order_by("facet_field", "-count", "facet_name"):
+        field = row.pop("facet_field")
+        out[field].append(row)
+    return out
+
+
+def cached_facet_rows(field, ids, *, key, limit=None) -> list[dict]:
+    """`facet_rows` as a list, cached for OPENDATA_FACET_CACHE_SECONDS under `key` (a
+    JSON-able description of the filters that produced `ids`): counting every matching
+    dataset per value is the one cost of a page that grows with the catalogue."""
+    return cached_facets([field], ids, key=key, limit=limit)[field]
+
+
+def _facet_cache_key(field, limit, key) -> str:
+    digest = hashlib.sha256(
+        json.dumps([field, limit, key], sort_keys=True, default=str).encode()
+    ).hexdigest()[:32]
+    return f"opendata:facets:{digest}"
+
+
+def cached_facets(fields, ids, *, key, limit=None) -> dict[str, list[dict]]:
+    """Every requested facet, from the cache where stored, the others counted in one
+    grouped query (`facet_counts`) and cached for OPENDATA_FACET_CACHE_SECONDS."""
+    timeout = conf.facet_cache_seconds()
+    keys = {f: _facet_cache_key(f, limit, key) for f in dict.fromkeys(fields)}
+    found = cache.get_many(list(keys.values())) if timeout > 0 else {}
+    out = {f: found[k] for f, k in keys.items() if k in found}
+    missing = [f for f in keys if f not in out]
+    if missing:
+        counted = facet_counts(missing, ids)
+        for field in missing:
+            rows = counted[field]
+            if limit is not None and limit >= 0:
+                rows = rows[:limit]
+            out[field] = rows
+        if timeout > 0:
+            cache.set_many({keys[f]: out[f] for f in missing}, timeout)
+    return out
 
 
 def dataset_card_qs(qs):
@@ -104,8 +221,6 @@ def catalogue_search(
     if q.strip():
         # The stored, GIN-indexed vector: cheap to repeat in every facet subquery.
         qs = stored_text_filter(qs, query=q)
-    from .ckan import cached_facet_rows
-
     base_ids = qs.values("id")
     facets = {}
     facet_key = [
@@ -309,139 +424,18 @@ def site_search(*, query: str, limit: int) -> list[dict]:
     return results
 
 
-def search_everything(*, query: str, limit: int = 50) -> list[dict]:
-    """Results of every `search:` provider merged and ranked, best first."""
-    query = (query or "").strip()[:200]
-    if not query:
-        return []
-    results = []
-    for name, func in registry.providers("search:").items():
-        try:
-            results.extend(func(query=query, limit=limit))
-        except Exception:  # an app's failure must not break site search
-            logger.exception("search provider %s failed", name)
-    results.sort(key=lambda r: -float(r.get("rank") or 0))
-    return results[:limit]
+# --- Home page figures (openlima.registry "indicators:opendata") ------------------------
 
 
-# --- Home page indicators ---------------------------------------------------------------
-
-INDICATORS_TIMEOUT = 15 * 60
-
-
-def _indicators_key() -> str:
-    return f"opendata:home_indicators:{translation.get_language() or 'es'}"
-
-
-def _bars(items, *, value_key="count", label_key="label", width=260) -> dict:
-    """A horizontal bar chart drawn on the server: rows with bar widths scaled to the
-    largest value (None values, e.g. suppressed figures, draw no bar)."""
-    values = [i.get(value_key) or 0 for i in items]
-    top = max(values) if values and max(values) > 0 else 1
-    rows = []
-    for n, item in enumerate(items):
-        label = str(item.get(label_key) or "")
-        value = item.get(value_key)
-        bar = round((value or 0) * width / top)
-        rows.append(
-            {
-                "label": label,
-                "short_label": label if len(label) <= 24 else label[:23] + "…",
-                "value": value,
-                "width": bar,
-                "y": n * 30,
-                "text_y": n * 30 + 16,
-                "value_x": 190 + bar + 6,
-            }
-        )
-    return {"rows": rows, "height": max(len(rows) * 30, 30)}
-
-
-def indicators_compute() -> dict:
-    """Fresh figures for the home page (providers that are absent or fail are None)."""
-    published = dataset_published_qs().count()
-    downloads = DatasetDailyStat.objects.aggregate(d=Sum("downloads"))["d"] or 0
-    data = {
-        "datasets_published": published,
-        "datasets_downloads": downloads,
-        "computed_at": timezone.now().isoformat(),
-        "commitments": None,
-        "complaints": None,
-        "participation": None,
-        "contracting": None,
-        "feedback": None,  # "¿Le fue útil?" (openlima.feedback, docs/feedback.md)
+def indicators() -> dict:
+    """`indicators:opendata`: datasets published and downloads counted."""
+    return {
+        "datasets_published": dataset_published_qs().count(),
+        "datasets_downloads": DatasetDailyStat.objects.aggregate(d=Sum("downloads"))[
+            "d"
+        ]
+        or 0,
     }
-    for key, func in registry.providers("indicators:").items():
-        if key not in data:
-            continue
-        try:
-            data[key] = func()
-        except Exception:
-            logger.exception("indicator provider %s failed", key)
-    if data["complaints"]:
-        c = data["complaints"]
-        data["complaints_channel_bars"] = _bars(c.get("by_channel") or [])
-    if data["participation"]:
-        p = data["participation"]
-        districts = [dict(d) for d in p.get("by_district") or []]
-        for d in districts:
-            d["participants"] = sum(
-                d.get(k) or 0
-                for k in ("proposals", "supports", "comments", "attendance")
-            )
-        districts = sorted(districts, key=lambda d: -d["participants"])[:10]
-        data["participation_districts"] = districts
-        data["participation_district_bars"] = _bars(
-            districts, value_key="participants", label_key="district"
-        )
-    if data["commitments"]:
-        data["commitments_bars"] = _bars(
-            data["commitments"].get("completion_summary") or []
-        )
-    return data
-
-
-# The last snapshot is also kept without expiry: when the fresh one has expired (beat
-# late or stopped), a visitor gets the last one while a single request recomputes it.
-INDICATORS_LAST_MAX_AGE = 60 * 60  # older than this: recompute before answering
-INDICATORS_LOCK_SECONDS = 60
-
-
-def indicators_refresh() -> dict:
-    data = indicators_compute()
-    key = _indicators_key()
-    cache.set(key, data, INDICATORS_TIMEOUT)
-    cache.set(f"{key}:last", data, None)
-    return data
-
-
-def _age_seconds(data) -> float:
-    try:
-        computed = dt.datetime.fromisoformat(data["computed_at"])
-    except (KeyError, TypeError, ValueError):
-        return float("inf")
-    return (timezone.now() - computed).total_seconds()
-
-
-def home_indicators() -> dict:
-    """A cached snapshot (refreshed every 5 minutes by `indicators_refresh`). When it
-    has expired, one request recomputes it (a cache lock) and the others meanwhile get
-    the last snapshot, if it is less than an hour old (docs/performance.md)."""
-    key = _indicators_key()
-    found = cache.get_many([key, f"{key}:last"])
-    data = found.get(key)
-    if data is not None:
-        return data
-    last = found.get(f"{key}:last")
-    recent = last is not None and _age_seconds(last) < INDICATORS_LAST_MAX_AGE
-    if cache.add(f"{key}:lock", 1, INDICATORS_LOCK_SECONDS):
-        try:
-            return indicators_refresh()
-        finally:
-            cache.delete(f"{key}:lock")
-    if recent and last is not None:
-        return last
-    return indicators_refresh()
 
 
 def tag_names() -> list[str]:
@@ -502,3 +496,15 @@ def staff_tasks(*, user) -> list[dict]:
             "url": url + params,
         }
     ]
+
+
+def home_card() -> HomeCard:
+    """`home_card:opendata`: the catalogue on the home page."""
+    return {
+        "title": _("Datos abiertos"),
+        "summary": _(
+            "El catálogo de datos de la ciudad, con API compatible con CKAN y catálogo DCAT, y el portal de transparencia."
+        ),
+        "url": reverse("opendata:catalogue"),
+        "order": 40,
+    }

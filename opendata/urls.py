@@ -27,5 +27,4 @@ urlpatterns = [
         views.transparency_section,
         name="transparency_section",
     ),
-    path("buscar/", views.search, name="search"),
 ]

@@ -224,12 +224,6 @@ def transparency_document(request, pk):
     return response
 
 
-def search(request):
-    query = request.GET.get("q", "").strip()[:200]
-    results = selectors.search_everything(query=query) if query else []
-    return render(request, "opendata/search.html", {"query": query, "results": results})
-
-
 # --- Machine endpoints (outside the language prefix) ------------------------------------
 
 
@@ -248,7 +242,7 @@ def catalog_rdf(request, fmt):
 
 
 def dataset_rdf(request, slug, fmt):
-    ds = ckan.package_qs().filter(slug=slug).first()
+    ds = selectors.published_package_by_slug(slug=slug)
     if ds is None:
         raise Http404
     serializer, content_type = dcat.SERIALIZERS[fmt]
@@ -267,7 +261,7 @@ def dataset_datapackage(request, slug):
     """The dataset's Frictionless Data Package (404 when it has no stored file)."""
     from . import datapackage
 
-    ds = ckan.package_qs().filter(slug=slug).first()
+    ds = selectors.published_package_by_slug(slug=slug)
     if ds is None:
         raise Http404
     descriptor = datapackage.datapackage(ds, ckan.base_url(request))

@@ -78,6 +78,57 @@ def registry_contracts(
     return errors
 
 
+def _model_permissions(app_label: str) -> set[str]:
+    """Codenames of the permissions Django creates for the app's models (the default
+    add/change/delete/view ones and each model's `Meta.permissions`)."""
+    codenames: set[str] = set()
+    for model in apps.get_app_config(app_label).get_models():
+        opts = model._meta
+        codenames.update(
+            f"{action}_{opts.model_name}" for action in opts.default_permissions
+        )
+        codenames.update(codename for codename, _name in opts.permissions)
+    return codenames
+
+
+def role_permission_problems(declared: dict[str, list[str]]) -> list[str]:
+    """What is wrong with one app's `role_permissions:` declaration: a role that is not a
+    role group of `openlima.roles`, or a permission no installed model defines."""
+    from . import roles
+
+    labels = {c.label for c in apps.get_app_configs()}
+    problems = []
+    for role, specs in declared.items():
+        if role not in roles.ALL_ROLES:
+            problems.append(f"{role!r} is not a role (openlima.roles.ALL_ROLES)")
+        for spec in specs:
+            app_label, _dot, codename = spec.partition(".")
+            if app_label not in labels:
+                problems.append(f"{spec!r}: no installed app {app_label!r}")
+            elif codename != "*" and codename not in _model_permissions(app_label):
+                problems.append(f"{spec!r}: no such permission")
+    return problems
+
+
+@checks.register()
+def role_permissions_exist(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Every role and permission an app declares for its roles exists (a renamed model
+    would otherwise silently leave a role without its admin pages)."""
+    errors: list[checks.CheckMessage] = []
+    for app, func in registry.providers("role_permissions:").items():
+        for problem in role_permission_problems(func()):
+            errors.append(
+                checks.Error(
+                    f"role_permissions:{app}: {problem}",
+                    obj=func,
+                    id="openlima.E024",
+                )
+            )
+    return errors
+
+
 @register("backends", deploy=True)
 def production_backends_check(app_configs=None, **kwargs):
     if settings.DEBUG:

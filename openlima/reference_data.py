@@ -215,14 +215,16 @@ def _in_use(obj) -> bool:
 
 
 def role_groups_sync(*, using: str = "default") -> None:
-    """Create the role groups and grant each the permissions listed in roles.ROLE_PERMISSIONS
-    (only those that exist yet: apps create theirs in their own post_migrate)."""
+    """Create the role groups and grant each the permissions the apps declare
+    (`roles.role_permissions()`; only those that exist yet: apps create theirs in their
+    own post_migrate)."""
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
 
+    declared = roles.role_permissions()
     for name in roles.ALL_ROLES:
         group, _ = Group.objects.using(using).get_or_create(name=name)
-        wanted = roles.ROLE_PERMISSIONS.get(name)
+        wanted = declared.get(name)
         if not wanted:
             continue
         condition = Q(pk__in=[])

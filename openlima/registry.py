@@ -111,6 +111,19 @@ class TrackedProject(TypedDict):
     url: str
 
 
+# ``role_permissions:<app>``: {role group name: ["app_label.codename" or "app_label.*"]}.
+RolePermissions = dict[str, list[str]]
+
+
+class HomeCard(TypedDict):
+    """One part of the portal on the home page ("Las partes del portal")."""
+
+    title: str  # translated
+    summary: str  # translated
+    url: str
+    order: int  # smaller first
+
+
 class PersonalData(TypedDict):
     """ARCO access (Ley 29733): `summary` is a list of [label, value] pairs shown on the
     account page; every other key is the full data, included in the JSON download."""
@@ -138,6 +151,21 @@ class IndicatorsProvider(Protocol):
     each app's selectors)."""
 
     def __call__(self) -> dict[str, Any]: ...
+
+
+class RolePermissionsProvider(Protocol):
+    """``role_permissions:<app>``: the Django permissions the app's admin pages need for
+    each role group (`openlima.roles`); the core grants their union after every migrate.
+    The system check `openlima.E024` verifies every role and permission exists."""
+
+    def __call__(self) -> RolePermissions: ...
+
+
+class HomeCardProvider(Protocol):
+    """``home_card:<app>``: the app's card on the home page (a fixed text and a link, no
+    query)."""
+
+    def __call__(self) -> HomeCard: ...
 
 
 class CommitmentSummaryProvider(Protocol):
@@ -313,6 +341,8 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("personal_data:", PersonalDataProvider),
     Contract("erase_personal_data:", ErasePersonalDataProvider),
     Contract("restore_check:", RestoreCheckProvider),
+    Contract("role_permissions:", RolePermissionsProvider),
+    Contract("home_card:", HomeCardProvider),
     Contract("commitments.summary", CommitmentSummaryProvider),
     Contract("commitments.choices", CommitmentChoicesProvider),
     Contract("commitments.milestone_summary", MilestoneSummaryProvider),

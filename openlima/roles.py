@@ -24,22 +24,25 @@ ALL_ROLES = [
     TRANSPARENCY_OFFICER,
 ]
 
-# Django model permissions each role carries, for admin pages that use them (most apps check
-# roles in their selectors instead). "app_label.*" means every permission of that app.
-_REGISTRAR_PERMISSIONS = [
-    "budgets.view_residentverification",
-    "budgets.change_residentverification",
-    "budgets.view_paperballot",
-    "budgets.add_paperballot",
-]
 # Admin autocompletes (publisher, districts, responsible unit) ask the related admin for
-# view permission: roles that fill those fields may look units and districts up.
-_REFERENCE_LOOKUP = ["openlima.view_orgunit", "openlima.view_district"]
-ROLE_PERMISSIONS = {
-    RESIDENT_REGISTRAR: _REGISTRAR_PERMISSIONS,
-    OGP_COORDINATOR: ["budgets.*", *_REGISTRAR_PERMISSIONS, *_REFERENCE_LOOKUP],
-    DATA_PUBLISHER: _REFERENCE_LOOKUP,
-}
+# view permission: an app whose roles fill those fields grants them this lookup.
+REFERENCE_LOOKUP = ["openlima.view_orgunit", "openlima.view_district"]
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """The Django model permissions each role carries, for admin pages that use them (most
+    apps check roles in their selectors instead): the union of what every app declares
+    as `role_permissions:<app>` (openlima.registry). "app_label.*" means every
+    permission of that app."""
+    from . import registry
+
+    merged: dict[str, list[str]] = {}
+    for func in registry.providers("role_permissions:").values():
+        for role, specs in func().items():
+            wanted = merged.setdefault(role, [])
+            wanted.extend(s for s in specs if s not in wanted)
+    return merged
+
 
 # Municipal units every installation starts with (a city adds its own in /gestion/).
 DEFAULT_ORG_UNITS = [

@@ -1,9 +1,17 @@
-"""Every read and permission check of the core."""
+"""Every read and permission check of the core, and the portal-wide reads that gather
+every app's providers (site search, home page indicators)."""
 
+import datetime as dt
+import logging
+
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone, translation
 
-from . import city, roles
+from . import city, registry, roles
 from .models import District, JobHeartbeat, OrgUnit
+
+logger = logging.getLogger(__name__)
 
 
 def user_has_role(*, user, role: str) -> bool:
@@ -212,3 +220,151 @@ def staff_tasks(*, user) -> list[dict]:
                 "staff_tasks provider %s failed", name
             )
     return rows
+
+
+# --- Site search (every app's "search:" providers) -------------------------------------
+
+
+def search_everything(*, query: str, limit: int = 50) -> list[dict]:
+    """Results of every `search:` provider merged and ranked, best first."""
+    query = (query or "").strip()[:200]
+    if not query:
+        return []
+    results: list[dict] = []
+    for name, func in registry.providers("search:").items():
+        try:
+            results.extend(func(query=query, limit=limit))
+        except Exception:  # an app's failure must not break site search
+            logger.exception("search provider %s failed", name)
+    results.sort(key=lambda r: -float(r.get("rank") or 0))
+    return results[:limit]
+
+
+# --- Home page (every app's "home_card:" and "indicators:" providers) ------------------
+
+
+def home_cards() -> list[dict]:
+    """The parts of the portal on the home page: each installed app's card, in order."""
+    cards = [func() for func in registry.providers("home_card:").values()]
+    return sorted(cards, key=lambda card: (card["order"], card["title"]))
+
+
+INDICATORS_TIMEOUT = 15 * 60
+# The apps whose figures the home page shows (templates/openlima/home_indicators.html).
+INDICATOR_APPS = (
+    "opendata",
+    "commitments",
+    "complaints",
+    "participation",
+    "contracting",
+    "feedback",  # "¿Le fue útil?" (openlima.feedback, docs/feedback.md)
+)
+
+
+def _indicators_key() -> str:
+    return f"openlima:home_indicators:{translation.get_language() or 'es'}"
+
+
+def _bars(items, *, value_key="count", label_key="label", width=260) -> dict:
+    """A horizontal bar chart drawn on the server: rows with bar widths scaled to the
+    largest value (None values, e.g. suppressed figures, draw no bar)."""
+    values = [i.get(value_key) or 0 for i in items]
+    top = max(values) if values and max(values) > 0 else 1
+    rows = []
+    for n, item in enumerate(items):
+        label = str(item.get(label_key) or "")
+        value = item.get(value_key)
+        bar = round((value or 0) * width / top)
+        rows.append(
+            {
+                "label": label,
+                "short_label": label if len(label) <= 24 else label[:23] + "…",
+                "value": value,
+                "width": bar,
+                "y": n * 30,
+                "text_y": n * 30 + 16,
+                "value_x": 190 + bar + 6,
+            }
+        )
+    return {"rows": rows, "height": max(len(rows) * 30, 30)}
+
+
+def _participation_districts(participation: dict) -> list[dict]:
+    """The ten districts with most participations (proposals, supports, comments and
+    attendance added up)."""
+    districts = [dict(d) for d in participation.get("by_district") or []]
+    for d in districts:
+        d["participants"] = sum(
+            d.get(k) or 0 for k in ("proposals", "supports", "comments", "attendance")
+        )
+    return sorted(districts, key=lambda d: -d["participants"])[:10]
+
+
+def indicators_compute() -> dict:
+    """Fresh figures for the home page (providers that are absent or fail are None)."""
+    data: dict = {"computed_at": timezone.now().isoformat()}
+    data.update(dict.fromkeys(INDICATOR_APPS))
+    for key, func in registry.providers("indicators:").items():
+        if key not in data:
+            continue
+        try:
+            data[key] = func()
+        except Exception:
+            logger.exception("indicator provider %s failed", key)
+    if data["complaints"]:
+        c = data["complaints"]
+        data["complaints_channel_bars"] = _bars(c.get("by_channel") or [])
+    if data["participation"]:
+        districts = _participation_districts(data["participation"])
+        data["participation_districts"] = districts
+        data["participation_district_bars"] = _bars(
+            districts, value_key="participants", label_key="district"
+        )
+    if data["commitments"]:
+        data["commitments_bars"] = _bars(
+            data["commitments"].get("completion_summary") or []
+        )
+    return data
+
+
+# The last snapshot is also kept without expiry: when the fresh one has expired (beat
+# late or stopped), a visitor gets the last one while a single request recomputes it.
+INDICATORS_LAST_MAX_AGE = 60 * 60  # older than this: recompute before answering
+INDICATORS_LOCK_SECONDS = 60
+
+
+def indicators_refresh() -> dict:
+    data = indicators_compute()
+    key = _indicators_key()
+    cache.set(key, data, INDICATORS_TIMEOUT)
+    cache.set(f"{key}:last", data, None)
+    return data
+
+
+def _age_seconds(data) -> float:
+    try:
+        computed = dt.datetime.fromisoformat(data["computed_at"])
+    except (KeyError, TypeError, ValueError):
+        return float("inf")
+    return (timezone.now() - computed).total_seconds()
+
+
+def home_indicators() -> dict:
+    """A cached snapshot (refreshed every 5 minutes by `indicators_refresh`). When it
+    has expired, one request recomputes it (a cache lock) and the others meanwhile get
+    the last snapshot, if it is less than an hour old (docs/performance.md)."""
+    key = _indicators_key()
+    found = cache.get_many([key, f"{key}:last"])
+    data = found.get(key)
+    if data is not None:
+        return data
+    last = found.get(f"{key}:last")
+    recent = last is not None and _age_seconds(last) < INDICATORS_LAST_MAX_AGE
+    if cache.add(f"{key}:lock", 1, INDICATORS_LOCK_SECONDS):
+        try:
+            return indicators_refresh()
+        finally:
+            cache.delete(f"{key}:lock")
+    if recent and last is not None:
+        return last
+    return indicators_refresh()

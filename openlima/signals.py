@@ -47,7 +47,7 @@ def audit_permission_change(sender, instance, action, pk_set, reverse, **kwargs)
 
 @receiver(post_migrate)
 def sync_role_permissions(sender, using="default", **kwargs):
-    """Role groups exist and carry the permissions of `roles.ROLE_PERMISSIONS` after every
+    """Role groups exist and carry the permissions the apps declare (`roles.role_permissions()`) after every
     migrate (and after the flushes of transactional tests). Idempotent."""
     from .reference_data import role_groups_sync
 

@@ -4,9 +4,10 @@ outbox flush. Both idempotent, both under a token-checked lock (openlima.jobs)."
 import logging
 
 from celery import shared_task
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
-from . import registry, services
+from . import registry, selectors, services
 from .jobs import scheduled_job
 
 logger = logging.getLogger(__name__)
@@ -41,3 +42,13 @@ def ping(token: str) -> str:
     """Records that a worker really ran a task (used by the real-broker test and /readyz)."""
     services.heartbeat_record(name=f"ping:{token}", result="pong")
     return "pong"
+
+
+@shared_task(name="openlima.tasks.indicators_refresh")
+@scheduled_job("indicators_refresh", lock_timeout=300)
+def indicators_refresh() -> int:
+    """Recompute the home page indicators, in every language, into the cache."""
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            selectors.indicators_refresh()
+    return len(settings.LANGUAGES)

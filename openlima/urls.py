@@ -37,6 +37,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("privacidad/", views.privacy, name="privacy"),
+    path("buscar/", views.search, name="search"),
     path("valoracion/", views.feedback, name="feedback"),
     path("cuenta/", include("allauth.urls")),
     path("cuenta/mis-datos/", views.account, name="account_profile"),

@@ -21,7 +21,18 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "openlima/home.html")
+    return render(
+        request,
+        "openlima/home.html",
+        {"cards": selectors.home_cards(), "indicators": selectors.home_indicators()},
+    )
+
+
+def search(request):
+    """Site search: every app's `search:` provider, merged and ranked."""
+    query = request.GET.get("q", "").strip()[:200]
+    results = selectors.search_everything(query=query) if query else []
+    return render(request, "openlima/search.html", {"query": query, "results": results})
 
 
 def privacy(request):

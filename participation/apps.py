@@ -8,6 +8,7 @@ class ParticipationConfig(AppConfig):
     verbose_name = city.lazy_text("participation_name")
     # Provider names this app promises (checked by openlima.checks at start-up).
     provides = (
+        "home_card:participation",
         "participation.demo_proposal",
         "participation.proposal_summary",
         "search:participation",
@@ -37,6 +38,7 @@ class ParticipationConfig(AppConfig):
         registry.register_provider(
             "dataset:resultados-consultas", selectors.dataset_consultation_results
         )
+        registry.register_provider("home_card:participation", selectors.home_card)
         registry.register_provider("indicators:participation", selectors.indicators)
         registry.register_provider(
             f"personal_data:{self.name}", selectors.personal_data

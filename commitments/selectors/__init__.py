@@ -53,6 +53,7 @@ from .providers import (
     dataset_history,
     dataset_milestones,
     dataset_plans,
+    home_card,
     indicators,
     milestone_rows,
     ogp_value_choices,
@@ -62,6 +63,7 @@ from .providers import (
 )
 
 __all__ = [
+    "home_card",
     "commitments_of_unit",
     "milestones_overdue",
     "subscription_by_token",

@@ -3,9 +3,11 @@
 import datetime
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openlima.registry import HomeCard
 from openlima.tableschema import schema_columns, table_schema
 
 from ..models import (
@@ -444,8 +446,6 @@ def personal_data(*, user) -> dict:
 # --- Staff dashboard (openlima.registry "staff_tasks:commitments") --------------------------
 def staff_tasks(*, user) -> list[dict]:
     """A unit editor's milestones that are overdue or due within 30 days, still open."""
-    from django.urls import reverse
-
     if not user_is_unit_editor(user=user):
         return []
     today = timezone.localdate()
@@ -462,3 +462,15 @@ def staff_tasks(*, user) -> list[dict]:
             "url": f"{url}?commitment__responsible_units__id__exact={user.org_unit_id}",
         }
     ]
+
+
+def home_card() -> HomeCard:
+    """`home_card:commitments`: the action plans on the home page."""
+    return {
+        "title": _("Compromisos de gobierno abierto"),
+        "summary": _(
+            "Los planes de acción, sus compromisos e hitos: quién es responsable, qué está a tiempo, qué se retrasó y la evidencia de cada avance."
+        ),
+        "url": reverse("commitments:plan_list"),
+        "order": 10,
+    }

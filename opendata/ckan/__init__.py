@@ -26,14 +26,6 @@ from .errors import (
     SearchQueryError,
     ValidationError,
 )
-from .facets import (
-    FACET_FIELDS,
-    cached_facet_rows,
-    cached_facets,
-    facet_cache_seconds,
-    facet_counts,
-    facet_rows,
-)
 from .links import (
     base_url,
     dataset_url,
@@ -51,6 +43,7 @@ from .packages import (
 )
 from .params import (
     CKAN_VERSION,
+    FACET_FIELDS,
     INT_MAX,
     ROWS_MAX,
     SORT_COLUMNS,
@@ -66,7 +59,6 @@ from .serialisers import (
     organization_dict,
     package_dict,
     package_dicts,
-    package_qs,
 )
 
 __all__ = [
@@ -83,7 +75,6 @@ __all__ = [
     "INT_MAX",
     "SORT_COLUMNS",
     "SORT_FIELDS",
-    "package_qs",
     "organization_dict",
     "group_dict",
     "package_dict",
@@ -94,11 +85,6 @@ __all__ = [
     "cached_package_dicts",
     "ckan_license_id",
     "FACET_FIELDS",
-    "facet_rows",
-    "facet_cache_seconds",
-    "cached_facet_rows",
-    "cached_facets",
-    "facet_counts",
     "package_list",
     "package_show",
     "package_search",

@@ -9,15 +9,14 @@ from ..models import (
     Dataset,
     Resource,
 )
+from ..selectors import cached_facets, package_qs
 from .errors import NotFound, ValidationError
-from .facets import FACET_FIELDS, cached_facets
-from .params import ROWS_MAX, _int, _list, _order, _query, _text
+from .params import FACET_FIELDS, ROWS_MAX, _int, _list, _order, _query, _text
 from .serialisers import (
     cached_package_dicts,
     ckan_license_id,
     package_dict,
     package_dicts,
-    package_qs,
 )
 
 
@@ -118,7 +117,7 @@ def package_search(params, base):
     facets, search_facets = {}, {}
     # q, fq and fq_list determine the matching set.
     facet_key = ["package_search", q, fq, fq_list]
-    # Every facet in one grouped query (opendata/ckan/facets.py), cached.
+    # Every facet in one grouped query (opendata.selectors.facet_counts), cached.
     all_facets = cached_facets(facet_fields, ids, key=facet_key, limit=facet_limit)
     for field in facet_fields:
         rows_qs = all_facets[field]

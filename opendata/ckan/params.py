@@ -8,6 +8,8 @@ from .. import ckan_query
 from .errors import SearchQueryError, ValidationError
 
 ROWS_MAX = 1000
+# The facets package_search counts (`facet.field`).
+FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
 
 
 CKAN_VERSION = "2.10.4"

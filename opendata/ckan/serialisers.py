@@ -6,7 +6,7 @@ import json
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -29,19 +29,6 @@ def _iso(value) -> str | None:
     if timezone.is_aware(value):
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value.isoformat(timespec="microseconds")
-
-
-def package_qs():
-    return (
-        Dataset.objects.filter(state=Dataset.State.PUBLISHED)
-        .select_related("publisher")
-        .prefetch_related(
-            "tags",
-            "topics",
-            "districts",
-            Prefetch("resources", queryset=Resource.objects.order_by("position", "id")),
-        )
-    )
 
 
 def organization_dict(org, *, package_count=None) -> dict:

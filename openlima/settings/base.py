@@ -218,7 +218,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=0),
     },
     "indicators_refresh": {
-        "task": "opendata.tasks.indicators_refresh",
+        "task": "openlima.tasks.indicators_refresh",
         "schedule": 300.0,
     },
 }

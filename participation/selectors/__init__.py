@@ -66,6 +66,7 @@ from .proposals import (
 from .providers import (
     dataset_consultation_results,
     dataset_proposals,
+    home_card,
     indicators,
     personal_data,
     site_search,
@@ -81,6 +82,7 @@ from .sessions import (
 )
 
 __all__ = [
+    "home_card",
     "proposals_matching",
     "district_sessions",
     "district_options",

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from openlima import city, roles
+from openlima.registry import HomeCard
 from openlima.search import text_search
 from openlima.selectors import user_has_role
 from openlima.tableschema import schema_columns, table_schema
@@ -385,3 +386,15 @@ CONSULTATION_RESULT_SCHEMA = table_schema(
     ("estado_consulta", "string", "Estado de la consulta"),
     primary_key=("opcion_id",),
 )
+
+
+def home_card() -> HomeCard:
+    """`home_card:participation`: Lima Activa on the home page (named as the city profile names it)."""
+    return {
+        "title": city.city()["participation_name"],
+        "summary": _(
+            "Propuestas ciudadanas, apoyos, debates, consultas con prioridades y sesiones presenciales y digitales."
+        ),
+        "url": reverse("participation:index"),
+        "order": 30,
+    }

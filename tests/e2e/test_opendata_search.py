@@ -9,7 +9,6 @@ import pytest
 from opendata import services
 from tests.e2e.conftest import assert_no_axe_violations
 from tests.opendata.factories import DatasetFactory, TopicFactory
-from tests.opendata.helpers import use_home_with_indicators
 from tests.opendata.test_pages import COMMITMENTS, COMPLAINTS, PARTICIPATION
 
 
@@ -39,10 +38,9 @@ def catalogue(db):
 
 
 @pytest.fixture
-def indicators(settings, tmp_path):
+def indicators():
     from openlima import registry
 
-    use_home_with_indicators(settings, tmp_path)
     names = {
         "indicators:commitments": lambda: COMMITMENTS,
         "indicators:complaints": lambda: COMPLAINTS,

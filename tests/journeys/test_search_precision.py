@@ -4,9 +4,9 @@ filtered with the match operator, not by `ts_rank > 0` (which keeps every row)."
 
 import pytest
 
-from opendata import selectors as opendata_selectors
 from opendata import services as opendata_services
 from opendata.models import Dataset
+from openlima import selectors as core_selectors
 from openlima.models import OrgUnit
 from tests.budgets.factories import ProjectFactory
 from tests.commitments.factories import CommitmentFactory, MilestoneFactory
@@ -40,7 +40,7 @@ def one_of_each():
 
 
 def kinds(query):
-    return {r["kind"] for r in opendata_selectors.search_everything(query=query)}
+    return {r["kind"] for r in core_selectors.search_everything(query=query)}
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_each_kind_is_found_by_a_word_of_its_title(one_of_each, query, kind):
 
 @pytest.mark.parametrize("query", ["zzzz yyyy", "zzzz", "qwxv plmk rtzz"])
 def test_a_nonsense_query_returns_nothing(one_of_each, query):
-    assert opendata_selectors.search_everything(query=query) == []
+    assert core_selectors.search_everything(query=query) == []
 
 
 @pytest.mark.postgres

@@ -12,7 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from opendata.ckan import facets
+from opendata import selectors as facets
 from opendata.models import Dataset
 from openlima import jsonfast
 from tests.opendata.factories import DatasetFactory, TopicFactory

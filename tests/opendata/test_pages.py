@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from opendata import selectors, services
@@ -14,9 +14,9 @@ from opendata.models import (
     ResourceDailyStat,
     TransparencyCategory,
 )
+from openlima import selectors as core_selectors
 from openlima.models import OrgUnit
 from tests.opendata.factories import DatasetFactory, TopicFactory
-from tests.opendata.helpers import use_home_with_indicators
 
 pytestmark = pytest.mark.django_db
 
@@ -344,13 +344,11 @@ PARTICIPATION = {
 }
 
 
-@pytest.fixture
-def home_with_indicators(settings, tmp_path):
-    use_home_with_indicators(settings, tmp_path)
-
-
 def render_tag():
-    return Template("{% load opendata %}{% home_indicators %}").render(Context({}))
+    """The home page's indicators block, as the core's home view renders it."""
+    return render_to_string(
+        "openlima/home_indicators.html", {"data": core_selectors.home_indicators()}
+    )
 
 
 def test_home_indicators_with_every_provider(fake_providers, dataset_with_file, client):
@@ -382,14 +380,15 @@ def test_home_indicators_with_every_provider(fake_providers, dataset_with_file, 
     )
     assert "Comas" in html and ">245<" in html  # 10 + 200 + 5 + 30
     assert "Hito atrasado" in html and "Sustancial" in html
-    data = selectors.home_indicators()
+    data = core_selectors.home_indicators()["opendata"]
     assert data["datasets_published"] == 1 and data["datasets_downloads"] == 1
 
 
 def test_home_indicators_degrade_without_providers(dataset_with_file):
     from openlima import registry
 
-    with registry.only("indicators:", {}):
+    opendata = registry.provider("indicators:opendata")
+    with registry.only("indicators:", {"opendata": opendata}):
         html = render_tag()
     assert "datos publicados" in html
     assert "denuncias" not in html.lower() and "<svg" not in html
@@ -403,19 +402,22 @@ def test_home_indicators_survive_a_failing_provider(fake_providers):
 def test_home_indicators_are_cached_and_refreshed_by_the_job(
     fake_providers, dataset_with_file
 ):
-    from opendata.tasks import indicators_refresh
+    from openlima.tasks import indicators_refresh
 
-    assert selectors.home_indicators()["datasets_published"] == 1
+    def published():
+        return core_selectors.home_indicators()["opendata"]["datasets_published"]
+
+    assert published() == 1
     DatasetFactory(slug="otro")
-    assert selectors.home_indicators()["datasets_published"] == 1  # cached snapshot
+    assert published() == 1  # cached snapshot
     indicators_refresh.apply().get()
-    assert selectors.home_indicators()["datasets_published"] == 2
+    assert published() == 2
     cache.clear()
-    assert selectors.home_indicators()["datasets_published"] == 2  # computed on a miss
+    assert published() == 2  # computed on a miss
 
 
 def test_home_page_with_indicators_query_count(
-    client, home_with_indicators, fake_providers, django_assert_max_num_queries
+    client, fake_providers, django_assert_max_num_queries
 ):
     fake_providers("indicators:commitments", lambda: COMMITMENTS)
     seed_catalogue(30)
@@ -468,23 +470,23 @@ def test_expired_home_indicators_are_recomputed_by_one_request_only(
     snapshot it computes."""
     from django.core.cache import cache
 
-    key = selectors._indicators_key()
+    key = core_selectors._indicators_key()
     cache.delete_many([key, f"{key}:last", f"{key}:lock"])
-    first = selectors.home_indicators()
+    first = core_selectors.home_indicators()
     assert cache.get(f"{key}:last") == first
     cache.delete(key)  # the fresh copy expired
     cache.add(f"{key}:lock", 1, 60)  # someone else is recomputing
     with django_assert_max_num_queries(0):
-        assert selectors.home_indicators() == first
+        assert core_selectors.home_indicators() == first
     cache.delete(f"{key}:lock")
     # Nobody recomputing: this request does, and stores both copies.
-    again = selectors.home_indicators()
-    assert again["datasets_published"] == first["datasets_published"]
+    again = core_selectors.home_indicators()
+    assert again["opendata"] == first["opendata"]
     assert cache.get(key) == again and cache.get(f"{key}:lock") is None
     # A last snapshot older than an hour is not served: recomputed even under a lock.
     old = {**again, "computed_at": "2000-01-01T00:00:00+00:00"}
     cache.delete(key)
     cache.set(f"{key}:last", old, None)
     cache.add(f"{key}:lock", 1, 60)
-    assert selectors.home_indicators()["computed_at"] != old["computed_at"]
+    assert core_selectors.home_indicators()["computed_at"] != old["computed_at"]
     cache.delete(f"{key}:lock")

@@ -135,13 +135,13 @@ def test_every_dataset_provider_through_the_catalogue_refresh():
 
 @pytest.mark.django_db
 def test_every_search_provider_through_site_search():
-    from opendata import selectors as opendata_selectors
+    from openlima import selectors as core_selectors
     from tests.commitments.factories import CommitmentFactory
     from tests.participation.factories import ProposalFactory
 
     CommitmentFactory(title="Parque zonal remodelado")
     ProposalFactory(title="Parque para el barrio")
-    hits = opendata_selectors.search_everything(query="parque", limit=20)
+    hits = core_selectors.search_everything(query="parque", limit=20)
     kinds = {h["kind"] for h in hits}
     assert {"commitment", "proposal"} <= kinds, kinds
     for hit in hits:
@@ -150,9 +150,9 @@ def test_every_search_provider_through_site_search():
 
 @pytest.mark.django_db
 def test_every_indicators_provider_through_the_home_figures():
-    from opendata import selectors as opendata_selectors
+    from openlima import selectors as core_selectors
 
-    data = opendata_selectors.indicators_compute()
-    for key in ("commitments", "complaints", "participation"):
+    data = core_selectors.indicators_compute()
+    for key in ("opendata", "commitments", "complaints", "participation"):
         assert data[key] is not None, key
     assert registry.providers("indicators:")["budgets"]()["ballots"] == 0

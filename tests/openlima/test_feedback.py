@@ -154,7 +154,7 @@ def test_english_footer(client):
 
 @pytest.mark.django_db
 def test_results_feed_the_home_indicator_per_part(client):
-    from opendata.selectors import indicators_refresh
+    from openlima.selectors import indicators_refresh
 
     for score, part in [(5, "participation"), (4, "participation"), (2, "opendata")]:
         PlatformRating.objects.create(score=score, part=part)

@@ -12,7 +12,7 @@ NOTE = "Para proteger a las personas denunciantes, no publicamos cifras menores 
 
 
 def test_home_and_complaints_page_use_the_same_words(client):
-    from opendata.selectors import indicators_refresh
+    from openlima.selectors import indicators_refresh
 
     indicators_refresh()  # no complaints yet: every figure is withheld
     home = client.get("/").content.decode()
