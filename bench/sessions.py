@@ -2,7 +2,8 @@
 
 Logging in through the login form costs a password hash per user (seconds for thousands of
 users); the harness instead writes the sessions Django's login() would write, directly into
-the session table, which every session engine the portal uses (`db`, `cached_db`) reads.
+the session table, which every session engine the portal uses (`db`, `cached_db`) reads,
+and, with `cached_db`, into the cache as login does.
 """
 
 import secrets
