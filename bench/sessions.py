@@ -2,7 +2,8 @@
 
 Logging in through the login form costs a password hash per user (seconds for thousands of
 users); the harness instead writes the sessions Django's login() would write, directly into
-the session table, which every session engine the portal uses (`db`, `cached_db`) reads.
+the session table, which every session engine the portal uses (`db`, `cached_db`) reads,
+and, with `cached_db`, into the cache as login does.
 """
 
 import secrets
@@ -40,8 +41,31 @@ def session_pool(users, name: str, directory: Path | None = None) -> Path:
         )
         lines.append(f"{key} {secrets.token_hex(16)}")
     Session.objects.bulk_create(rows, batch_size=2000)
+    _cache_sessions(rows, store, expires)
     directory = directory or POOL_DIR
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.sessions"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def _cache_sessions(rows, store, expires) -> None:
+    """With `cached_db` sessions a login writes the session to the cache as well as the
+    database, so the signed-in requests after it read it from the cache: do the same, or
+    every request of a unique-user storm would measure a cache miss and a database read
+    that no real supporter's request pays (docs/performance.md)."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.core.cache import caches
+    from django.utils import timezone
+
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.cached_db":
+        return
+    timeout = max(1, int((expires - timezone.now()).total_seconds()))
+    entries = {
+        KEY_PREFIX + row.session_key: store.decode(row.session_data) for row in rows
+    }
+    cache = caches[settings.SESSION_CACHE_ALIAS]
+    items = list(entries.items())
+    for start in range(0, len(items), 1000):
+        cache.set_many(dict(items[start : start + 1000]), timeout)

@@ -353,5 +353,37 @@ def ckan_action(request, name):
         )
         response["Allow"] = "GET, POST"
         return response
+    if request.method == "POST" and name in CACHED_POST_ACTIONS:
+        return _cached_post_answer(name, params, base)
     status, body = ckan.call(name, params, base)
     return _ckan_response(status, body, request)
+
+
+# A POSTed search is not kept by the anonymous page cache (GET only), so its answer is
+# kept here, under the same content generations (docs/performance.md): a publication
+# or an edit changes the key at once.
+CACHED_POST_ACTIONS = frozenset({"package_search"})
+
+
+def _cached_post_answer(name, params, base):
+    from django.core.cache import cache
+
+    from openlima.pagecache import fragment_stamp, page_cache_seconds
+
+    seconds = page_cache_seconds()
+    stamp = fragment_stamp(("openlima", "opendata"))
+    key = None
+    if seconds > 0 and stamp:
+        canonical = json.dumps([name, base, params], sort_keys=True, default=str)
+        digest = hashlib.sha256(f"{canonical}\n{stamp}".encode()).hexdigest()
+        key = f"ckanpost:{digest}"
+        stored = cache.get(key)
+        if stored is not None:
+            response = HttpResponse(stored, content_type="application/json")
+            response["Access-Control-Allow-Origin"] = "*"
+            return response
+    status, body = ckan.call(name, params, base)
+    response = _ckan_response(status, body)
+    if key is not None and status == 200:
+        cache.set(key, response.content, seconds)
+    return response

@@ -202,6 +202,24 @@ class JobHeartbeat(models.Model):
         return f"{self.name} @ {self.last_run_at:%Y-%m-%d %H:%M}"
 
 
+class IndicatorSnapshot(models.Model):
+    """The home page's figures as the `indicators_refresh` job last computed them, one row
+    per language: read in one query when the cache is empty, so a cold home page never
+    runs every app's indicator queries itself (docs/performance.md). A copy, like the
+    cache: the job rewrites it every few minutes."""
+
+    language = models.CharField(max_length=10, unique=True)
+    data = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("instantánea de indicadores")
+        verbose_name_plural = _("instantáneas de indicadores")
+
+    def __str__(self):
+        return f"{self.language} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
 class PlatformRating(models.Model):
     """ "¿Le fue útil?": one anonymous 1–5 rating of a part of the portal (docs/feedback.md).
 

@@ -75,6 +75,9 @@ PREFIX_APPS = (
 _WRITE = re.compile(
     r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE
 )
+_WRITE_ANYWHERE = re.compile(
+    r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE
+)
 _table_apps: dict[str, str] | None = None
 
 
@@ -122,17 +125,26 @@ def generation_bump(app_label: str) -> None:
         cache.incr(key)
 
 
+def _written_tables(sql: str) -> list[str]:
+    """The tables a statement writes: its own target, or for a WITH statement every
+    INSERT, UPDATE or DELETE inside it (the one-statement support writes two)."""
+    if sql[:1] in "Ww":
+        return _WRITE_ANYWHERE.findall(sql) if sql[:4].upper() == "WITH" else []
+    match = _WRITE.match(sql)
+    return [match.group(1)] if match else []
+
+
 def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if sql[:1] not in "IUDiud " or not page_cache_seconds():
+    if sql[:1] not in "IUDWiudw " or not page_cache_seconds():
         return result
-    match = _WRITE.match(sql)
-    if match is None:
-        return result
-    label = _tables().get(match.group(1))
-    if label is None:
-        return result
-    connection = context["connection"]
+    labels = {_tables().get(table) for table in _written_tables(sql)} - {None}
+    for label in sorted(labels):
+        _bump_after_commit(context["connection"], label)
+    return result
+
+
+def _bump_after_commit(connection, label: str) -> None:
     if not connection.in_atomic_block:  # autocommit: already committed
         generation_bump(label)
     elif not any(
@@ -150,7 +162,6 @@ def _watch_writes(execute, sql, params, many, context):
         after_commit.page_generation = label
         after_commit.ran = False
         transaction.on_commit(after_commit, using=connection.alias)
-    return result
 
 
 def install_write_watcher(sender, connection, **kwargs) -> None:

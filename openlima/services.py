@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import conf
-from .models import AuditLog, JobHeartbeat, OutboxMessage
+from .models import AuditLog, IndicatorSnapshot, JobHeartbeat, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +141,23 @@ def heartbeat_record(*, name: str, result: str = "") -> None:
 
 
 @transaction.atomic
+def indicator_snapshot_save(*, language: str, data: dict) -> None:
+    """Keep the home page's freshly computed figures in the database too (the cache may
+    be emptied at any moment; docs/performance.md)."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    IndicatorSnapshot.objects.update_or_create(
+        language=language,
+        defaults={
+            # Lazy strings, dates or Decimals a provider may return become JSON text.
+            "data": json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
+            "computed_at": timezone.now(),
+        },
+    )
+
+
 def user_update_profile(*, user, display_name: str, district, public_profile: bool):
     """ARCO: rectification of one's own data."""
     user.display_name = display_name

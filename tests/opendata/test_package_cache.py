@@ -61,3 +61,37 @@ def test_off_without_generations(client, settings):
     _first, queries = _search(client)
     _second, again = _search(client)
     assert again == queries
+
+
+def _post_search(client, body):
+    import json
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(URL, json.dumps(body), content_type="application/json")
+    assert response.status_code == 200
+    return response.json()["result"], len(ctx.captured_queries)
+
+
+def test_a_posted_search_is_answered_from_the_cache_and_a_publication_shows_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    """POST is not kept by the page cache: its answer is kept under the same content
+    generations, so a repeat asks the database nothing and a new dataset shows next."""
+    body = {"q": "mercados", "rows": 100, "facet.field": ["tags", "res_format"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(3):
+            DatasetFactory(title=f"Mercados {i}", tags=["mercados"])
+    cold, cold_queries = _post_search(client, body)
+    warm, warm_queries = _post_search(client, body)
+    assert warm == cold and cold["count"] == 3 and cold_queries > 0
+    assert warm_queries == 0
+    other, other_queries = _post_search(client, {**body, "rows": 1})
+    assert len(other["results"]) == 1 and other_queries > 0  # another question
+    with django_capture_on_commit_callbacks(execute=True):
+        DatasetFactory(title="Mercados nuevos", tags=["mercados"])
+    after, after_queries = _post_search(client, body)
+    assert after["count"] == 4 and after_queries > 0
+    with django_capture_on_commit_callbacks(execute=True):
+        Dataset.objects.filter(title="Mercados 0").update(title="Mercados zonales")
+    titles = {r["title"] for r in _post_search(client, body)[0]["results"]}
+    assert "Mercados zonales" in titles and "Mercados 0" not in titles

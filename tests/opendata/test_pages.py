@@ -116,8 +116,12 @@ def test_dataset_page_query_count_is_bounded(
         services.resource_version_add(
             resource=r, data=f"x,y\n{i},1\n".encode(), filename="e.csv"
         )
-    with django_assert_max_num_queries(16):
-        assert client.get("/datos/poblacion-distrital/").status_code == 200
+    # The first visit of the day (its view counter row does not exist yet) and a later
+    # one, with an empty cache: within the public-page bound (docs/performance.md).
+    for _visit in range(2):
+        with django_assert_max_num_queries(10):
+            assert client.get("/datos/poblacion-distrital/").status_code == 200
+    assert DatasetDailyStat.objects.get(dataset=dataset_with_file).views == 2
 
 
 def test_draft_is_404_and_withdrawn_shows_reason_without_files(
@@ -439,13 +443,16 @@ def test_search_page_query_count(client, fake_providers, django_assert_max_num_q
             title=f"Movilidad informe {i}",
             external_url="https://example.pe/",
         )
-    # One query per kind of result, whatever the number of rows: datasets, transparency
-    # documents, and the real providers of the merged portal (commitments, milestones,
-    # proposals, consultations, sessions, budget processes and projects, contracting's
-    # processes and works in one UNION, answered information requests).
-    with django_assert_max_num_queries(11):
+    # At most one query per kind of result, whatever the number of rows: datasets and
+    # transparency documents in one UNION, and the real providers of the merged portal
+    # (commitments, milestones, proposals, consultations, sessions, budget processes and
+    # projects, contracting's processes and works in one UNION, answered information
+    # requests): within the public-page bound (docs/performance.md).
+    with django_assert_max_num_queries(10):
         r = client.get("/buscar/", {"q": "Movilidad"})
-    assert r.status_code == 200 and "Movilidad urbana" in r.content.decode()
+    html = r.content.decode()
+    assert r.status_code == 200 and "Movilidad urbana" in html
+    assert "Movilidad informe" in html and "Documento de transparencia" in html
 
 
 def test_catalogue_search_combines_with_facets(client, dataset_with_file):

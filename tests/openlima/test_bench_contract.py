@@ -85,6 +85,27 @@ def test_premade_sessions_sign_the_pool_users_in(client, tmp_path):
         assert response.status_code == 200
 
 
+@pytest.mark.django_db
+def test_premade_cached_db_sessions_are_read_from_the_cache(client, tmp_path, settings):
+    """As after a real login with `cached_db`: the first request of a pool session reads
+    it from the cache, not from the session table."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.sessions import session_pool
+    from tests.factories import UserFactory
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    user = UserFactory()
+    sid, csrf = session_pool([user], "cached", directory=tmp_path).read_text().split()
+    client.cookies["sessionid"] = sid
+    client.cookies["csrftoken"] = csrf
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/participa/")
+    assert response.wsgi_request.user == user
+    assert not [q for q in ctx.captured_queries if "django_session" in q["sql"]]
+
+
 def test_lua_script_and_calibration_app_are_in_place():
     lua = (ROOT / "bench" / "wrk" / "request.lua").read_text()
     for mode in ('"cycle"', '"unique"', '"voter"'):

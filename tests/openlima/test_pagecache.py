@@ -82,6 +82,27 @@ def test_a_support_shows_at_once_on_the_cached_proposal_page(
     assert _count_on_page(after.content.decode()) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_support_committed_in_autocommit_shows_at_once(client):
+    """As in production (no surrounding transaction): on PostgreSQL the support is one
+    WITH statement writing two tables, and it must still bump the generation."""
+    from participation.models import Proposal
+    from tests.participation.factories import ProposalFactory
+
+    proposal = ProposalFactory()
+    supporter = Client()
+    supporter.force_login(UserFactory())  # a write of its own: before the page is kept
+    page = f"/participa/propuestas/{proposal.pk}/"
+    client.get(page)
+    assert _get(client, page)[1] == 0  # cached
+    response = supporter.post(f"/api/v1/proposals/{proposal.pk}/support/")
+    assert response.json()["support_count"] == 1
+    assert Proposal.objects.get(pk=proposal.pk).support_count == 1
+    after, queries = _get(client, page)
+    assert queries > 0  # rendered again
+    assert _count_on_page(after.content.decode()) == 1
+
+
 def _count_on_page(html: str) -> int:
     import re
 

@@ -68,3 +68,51 @@ def test_every_public_page_within_the_query_bound(client):
         counts[path] = len(ctx.captured_queries)
     over = {p: n for p, n in counts.items() if n > PUBLIC_PAGE_QUERY_BOUND}
     assert not over, over
+
+
+@pytest.mark.django_db
+def test_cold_home_page_reads_the_jobs_snapshot_within_the_bound(client):
+    """An empty cache (restart, eviction, a flushed Redis) does not make the home page
+    run every app's indicator queries: it reads the snapshot the `indicators_refresh`
+    job keeps in the database, in one query (docs/performance.md)."""
+    from django.core.cache import cache
+
+    from openlima.models import IndicatorSnapshot
+    from openlima.tasks import indicators_refresh
+
+    call_command("load_demo", stdout=io.StringIO())
+    indicators_refresh.apply().get()
+    assert IndicatorSnapshot.objects.filter(language="es").exists()
+    warm = client.get("/").content.decode()
+    for path in ("/", "/en/"):
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        assert response.status_code == 200
+        assert len(ctx.captured_queries) <= PUBLIC_PAGE_QUERY_BOUND, "\n".join(
+            q["sql"][:120] for q in ctx.captured_queries
+        )
+    cache.clear()
+    assert client.get("/").content.decode() == warm  # the same figures
+
+
+@pytest.mark.django_db
+def test_an_old_snapshot_is_recomputed_not_shown(client):
+    """A snapshot older than the cache's lifetime (the job stopped) is not served from
+    the database: the figures are computed again."""
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from openlima import selectors
+    from openlima.models import IndicatorSnapshot
+    from openlima.tasks import indicators_refresh
+
+    indicators_refresh.apply().get()
+    old = (timezone.now() - timedelta(hours=2)).isoformat()
+    snapshot = IndicatorSnapshot.objects.get(language="es")
+    snapshot.data = {**snapshot.data, "computed_at": old}
+    snapshot.save()
+    cache.clear()
+    assert selectors.home_indicators()["computed_at"] != old
