@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openlima.registry import HomeIndicatorBlock
 from openlima.selectors import absolute_url
 from openlima.tableschema import schema_columns, table_schema
 
@@ -98,6 +99,13 @@ def indicators() -> dict:
         .count(),
         "url": reverse("contracting:process_list"),
     }
+
+
+def home_indicator_blocks() -> list[HomeIndicatorBlock]:
+    """`home_indicators:contracting`: where the home page shows `indicators:contracting`."""
+    return [
+        {"place": "figures", "template": "contracting/home/figures.html", "order": 50},
+    ]
 
 
 FLAT_COLUMNS = [
