@@ -15,6 +15,7 @@ class CommitmentsConfig(AppConfig):
         "dataset:hitos",
         "dataset:historial-de-avances",
         "indicators:commitments",
+        "home_indicators:commitments",
         "commitments.summary",
         "commitments.choices",
         "commitments.milestone_summary",
@@ -49,6 +50,9 @@ class CommitmentsConfig(AppConfig):
         )
         registry.register_provider("home_card:commitments", selectors.home_card)
         registry.register_provider("indicators:commitments", selectors.indicators)
+        registry.register_provider(
+            "home_indicators:commitments", selectors.home_indicator_blocks
+        )
         registry.register_provider("commitments.summary", selectors.commitment_summary)
         registry.register_provider("commitments.choices", selectors.commitment_choices)
         registry.register_provider(

@@ -236,7 +236,8 @@ class _Meaning:
         self.order(plan["period_start"], plan["period_end"], p, "period_end")
         return plan
 
-    def commitment(self, c: dict, cp: str, template, seen: dict) -> dict:
+    def commitment_identity(self, c: dict, cp: str, seen: dict) -> tuple:
+        """(number, title, slug), each number and slug once in the plan."""
         number = c.get("number")
         if isinstance(number, int) and not isinstance(number, bool) and number >= 1:
             if number in seen["numbers"]:
@@ -250,6 +251,9 @@ class _Meaning:
             seen["slugs"].add(cslug)
         elif not c.get("slug"):  # a slug made from the title that does not fit
             self.error(f"{cp}.slug", "use lowercase letters, digits and hyphens only")
+        return number, title, cslug
+
+    def responsible_units(self, c: dict, cp: str) -> list:
         units = []
         for j, name in enumerate(_texts(c, "responsible_units")):
             unit = self.units.get(name.lower())
@@ -260,6 +264,11 @@ class _Meaning:
                 )
             else:
                 units.append(unit)
+        return units
+
+    def commitment_dates(self, c: dict, cp: str) -> dict:
+        """The implementation and commitment periods, each in order (`end_date` is the
+        older name of `commitment_end`)."""
         dates = {
             key: self.date(c, key, cp)
             for key in (
@@ -276,8 +285,14 @@ class _Meaning:
             cp,
             "implementation_end",
         )
-        commitment_end = dates["commitment_end"] or dates["end_date"]
-        self.order(dates["commitment_start"], commitment_end, cp, "commitment_end")
+        dates["commitment_end"] = dates["commitment_end"] or dates["end_date"]
+        self.order(
+            dates["commitment_start"], dates["commitment_end"], cp, "commitment_end"
+        )
+        return dates
+
+    def commitment_milestones(self, c: dict, cp: str, template) -> list:
+        """The commitment's milestones, or a copy of the file's template."""
         raw_ms = c.get("milestones")
         if raw_ms == "template":
             if template is None:
@@ -285,9 +300,15 @@ class _Meaning:
                     f"{cp}.milestones",
                     '"template" but the file has no milestone_template',
                 )
-            milestones = [dict(m) for m in template or []]
-        else:
-            milestones = self.milestones(raw_ms, f"{cp}.milestones")
+            return [dict(m) for m in template or []]
+        return self.milestones(raw_ms, f"{cp}.milestones")
+
+    def commitment(self, c: dict, cp: str, template, seen: dict) -> dict:
+        number, title, cslug = self.commitment_identity(c, cp, seen)
+        units = self.responsible_units(c, cp)
+        dates = self.commitment_dates(c, cp)
+        commitment_end = dates["commitment_end"]
+        milestones = self.commitment_milestones(c, cp, template)
         level_key = "completion_level" if "completion_level" in c else "compliance"
         level = c.get(level_key)
         indicators = _texts(c, "indicators")

@@ -12,6 +12,7 @@ class ComplaintsConfig(AppConfig):
         "restore_check:complaints",
         "stored_files:complaints",
         "indicators:complaints",
+        "home_indicators:complaints",
         "dataset:estadisticas-denuncias",
         "personal_data:complaints",
         "erase_personal_data:complaints",
@@ -31,6 +32,9 @@ class ComplaintsConfig(AppConfig):
         user_logged_out.connect(receivers.on_logged_out, dispatch_uid="cmp-lo")
         registry.register_provider("home_card:complaints", selectors.home_card)
         registry.register_provider("indicators:complaints", selectors.public_statistics)
+        registry.register_provider(
+            "home_indicators:complaints", selectors.home_indicator_blocks
+        )
         registry.register_provider(
             "dataset:estadisticas-denuncias", selectors.statistics_dataset
         )

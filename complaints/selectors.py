@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import city, roles
-from openlima.registry import HomeCard
+from openlima.registry import HomeCard, HomeIndicatorBlock
 from openlima.selectors import access_staff_area, user_has_role
 from openlima.tableschema import schema_columns, table_schema
 
@@ -607,3 +607,11 @@ def home_card() -> HomeCard:
         "url": reverse("complaints:index"),
         "order": 20,
     }
+
+
+def home_indicator_blocks() -> list[HomeIndicatorBlock]:
+    """`home_indicators:complaints`: where the home page shows `indicators:complaints`."""
+    return [
+        {"place": "figures", "template": "complaints/home/figures.html", "order": 20},
+        {"place": "charts", "template": "complaints/home/charts.html", "order": 10},
+    ]

@@ -187,16 +187,7 @@ def _clean_note(note) -> str:
     return note
 
 
-def referral_event_add(
-    *, institution, reference: str, event_id, stage, occurred_on, public_note=""
-) -> tuple[ReferralEvent, bool]:
-    """Record a stage event from `institution`; (event, created). Idempotent by the
-    institution's event id: the same id again returns the first event unchanged."""
-    referral = Referral.objects.filter(
-        reference=str(reference or "")[:32], institution=institution
-    ).first()
-    if referral is None:
-        raise NotFound(_("Derivación no encontrada."))
+def _event_id_clean(event_id) -> str:
     if not isinstance(event_id, str) or not event_id.strip() or len(event_id) > 64:
         raise Invalid(
             _("Indique el identificador del evento (hasta 64 caracteres)."),
@@ -206,14 +197,11 @@ def referral_event_add(
         raise Invalid(
             _("Identificador no válido."), field_errors={"event_id": [_("No válido.")]}
         )
-    event_id = event_id.strip()
-    existing = ReferralEvent.objects.filter(
-        referral=referral, institution_event_id=event_id
-    ).first()
-    if existing is not None:
-        return existing, False
-    if stage not in ReferralStage.values:
-        raise Invalid(_("Etapa no válida."), field_errors={"stage": [_("No válida.")]})
+    return event_id.strip()
+
+
+def _event_day_clean(occurred_on, referral: Referral) -> datetime.date:
+    """The day of the event: a date between the referral (a day's grace) and today."""
     try:
         day = datetime.date.fromisoformat(str(occurred_on or ""))
     except ValueError:
@@ -226,44 +214,82 @@ def referral_event_add(
             _("La fecha debe estar entre la derivación y hoy."),
             field_errors={"date": [_("Fuera de rango.")]},
         )
+    return day
+
+
+@transaction.atomic
+def _referral_event_write(
+    *, referral: Referral, institution, event_id: str, stage, day, note: str
+) -> ReferralEvent:
+    """The event, if the referral's last stage allows it (the referral row locked), its
+    audit row and the complainant's notice."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    last = referral.events.order_by("-received_at", "-id").first()
+    current = ReferralStage(last.stage) if last else None
+    if ReferralStage(stage) not in REFERRAL_TRANSITIONS[current]:
+        raise Conflict(
+            _("No se puede pasar de «%(from)s» a «%(to)s».")
+            % {
+                "from": current.label if current else "—",
+                "to": ReferralStage(stage).label,
+            },
+            field_errors={"stage": [_("Transición no permitida.")]},
+        )
+    event = ReferralEvent.objects.create(
+        referral=referral,
+        institution_event_id=event_id,
+        stage=stage,
+        occurred_on=day,
+        sealed_note=crypto.seal(bytes(referral.public_key), note.encode())
+        if note
+        else None,
+    )
+    audit_log_record(
+        actor=None,
+        action="complaints.referral.event",
+        obj=referral.complaint,
+        details={
+            "institution": institution.pk,
+            "reference": referral.reference,
+            "stage": stage,
+            "event_id": event_id,
+        },
+    )
+    from complaints.tasks import complaint_notify_update
+
+    outbox_enqueue(complaint_notify_update, referral.complaint_id)
+    return event
+
+
+def referral_event_add(
+    *, institution, reference: str, event_id, stage, occurred_on, public_note=""
+) -> tuple[ReferralEvent, bool]:
+    """Record a stage event from `institution`; (event, created). Idempotent by the
+    institution's event id: the same id again returns the first event unchanged."""
+    referral = Referral.objects.filter(
+        reference=str(reference or "")[:32], institution=institution
+    ).first()
+    if referral is None:
+        raise NotFound(_("Derivación no encontrada."))
+    event_id = _event_id_clean(event_id)
+    existing = ReferralEvent.objects.filter(
+        referral=referral, institution_event_id=event_id
+    ).first()
+    if existing is not None:
+        return existing, False
+    if stage not in ReferralStage.values:
+        raise Invalid(_("Etapa no válida."), field_errors={"stage": [_("No válida.")]})
+    day = _event_day_clean(occurred_on, referral)
     note = _clean_note(public_note)
     try:
-        with transaction.atomic():
-            referral = Referral.objects.select_for_update().get(pk=referral.pk)
-            last = referral.events.order_by("-received_at", "-id").first()
-            current = ReferralStage(last.stage) if last else None
-            if ReferralStage(stage) not in REFERRAL_TRANSITIONS[current]:
-                raise Conflict(
-                    _("No se puede pasar de «%(from)s» a «%(to)s».")
-                    % {
-                        "from": current.label if current else "—",
-                        "to": ReferralStage(stage).label,
-                    },
-                    field_errors={"stage": [_("Transición no permitida.")]},
-                )
-            event = ReferralEvent.objects.create(
-                referral=referral,
-                institution_event_id=event_id,
-                stage=stage,
-                occurred_on=day,
-                sealed_note=crypto.seal(bytes(referral.public_key), note.encode())
-                if note
-                else None,
-            )
-            audit_log_record(
-                actor=None,
-                action="complaints.referral.event",
-                obj=referral.complaint,
-                details={
-                    "institution": institution.pk,
-                    "reference": referral.reference,
-                    "stage": stage,
-                    "event_id": event_id,
-                },
-            )
-            from complaints.tasks import complaint_notify_update
-
-            outbox_enqueue(complaint_notify_update, referral.complaint_id)
+        event = _referral_event_write(
+            referral=referral,
+            institution=institution,
+            event_id=event_id,
+            stage=stage,
+            day=day,
+            note=note,
+        )
     except IntegrityError:  # the same event id posted twice at the same time
         return ReferralEvent.objects.get(
             referral=referral, institution_event_id=event_id

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ContractingConfig(AppConfig):
     name = "contracting"
     verbose_name = _("Contrataciones y obras")
-    provides = ("stored_files:contracting",)
+    provides = ("stored_files:contracting", "home_indicators:contracting")
 
     def ready(self):
         """Register this app's hooks in openlima.registry (the app imports no other app)."""
@@ -23,6 +23,9 @@ class ContractingConfig(AppConfig):
         registry.register_provider("search:contracting", selectors.site_search)
         registry.register_provider("stored_files:contracting", selectors.stored_files)
         registry.register_provider("indicators:contracting", selectors.indicators)
+        registry.register_provider(
+            "home_indicators:contracting", selectors.home_indicator_blocks
+        )
         registry.register_provider(
             "dataset:contrataciones-ocds", selectors.dataset_processes
         )

@@ -1,28 +1,28 @@
 """The city's territorial units as an SVG drawn on the server (no tiles, no JavaScript).
 
 Boundaries: the city profile's polygons (territory.polygons, or territory.units when it is
-a GeoJSON file; docs/city-profile.md). Lima's are contracting/data/lima-districts.geojson
-(see contracting/data/README.md for its source and licence, MPL 2.0), also shipped as
-profiles/lima/districts.geojson."""
+a GeoJSON file; docs/city-profile.md), as the rest of the portal reads them (opendata's
+`spatial` boxes). Lima's are profiles/lima/districts.geojson (its source and licence, MPL
+2.0: profiles/lima/LICENSE-districts.md). A profile without polygons gets no map (the
+table beside it still lists every unit) rather than another city's."""
 
 import json
 from functools import cache
 from math import cos, radians
-from pathlib import Path
 
 from openlima import city
 
-GEOJSON = Path(__file__).resolve().parent / "data" / "lima-districts.geojson"
 WIDTH = 360
 
 
-def _source() -> tuple[str, str, str]:
-    """(GeoJSON path, code property, name property) of the current city profile."""
+def _source() -> tuple[str, str, str] | None:
+    """(GeoJSON path, code property, name property) of the current city profile, or None
+    when it has no polygons."""
     profile = city.raw()
     territory = profile.get("territory", {})
     name = territory.get("polygons") or territory.get("units") or ""
     if not name.endswith((".geojson", ".json")):
-        return str(GEOJSON), "ubigeo", "name"
+        return None
     return (
         str(city.resolve_file(name, profile)),
         territory.get("code_property", "ubigeo"),
@@ -31,8 +31,10 @@ def _source() -> tuple[str, str, str]:
 
 
 @cache
-def _features_of(source: tuple[str, str, str]) -> list[dict]:
+def _features_of(source: tuple[str, str, str] | None) -> list[dict]:
     """The features with `ubigeo` and `name` properties (the unit's code and name)."""
+    if source is None:
+        return []
     path, code, name = source
     with open(path, encoding="utf-8") as fh:
         features = json.load(fh)["features"]
@@ -71,6 +73,8 @@ def _projection_of(source):
         for ring in _rings(f["geometry"]):
             xs.extend(p[0] for p in ring)
             ys.extend(p[1] for p in ring)
+    if not xs:  # no polygons: an empty map
+        return 0.0, 0.0, 1.0, 1.0, 0
     min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
     k = cos(radians((min_y + max_y) / 2))
     scale = WIDTH / ((max_x - min_x) * k)

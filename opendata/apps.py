@@ -12,6 +12,7 @@ class OpendataConfig(AppConfig):
         "dataset_create_from_document",
         "search:opendata",
         "indicators:opendata",
+        "home_indicators:opendata",
         "role_permissions:opendata",
         "personal_data:opendata",
         "erase_personal_data:opendata",
@@ -28,6 +29,9 @@ class OpendataConfig(AppConfig):
         registry.register_provider("search:opendata", selectors.site_search)
         registry.register_provider("home_card:opendata", selectors.home_card)
         registry.register_provider("indicators:opendata", selectors.indicators)
+        registry.register_provider(
+            "home_indicators:opendata", selectors.home_indicator_blocks
+        )
         registry.register_provider("role_permissions:opendata", roles.role_permissions)
         registry.register_provider(
             "dataset_create_from_document", services.dataset_create_from_document

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.registry import HomeCard
+from openlima.registry import HomeCard, HomeIndicatorBlock
 
 from . import conf
 from .models import (
@@ -534,3 +534,10 @@ def home_card() -> HomeCard:
         "url": reverse("opendata:catalogue"),
         "order": 40,
     }
+
+
+def home_indicator_blocks() -> list[HomeIndicatorBlock]:
+    """`home_indicators:opendata`: where the home page shows `indicators:opendata`."""
+    return [
+        {"place": "figures", "template": "opendata/home/figures.html", "order": 10},
+    ]

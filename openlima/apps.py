@@ -30,6 +30,7 @@ class OpenLimaConfig(AppConfig):
     # Provider names the core promises (openlima.checks): the "¿Le fue útil?" rating.
     provides = (
         "indicators:feedback",
+        "home_indicators:feedback",
         "dataset:valoracion-plataforma",
         "staff_tasks:openlima",
     )
@@ -54,6 +55,7 @@ class OpenLimaConfig(AppConfig):
         from .registry import register_provider
 
         register_provider("indicators:feedback", feedback.rating_summary)
+        register_provider("home_indicators:feedback", feedback.home_indicator_blocks)
         register_provider(f"dataset:{feedback.DATASET_KEY}", feedback.rating_dataset)
         register_provider("staff_tasks:openlima", feedback.staff_tasks)
         embedded_dirs_ensure()

@@ -136,6 +136,41 @@ def role_permissions_exist(
     return errors
 
 
+def home_indicator_problems(app: str, blocks: list[dict[str, Any]]) -> list[str]:
+    """What is wrong with one app's `home_indicators:` blocks: a place the home page does
+    not have, a template that cannot be loaded, or no `indicators:` figures to show."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    problems = []
+    if registry.provider(f"indicators:{app}") is None:
+        problems.append(f"no provider 'indicators:{app}' gives it figures")
+    for block in blocks:
+        if set(block) != set(registry.HomeIndicatorBlock.__annotations__):
+            problems.append(f"{block!r} is not a HomeIndicatorBlock")
+            continue
+        if block["place"] not in ("figures", "charts"):
+            problems.append(f"{block['place']!r} is not a place of the home page")
+        try:
+            get_template(block["template"])
+        except TemplateDoesNotExist:
+            problems.append(f"no template {block['template']!r}")
+    return problems
+
+
+@checks.register()
+def home_indicator_blocks_exist(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Every app's home indicator blocks can be shown (a renamed template would otherwise
+    break the home page only when it is rendered)."""
+    return [
+        checks.Error(f"home_indicators:{app}: {problem}", obj=func, id="openlima.E025")
+        for app, func in registry.providers("home_indicators:").items()
+        for problem in home_indicator_problems(app, func())
+    ]
+
+
 @register("backends", deploy=True)
 def production_backends_check(app_configs=None, **kwargs):
     if settings.DEBUG:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from . import conf, roles
 from .models import PlatformRating
+from .registry import HomeIndicatorBlock
 from .tableschema import schema_columns, table_schema
 
 COMMENT_MAX = 1000
@@ -115,6 +116,22 @@ def rating_summary() -> dict:
         "average": round(score_sum / count, 2) if count else None,
         "by_part": by_part,
     }
+
+
+def home_indicator_blocks() -> list[HomeIndicatorBlock]:
+    """`home_indicators:feedback`: where the home page shows the rating."""
+    return [
+        {
+            "place": "figures",
+            "template": "openlima/home/feedback_figures.html",
+            "order": 30,
+        },
+        {
+            "place": "charts",
+            "template": "openlima/home/feedback_charts.html",
+            "order": 30,
+        },
+    ]
 
 
 # Table Schema of the dataset (openlima/tableschema.py).

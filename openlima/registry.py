@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NotRequired, Protocol, TypedDict
+from typing import Any, Literal, NotRequired, Protocol, TypedDict
 
 # --- shapes ------------------------------------------------------------------------------
 
@@ -126,6 +126,17 @@ class HomeCard(TypedDict):
     order: int  # smaller first
 
 
+class HomeIndicatorBlock(TypedDict):
+    """One block of an app's figures on the home page ("Indicadores del plan de gobierno
+    abierto"): `template` is rendered with `data`, the whole indicator snapshot
+    (`openlima.selectors.home_indicators`), and shows nothing when the app's own figures
+    (`data.<app>`) are absent."""
+
+    place: Literal["figures", "charts"]  # the list of figures, or the charts below it
+    template: str  # the app's own template
+    order: int  # smaller first within its place
+
+
 class PersonalData(TypedDict):
     """ARCO access (Ley 29733): `summary` is a list of [label, value] pairs shown on the
     account page; every other key is the full data, included in the JSON download."""
@@ -168,6 +179,15 @@ class HomeCardProvider(Protocol):
     query)."""
 
     def __call__(self) -> HomeCard: ...
+
+
+class HomeIndicatorsProvider(Protocol):
+    """``home_indicators:<app>``: the blocks showing the app's ``indicators:<app>``
+    figures on the home page (fixed templates, no query); the core template only
+    iterates over them. The system check `openlima.E025` verifies the places, the
+    templates and the indicator provider."""
+
+    def __call__(self) -> list[HomeIndicatorBlock]: ...
 
 
 class CommitmentSummaryProvider(Protocol):
@@ -355,6 +375,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("stored_files:", StoredFilesProvider),
     Contract("role_permissions:", RolePermissionsProvider),
     Contract("home_card:", HomeCardProvider),
+    Contract("home_indicators:", HomeIndicatorsProvider),
     Contract("commitments.summary", CommitmentSummaryProvider),
     Contract("commitments.choices", CommitmentChoicesProvider),
     Contract("commitments.milestone_summary", MilestoneSummaryProvider),

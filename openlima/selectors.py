@@ -250,15 +250,24 @@ def home_cards() -> list[dict]:
 
 
 INDICATORS_TIMEOUT = 15 * 60
-# The apps whose figures the home page shows (templates/openlima/home_indicators.html).
-INDICATOR_APPS = (
-    "opendata",
-    "commitments",
-    "complaints",
-    "participation",
-    "contracting",
-    "feedback",  # "¿Le fue útil?" (openlima.feedback, docs/feedback.md)
-)
+
+
+def home_indicator_blocks() -> dict[str, list[dict]]:
+    """Every app's `home_indicators:` blocks by place ("figures", "charts"), each place
+    in order: the home page only places them (templates/openlima/home_indicators.html)."""
+    blocks: dict[str, list[dict]] = {"figures": [], "charts": []}
+    for app, func in registry.providers("home_indicators:").items():
+        for block in func():
+            blocks[block["place"]].append({**block, "app": app})
+    for place in blocks.values():
+        place.sort(key=lambda block: (block["order"], block["app"]))
+    return blocks
+
+
+def indicator_apps() -> tuple[str, ...]:
+    """The apps whose figures the home page shows: those with a `home_indicators:` block
+    (the feedback rating is the core's own, docs/feedback.md)."""
+    return tuple(registry.providers("home_indicators:"))
 
 
 def _indicators_key() -> str:
@@ -303,7 +312,7 @@ def _participation_districts(participation: dict) -> list[dict]:
 def indicators_compute() -> dict:
     """Fresh figures for the home page (providers that are absent or fail are None)."""
     data: dict = {"computed_at": timezone.now().isoformat()}
-    data.update(dict.fromkeys(INDICATOR_APPS))
+    data.update(dict.fromkeys(indicator_apps()))
     for key, func in registry.providers("indicators:").items():
         if key not in data:
             continue

@@ -24,7 +24,11 @@ def home(request):
     return render(
         request,
         "openlima/home.html",
-        {"cards": selectors.home_cards(), "indicators": selectors.home_indicators()},
+        {
+            "cards": selectors.home_cards(),
+            "indicators": selectors.home_indicators(),
+            "indicator_blocks": selectors.home_indicator_blocks(),
+        },
     )
 
 

@@ -15,6 +15,7 @@ class ParticipationConfig(AppConfig):
         "dataset:propuestas",
         "dataset:resultados-consultas",
         "indicators:participation",
+        "home_indicators:participation",
         "personal_data:participation",
         "erase_personal_data:participation",
     )
@@ -40,6 +41,9 @@ class ParticipationConfig(AppConfig):
         )
         registry.register_provider("home_card:participation", selectors.home_card)
         registry.register_provider("indicators:participation", selectors.indicators)
+        registry.register_provider(
+            "home_indicators:participation", selectors.home_indicator_blocks
+        )
         registry.register_provider(
             f"personal_data:{self.name}", selectors.personal_data
         )

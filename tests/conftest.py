@@ -1,5 +1,6 @@
 """Fixtures shared by every test module. App-specific fixtures live in tests/<app>/conftest.py."""
 
+import contextlib
 import time
 
 import pytest
@@ -60,6 +61,39 @@ def user(db):
 @pytest.fixture
 def staff_user(db):
     return StaffFactory()
+
+
+@pytest.fixture
+def dataset_with_file(db):
+    """A published dataset with one CSV resource, tagged and with a topic."""
+    from tests.catalogue import dataset_with_file_create
+
+    return dataset_with_file_create()
+
+
+@pytest.fixture
+def fake_providers():
+    """Register fake providers of the other apps in place of the real ones of the same
+    family ("dataset:", "search:", ...), so a test sees only its fakes; restore afterwards."""
+    from openlima import registry
+
+    with contextlib.ExitStack() as stack:
+        cleared = set()
+
+        def add(name, func):
+            if ":" in name:
+                family = name.split(":", 1)[0] + ":"
+                if family not in cleared:
+                    keep = {
+                        k: v
+                        for k, v in registry.providers(family).items()
+                        if k == "opendata"
+                    }
+                    stack.enter_context(registry.only(family, keep))
+                    cleared.add(family)
+            stack.enter_context(registry.override(name, func))
+
+        yield add
 
 
 def set_authentication_records(client, user, records):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.registry import HomeCard
+from openlima.registry import HomeCard, HomeIndicatorBlock
 from openlima.tableschema import schema_columns, table_schema
 
 from ..models import (
@@ -474,3 +474,11 @@ def home_card() -> HomeCard:
         "url": reverse("commitments:plan_list"),
         "order": 10,
     }
+
+
+def home_indicator_blocks() -> list[HomeIndicatorBlock]:
+    """`home_indicators:commitments`: where the home page shows `indicators:commitments`."""
+    return [
+        {"place": "figures", "template": "commitments/home/figures.html", "order": 60},
+        {"place": "charts", "template": "commitments/home/charts.html", "order": 40},
+    ]

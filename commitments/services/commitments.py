@@ -82,6 +82,59 @@ def action_plan_save(*, user, plan: ActionPlan) -> ActionPlan:
     return plan
 
 
+def _tracking_plan(*, plan_slug: str, plan_title: str, today, due_on) -> ActionPlan:
+    """The follow-up plan (created published, in implementation), long enough for
+    `due_on`."""
+    plan, _c = ActionPlan.objects.get_or_create(
+        slug=slugify(plan_slug)[:100] or "seguimiento",
+        defaults={
+            "title": plan_title[:255],
+            "status": PlanStatus.IMPLEMENTATION,
+            "period_start": min(today, due_on),
+            "period_end": max(due_on, today),
+            "is_published": True,
+        },
+    )
+    if plan.period_end < due_on:
+        plan.period_end = due_on
+        plan.save(update_fields=["period_end"])
+    return plan
+
+
+def _tracking_commitment(
+    *, plan: ActionPlan, title: str, description: str, unit_id, today, due_on
+) -> Commitment:
+    """The plan's commitment of that title, or a new one numbered after the last."""
+    from openlima.models import OrgUnit
+
+    slug = slugify(title)[:100] or "compromiso"
+    commitment = Commitment.objects.filter(plan=plan, slug=slug).first()
+    if commitment is not None:
+        return commitment
+    number = (
+        max(
+            Commitment.objects.filter(plan=plan).values_list("number", flat=True),
+            default=0,
+        )
+        + 1
+    )
+    commitment = Commitment(
+        plan=plan,
+        number=number,
+        slug=slug,
+        title=title[:300],
+        objective=description,
+        commitment_start=min(today, due_on),
+        commitment_end=due_on,
+    )
+    commitment.full_clean()
+    commitment.save()
+    unit = OrgUnit.objects.filter(pk=unit_id).first() if unit_id else None
+    if unit:
+        commitment.responsible_units.add(unit)
+    return commitment
+
+
 @transaction.atomic
 def commitment_track_project(
     *,
@@ -94,49 +147,20 @@ def commitment_track_project(
     due_on,
 ) -> dict:
     """Idempotent: the same arguments return the same commitment and milestone."""
-    from openlima.models import OrgUnit
-
     if isinstance(due_on, str):
         due_on = datetime.date.fromisoformat(due_on)
     today = timezone.localdate()
-    plan_slug = slugify(plan_slug)[:100] or "seguimiento"
-    plan, _c = ActionPlan.objects.get_or_create(
-        slug=plan_slug,
-        defaults={
-            "title": plan_title[:255],
-            "status": PlanStatus.IMPLEMENTATION,
-            "period_start": min(today, due_on),
-            "period_end": max(due_on, today),
-            "is_published": True,
-        },
+    plan = _tracking_plan(
+        plan_slug=plan_slug, plan_title=plan_title, today=today, due_on=due_on
     )
-    if plan.period_end < due_on:
-        plan.period_end = due_on
-        plan.save(update_fields=["period_end"])
-    slug = slugify(commitment_title)[:100] or "compromiso"
-    commitment = Commitment.objects.filter(plan=plan, slug=slug).first()
-    if commitment is None:
-        number = (
-            max(
-                Commitment.objects.filter(plan=plan).values_list("number", flat=True),
-                default=0,
-            )
-            + 1
-        )
-        commitment = Commitment(
-            plan=plan,
-            number=number,
-            slug=slug,
-            title=commitment_title[:300],
-            objective=description,
-            commitment_start=min(today, due_on),
-            commitment_end=due_on,
-        )
-        commitment.full_clean()
-        commitment.save()
-        unit = OrgUnit.objects.filter(pk=unit_id).first() if unit_id else None
-        if unit:
-            commitment.responsible_units.add(unit)
+    commitment = _tracking_commitment(
+        plan=plan,
+        title=commitment_title,
+        description=description,
+        unit_id=unit_id,
+        today=today,
+        due_on=due_on,
+    )
     milestone = Milestone.objects.filter(
         commitment=commitment, title=milestone_title[:300]
     ).first()

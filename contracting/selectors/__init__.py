@@ -62,6 +62,7 @@ from .providers import (
     dataset_projects,
     flat_rows,
     flat_rows_streamed,
+    home_indicator_blocks,
     indicators,
     site_search,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "_iso_date",
     "project_package",
     "site_search",
+    "home_indicator_blocks",
     "indicators",
     "FLAT_COLUMNS",
     "flat_rows",

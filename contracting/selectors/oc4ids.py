@@ -33,22 +33,9 @@ def _money(amount) -> dict | None:
     return {"amount": number, "currency": "PEN"}
 
 
-def project_data(
-    project: InfrastructureProject, processes: list, centroids: dict
-) -> dict:
-    """One OC4IDS project."""
-    from ..services import _prune
-
-    prefix = settings.OCDS_OCID_PREFIX.replace("ocds-", "oc4ids-", 1)
-    authority_id = f"PE-RUC-{settings.OCDS_PUBLISHER_RUC}"
-    parties = {
-        authority_id: {
-            "id": authority_id,
-            "name": settings.OCDS_PUBLISHER_NAME,
-            "identifier": {"scheme": "PE-RUC", "id": settings.OCDS_PUBLISHER_RUC},
-            "roles": ["publicAuthority"],
-        }
-    }
+def _process_summaries(processes: list, parties: dict) -> list[dict]:
+    """Each contracting process of the project summarised from its compiled release;
+    the winning suppliers are added to `parties`."""
     summaries = []
     for p in processes:
         c = p.compiled or {}
@@ -88,8 +75,85 @@ def project_data(
                 },
             }
         )
+    return summaries
+
+
+def _location(district, centroid) -> dict:
+    return {
+        "id": district.ubigeo,
+        "description": district.name,
+        "geometry": {"type": "Point", "coordinates": list(centroid)}
+        if centroid
+        else None,
+        "address": {
+            "locality": district.name,
+            # The city profile's (docs/city-profile.md): "Lima", "Perú".
+            "region": city.text("short_name", "es"),
+            "countryName": city.text("country", "es"),
+        },
+    }
+
+
+def _progress_photos(project: InfrastructureProject) -> list[dict] | None:
+    """Progress photos (uploaded or linked) as OC4IDS documents, each with its public
+    URL (docs/contracting.md, "Documents and photos")."""
+    return [
+        {
+            "id": f"photo-{r.pk}",
+            "documentType": "illustration",
+            "title": f"Avance físico {r.progress} % ({r.date.isoformat()})",
+            "url": url,
+            "format": _photo_format(r),
+            "datePublished": _iso_date(r.date),
+            "language": "es",
+        }
+        for r in project.reports.all()
+        if (url := photo_public_url(r))
+    ] or None
+
+
+def _cost_measurements(project: InfrastructureProject) -> list[dict] | None:
+    if project.cost_amount is None:
+        return None
+    return [
+        {
+            "id": "1",
+            "date": project.updated_at.isoformat(),
+            "costGroups": [
+                {
+                    "id": "1",
+                    "category": "construction",
+                    "costItems": [
+                        {
+                            "id": "1",
+                            "classificationID": "construction",
+                            "value": _money(project.cost_amount),
+                        }
+                    ],
+                }
+            ],
+        }
+    ]
+
+
+def project_data(
+    project: InfrastructureProject, processes: list, centroids: dict
+) -> dict:
+    """One OC4IDS project."""
+    from ..services import _prune
+
+    prefix = settings.OCDS_OCID_PREFIX.replace("ocds-", "oc4ids-", 1)
+    authority_id = f"PE-RUC-{settings.OCDS_PUBLISHER_RUC}"
+    parties = {
+        authority_id: {
+            "id": authority_id,
+            "name": settings.OCDS_PUBLISHER_NAME,
+            "identifier": {"scheme": "PE-RUC", "id": settings.OCDS_PUBLISHER_RUC},
+            "roles": ["publicAuthority"],
+        }
+    }
+    summaries = _process_summaries(processes, parties)
     district = project.district
-    centroid = centroids.get(district.ubigeo)
     data = {
         "id": f"{prefix}{project.slug}",
         "updated": project.updated_at.isoformat(),
@@ -104,21 +168,7 @@ def project_data(
             "endDate": _iso_date(project.end_on),
         },
         "budget": {"amount": _money(project.budget_amount)},
-        "locations": [
-            {
-                "id": district.ubigeo,
-                "description": district.name,
-                "geometry": {"type": "Point", "coordinates": list(centroid)}
-                if centroid
-                else None,
-                "address": {
-                    "locality": district.name,
-                    # The city profile's (docs/city-profile.md): "Lima", "Perú".
-                    "region": city.text("short_name", "es"),
-                    "countryName": city.text("country", "es"),
-                },
-            }
-        ],
+        "locations": [_location(district, centroids.get(district.ubigeo))],
         "publicAuthority": {"id": authority_id, "name": settings.OCDS_PUBLISHER_NAME},
         "parties": list(parties.values()),
         "contractingProcesses": summaries,
@@ -128,43 +178,8 @@ def project_data(
         }
         if project.completed_on
         else None,
-        # Progress photos (uploaded or linked) as OC4IDS documents, each with its public
-        # URL (docs/contracting.md, "Documents and photos").
-        "documents": [
-            {
-                "id": f"photo-{r.pk}",
-                "documentType": "illustration",
-                "title": f"Avance físico {r.progress} % ({r.date.isoformat()})",
-                "url": url,
-                "format": _photo_format(r),
-                "datePublished": _iso_date(r.date),
-                "language": "es",
-            }
-            for r in project.reports.all()
-            if (url := photo_public_url(r))
-        ]
-        or None,
-        "costMeasurements": [
-            {
-                "id": "1",
-                "date": project.updated_at.isoformat(),
-                "costGroups": [
-                    {
-                        "id": "1",
-                        "category": "construction",
-                        "costItems": [
-                            {
-                                "id": "1",
-                                "classificationID": "construction",
-                                "value": _money(project.cost_amount),
-                            }
-                        ],
-                    }
-                ],
-            }
-        ]
-        if project.cost_amount is not None
-        else None,
+        "documents": _progress_photos(project),
+        "costMeasurements": _cost_measurements(project),
     }
     return _prune(data)
 

@@ -198,13 +198,8 @@ def _when(value):
         return None
 
 
-def process_detail(*, process: ContractingProcess) -> dict:
-    """What the process page shows, read from the compiled release."""
-    c = process.compiled or {}
-    tender = c.get("tender") or {}
-    planning = c.get("planning") or {}
-    awards = c.get("awards") or []
-    contracts = c.get("contracts") or []
+def _bid_rows(c: dict, tender: dict, awards: list) -> list[dict]:
+    """Every bid (or, without bids, every tenderer), cheapest first, winners marked."""
     winners = {
         s.get("id")
         for a in awards
@@ -237,7 +232,11 @@ def process_detail(*, process: ContractingProcess) -> dict:
                 }
             )
     bids.sort(key=lambda b: (b["amount"] is None, b["amount"] or 0))
+    return bids
 
+
+def _document_rows(planning: dict, tender: dict, awards: list, contracts: list):
+    """The documents of every stage, labelled by the stage they belong to."""
     documents = []
     for _section, label, items in [
         ("planning", _("Planificación"), [planning]),
@@ -258,6 +257,11 @@ def process_detail(*, process: ContractingProcess) -> dict:
                         "date": _when(d.get("datePublished")),
                     }
                 )
+    return documents
+
+
+def _implementation_rows(contracts: list) -> tuple[list, list, list]:
+    """(amendments, milestones, payments) of every contract."""
     amendments, milestones, payments = [], [], []
     for contract in contracts:
         for m in contract.get("amendments") or []:
@@ -282,17 +286,22 @@ def process_detail(*, process: ContractingProcess) -> dict:
             payments.append(
                 {"date": _when(t.get("date")), "amount": _amount(t.get("value"))}
             )
+    return amendments, milestones, payments
 
-    period = tender.get("tenderPeriod") or {}
-    first_release = None
-    releases = list(
-        process.releases.order_by("date", "id").values_list("date", "tag", "release_id")
-    )
-    if releases:
-        first_release = releases[0][0]
+
+def _timeline(
+    process: ContractingProcess,
+    *,
+    first_release,
+    period: dict,
+    awards: list,
+    contracts: list,
+    payments: list,
+) -> list[dict]:
+    """The five stages, each with the date it was reached, done and current marked."""
     stage_order = [s for s, _label in Stage.choices]
     reached = stage_order.index(process.stage)
-    timeline = [
+    return [
         {
             "stage": Stage.PLANNING.label,
             "date": first_release,
@@ -330,6 +339,10 @@ def process_detail(*, process: ContractingProcess) -> dict:
             "current": process.stage == Stage.IMPLEMENTATION,
         },
     ]
+
+
+def _amount_rows(process: ContractingProcess, planning: dict, tender: dict):
+    """Planned → tendered → awarded → contracted → paid, bars scaled to the largest."""
     amounts = [
         (_("Presupuestado"), _amount((planning.get("budget") or {}).get("amount"))),
         (_("Valor estimado de la convocatoria"), _amount(tender.get("value"))),
@@ -338,7 +351,7 @@ def process_detail(*, process: ContractingProcess) -> dict:
         (_("Pagado"), process.value_paid),
     ]
     top = max((a for _l, a in amounts if a), default=None)
-    amount_rows = [
+    return [
         {
             "label": label,
             "amount": amount,
@@ -346,6 +359,31 @@ def process_detail(*, process: ContractingProcess) -> dict:
         }
         for label, amount in amounts
     ]
+
+
+def process_detail(*, process: ContractingProcess) -> dict:
+    """What the process page shows, read from the compiled release."""
+    c = process.compiled or {}
+    tender = c.get("tender") or {}
+    planning = c.get("planning") or {}
+    awards = c.get("awards") or []
+    contracts = c.get("contracts") or []
+    bids = _bid_rows(c, tender, awards)
+    documents = _document_rows(planning, tender, awards, contracts)
+    amendments, milestones, payments = _implementation_rows(contracts)
+    period = tender.get("tenderPeriod") or {}
+    releases = list(
+        process.releases.order_by("date", "id").values_list("date", "tag", "release_id")
+    )
+    timeline = _timeline(
+        process,
+        first_release=releases[0][0] if releases else None,
+        period=period,
+        awards=awards,
+        contracts=contracts,
+        payments=payments,
+    )
+    amount_rows = _amount_rows(process, planning, tender)
     commitment = None
     summary = registry.provider("commitments.summary")
     if summary and process.commitment_id:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openlima.registry import HomeIndicatorBlock
 from openlima.selectors import absolute_url
 from openlima.tableschema import schema_columns, table_schema
 
@@ -22,9 +23,9 @@ from .projects import project_public_qs
 # --- registry providers --------------------------------------------------------------------
 
 
-def site_search(*, query: str, limit: int) -> list[dict]:
-    """`search:contracting`: processes and works whose title or description match, in
-    one query (a UNION), however many rows."""
+def _search_rows(query: str):
+    """Processes and works matching `query` as one UNION of (kind, key, title, state,
+    place, progress) rows: "p" for a process, "w" for a work."""
     from django.db.models import CharField, F
     from django.db.models import Value as V
 
@@ -55,33 +56,38 @@ def site_search(*, query: str, limit: int) -> list[dict]:
         .order_by()
         .values_list("kind", "key", "title", "state", "place", "pct")
     )
-    stages = dict(Stage.choices)
+    return processes.union(works)
+
+
+def _search_hit(row: tuple, *, query: str) -> dict:
+    kind, key, title, state, place, pct = row
+    rank = 1.0 if query.lower() in title.lower() else 0.5
+    if kind == "p":
+        return {
+            "kind": "contracting_process",
+            "kind_label": _("Proceso de contratación"),
+            "title": title,
+            "summary": str(dict(Stage.choices).get(state, state)),
+            "url": reverse("contracting:process", args=[key]),
+            "rank": rank,
+        }
     statuses = dict(InfrastructureProject.Status.choices)
-    results = []
-    for kind, key, title, state, place, pct in processes.union(works)[: limit * 2]:
-        rank = 1.0 if query.lower() in title.lower() else 0.5
-        if kind == "p":
-            results.append(
-                {
-                    "kind": "contracting_process",
-                    "kind_label": _("Proceso de contratación"),
-                    "title": title,
-                    "summary": str(stages.get(state, state)),
-                    "url": reverse("contracting:process", args=[key]),
-                    "rank": rank,
-                }
-            )
-        else:
-            results.append(
-                {
-                    "kind": "infrastructure_project",
-                    "kind_label": _("Obra"),
-                    "title": title,
-                    "summary": f"{place} · {statuses.get(state, state)} · {pct} %",
-                    "url": reverse("contracting:project", args=[key]),
-                    "rank": rank,
-                }
-            )
+    return {
+        "kind": "infrastructure_project",
+        "kind_label": _("Obra"),
+        "title": title,
+        "summary": f"{place} · {statuses.get(state, state)} · {pct} %",
+        "url": reverse("contracting:project", args=[key]),
+        "rank": rank,
+    }
+
+
+def site_search(*, query: str, limit: int) -> list[dict]:
+    """`search:contracting`: processes and works whose title or description match, in
+    one query (a UNION), however many rows."""
+    results = [
+        _search_hit(row, query=query) for row in _search_rows(query)[: limit * 2]
+    ]
     results.sort(key=lambda r: -r["rank"])
     return results[:limit]
 
@@ -98,6 +104,13 @@ def indicators() -> dict:
         .count(),
         "url": reverse("contracting:process_list"),
     }
+
+
+def home_indicator_blocks() -> list[HomeIndicatorBlock]:
+    """`home_indicators:contracting`: where the home page shows `indicators:contracting`."""
+    return [
+        {"place": "figures", "template": "contracting/home/figures.html", "order": 50},
+    ]
 
 
 FLAT_COLUMNS = [

@@ -85,6 +85,159 @@ def local_stage(process: ContractingProcess) -> str:
     return Stage.PLANNING
 
 
+def _party_add(parties: dict, supplier: Supplier, role: str) -> None:
+    """The supplier as an OCDS party with `role` (once per supplier, roles merged)."""
+    party = parties.setdefault(
+        supplier.party_id,
+        {
+            **_org(supplier),
+            "identifier": {
+                "scheme": "PE-RUC",
+                "id": supplier.ruc,
+                "legalName": supplier.name,
+            },
+            "roles": [],
+        },
+    )
+    if role not in party["roles"]:
+        party["roles"].append(role)
+
+
+def _parties(buyer: dict, bids: list, awards: list) -> list[dict]:
+    """The buyer, then every bidder (tenderer) and winner (supplier), once each."""
+    parties = {buyer["id"]: buyer}
+    for bid in bids:
+        _party_add(parties, bid.supplier, "tenderer")
+    for award in awards:
+        _party_add(parties, award.supplier, "supplier")
+    return list(parties.values())
+
+
+def _documents(documents: list, section: str) -> list[dict]:
+    """The process's public documents of one section (planning, tender, award, contract)."""
+    return [
+        {
+            "id": str(d.pk),
+            "documentType": d.document_type,
+            "title": d.title,
+            "url": selectors.document_public_url(d),
+            "format": d.media_type or None,
+            "datePublished": _iso(d.published_on),
+            "language": "es",
+        }
+        for d in documents
+        if d.section == section
+    ]
+
+
+def _tender_status(process: ContractingProcess, stage: str) -> str:
+    if process.tender_cancelled:
+        return "cancelled"
+    if stage == Stage.PLANNING:
+        return "planned"
+    if stage == Stage.TENDER:
+        return "active"
+    return "complete"
+
+
+def _tender(process: ContractingProcess, *, stage: str, bids: list, documents: list):
+    tenderers: list[dict] = []
+    for bid in bids:
+        if _org(bid.supplier) not in tenderers:
+            tenderers.append(_org(bid.supplier))
+    return {
+        "id": f"{process.ocid}-tender",
+        "title": process.title,
+        "description": process.description,
+        "status": _tender_status(process, stage),
+        "procurementMethod": process.method,
+        "procurementMethodDetails": process.get_method_display()
+        if process.method
+        else "",
+        "mainProcurementCategory": process.category,
+        "value": _money(process.tender_amount),
+        "tenderPeriod": {
+            "startDate": _iso(process.tender_start),
+            "endDate": _iso(process.tender_end),
+        },
+        "enquiryPeriod": {"endDate": _iso(process.enquiry_end)},
+        "items": [
+            {
+                "id": "1",
+                "description": process.title,
+                "quantity": 1,
+            }
+        ],
+        "numberOfTenderers": len(tenderers) if bids else None,
+        "tenderers": tenderers,
+        "documents": _documents(documents, "tender"),
+    }
+
+
+def _amendment(amendment) -> dict:
+    return {
+        "id": str(amendment.pk),
+        "date": _iso(amendment.date),
+        "rationale": amendment.rationale,
+        "description": (
+            _("Monto del contrato después de la modificación: %(symbol)s %(amount)s")
+            % {
+                "symbol": city.raw()["currency"]["symbol"],
+                "amount": amendment.new_amount,
+            }
+            if amendment.new_amount is not None
+            else ""
+        ),
+    }
+
+
+def _implementation(contract, buyer: dict) -> dict:
+    """The contract's payments (transactions from the buyer) and milestones."""
+    return {
+        "transactions": [
+            {
+                "id": str(p.pk),
+                "source": "",
+                "date": _iso(p.date),
+                "value": _money(p.amount),
+                "payer": {"id": buyer["id"], "name": buyer["name"]},
+                "payee": _org(contract.award.supplier),
+            }
+            for p in contract.payments.all()
+        ],
+        "milestones": [
+            {
+                "id": str(m.pk),
+                "title": m.title,
+                "type": "delivery",
+                "dueDate": _iso(m.due_on),
+                "dateMet": _iso(m.met_on),
+                "status": m.status,
+            }
+            for m in contract.milestones.all()
+        ],
+    }
+
+
+def _contract(process, contract, *, documents: list, buyer: dict) -> dict:
+    """One contract; `documents` are the contract documents (the first contract's)."""
+    return {
+        "id": str(contract.pk),
+        "awardID": str(contract.award_id),
+        "title": process.title,
+        "status": contract.status,
+        "value": _money(contract.amount),
+        "dateSigned": _iso(contract.signed_on),
+        "period": {
+            "startDate": _iso(contract.start_on),
+            "endDate": _iso(contract.end_on),
+        },
+        "documents": documents,
+        "amendments": [_amendment(m) for m in contract.amendments.all()],
+        "implementation": _implementation(contract, buyer),
+    }
+
+
 def release_body(process: ContractingProcess) -> dict:
     """The process's current state as an OCDS release, without id, date and tag."""
     bids = list(process.bids.select_related("supplier"))
@@ -95,72 +248,11 @@ def release_body(process: ContractingProcess) -> dict:
     documents = list(process.documents.all())
     stage = local_stage(process)
     buyer = buyer_party(process)
-
-    parties = {buyer["id"]: buyer}
-    for bid in bids:
-        party = parties.setdefault(
-            bid.supplier.party_id,
-            {
-                **_org(bid.supplier),
-                "identifier": {
-                    "scheme": "PE-RUC",
-                    "id": bid.supplier.ruc,
-                    "legalName": bid.supplier.name,
-                },
-                "roles": [],
-            },
-        )
-        if "tenderer" not in party["roles"]:
-            party["roles"].append("tenderer")
-    for award in awards:
-        party = parties.setdefault(
-            award.supplier.party_id,
-            {
-                **_org(award.supplier),
-                "identifier": {
-                    "scheme": "PE-RUC",
-                    "id": award.supplier.ruc,
-                    "legalName": award.supplier.name,
-                },
-                "roles": [],
-            },
-        )
-        if "supplier" not in party["roles"]:
-            party["roles"].append("supplier")
-
-    def docs(section):
-        return [
-            {
-                "id": str(d.pk),
-                "documentType": d.document_type,
-                "title": d.title,
-                "url": selectors.document_public_url(d),
-                "format": d.media_type or None,
-                "datePublished": _iso(d.published_on),
-                "language": "es",
-            }
-            for d in documents
-            if d.section == section
-        ]
-
-    if process.tender_cancelled:
-        tender_status = "cancelled"
-    elif stage == Stage.PLANNING:
-        tender_status = "planned"
-    elif stage == Stage.TENDER:
-        tender_status = "active"
-    else:
-        tender_status = "complete"
-    tenderers = []
-    for bid in bids:
-        if _org(bid.supplier) not in tenderers:
-            tenderers.append(_org(bid.supplier))
-
     body = {
         "ocid": process.ocid,
         "initiationType": "tender",
         "language": "es",
-        "parties": list(parties.values()),
+        "parties": _parties(buyer, bids, awards),
         "buyer": {"id": buyer["id"], "name": buyer["name"]},
         "planning": {
             "rationale": process.budget_rationale,
@@ -168,35 +260,9 @@ def release_body(process: ContractingProcess) -> dict:
                 "description": process.title,
                 "amount": _money(process.budget_amount),
             },
-            "documents": docs("planning"),
+            "documents": _documents(documents, "planning"),
         },
-        "tender": {
-            "id": f"{process.ocid}-tender",
-            "title": process.title,
-            "description": process.description,
-            "status": tender_status,
-            "procurementMethod": process.method,
-            "procurementMethodDetails": process.get_method_display()
-            if process.method
-            else "",
-            "mainProcurementCategory": process.category,
-            "value": _money(process.tender_amount),
-            "tenderPeriod": {
-                "startDate": _iso(process.tender_start),
-                "endDate": _iso(process.tender_end),
-            },
-            "enquiryPeriod": {"endDate": _iso(process.enquiry_end)},
-            "items": [
-                {
-                    "id": "1",
-                    "description": process.title,
-                    "quantity": 1,
-                }
-            ],
-            "numberOfTenderers": len(tenderers) if bids else None,
-            "tenderers": tenderers,
-            "documents": docs("tender"),
-        },
+        "tender": _tender(process, stage=stage, bids=bids, documents=documents),
         "bids": {
             "details": [
                 {
@@ -217,68 +283,17 @@ def release_body(process: ContractingProcess) -> dict:
                 "date": _iso(a.date),
                 "value": _money(a.amount),
                 "suppliers": [_org(a.supplier)],
-                "documents": docs("award") if n == 0 else [],
+                "documents": _documents(documents, "award") if n == 0 else [],
             }
             for n, a in enumerate(awards)
         ],
         "contracts": [
-            {
-                "id": str(c.pk),
-                "awardID": str(c.award_id),
-                "title": process.title,
-                "status": c.status,
-                "value": _money(c.amount),
-                "dateSigned": _iso(c.signed_on),
-                "period": {
-                    "startDate": _iso(c.start_on),
-                    "endDate": _iso(c.end_on),
-                },
-                "documents": docs("contract") if n == 0 else [],
-                "amendments": [
-                    {
-                        "id": str(m.pk),
-                        "date": _iso(m.date),
-                        "rationale": m.rationale,
-                        "description": (
-                            _(
-                                "Monto del contrato después de la modificación: "
-                                "%(symbol)s %(amount)s"
-                            )
-                            % {
-                                "symbol": city.raw()["currency"]["symbol"],
-                                "amount": m.new_amount,
-                            }
-                            if m.new_amount is not None
-                            else ""
-                        ),
-                    }
-                    for m in c.amendments.all()
-                ],
-                "implementation": {
-                    "transactions": [
-                        {
-                            "id": str(p.pk),
-                            "source": "",
-                            "date": _iso(p.date),
-                            "value": _money(p.amount),
-                            "payer": {"id": buyer["id"], "name": buyer["name"]},
-                            "payee": _org(c.award.supplier),
-                        }
-                        for p in c.payments.all()
-                    ],
-                    "milestones": [
-                        {
-                            "id": str(m.pk),
-                            "title": m.title,
-                            "type": "delivery",
-                            "dueDate": _iso(m.due_on),
-                            "dateMet": _iso(m.met_on),
-                            "status": m.status,
-                        }
-                        for m in c.milestones.all()
-                    ],
-                },
-            }
+            _contract(
+                process,
+                c,
+                documents=_documents(documents, "contract") if n == 0 else [],
+                buyer=buyer,
+            )
             for n, c in enumerate(contracts)
         ],
     }

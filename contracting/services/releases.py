@@ -85,17 +85,40 @@ def release_write(
     return release
 
 
+def _total(items, key="value"):
+    """The sum of the items' `key` amounts (None when none has one)."""
+    amounts = [
+        Decimal(str(i[key]["amount"]))
+        for i in items
+        if isinstance(i.get(key), dict) and i[key].get("amount") is not None
+    ]
+    return sum(amounts) if amounts else None
+
+
+def _stage_from_compiled(tender: dict, awards: list, contracts: list) -> str:
+    """The furthest stage the compiled release shows."""
+    implementation = any(
+        (c.get("implementation") or {}).get("transactions")
+        or (c.get("implementation") or {}).get("milestones")
+        for c in contracts
+    )
+    if implementation:
+        return Stage.IMPLEMENTATION
+    if contracts:
+        return Stage.CONTRACT
+    if awards:
+        return Stage.AWARD
+    if tender.get("tenderPeriod") or tender.get("status") in (
+        "active",
+        "complete",
+        "cancelled",
+    ):
+        return Stage.TENDER
+    return Stage.PLANNING
+
+
 def _summary_from_compiled(compiled: dict) -> dict:
     """The filterable columns of a process, read from its compiled release."""
-
-    def total(items, key="value"):
-        amounts = [
-            Decimal(str(i[key]["amount"]))
-            for i in items
-            if isinstance(i.get(key), dict) and i[key].get("amount") is not None
-        ]
-        return sum(amounts) if amounts else None
-
     tender = compiled.get("tender") or {}
     awards = [a for a in compiled.get("awards") or [] if a.get("status") != "cancelled"]
     contracts = [
@@ -106,25 +129,7 @@ def _summary_from_compiled(compiled: dict) -> dict:
         for c in contracts
         for t in (c.get("implementation") or {}).get("transactions") or []
     ]
-    implementation = any(
-        (c.get("implementation") or {}).get("transactions")
-        or (c.get("implementation") or {}).get("milestones")
-        for c in contracts
-    )
-    if implementation:
-        stage = Stage.IMPLEMENTATION
-    elif contracts:
-        stage = Stage.CONTRACT
-    elif awards:
-        stage = Stage.AWARD
-    elif tender.get("tenderPeriod") or tender.get("status") in (
-        "active",
-        "complete",
-        "cancelled",
-    ):
-        stage = Stage.TENDER
-    else:
-        stage = Stage.PLANNING
+    stage = _stage_from_compiled(tender, awards, contracts)
     period = tender.get("tenderPeriod") or {}
     from ..flags import _instant
 
@@ -134,13 +139,13 @@ def _summary_from_compiled(compiled: dict) -> dict:
         "description": (tender.get("description") or "")[:5000],
         "method": tender.get("procurementMethod") or "",
         "category": tender.get("mainProcurementCategory") or "",
-        "tender_amount": total([tender]) if tender.get("value") else None,
+        "tender_amount": _total([tender]) if tender.get("value") else None,
         "tender_start": _instant(period.get("startDate")),
         "tender_end": _instant(period.get("endDate")),
         "tender_cancelled": tender.get("status") == "cancelled",
-        "value_awarded": total(awards),
-        "value_contracted": total(contracts),
-        "value_paid": total(transactions),
+        "value_awarded": _total(awards),
+        "value_contracted": _total(contracts),
+        "value_paid": _total(transactions),
     }
     budget = ((compiled.get("planning") or {}).get("budget") or {}).get("amount")
     summary["budget_amount"] = (
@@ -192,29 +197,9 @@ def _award_shares(compiled: dict) -> dict[str, Decimal]:
     return shares
 
 
-@transaction.atomic
-def process_compile(*, process: ContractingProcess) -> ContractingProcess:
-    """Merge the process's releases (ocdsmerge) and refresh its summary, parties and
-    red flags from the compiled release."""
-    releases = list(
-        process.releases.order_by("date", "id").values_list("data", flat=True)
-    )
-    compiled = ocds.compile_releases(releases)
-    summary = _summary_from_compiled(compiled)
-    local = process.source == ContractingProcess.Source.LOCAL
-    stored, _created = CompiledRelease.objects.update_or_create(
-        process=process, defaults={"data": compiled}
-    )
-    process.compiled_release = stored
-    process.stage = summary["stage"]
-    process.value_awarded = summary["value_awarded"]
-    process.value_contracted = summary["value_contracted"]
-    process.value_paid = summary["value_paid"]
-    process.value_max = summary["value_max"]
-    process.last_release_at = max(
-        (Release.objects.filter(process=process).values_list("date", flat=True)),
-        default=None,
-    )
+def _summary_save(process: ContractingProcess, summary: dict, *, local: bool) -> None:
+    """Store the summary's columns; an imported process also takes its descriptive
+    ones from the compiled release (a local one keeps what its editor typed)."""
     fields = [
         "stage",
         "value_awarded",
@@ -241,6 +226,9 @@ def process_compile(*, process: ContractingProcess) -> ContractingProcess:
             process.title = process.ocid
     process.save(update_fields=fields)
 
+
+def _parties_refresh(process: ContractingProcess, compiled: dict) -> None:
+    """The process's tenderers and winning suppliers (with their share of the awards)."""
     roles = set()
     for tenderer in (compiled.get("tender") or {}).get("tenderers") or []:
         roles.add((tenderer.get("id") or "", tenderer.get("name") or "", "tenderer"))
@@ -269,6 +257,8 @@ def process_compile(*, process: ContractingProcess) -> ContractingProcess:
             )
     ProcessParty.objects.bulk_create(parties, ignore_conflicts=True)
 
+
+def _red_flags_refresh(process: ContractingProcess, compiled: dict, releases) -> None:
     RedFlag.objects.filter(process=process).delete()
     RedFlag.objects.bulk_create(
         [
@@ -278,6 +268,34 @@ def process_compile(*, process: ContractingProcess) -> ContractingProcess:
             )
         ]
     )
+
+
+@transaction.atomic
+def process_compile(*, process: ContractingProcess) -> ContractingProcess:
+    """Merge the process's releases (ocdsmerge) and refresh its summary, parties and
+    red flags from the compiled release."""
+    releases = list(
+        process.releases.order_by("date", "id").values_list("data", flat=True)
+    )
+    compiled = ocds.compile_releases(releases)
+    summary = _summary_from_compiled(compiled)
+    local = process.source == ContractingProcess.Source.LOCAL
+    stored, _created = CompiledRelease.objects.update_or_create(
+        process=process, defaults={"data": compiled}
+    )
+    process.compiled_release = stored
+    process.stage = summary["stage"]
+    process.value_awarded = summary["value_awarded"]
+    process.value_contracted = summary["value_contracted"]
+    process.value_paid = summary["value_paid"]
+    process.value_max = summary["value_max"]
+    process.last_release_at = max(
+        (Release.objects.filter(process=process).values_list("date", flat=True)),
+        default=None,
+    )
+    _summary_save(process, summary, local=local)
+    _parties_refresh(process, compiled)
+    _red_flags_refresh(process, compiled, releases)
     return process
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from openlima import city, roles
-from openlima.registry import HomeCard
+from openlima.registry import HomeCard, HomeIndicatorBlock
 from openlima.search import text_search
 from openlima.selectors import user_has_role
 from openlima.tableschema import schema_columns, table_schema
@@ -438,3 +438,15 @@ def home_card() -> HomeCard:
         "url": reverse("participation:index"),
         "order": 30,
     }
+
+
+def home_indicator_blocks() -> list[HomeIndicatorBlock]:
+    """`home_indicators:participation`: where the home page shows `indicators:participation`."""
+    return [
+        {
+            "place": "figures",
+            "template": "participation/home/figures.html",
+            "order": 40,
+        },
+        {"place": "charts", "template": "participation/home/charts.html", "order": 20},
+    ]

@@ -30,7 +30,6 @@ from tests.budgets.conftest import (  # noqa: F401 (fixtures)
 )
 from tests.commitments.conftest import commitment, editor, milestone, sgdi  # noqa: F401
 from tests.factories import StaffFactory, UserFactory
-from tests.opendata.conftest import dataset_with_file  # noqa: F401
 
 from .conftest import altcha_payload
 

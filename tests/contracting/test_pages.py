@@ -196,6 +196,38 @@ def test_works_map_and_table(
     assert client.get("/obras/no-existe/").status_code == 404
 
 
+def test_works_map_draws_the_city_profiles_units(client, lapaz):
+    """Under La Paz the map draws the profile's macrodistricts (its territory file, as the
+    rest of the portal), never Lima's districts."""
+    html = client.get("/obras/").content.decode()
+    assert html.count("<path ") == 9
+    assert "<title>Cotahuma</title>" in html and "<title>Max Paredes</title>" in html
+    assert "Comas" not in html and "Miraflores" not in html
+
+
+def test_no_works_map_for_a_profile_without_polygons(client, settings, tmp_path):
+    """A profile whose territory names no GeoJSON gets no map, not another city's."""
+    import json
+    import shutil
+
+    from openlima import city
+
+    folder = tmp_path / "sin-poligonos"
+    shutil.copytree(city.raw()["_dir"], folder)
+    profile = json.loads((folder / "profile.json").read_text(encoding="utf-8"))
+    profile["territory"].pop("polygons")
+    (folder / "profile.json").write_text(json.dumps(profile), encoding="utf-8")
+    settings.CITY_PROFILE = str(folder)
+    city.clear_cache()
+    try:
+        response = client.get("/obras/")
+    finally:
+        city.clear_cache()
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<svg" not in html and "<path " not in html
+
+
 def test_policy_page(client):
     response = client.get("/contrataciones/politica-de-publicacion/")
     html = response.content.decode()

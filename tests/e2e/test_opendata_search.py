@@ -9,7 +9,7 @@ import pytest
 from opendata import services
 from tests.e2e.conftest import assert_no_axe_violations
 from tests.opendata.factories import DatasetFactory, TopicFactory
-from tests.opendata.test_pages import COMMITMENTS, COMPLAINTS, PARTICIPATION
+from tests.openlima.test_home_indicators import COMMITMENTS, COMPLAINTS, PARTICIPATION
 
 
 @pytest.fixture

@@ -337,7 +337,7 @@ def test_ckanapi_dump_datasets_all(live_server, many_datasets, tmp_path):
 
 
 def test_package_search_query_count_is_bounded(client, django_assert_max_num_queries):
-    from tests.opendata.test_pages import seed_catalogue
+    from tests.catalogue import seed_catalogue
 
     seed_catalogue(60)
     params = {

@@ -1,10 +1,9 @@
-"""Public pages: catalogue, dataset, downloads, transparency, site search, home indicators."""
+"""Public pages: catalogue, dataset, downloads, transparency (site search and the home
+indicators: tests/openlima/test_site_search.py, test_home_indicators.py)."""
 
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from opendata import selectors, services
@@ -14,28 +13,10 @@ from opendata.models import (
     ResourceDailyStat,
     TransparencyCategory,
 )
-from openlima import selectors as core_selectors
-from openlima.models import OrgUnit
-from tests.opendata.factories import DatasetFactory, TopicFactory
+from tests.catalogue import seed_catalogue
+from tests.opendata.factories import DatasetFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def seed_catalogue(n):
-    topic = TopicFactory(slug="movilidad", name="Movilidad")
-    units = list(OrgUnit.objects.all()[:4])
-    for i in range(n):
-        d = DatasetFactory(
-            slug=f"seed-{i}",
-            title=f"Movilidad urbana {i}",
-            publisher=units[i % 4],
-            tags=[f"t{i % 5}", "lima"],
-            topics=[topic],
-        )
-        r = services.resource_create(dataset=d, name="Tabla", format="CSV")
-        services.resource_version_add(
-            resource=r, data=f"a,b\n{i},2\n".encode(), filename="t.csv"
-        )
 
 
 # --- Catalogue -----------------------------------------------------------------------------
@@ -231,228 +212,11 @@ def test_transparency_document_download(client):
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
 
 
-# --- Site search ----------------------------------------------------------------------------------
-
-
-def test_site_search_merges_providers_ranked_with_kind(
-    client, dataset_with_file, fake_providers
-):
-    fake_providers(
-        "search:commitments",
-        lambda *, query, limit: [
-            {
-                "kind": "commitment",
-                "kind_label": "Compromiso",
-                "title": f"Compromiso sobre {query}",
-                "summary": "",
-                "url": "/compromisos/1/",
-                "rank": 5.0,
-            }
-        ],
-    )
-    fake_providers("search:broken", lambda *, query, limit: 1 / 0)
-    r = client.get("/buscar/", {"q": "población"})
-    html = r.content.decode()
-    assert r.status_code == 200
-    assert (
-        "Compromiso sobre población" in html and "Población distrital de Lima" in html
-    )
-    assert "Conjunto de datos" in html and "Compromiso" in html
-    assert html.index("Compromiso sobre") < html.index("Población distrital de Lima")
-    assert client.get("/buscar/", {"q": ""}).status_code == 200
-    assert client.get("/buscar/", {"q": "<script>alert(1)</script>"}).status_code == 200
-    assert (
-        "<script>alert(1)"
-        not in client.get(
-            "/buscar/", {"q": "<script>alert(1)</script>"}
-        ).content.decode()
-    )
-
-
-@pytest.mark.postgres
-def test_search_is_accent_insensitive_on_postgres(client, dataset_with_file):
-    services.transparency_document_create(
-        category="participacion-ciudadana",
-        title="Informe de participación vecinal",
-        external_url="https://example.pe/",
-    )
-    html = client.get("/buscar/", {"q": "participacion"}).content.decode()
-    assert "Informe de participación vecinal" in html
-    assert "Población distrital de Lima" in html  # "participación" in its description
-
-
-# --- Home page indicators --------------------------------------------------------------------------
-
-COMMITMENTS = {
-    "plans": 2,
-    "commitments": 10,
-    "milestones": 40,
-    "milestones_completed": 25,
-    "milestones_overdue": 1,
-    "completion_summary": [
-        {"level": "complete", "label": "Completo", "count": 4},
-        {"level": "substantial", "label": "Sustancial", "count": 3},
-        {"level": "limited", "label": "Limitado", "count": 3},
-    ],
-    "overdue": [
-        {
-            "title": "Hito atrasado",
-            "commitment": "Lima transparente",
-            "due_on": "2024-01-01",
-            "url": "/compromisos/3/",
-        }
-    ],
-}
-COMPLAINTS = {
-    "received": 120,
-    "attended": 90,
-    "attended_ratio": 0.75,
-    "by_channel": [
-        {"channel": "web", "label": "Web", "count": 100},
-        {"channel": "phone", "label": "Teléfono", "count": None},
-    ],
-    "by_stage": [],
-    "median_days_to_acknowledge": 2,
-    "average_rating": 4.2,
-    "ratings": 30,
-    "suppressed_below": 5,
-}
-PARTICIPATION = {
-    "proposals": 55,
-    "supports": 900,
-    "comments": 120,
-    "participants": 310,
-    "consultations": 2,
-    "by_district": [
-        {
-            "district": "Comas",
-            "ubigeo": "150110",
-            "proposals": 10,
-            "supports": 200,
-            "comments": 5,
-            "attendance": 30,
-        },
-        {
-            "district": "Miraflores",
-            "ubigeo": "150122",
-            "proposals": 4,
-            "supports": 50,
-            "comments": 1,
-            "attendance": 0,
-        },
-    ],
-}
-
-
-def render_tag():
-    """The home page's indicators block, as the core's home view renders it."""
-    return render_to_string(
-        "openlima/home_indicators.html", {"data": core_selectors.home_indicators()}
-    )
-
-
-def test_home_indicators_with_every_provider(fake_providers, dataset_with_file, client):
-    fake_providers("indicators:commitments", lambda: COMMITMENTS)
-    fake_providers("indicators:complaints", lambda: COMPLAINTS)
-    fake_providers("indicators:participation", lambda: PARTICIPATION)
-    # "valoración de la plataforma" comes from the "¿Le fue útil?" ratings (issue 12).
-    fake_providers(
-        "indicators:feedback",
-        lambda: {
-            "ratings": 12,
-            "average": 4.2,
-            "by_part": [
-                {"part": "home", "label": "Inicio", "ratings": 12, "average": 4.2}
-            ],
-        },
-    )
-    client.get(
-        f"/datos/poblacion-distrital/recursos/{dataset_with_file.resources.get().uuid}/descargar/"
-    )
-    html = render_tag()
-    assert "datos publicados" in html and "datos consultados" in html
-    assert "90 / 120" in html and ("4,2 / 5" in html or "4.2 / 5" in html)
-    assert (
-        "<svg" in html
-        and "<table>" in html
-        and "Teléfono" in html
-        and "suprimido" in html
-    )
-    assert "Comas" in html and ">245<" in html  # 10 + 200 + 5 + 30
-    assert "Hito atrasado" in html and "Sustancial" in html
-    data = core_selectors.home_indicators()["opendata"]
-    assert data["datasets_published"] == 1 and data["datasets_downloads"] == 1
-
-
-def test_home_indicators_degrade_without_providers(dataset_with_file):
-    from openlima import registry
-
-    opendata = registry.provider("indicators:opendata")
-    with registry.only("indicators:", {"opendata": opendata}):
-        html = render_tag()
-    assert "datos publicados" in html
-    assert "denuncias" not in html.lower() and "<svg" not in html
-
-
-def test_home_indicators_survive_a_failing_provider(fake_providers):
-    fake_providers("indicators:complaints", lambda: 1 / 0)
-    assert "datos publicados" in render_tag()
-
-
-def test_home_indicators_are_cached_and_refreshed_by_the_job(
-    fake_providers, dataset_with_file
-):
-    from openlima.tasks import indicators_refresh
-
-    def published():
-        return core_selectors.home_indicators()["opendata"]["datasets_published"]
-
-    assert published() == 1
-    DatasetFactory(slug="otro")
-    assert published() == 1  # cached snapshot
-    indicators_refresh.apply().get()
-    assert published() == 2
-    cache.clear()
-    assert published() == 2  # computed on a miss
-
-
-def test_home_page_with_indicators_query_count(
-    client, fake_providers, django_assert_max_num_queries
-):
-    fake_providers("indicators:commitments", lambda: COMMITMENTS)
-    seed_catalogue(30)
-    with django_assert_max_num_queries(6):
-        r = client.get("/")
-    assert r.status_code == 200 and "Indicadores del plan" in r.content.decode()
-    with django_assert_max_num_queries(2):  # cached: no catalogue queries at all
-        client.get("/")
-
-
 def test_english_catalogue_and_transparency(client, dataset_with_file):
     html = client.get("/en/datos/").content.decode()
     assert "Open data catalogue" in html and "Población distrital de Lima" in html
     html = client.get("/en/transparencia/").content.decode()
     assert "Investment projects and Infobras" in html and "Visitor log" in html
-
-
-def test_search_page_query_count(client, fake_providers, django_assert_max_num_queries):
-    seed_catalogue(30)
-    for i in range(20):
-        services.transparency_document_create(
-            category="presupuesto",
-            title=f"Movilidad informe {i}",
-            external_url="https://example.pe/",
-        )
-    # At most one query per kind of result, whatever the number of rows: datasets and
-    # transparency documents in one UNION, and the real providers of the merged portal
-    # (commitments, milestones, proposals, consultations, sessions, budget processes and
-    # projects, contracting's processes and works in one UNION, answered information
-    # requests): within the public-page bound (docs/performance.md).
-    with django_assert_max_num_queries(10):
-        r = client.get("/buscar/", {"q": "Movilidad"})
-    html = r.content.decode()
-    assert r.status_code == 200 and "Movilidad urbana" in html
-    assert "Movilidad informe" in html and "Documento de transparencia" in html
 
 
 def test_catalogue_search_combines_with_facets(client, dataset_with_file):
@@ -463,33 +227,3 @@ def test_catalogue_search_combines_with_facets(client, dataset_with_file):
     assert "Población distrital de Lima" in html and "Población censada" not in html
     html = client.get("/datos/", {"q": "Población"}).content.decode()
     assert "Población distrital de Lima" in html and "Población censada" in html
-
-
-def test_expired_home_indicators_are_recomputed_by_one_request_only(
-    dataset_with_file, django_assert_max_num_queries
-):
-    """Stampede on the home's data: when the fresh snapshot has expired, a request that
-    finds another one recomputing gets the last snapshot (no query); with no recent
-    snapshot it computes."""
-    from django.core.cache import cache
-
-    key = core_selectors._indicators_key()
-    cache.delete_many([key, f"{key}:last", f"{key}:lock"])
-    first = core_selectors.home_indicators()
-    assert cache.get(f"{key}:last") == first
-    cache.delete(key)  # the fresh copy expired
-    cache.add(f"{key}:lock", 1, 60)  # someone else is recomputing
-    with django_assert_max_num_queries(0):
-        assert core_selectors.home_indicators() == first
-    cache.delete(f"{key}:lock")
-    # Nobody recomputing: this request does, and stores both copies.
-    again = core_selectors.home_indicators()
-    assert again["opendata"] == first["opendata"]
-    assert cache.get(key) == again and cache.get(f"{key}:lock") is None
-    # A last snapshot older than an hour is not served: recomputed even under a lock.
-    old = {**again, "computed_at": "2000-01-01T00:00:00+00:00"}
-    cache.delete(key)
-    cache.set(f"{key}:last", old, None)
-    cache.add(f"{key}:lock", 1, 60)
-    assert core_selectors.home_indicators()["computed_at"] != old["computed_at"]
-    cache.delete(f"{key}:lock")

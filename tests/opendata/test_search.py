@@ -212,7 +212,7 @@ def test_search_everywhere_without_postgres_features(client):
 def test_package_search_and_catalogue_queries_bounded_and_facets_cached(
     client, django_assert_max_num_queries
 ):
-    from tests.opendata.test_pages import seed_catalogue
+    from tests.catalogue import seed_catalogue
 
     seed_catalogue(40)
     params = {

@@ -156,3 +156,85 @@ def test_every_indicators_provider_through_the_home_figures():
     for key in ("opendata", "commitments", "complaints", "participation"):
         assert data[key] is not None, key
     assert registry.providers("indicators:")["budgets"]()["ballots"] == 0
+
+
+@pytest.mark.django_db
+def test_every_home_indicators_block_through_the_real_home_page(client):
+    """Each app's real `home_indicators:` blocks, fed by its real `indicators:`
+    provider, are rendered by the real home page in their place and order."""
+    from openlima import selectors as core_selectors
+
+    blocks = core_selectors.home_indicator_blocks()
+    apps = set(registry.providers("home_indicators:"))
+    assert {"opendata", "commitments", "complaints", "participation"} <= apps
+    assert {"contracting", "feedback"} <= apps
+    response = client.get("/")
+    assert response.status_code == 200
+    used = [t.name for t in response.templates]
+    html = response.content.decode()
+    for place in ("figures", "charts"):
+        assert [b["order"] for b in blocks[place]] == sorted(
+            b["order"] for b in blocks[place]
+        )
+        for block in blocks[place]:
+            assert block["template"] in used, block
+            assert set(block) - {"app"} == set(
+                registry.HomeIndicatorBlock.__annotations__
+            )
+    for figure in (
+        "datos publicados",  # opendata
+        "denuncias atendidas / recibidas",  # complaints
+        'data-testid="platform-rating"',  # feedback (the core's own)
+        "propuestas ciudadanas",  # participation
+        "licitaciones en curso",  # contracting
+        "hitos cumplidos",  # commitments
+        'id="ind-complaints"',
+        'id="ind-districts"',
+        'id="ind-commitments"',
+    ):
+        assert figure in html, figure
+    # The figures keep the order the home page always had.
+    order = [
+        html.index(f)
+        for f in (
+            "datos publicados",
+            "denuncias atendidas",
+            "platform-rating",
+            "propuestas ciudadanas",
+            "licitaciones en curso",
+            "hitos cumplidos",
+        )
+    ]
+    assert order == sorted(order)
+
+
+def test_the_check_fails_on_a_home_indicators_block_without_its_template():
+    from openlima.checks import home_indicator_blocks_exist
+
+    def blocks():
+        return [{"place": "figures", "template": "nowhere/figures.html", "order": 1}]
+
+    def misplaced():
+        return [
+            {"place": "sidebar", "template": "opendata/home/figures.html", "order": 1}
+        ]
+
+    assert home_indicator_blocks_exist() == []
+    with registry.override("home_indicators:opendata", blocks):
+        problems = [(m.id, m.msg) for m in home_indicator_blocks_exist()]
+    assert problems == [
+        (
+            "openlima.E025",
+            "home_indicators:opendata: no template 'nowhere/figures.html'",
+        )
+    ]
+    with registry.override("home_indicators:complaints", misplaced):
+        problems = [m.msg for m in home_indicator_blocks_exist()]
+    assert problems == [
+        "home_indicators:complaints: 'sidebar' is not a place of the home page"
+    ]
+    with registry.override("indicators:commitments", None):
+        problems = [m.msg for m in home_indicator_blocks_exist()]
+    assert problems == [
+        "home_indicators:commitments: no provider 'indicators:commitments' gives it figures"
+    ]
