@@ -1,5 +1,8 @@
 """The OC4IDS project package (docs/contracting.md, "Data out")."""
 
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -30,7 +33,7 @@ def _money(amount) -> dict | None:
     if amount is None:
         return None
     number = int(amount) if amount == amount.to_integral_value() else float(amount)
-    return {"amount": number, "currency": "PEN"}
+    return {"amount": number, "currency": city.raw()["currency"]["code"]}
 
 
 def _process_summaries(processes: list, parties: dict) -> list[dict]:
@@ -192,9 +195,11 @@ def _photo_format(report) -> str | None:
 
 
 def _iso_date(value):
+    """A date as the start of that day in the city's time zone (its offset that day)."""
     if value is None:
         return None
-    return f"{value.isoformat()}T00:00:00-05:00"
+    start = datetime.combine(value, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return start.isoformat()
 
 
 def project_package(*, uri: str) -> dict:

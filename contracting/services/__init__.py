@@ -14,13 +14,13 @@ from .publication import (
     publish_due,
 )
 from .release_body import (
-    CURRENCY,
     _iso,
     _money,
     _org,
     _prune,
     _tag_for,
     buyer_party,
+    currency,
     local_stage,
     release_body,
 )
@@ -38,7 +38,7 @@ __all__ = [
     "bulk_export",
     "document_file_clean",
     "photo_clean",
-    "CURRENCY",
+    "currency",
     "_money",
     "_iso",
     "_prune",

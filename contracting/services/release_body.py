@@ -16,7 +16,11 @@ from ..models import (
     Supplier,
 )
 
-CURRENCY = "PEN"
+
+def currency() -> str:
+    """The ISO 4217 code of the city profile's currency (PEN for Lima, BOB for La Paz)."""
+    return city.raw()["currency"]["code"]
+
 
 # --- building a release from the tables ------------------------------------------------
 
@@ -26,7 +30,7 @@ def _money(amount) -> dict | None:
         return None
     amount = Decimal(amount)
     number = int(amount) if amount == amount.to_integral_value() else float(amount)
-    return {"amount": number, "currency": CURRENCY}
+    return {"amount": number, "currency": currency()}
 
 
 def _iso(value) -> str | None:
