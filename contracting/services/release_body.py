@@ -61,10 +61,10 @@ def buyer_party(process: ContractingProcess) -> dict:
     name = settings.OCDS_PUBLISHER_NAME + (f" — {unit.name}" if unit else "")
     suffix = f"-{unit.slug}" if unit else ""
     return {
-        "id": f"PE-RUC-{settings.OCDS_PUBLISHER_RUC}{suffix}",
+        "id": f"{settings.OCDS_PUBLISHER_SCHEME}-{settings.OCDS_PUBLISHER_RUC}{suffix}",
         "name": name,
         "identifier": {
-            "scheme": "PE-RUC",
+            "scheme": settings.OCDS_PUBLISHER_SCHEME,
             "id": settings.OCDS_PUBLISHER_RUC,
             "legalName": settings.OCDS_PUBLISHER_NAME,
         },
@@ -97,13 +97,14 @@ def release_body(process: ContractingProcess) -> dict:
     buyer = buyer_party(process)
 
     parties = {buyer["id"]: buyer}
+    scheme = city.supplier_scheme()  # suppliers' org-id scheme (docs/city-profile.md)
     for bid in bids:
         party = parties.setdefault(
             bid.supplier.party_id,
             {
                 **_org(bid.supplier),
                 "identifier": {
-                    "scheme": "PE-RUC",
+                    "scheme": scheme,
                     "id": bid.supplier.ruc,
                     "legalName": bid.supplier.name,
                 },
@@ -118,7 +119,7 @@ def release_body(process: ContractingProcess) -> dict:
             {
                 **_org(award.supplier),
                 "identifier": {
-                    "scheme": "PE-RUC",
+                    "scheme": scheme,
                     "id": award.supplier.ruc,
                     "legalName": award.supplier.name,
                 },
