@@ -50,16 +50,6 @@ def test_lima_import_takes_only_pe_ruc_parties():
     assert _supplier_get_or_create(party_id="PE-RUC-123", name="C") is None
 
 
-def test_lima_integrity_notice_names_the_integrity_unit(mailoutbox):
-    from complaints.services.notices import unit_notify
-    from openlima import city
-
-    assert city.role_unit_name("integrity_member") == (
-        "Unidad de Integridad Institucional"
-    )
-    assert unit_notify(complaint_id=0, reason="new") == 0  # no case: nothing sent
-
-
 # --- La Paz -------------------------------------------------------------------------------
 
 
