@@ -110,14 +110,17 @@ def _where(text: str) -> list[str]:
 def _public_paths():
     from budgets.models import BudgetProcess, Heading, Project
     from commitments.models import Commitment
-    from contracting.models import ContractingProcess, InfrastructureProject
+    from contracting.models import ContractingProcess, InfrastructureProject, Supplier
     from opendata.models import Dataset
-    from participation.models import Proposal
+    from participation.models import Proposal, Session
 
     process = BudgetProcess.objects.get()
     heading = Heading.objects.exclude(district=None).first()
     dataset = Dataset.objects.order_by("slug").first()
     procurement = ContractingProcess.objects.exclude(tender_start=None).first()
+    awarded = ContractingProcess.objects.exclude(awards=None).get()
+    supplier = Supplier.objects.order_by("ruc").first()
+    session = Session.objects.get()
     work = InfrastructureProject.objects.first()
     commitment = Commitment.objects.order_by("number").first()
     proposal = Proposal.objects.first()
@@ -147,6 +150,14 @@ def _public_paths():
         "/api/ocds/releases/",
         f"/api/ocds/records/{procurement.ocid}",
         "/api/oc4ids/projects/",
+        # Bids and an award from NIT suppliers; the policy names the scheme.
+        awarded.get_absolute_url(),
+        f"/api/ocds/records/{awarded.ocid}",
+        f"/api/ocds/releases/?ocid={awarded.ocid}",
+        supplier.get_absolute_url(),
+        "/contrataciones/politica-de-publicacion/",
+        f"/participa/sesiones/{session.pk}/",
+        "/participa/sesiones/",
         "/en/contrataciones/",
         "/en/obras/",
         f"/en/datos/{dataset.slug}/",
