@@ -427,12 +427,21 @@ def load(*, stdout=None) -> None:
 def load_profile(spec: dict, *, stdout=None) -> None:
     """A city profile's demo works and processes (its demo_content.contracting,
     docs/city-profile.md), all `is_demo`, bought by the profile's unit; amounts are in the
-    profile's currency. Planning and open calls only: no supplier is invented."""
+    profile's currency. Suppliers are invented and identified in the profile's scheme
+    (legal.supplier_id: a NIT in La Paz); a process may list their bids and its award."""
     now = timezone.now()
     today = timezone.localdate()
     unit = OrgUnit.objects.filter(slug=spec["buyer_unit"]).first()
     if unit is None:
         return
+    suppliers = []
+    for item in spec.get("suppliers", []):
+        supplier = Supplier(ruc=item["id"], name=item["name"])
+        supplier.full_clean(validate_unique=False)  # the profile's scheme (a NIT)
+        supplier, _created = Supplier.objects.get_or_create(
+            ruc=item["id"], defaults={"name": item["name"]}
+        )
+        suppliers.append(supplier)
     works = {}
     for item in spec.get("works", []):
         district = _district(item["district_code"])
@@ -487,6 +496,24 @@ def load_profile(spec: dict, *, stdout=None) -> None:
             p.enquiry_end = p.tender_start + timedelta(days=tender["days_open"] // 2)
         p.save()
         _release(p)
+        for bid in item.get("bids", []):
+            Bid.objects.create(
+                process=p,
+                supplier=suppliers[bid["supplier"]],
+                amount=Decimal(bid["amount"]),
+                submitted_at=p.tender_end - timedelta(hours=2),
+                status=bid.get("status", Bid.Status.VALID),
+            )
+        award = item.get("award")
+        if award:
+            Award.objects.create(
+                process=p,
+                supplier=suppliers[award["supplier"]],
+                amount=Decimal(award["amount"]),
+                date=p.tender_end + timedelta(days=5),
+            )
+        if item.get("bids") or award:
+            _release(p)
     if stdout:
         stdout.write(
             f"contracting: {ContractingProcess.objects.filter(is_demo=True).count()} "

@@ -58,7 +58,11 @@ class ProcessFilterForm(forms.Form):
         decimal_places=2,
     )
     supplier = forms.CharField(
-        label=_("Proveedor (RUC o nombre)"), required=False, max_length=200
+        label=city.lazy_format(
+            _("Proveedor (%(label)s o nombre)"), label="legal.supplier_id.label"
+        ),
+        required=False,
+        max_length=200,
     )
     date_from = forms.DateField(
         label=_("Publicado desde"),

@@ -15,6 +15,7 @@ from . import ocds, selectors, services
 from .flags import FLAGS
 from .forms import ProcessFilterForm, ProjectFilterForm
 from .map import map_svg_data
+from .models import supplier_id_valid
 
 PER_PAGE = 20
 
@@ -64,7 +65,7 @@ def process_detail(request, ocid):
 
 @require_GET
 def supplier_detail(request, ruc):
-    if not ruc.isdigit() or len(ruc) != 11:
+    if not supplier_id_valid(ruc):
         return render(request, "404.html", status=404)
     supplier = selectors.supplier_get_public(ruc=ruc)
     return render(

@@ -307,3 +307,51 @@ def public_profile_help():
         ) % {"unit": text("territory.unit_label")}
 
     return lazy(resolve, str)()
+
+
+# The org-id schemes a supplier's identifier may follow (legal.supplier_id.scheme,
+# docs/city-profile.md): the label shown when the profile gives none. Each scheme has its
+# format check in contracting/models/common.py.
+SUPPLIER_SCHEMES = {"PE-RUC": "RUC", "BO-NIT": "NIT"}
+DEFAULT_SUPPLIER_SCHEME = "PE-RUC"
+
+
+def supplier_scheme(profile: dict | None = None) -> str:
+    """The OCDS org-id scheme of suppliers' identifiers ("PE-RUC", "BO-NIT")."""
+    profile = profile or raw()
+    supplier = profile.get("legal", {}).get("supplier_id") or {}
+    return supplier.get("scheme", DEFAULT_SUPPLIER_SCHEME)
+
+
+def supplier_label(language: str | None = None) -> str:
+    """The name of a supplier's identifier ("RUC", "NIT") in `language`."""
+    try:
+        return str(text("legal.supplier_id.label", language))
+    except (KeyError, TypeError):
+        return SUPPLIER_SCHEMES.get(supplier_scheme(), supplier_scheme())
+
+
+def lazy_supplier_label():
+    """supplier_label() as a lazy string (model and form labels)."""
+    from django.utils.functional import lazy
+
+    return lazy(supplier_label, str)()
+
+
+def ocid_segment(profile: dict | None = None) -> str:
+    """What follows the ocid prefix in the ocids this portal writes: the buyer's short name
+    (legal.ocds_publisher.ocid_segment; "mml" when the profile gives none)."""
+    profile = profile or raw()
+    publisher = profile.get("legal", {}).get("ocds_publisher") or {}
+    return publisher.get("ocid_segment", "mml")
+
+
+def role_unit_name(role: str, language: str | None = None) -> str:
+    """The name of the municipal unit the profile gives a role (`roles`), e.g. the integrity
+    unit's for "integrity_member"; "" when the profile names none."""
+    profile = city(language)
+    slug = (profile.get("roles", {}).get(role) or {}).get("unit")
+    for unit in profile.get("municipal_units", []):
+        if unit.get("slug") == slug:
+            return unit["name"]
+    return ""

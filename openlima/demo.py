@@ -98,8 +98,9 @@ def demo_load_core(*, stdout=None) -> None:
 
 def demo_load_city(*, profile: dict, stdout=None) -> None:
     """A city profile's own demo content (its `demo_content`, docs/city-profile.md): action
-    plans through `commitments.import_plan` and proposals through
-    `participation.demo_proposal` (openlima/registry.py). Idempotent."""
+    plans through `commitments.import_plan`, proposals through
+    `participation.demo_proposal` and sessions through `participation.demo_session`
+    (openlima/registry.py). Idempotent."""
     import json
 
     from . import city, registry
@@ -123,3 +124,10 @@ def demo_load_city(*, profile: dict, stdout=None) -> None:
             created += bool(proposal(**item))
     if stdout:
         stdout.write(f"  {profile['slug']} demo proposals: {created} created")
+    session = registry.provider("participation.demo_session")
+    created = 0
+    for item in content.get("sessions", []):
+        if session is not None:
+            created += bool(session(**item))
+    if stdout:
+        stdout.write(f"  {profile['slug']} demo sessions: {created} created")

@@ -264,6 +264,25 @@ class DemoProposalProvider(Protocol):
     ) -> bool: ...
 
 
+class DemoSessionProvider(Protocol):
+    """``participation.demo_session``: one scheduled demo participation session, idempotent
+    by title (a city profile's demo content), organised by a municipal unit's slug and held
+    ``days_ahead`` days from now; True when it was created."""
+
+    def __call__(
+        self,
+        *,
+        title: str,
+        agenda: str,
+        mode: str,
+        address: str = "",
+        district_code: str = "",
+        organiser_unit: str = "",
+        days_ahead: int = 10,
+        capacity: int = 40,
+    ) -> bool: ...
+
+
 class DatasetFromDocumentProvider(Protocol):
     """``dataset_create_from_document``: a published dataset in the catalogue with the
     file as its first resource (sniffed and size-checked as any upload); returns ``slug``
@@ -384,6 +403,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("commitments.track_project", TrackProjectProvider),
     Contract("commitments.import_plan", ImportPlanProvider),
     Contract("participation.demo_proposal", DemoProposalProvider),
+    Contract("participation.demo_session", DemoSessionProvider),
     Contract("dataset_create_from_document", DatasetFromDocumentProvider),
 )
 

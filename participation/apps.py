@@ -10,6 +10,7 @@ class ParticipationConfig(AppConfig):
     provides = (
         "home_card:participation",
         "participation.demo_proposal",
+        "participation.demo_session",
         "participation.proposal_summary",
         "search:participation",
         "dataset:propuestas",
@@ -31,6 +32,7 @@ class ParticipationConfig(AppConfig):
         registry.register_provider(
             "participation.demo_proposal", demo.city_demo_proposal
         )
+        registry.register_provider("participation.demo_session", demo.city_demo_session)
         registry.register_provider(
             "participation.proposal_summary", links.proposal_summary
         )

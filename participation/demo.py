@@ -322,3 +322,38 @@ def city_demo_proposal(
         support_ends_at=now + timedelta(days=330),
     )
     return True
+
+
+def city_demo_session(
+    *,
+    title: str,
+    agenda: str,
+    mode: str,
+    address: str = "",
+    district_code: str = "",
+    organiser_unit: str = "",
+    days_ahead: int = 10,
+    capacity: int = 40,
+) -> bool:
+    """Provider `participation.demo_session` (openlima/registry.py): one scheduled demo
+    session of a city profile's demo content (docs/city-profile.md), open for registration.
+    Idempotent by title; returns True when it was created."""
+    now = timezone.now()
+    _session, created = Session.objects.get_or_create(
+        title=title,
+        defaults={
+            "agenda": agenda,
+            "mode": mode,
+            "district": District.objects.filter(ubigeo=district_code).first()
+            if district_code
+            else None,
+            "address": address,
+            "starts_at": now + timedelta(days=days_ahead),
+            "ends_at": now + timedelta(days=days_ahead, hours=2),
+            "capacity": capacity,
+            "organiser_unit": OrgUnit.objects.filter(slug=organiser_unit).first()
+            if organiser_unit
+            else None,
+        },
+    )
+    return created

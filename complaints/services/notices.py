@@ -50,10 +50,15 @@ def unit_notify(*, complaint_id: int, reason: str) -> int:
     subject = str(subjects.get(reason, subjects["update"])) % {
         "name": city.text("complaints_name")
     }
+    # The unit is the one the city profile gives the integrity role (docs/city-profile.md,
+    # "Roles"): Lima's Unidad de Integridad Institucional, La Paz's UTLCC.
     body = _(
-        "Hay algo que revisar en el espacio de trabajo de la Unidad de Integridad:\n%(link)s\n\n"
+        "Hay algo que revisar en el espacio de trabajo de la %(unit)s:\n%(link)s\n\n"
         "Por seguridad, este correo no incluye el contenido del caso."
-    ) % {"link": _workspace_link(complaint)}
+    ) % {
+        "unit": city.role_unit_name("integrity_member") or _("Unidad de Integridad"),
+        "link": _workspace_link(complaint),
+    }
     messages = [
         (subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients
     ]

@@ -10,7 +10,15 @@ data, so they show and filter like the others.
 
 from .awards import Amendment, Award, Bid, Contract, ImplementationMilestone, Payment
 from .bulk import BulkFile
-from .common import AMOUNT_FIELD, RUC_VALIDATOR, Category, Method, Stage
+from .common import (
+    AMOUNT_FIELD,
+    RUC_VALIDATOR,
+    Category,
+    Method,
+    Stage,
+    supplier_id_valid,
+    validate_supplier_id,
+)
 from .documents import Document
 from .follows import Follow
 from .processes import ContractingProcess, ProcessParty, RedFlag, Supplier
@@ -40,4 +48,6 @@ __all__ = [
     "Release",
     "Stage",
     "Supplier",
+    "supplier_id_valid",
+    "validate_supplier_id",
 ]

@@ -8,14 +8,26 @@ from django.utils.translation import gettext_lazy as _
 
 from openlima.fields import AmountField
 
-from .common import AMOUNT_FIELD, RUC_VALIDATOR, Category, Method, Stage
+from .common import (
+    AMOUNT_FIELD,
+    SUPPLIER_ID_MAX_LENGTH,
+    Category,
+    Method,
+    Stage,
+    SupplierIdField,
+    validate_supplier_id,
+)
 
 
 class Supplier(models.Model):
-    """An organisation that bid for or won a contract, identified by its RUC (PE-RUC)."""
+    """An organisation that bid for or won a contract, identified by its tax number in the
+    city profile's scheme (legal.supplier_id: PE-RUC in Lima, BO-NIT in La Paz). The
+    column keeps its first name, `ruc`."""
 
-    ruc = models.CharField(
-        _("RUC"), max_length=11, unique=True, validators=[RUC_VALIDATOR]
+    ruc = SupplierIdField(
+        max_length=SUPPLIER_ID_MAX_LENGTH,
+        unique=True,
+        validators=[validate_supplier_id],
     )
     name = models.CharField(_("razón social"), max_length=300)
 
@@ -32,7 +44,9 @@ class Supplier(models.Model):
 
     @property
     def party_id(self) -> str:
-        return f"PE-RUC-{self.ruc}"
+        from openlima import city
+
+        return f"{city.supplier_scheme()}-{self.ruc}"
 
 
 class ContractingProcess(models.Model):

@@ -146,12 +146,13 @@ def project_data(
     from ..services import _prune
 
     prefix = settings.OCDS_OCID_PREFIX.replace("ocds-", "oc4ids-", 1)
-    authority_id = f"PE-RUC-{settings.OCDS_PUBLISHER_RUC}"
+    scheme = settings.OCDS_PUBLISHER_SCHEME
+    authority_id = f"{scheme}-{settings.OCDS_PUBLISHER_RUC}"
     parties = {
         authority_id: {
             "id": authority_id,
             "name": settings.OCDS_PUBLISHER_NAME,
-            "identifier": {"scheme": "PE-RUC", "id": settings.OCDS_PUBLISHER_RUC},
+            "identifier": {"scheme": scheme, "id": settings.OCDS_PUBLISHER_RUC},
             "roles": ["publicAuthority"],
         }
     }

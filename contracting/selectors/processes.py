@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima import registry
+from openlima import city, registry
 
 from .. import ocds
 from ..flags import FLAGS
@@ -207,12 +207,13 @@ def _bid_rows(c: dict, tender: dict, awards: list) -> list[dict]:
         for s in a.get("suppliers") or []
     }
     bids = []
+    prefix = f"{city.supplier_scheme()}-"  # suppliers' party ids (docs/city-profile.md)
     for b in (c.get("bids") or {}).get("details") or []:
         for t in b.get("tenderers") or []:
             bids.append(
                 {
                     "name": t.get("name") or t.get("id"),
-                    "ruc": (t.get("id") or "").removeprefix("PE-RUC-"),
+                    "ruc": (t.get("id") or "").removeprefix(prefix),
                     "amount": _amount(b.get("value")),
                     "status": b.get("status"),
                     "disqualified": b.get("status") == "disqualified",
@@ -224,7 +225,7 @@ def _bid_rows(c: dict, tender: dict, awards: list) -> list[dict]:
             bids.append(
                 {
                     "name": t.get("name"),
-                    "ruc": (t.get("id") or "").removeprefix("PE-RUC-"),
+                    "ruc": (t.get("id") or "").removeprefix(prefix),
                     "amount": None,
                     "status": "",
                     "disqualified": False,

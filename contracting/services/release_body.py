@@ -65,10 +65,10 @@ def buyer_party(process: ContractingProcess) -> dict:
     name = settings.OCDS_PUBLISHER_NAME + (f" — {unit.name}" if unit else "")
     suffix = f"-{unit.slug}" if unit else ""
     return {
-        "id": f"PE-RUC-{settings.OCDS_PUBLISHER_RUC}{suffix}",
+        "id": f"{settings.OCDS_PUBLISHER_SCHEME}-{settings.OCDS_PUBLISHER_RUC}{suffix}",
         "name": name,
         "identifier": {
-            "scheme": "PE-RUC",
+            "scheme": settings.OCDS_PUBLISHER_SCHEME,
             "id": settings.OCDS_PUBLISHER_RUC,
             "legalName": settings.OCDS_PUBLISHER_NAME,
         },
@@ -96,7 +96,8 @@ def _party_add(parties: dict, supplier: Supplier, role: str) -> None:
         {
             **_org(supplier),
             "identifier": {
-                "scheme": "PE-RUC",
+                # suppliers' org-id scheme (docs/city-profile.md)
+                "scheme": city.supplier_scheme(),
                 "id": supplier.ruc,
                 "legalName": supplier.name,
             },

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openlima import city
 from openlima.errors import Invalid
 from openlima.services import audit_log_record
 
@@ -20,6 +21,7 @@ from ..models import (
     Release,
     Stage,
     Supplier,
+    supplier_id_valid,
 )
 from .release_body import _tag_for, local_stage, release_body
 
@@ -27,7 +29,10 @@ from .release_body import _tag_for, local_stage, release_body
 
 
 def ocid_new() -> str:
-    return f"{ocds.ocid_prefix()}mml-{timezone.now():%Y}-{secrets.token_hex(4)}"
+    """A new ocid: the registered prefix, the buyer's short name from the city profile
+    (legal.ocds_publisher.ocid_segment: "mml" in Lima) and the year."""
+    segment = city.ocid_segment()
+    return f"{ocds.ocid_prefix()}{segment}-{timezone.now():%Y}-{secrets.token_hex(4)}"
 
 
 @transaction.atomic
@@ -168,10 +173,13 @@ def _summary_from_compiled(compiled: dict) -> dict:
 
 
 def _supplier_get_or_create(*, party_id: str, name: str) -> Supplier | None:
-    if not party_id.startswith("PE-RUC-"):
+    """The supplier of an imported party id in the profile's scheme ("PE-RUC-2060…",
+    "BO-NIT-1020…"); None for another scheme or a malformed identifier."""
+    prefix = f"{city.supplier_scheme()}-"
+    if not party_id.startswith(prefix):
         return None
-    ruc = party_id.removeprefix("PE-RUC-")
-    if len(ruc) != 11 or not ruc.isdigit():
+    ruc = party_id.removeprefix(prefix)
+    if not supplier_id_valid(ruc):
         return None
     supplier, _created = Supplier.objects.get_or_create(
         ruc=ruc, defaults={"name": (name or ruc)[:300]}

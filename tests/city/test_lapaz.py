@@ -17,8 +17,11 @@ pytestmark = [pytest.mark.city_lapaz, pytest.mark.django_db]
 
 # What must never appear on a La Paz page or e-mail. "Open Lima" stays only as the
 # software's name in the footer's credit, which is taken out before looking.
+# RUC/PE-RUC: Peru's tax number (La Paz's suppliers have a NIT); "-mml-": Lima's
+# municipality in an ocid (La Paz's say "-gamlp-").
 FORBIDDEN = re.compile(
     r"\bLima\b|\bPer[uú]\b|\bPeruan|\bDNI\b|27806|\bS/|\bsoles\b|UBIGEO"
+    r"|\bRUC\b|PE-RUC|-mml-"
 )
 CREDIT = re.compile(r"<footer.*?</footer>", re.S)
 

@@ -62,11 +62,38 @@ def test_load_demo_loads_la_paz_budget_datasets_categories_and_procurement(demo)
     assert len(names) == 5 and all(n.startswith("[Demostración]") for n in names)
 
     processes = ContractingProcess.objects.select_related("buyer_unit")
-    assert processes.count() == 3 and all(p.is_demo for p in processes)
+    assert processes.count() == 4 and all(p.is_demo for p in processes)
     assert {p.buyer_unit.name for p in processes} == {"Despacho del Alcalde"}
     assert all(p.district.ubigeo.startswith("LPZ-") for p in processes)
+    # The ocid names La Paz's municipality (legal.ocds_publisher.ocid_segment), not Lima's.
+    assert all("-gamlp-" in p.ocid and "mml" not in p.ocid for p in processes)
     works = InfrastructureProject.objects.all()
     assert works.count() == 2 and all(w.is_demo for w in works)
+    # Bids and an award from suppliers identified by a NIT (legal.supplier_id: BO-NIT).
+    from contracting.models import Award, Bid, Supplier
+
+    suppliers = Supplier.objects.all()
+    assert suppliers.count() == 3
+    assert all(s.name.startswith("[Demostración]") for s in suppliers)
+    assert all(s.party_id == f"BO-NIT-{s.ruc}" for s in suppliers)
+    assert Bid.objects.count() == 3 and Award.objects.count() == 1
+    awarded = Award.objects.select_related("process").get().process
+    awarded.refresh_from_db()
+    parties = {p["id"]: p for p in awarded.compiled["parties"]}
+    assert "BO-NIT-1000000033" in parties
+    assert parties["BO-NIT-1000000033"]["identifier"] == {
+        "scheme": "BO-NIT",
+        "id": "1000000033",
+        "legalName": "[Demostración] Servicios Eléctricos Sopocachi Ltda.",
+    }
+    assert not any(pid.startswith("PE-") for pid in parties)
+    # A scheduled participation session in a macrodistrict, open for registration.
+    from participation.models import Session
+
+    session = Session.objects.get()
+    assert session.title.startswith("[Demostración]")
+    assert session.district.ubigeo == "LPZ-01"
+    assert session.organiser_unit.slug == "participacion-vecinal"
 
 
 def _where(text: str) -> list[str]:
@@ -83,14 +110,17 @@ def _where(text: str) -> list[str]:
 def _public_paths():
     from budgets.models import BudgetProcess, Heading, Project
     from commitments.models import Commitment
-    from contracting.models import ContractingProcess, InfrastructureProject
+    from contracting.models import ContractingProcess, InfrastructureProject, Supplier
     from opendata.models import Dataset
-    from participation.models import Proposal
+    from participation.models import Proposal, Session
 
     process = BudgetProcess.objects.get()
     heading = Heading.objects.exclude(district=None).first()
     dataset = Dataset.objects.order_by("slug").first()
     procurement = ContractingProcess.objects.exclude(tender_start=None).first()
+    awarded = ContractingProcess.objects.exclude(awards=None).get()
+    supplier = Supplier.objects.order_by("ruc").first()
+    session = Session.objects.get()
     work = InfrastructureProject.objects.first()
     commitment = Commitment.objects.order_by("number").first()
     proposal = Proposal.objects.first()
@@ -120,6 +150,14 @@ def _public_paths():
         "/api/ocds/releases/",
         f"/api/ocds/records/{procurement.ocid}",
         "/api/oc4ids/projects/",
+        # Bids and an award from NIT suppliers; the policy names the scheme.
+        awarded.get_absolute_url(),
+        f"/api/ocds/records/{awarded.ocid}",
+        f"/api/ocds/releases/?ocid={awarded.ocid}",
+        supplier.get_absolute_url(),
+        "/contrataciones/politica-de-publicacion/",
+        f"/participa/sesiones/{session.pk}/",
+        "/participa/sesiones/",
         "/en/contrataciones/",
         "/en/obras/",
         f"/en/datos/{dataset.slug}/",
@@ -252,12 +290,26 @@ def test_emails_of_every_app_do_not_leak(
         unit.save()
         Proposal.objects.filter(pk=proposal.pk).update(assigned_unit=unit)
         participation_tasks.unit_assignment_email(proposal.pk)
+        # Participation: registration to the demo session, and its e-mail.
+        from participation.models import Session
+
+        registration = participation_services.session_register(
+            user=voter, session_id=Session.objects.get().pk
+        )
+        participation_tasks.session_registration_email(registration.pk)
         # Commitments: reminders to the coordination of milestones due.
         commitment_notices.milestone_reminders_send(
             today=dt.date.today() + dt.timedelta(days=3650)
         )
     subjects = [m.subject for m in mail.outbox]
     assert len(mail.outbox) >= 6, subjects
+    assert any("su inscripción a «[Demostración] Mesa vecinal" in s for s in subjects)
+    unit_notices = [m.body for m in mail.outbox if "espacio de trabajo" in m.body]
+    assert unit_notices and all(
+        "Unidad de Transparencia y Lucha contra la Corrupción" in body
+        and "Unidad de Integridad" not in body
+        for body in unit_notices
+    )
     found = {}
     for message in mail.outbox:
         text = message.subject + "\n" + message.body

@@ -247,6 +247,10 @@ def test_notification_has_no_content(member, django_capture_on_commit_callbacks)
     assert "SECRETO" not in message.body + message.subject
     assert "Alcalde" not in message.body
     assert "/denuncias/unidad/casos/" in message.body
+    # The unit the city profile gives the integrity role (Lima's under the default).
+    assert (
+        "espacio de trabajo de la Unidad de Integridad Institucional:" in message.body
+    )
 
 
 def test_deadline_reminders_sent_once(member, django_capture_on_commit_callbacks):
