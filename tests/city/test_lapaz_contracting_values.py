@@ -7,9 +7,10 @@ from importlib import import_module
 
 import pytest
 
-pytestmark = [pytest.mark.django_db, pytest.mark.city_lapaz]
+pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.city_lapaz
 def test_amounts_and_dates_follow_the_profile(lapaz):
     oc4ids = import_module("contracting.selectors.oc4ids")
     release_body = import_module("contracting.services.release_body")
@@ -22,13 +23,11 @@ def test_amounts_and_dates_follow_the_profile(lapaz):
     assert oc4ids._iso_date(dt.date(2026, 3, 2)) == "2026-03-02T00:00:00-04:00"
 
 
-def test_lima_keeps_soles_and_its_offset(settings):
+def test_lima_keeps_soles_and_its_offset():
     oc4ids = import_module("contracting.selectors.oc4ids")
     release_body = import_module("contracting.services.release_body")
     from openlima import city
 
-    if settings.CITY_PROFILE != "lima":
-        pytest.skip("runs under the Lima profile (the default)")
     city.clear_cache()
     assert release_body._money(Decimal("7")) == {"amount": 7, "currency": "PEN"}
     assert oc4ids._iso_date(dt.date(2026, 3, 2)) == "2026-03-02T00:00:00-05:00"
