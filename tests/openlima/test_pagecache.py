@@ -352,3 +352,60 @@ def test_signed_in_list_caches_cards_and_filters_and_shows_writes_at_once(
     other = Client()
     other.force_login(UserFactory())
     assert "Usted la apoya" not in other.get(LIST).content.decode()
+
+
+# --- View counters (openlima/viewcounts.py) ---------------------------------------------
+
+
+def test_a_dataset_view_does_not_empty_the_cached_catalogue(
+    client, django_capture_on_commit_callbacks
+):
+    from opendata.models import DatasetDailyStat
+    from openlima import viewcounts
+    from tests.opendata.factories import DatasetFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = DatasetFactory(slug="paraderos", title="Paraderos de Lima")
+    client.get("/datos/")
+    assert _get(client, "/datos/")[1] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert Client().get("/datos/paraderos/").status_code == 200
+        viewcounts.flush()
+    assert DatasetDailyStat.objects.get(dataset=dataset).views == 1
+    assert _get(client, "/datos/")[1] == 0  # still the cached catalogue
+
+
+def test_cached_hits_of_a_dataset_page_are_counted(
+    client, django_capture_on_commit_callbacks
+):
+    from opendata.models import DatasetDailyStat
+    from openlima import viewcounts
+    from tests.opendata.factories import DatasetFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = DatasetFactory(slug="paraderos", title="Paraderos de Lima")
+    first = client.get("/datos/paraderos/")
+    second, queries = _get(client, "/datos/paraderos/")
+    third = client.get("/datos/paraderos/", headers={"if-none-match": second["ETag"]})
+    assert second.content == first.content and third.status_code == 304
+    assert queries <= 1  # the hit: at most the counter's upsert (none with Redis)
+    viewcounts.flush()
+    assert DatasetDailyStat.objects.get(dataset=dataset).views == 3
+
+
+def test_views_counted_in_redis_are_flushed_once(django_capture_on_commit_callbacks):
+    from opendata.models import DatasetDailyStat
+    from openlima import viewcounts
+    from tests.opendata.factories import DatasetFactory
+
+    if viewcounts._redis() is None:
+        pytest.skip("needs Redis as the cache (REDIS_URL)")
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = DatasetFactory(slug="paraderos", title="Paraderos de Lima")
+    for _ in range(5):
+        viewcounts.count("opendata", dataset.pk)
+    viewcounts.count("opendata", 10**9)  # a dataset deleted meanwhile: skipped
+    assert not DatasetDailyStat.objects.filter(dataset=dataset).exists()
+    assert viewcounts.flush() == 6
+    assert viewcounts.flush() == 0  # moved once
+    assert DatasetDailyStat.objects.get(dataset=dataset).views == 5
