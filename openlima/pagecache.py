@@ -185,6 +185,22 @@ def fragment_stamp(labels) -> str:
     return ",".join(f"{k}={gens.get(k, 0)}" for k in keys)
 
 
+def generation_memo(labels, name: str, compute):
+    """`compute()`, kept in the cache under the content generations of these apps
+    (docs/performance.md): a signed-in page reuses what it read for anyone until one of
+    those apps is written to. Returns (value, fragment stamp), the stamp read once for
+    the page's fragments too. Without the page cache it just computes."""
+    stamp = fragment_stamp(labels)
+    if not stamp:
+        return compute(), stamp
+    key = "genmemo:" + hashlib.sha256(f"{name}|{stamp}".encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, page_cache_seconds())
+    return value, stamp
+
+
 def _apps_for(path: str) -> tuple[str, ...]:
     for prefixes, labels in PREFIX_APPS:
         if path.startswith(prefixes):

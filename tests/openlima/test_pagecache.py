@@ -354,6 +354,67 @@ def test_signed_in_list_caches_cards_and_filters_and_shows_writes_at_once(
     assert "Usted la apoya" not in other.get(LIST).content.decode()
 
 
+def test_signed_in_list_reads_the_proposals_once_per_generation(
+    django_capture_on_commit_callbacks,
+):
+    """The page of proposals is the same for every signed-in visitor: read once, reused
+    until participation changes (openlima.pagecache.generation_memo)."""
+    from tests.participation.factories import ProposalFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ProposalFactory(title="Bancas en el parque")
+    visitors = [Client(), Client()]
+    for visitor in visitors:
+        visitor.force_login(UserFactory())
+    assert visitors[0].get(LIST).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        html = visitors[1].get(LIST).content.decode()
+    assert "Bancas en el parque" in html
+    reads = [
+        q["sql"] for q in ctx.captured_queries if "participation_proposal" in q["sql"]
+    ]
+    assert reads == []
+    assert len(ctx.captured_queries) <= 3  # user, their supports, their e-mail check
+    with django_capture_on_commit_callbacks(execute=True):
+        ProposalFactory(title="Veredas nuevas")
+    assert "Veredas nuevas" in visitors[1].get(LIST).content.decode()
+
+
+def test_signed_in_proposal_page_reads_the_proposal_once_per_generation(
+    django_capture_on_commit_callbacks,
+):
+    from participation import services
+    from tests.participation.factories import ProposalFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = ProposalFactory(title="Bancas en el parque")
+    url = f"/participa/propuestas/{proposal.pk}/"
+    visitors = [Client(), Client()]
+    for visitor in visitors:
+        visitor.force_login(UserFactory())
+    assert visitors[0].get(url).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        html = visitors[1].get(url).content.decode()
+    assert "Bancas en el parque" in html
+    reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "participation_proposal"' in q["sql"]
+        or 'FROM "participation_session"' in q["sql"]
+    ]
+    assert reads == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_update(
+            user=proposal.author,
+            proposal_id=proposal.pk,
+            title="Bancas nuevas en el parque",
+            summary="s",
+            body="cuerpo largo de texto",
+            topic="otros",
+        )
+    assert "Bancas nuevas en el parque" in visitors[1].get(url).content.decode()
+
+
 # --- View counters (openlima/viewcounts.py) ---------------------------------------------
 
 
