@@ -253,8 +253,10 @@ def _bump(
 ) -> None:
     """Today's counter plus one in one statement (docs/performance.md): an upsert on the
     (item, day) unique constraint, so the first view of the day costs no failed UPDATE,
-    savepoint and retry, and two first views at once both count."""
+    savepoint and retry, and two first views at once both count. Nothing is written
+    when the item no longer exists (views flushed after a dataset was deleted)."""
     ((column, value),) = lookup.items()
+    parent = model._meta.get_field(column.removesuffix("_id")).related_model._meta
     counters = [
         f.column
         for f in model._meta.concrete_fields
@@ -265,12 +267,14 @@ def _bump(
     values = ", ".join(["%s"] * (2 + len(counters)))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({values}) "  # noqa: S608 (names from the model)
+            f"INSERT INTO {table} ({columns}) SELECT {values} "  # noqa: S608 (names from the model)
+            f"WHERE EXISTS (SELECT 1 FROM {parent.db_table} WHERE {parent.pk.column} = %s) "
             f"ON CONFLICT ({column}, day) DO UPDATE SET {field} = {table}.{field} + %s",
             [
                 value,
                 connection.ops.adapt_datefield_value(day or timezone.localdate()),
                 *(by if c == field else 0 for c in counters),
+                value,
                 by,
             ],
         )
@@ -284,12 +288,9 @@ def dataset_view_count(*, dataset_id: int) -> None:
 
 def dataset_views_add(*, day: datetime.date, counts: dict[int, int]) -> None:
     """``view_counts:opendata``: add views to each dataset's counter of `day`, one upsert
-    per dataset (a dataset deleted meanwhile is skipped)."""
-    existing = set(
-        Dataset.objects.filter(pk__in=list(counts)).values_list("pk", flat=True)
-    )
+    per dataset (a dataset deleted meanwhile is skipped by the upsert itself)."""
     for dataset_id, views in sorted(counts.items()):
-        if dataset_id in existing and views > 0:
+        if views > 0:
             _bump(
                 DatasetDailyStat, {"dataset_id": dataset_id}, "views", by=views, day=day
             )
