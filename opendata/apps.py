@@ -16,6 +16,7 @@ class OpendataConfig(AppConfig):
         "role_permissions:opendata",
         "personal_data:opendata",
         "erase_personal_data:opendata",
+        "view_counts:opendata",
     )
 
     def ready(self):
@@ -27,6 +28,7 @@ class OpendataConfig(AppConfig):
         registry.register_publisher("opendata", services.datasets_publish_due)
         registry.register_demo_loader("opendata", demo.load, order=40)
         registry.register_provider("search:opendata", selectors.site_search)
+        registry.register_provider("view_counts:opendata", services.dataset_views_add)
         registry.register_provider("home_card:opendata", selectors.home_card)
         registry.register_provider("indicators:opendata", selectors.indicators)
         registry.register_provider(

@@ -291,6 +291,8 @@ class ResourceVersion(models.Model):
 class DatasetDailyStat(models.Model):
     """Views and downloads of a dataset on one day: counts only, never who."""
 
+    page_cache_unwatched = True  # counters, not content (openlima/viewcounts.py)
+
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="stats")
     day = models.DateField()
     views = models.PositiveIntegerField(default=0)
@@ -310,6 +312,8 @@ class DatasetDailyStat(models.Model):
 
 
 class ResourceDailyStat(models.Model):
+    page_cache_unwatched = True  # counters, not content (openlima/viewcounts.py)
+
     resource = models.ForeignKey(
         Resource, on_delete=models.CASCADE, related_name="stats"
     )

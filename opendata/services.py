@@ -1,5 +1,6 @@
 """Every write of the open data catalogue."""
 
+import datetime
 import hashlib
 import json
 import logging
@@ -12,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from openlima import exports, registry, roles, uploads
+from openlima import exports, registry, roles, uploads, viewcounts
 from openlima.errors import Invalid
 from openlima.models import OrgUnit
 from openlima.services import audit_log_record
@@ -247,11 +248,15 @@ def resource_version_add(
 # --- Counters (no IP, no user id: one row per item and day) ---------------------------
 
 
-def _bump(model, lookup: dict, field: str) -> None:
+def _bump(
+    model, lookup: dict, field: str, *, by: int = 1, day: datetime.date | None = None
+) -> None:
     """Today's counter plus one in one statement (docs/performance.md): an upsert on the
     (item, day) unique constraint, so the first view of the day costs no failed UPDATE,
-    savepoint and retry, and two first views at once both count."""
+    savepoint and retry, and two first views at once both count. Nothing is written
+    when the item no longer exists (views flushed after a dataset was deleted)."""
     ((column, value),) = lookup.items()
+    parent = model._meta.get_field(column.removesuffix("_id")).related_model._meta
     counters = [
         f.column
         for f in model._meta.concrete_fields
@@ -262,18 +267,33 @@ def _bump(model, lookup: dict, field: str) -> None:
     values = ", ".join(["%s"] * (2 + len(counters)))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({values}) "  # noqa: S608 (names from the model)
-            f"ON CONFLICT ({column}, day) DO UPDATE SET {field} = {table}.{field} + 1",
+            f"INSERT INTO {table} ({columns}) SELECT {values} "  # noqa: S608 (names from the model)
+            f"WHERE EXISTS (SELECT 1 FROM {parent.db_table} WHERE {parent.pk.column} = %s) "
+            f"ON CONFLICT ({column}, day) DO UPDATE SET {field} = {table}.{field} + %s",
             [
                 value,
-                connection.ops.adapt_datefield_value(timezone.localdate()),
-                *(1 if c == field else 0 for c in counters),
+                connection.ops.adapt_datefield_value(day or timezone.localdate()),
+                *(by if c == field else 0 for c in counters),
+                value,
+                by,
             ],
         )
 
 
 def dataset_view_count(*, dataset_id: int) -> None:
-    _bump(DatasetDailyStat, {"dataset_id": dataset_id}, "views")
+    """One view of the dataset page: counted in Redis (openlima.viewcounts), saved by
+    `dataset_views_add` at the next flush; at once without Redis."""
+    viewcounts.count("opendata", dataset_id)
+
+
+def dataset_views_add(*, day: datetime.date, counts: dict[int, int]) -> None:
+    """``view_counts:opendata``: add views to each dataset's counter of `day`, one upsert
+    per dataset (a dataset deleted meanwhile is skipped by the upsert itself)."""
+    for dataset_id, views in sorted(counts.items()):
+        if views > 0:
+            _bump(
+                DatasetDailyStat, {"dataset_id": dataset_id}, "views", by=views, day=day
+            )
 
 
 def resource_download_count(*, resource: Resource) -> None:

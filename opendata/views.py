@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from openlima import jsonfast
+from openlima import jsonfast, viewcounts
 from openlima.downloads import file_response
 
 from . import ckan, dcat, selectors, services
@@ -131,7 +131,8 @@ def dataset(request, slug):
         response = dataset_rdf(request, slug, fmt)
         return _alternates(response, f"/datos/{slug}")
     ds = selectors.access_dataset_by_slug(slug=slug)
-    if ds.state == Dataset.State.PUBLISHED:
+    counted = ds.state == Dataset.State.PUBLISHED
+    if counted:
         services.dataset_view_count(dataset_id=ds.pk)
     previews = selectors.resource_previews(dataset=ds)
     downloads = selectors.resource_download_totals(dataset=ds)
@@ -143,6 +144,9 @@ def dataset(request, slug):
         "opendata/dataset.html",
         {"dataset": ds, "counts": selectors.dataset_counts(dataset=ds)},
     )
+    if counted:
+        # The page cache counts every hit of this page too (openlima/viewcounts.py).
+        viewcounts.mark(response, "opendata", ds.pk)
     if ds.state == Dataset.State.PUBLISHED:
         _alternates(response, f"/datos/{slug}")
     return response

@@ -9,7 +9,9 @@ Writes are seen where they happen, at the database: an execute wrapper installed
 connection looks at each INSERT/UPDATE/DELETE statement, maps its table to the app that
 owns the model and bumps that app's generation once per transaction, after commit (one
 Redis INCR). The ORM, `.update()`, bulk writes and raw SQL are all caught; a write made
-outside Django is caught only by the `PAGE_CACHE_SECONDS` expiry.
+outside Django is caught only by the `PAGE_CACHE_SECONDS` expiry. Counter tables (models
+with `page_cache_unwatched = True`: page views, downloads) are not watched, and a page
+that counts its views is counted on every hit too (openlima/viewcounts.py).
 
 The middleware sits before the session, CSRF and authentication middleware, so a hit
 costs two cache reads and none of their work. It stores only 200 responses to GET
@@ -44,7 +46,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path
 
-from . import conf
+from . import conf, viewcounts
 
 GENERATION_KEY = "pagegen:{}"
 PAGE_KEY = "page:{}"
@@ -104,7 +106,9 @@ def _tables() -> dict[str, str]:
         mapping = {}
         for model in apps.get_models(include_auto_created=True):
             label = model._meta.app_label
-            if label in own:
+            # Counters (page views, downloads) are not content: their writes must not
+            # empty the cached pages (openlima/viewcounts.py).
+            if label in own and not getattr(model, "page_cache_unwatched", False):
                 mapping[model._meta.db_table] = label
         # The user table belongs to openlima; allauth's e-mail addresses change what
         # participation allows, not what a public page shows.
@@ -179,6 +183,22 @@ def fragment_stamp(labels) -> str:
     keys = [GENERATION_KEY.format(label) for label in labels]
     gens = cache.get_many(keys)
     return ",".join(f"{k}={gens.get(k, 0)}" for k in keys)
+
+
+def generation_memo(labels, name: str, compute):
+    """`compute()`, kept in the cache under the content generations of these apps
+    (docs/performance.md): a signed-in page reuses what it read for anyone until one of
+    those apps is written to. Returns (value, fragment stamp), the stamp read once for
+    the page's fragments too. Without the page cache it just computes."""
+    stamp = fragment_stamp(labels)
+    if not stamp:
+        return compute(), stamp
+    key = "genmemo:" + hashlib.sha256(f"{name}|{stamp}".encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, page_cache_seconds())
+    return value, stamp
 
 
 def _apps_for(path: str) -> tuple[str, ...]:
@@ -282,7 +302,9 @@ class AnonymousPageCacheMiddleware:
             cache.delete(lock)
 
     def _serve(self, request, stored, key):
-        status, headers, content = stored
+        status, headers, content, *rest = stored
+        if rest and rest[0]:  # the page counts its views: a hit is a view too
+            viewcounts.count(*rest[0])
         if request.headers.get("If-None-Match") == f'"{key[:32]}"':
             response = HttpResponseNotModified()
         else:
@@ -307,7 +329,12 @@ class AnonymousPageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in ("set-cookie", "content-length", "date")
             ]
-            entry = (response.status_code, headers, response.content)
+            entry = (
+                response.status_code,
+                headers,
+                response.content,
+                getattr(response, "view_count", None),
+            )
             cache.set(PAGE_KEY.format(key), entry, page_cache_seconds())
             cache.set(STALE_KEY.format(page), (key, entry), stale_seconds())
             _public(response, key)

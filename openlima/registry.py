@@ -338,6 +338,14 @@ class RestoreCheckProvider(Protocol):
     ) -> list[dict[str, Any]]: ...
 
 
+class ViewCountsSaver(Protocol):
+    """``view_counts:<app>``: add page views counted by `openlima.viewcounts` (the view
+    and the anonymous page cache's hits) to that app's daily counters: `counts` maps an
+    object's id to the views it had on `day`. Must add, never overwrite."""
+
+    def __call__(self, *, day: date, counts: dict[int, int]) -> None: ...
+
+
 class StoredFilesProvider(Protocol):
     """``stored_files:<app>``: the objects that app's rows name outside a FileField
     (complaint blobs, bulk files), read through the database alias `using` — the backup
@@ -392,6 +400,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("erase_personal_data:", ErasePersonalDataProvider),
     Contract("restore_check:", RestoreCheckProvider),
     Contract("stored_files:", StoredFilesProvider),
+    Contract("view_counts:", ViewCountsSaver),
     Contract("role_permissions:", RolePermissionsProvider),
     Contract("home_card:", HomeCardProvider),
     Contract("home_indicators:", HomeIndicatorsProvider),

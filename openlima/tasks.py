@@ -63,3 +63,13 @@ def indicators_refresh() -> int:
             data = selectors.indicators_refresh()
             services.indicator_snapshot_save(language=code, data=data)
     return len(settings.LANGUAGES)
+
+
+@shared_task(name="openlima.tasks.view_counts_flush")
+@scheduled_job("view_counts_flush", lock_timeout=300)
+def view_counts_flush() -> int:
+    """Move the page views counted in Redis into the apps' daily counters
+    (openlima/viewcounts.py)."""
+    from . import viewcounts
+
+    return viewcounts.flush()

@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "openlima.tasks.indicators_refresh",
         "schedule": 300.0,
     },
+    "view_counts_flush": {  # page views counted in Redis -> daily counters
+        "task": "openlima.tasks.view_counts_flush",
+        "schedule": 300.0,
+    },
 }
 
 # --- Authentication (django-allauth with e-mail verification and TOTP) ----------------

@@ -94,19 +94,41 @@ def code_groups(code) -> str:
     )
 
 
-@register.inclusion_tag("openlima/includes/feedback_form.html", takes_context=True)
+_FEEDBACK_HTML: dict[tuple, str] = {}
+
+
+@register.simple_tag(takes_context=True)
 def feedback_form(context, moment: str = "page"):
     """`{% feedback_form %}` in the footer, `{% feedback_form "complaint" %}` at the end of
-    a journey: the "¿Le fue útil?" form for this part of the portal (docs/feedback.md)."""
+    a journey: the "¿Le fue útil?" form for this part of the portal (docs/feedback.md).
+    Its HTML depends only on the language, the URL prefix, the part and the moment, so
+    it is rendered once per process for each (docs/performance.md); not with DEBUG, so
+    an edited template shows at once."""
+    from django.template.loader import render_to_string
+    from django.urls import get_script_prefix
+    from django.utils.safestring import mark_safe
+
     from openlima.feedback import part_for
 
     request = context.get("request")
-    return {
-        "part": part_for(getattr(request, "resolver_match", None)),
-        "moment": moment,
-        "journey": moment != "page",
-        "scores": range(1, 6),
-    }
+    part = part_for(getattr(request, "resolver_match", None))
+    key = (get_language(), get_script_prefix(), part, moment)
+    html = _FEEDBACK_HTML.get(key)
+    if html is None:
+        html = render_to_string(
+            "openlima/includes/feedback_form.html",
+            {
+                "part": part,
+                "moment": moment,
+                "journey": moment != "page",
+                "scores": range(1, 6),
+            },
+        )
+        if not settings.DEBUG:
+            if len(_FEEDBACK_HTML) > 256:  # a handful of parts × moments × languages
+                _FEEDBACK_HTML.clear()
+            _FEEDBACK_HTML[key] = html
+    return mark_safe(html)  # noqa: S308 (our own template, autoescaped)
 
 
 @register.filter

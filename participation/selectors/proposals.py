@@ -24,9 +24,13 @@ from .common import PAGE_SIZE, PUBLIC_STATUSES, SEARCH_RANK_WINDOW
 def access_proposal_by_id(*, proposal_id, user=None) -> Proposal:
     """A proposal as the public sees it (hidden ones show only their moderation note)."""
     try:
-        return Proposal.objects.select_related(
-            "author", "author__district", "district", "assigned_unit", "answered_by"
-        ).get(pk=int(proposal_id))
+        return (
+            Proposal.objects.select_related(
+                "author", "author__district", "district", "assigned_unit", "answered_by"
+            )
+            .defer("author__password", "answered_by__password")
+            .get(pk=int(proposal_id))
+        )
     except (Proposal.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
@@ -127,7 +131,11 @@ def proposal_search(qs, *, query: str):
 
 
 def proposal_base_queryset():
-    return Proposal.objects.select_related("author", "author__district", "district")
+    # The author's password hash is never shown and must not reach a cached page of
+    # proposals (openlima.pagecache.generation_memo): not read at all.
+    return Proposal.objects.select_related(
+        "author", "author__district", "district"
+    ).defer("author__password")
 
 
 def proposal_queryset(*, filters: ProposalFilters):

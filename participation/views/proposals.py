@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openlima.errors import ApplicationError, form_add_application_error
-from openlima.pagecache import fragment_stamp, page_cache_seconds
+from openlima.pagecache import generation_memo, page_cache_seconds
 
 from .. import selectors, services
 from ..forms import (
@@ -59,7 +59,13 @@ def proposal_list(request):
         after=g.get("despues", "")[:100],
         page=page_number,
     )
-    page = selectors.proposal_list(filters=filters)
+    # The page of proposals is the same for every visitor: read once per content
+    # generation (docs/performance.md); the stamp keys the cached fragments below too.
+    page, stamp = generation_memo(
+        ("openlima", "participation"),
+        f"participation.proposal_list:{filters!r}",
+        lambda: selectors.proposal_list(filters=filters),
+    )
     supported = selectors.supported_ids(
         user=request.user, proposal_ids=[p.pk for p in page.items]
     )
@@ -81,7 +87,7 @@ def proposal_list(request):
             # Fragment caching of the filter form and the cards (docs/performance.md):
             # keyed on the content generations, so any write shows at once; 0 = off.
             "fragment_seconds": page_cache_seconds(),
-            "fragment_stamp": fragment_stamp(("openlima", "participation")),
+            "fragment_stamp": stamp,
             "supported_key": ",".join(str(pk) for pk in sorted(supported)),
         },
     )
@@ -96,8 +102,18 @@ def _support_context(request, proposal):
     }
 
 
-def proposal_detail(request, pk):
+def _proposal_and_sessions(pk):
     proposal = selectors.access_proposal_by_id(proposal_id=pk)
+    return proposal, list(proposal.sessions.all()[:10])
+
+
+def proposal_detail(request, pk):
+    # The same for every visitor: read once per content generation (docs/performance.md).
+    (proposal, sessions), _stamp = generation_memo(
+        ("openlima", "participation"),
+        f"participation.proposal_detail:{int(pk)}",
+        lambda: _proposal_and_sessions(pk),
+    )
     if proposal.status == Proposal.Status.WITHDRAWN and not proposal.withdrawn_reason:
         raise Http404
     context = _support_context(request, proposal)
@@ -122,7 +138,7 @@ def proposal_detail(request, pk):
                 user=request.user, proposal=proposal
             ),
             "is_moderator": selectors.user_is_moderator(user=request.user),
-            "sessions": list(proposal.sessions.all()[:10]),
+            "sessions": sessions,
         }
     )
     return render(request, "participation/proposal_detail.html", context)

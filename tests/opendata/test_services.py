@@ -15,6 +15,7 @@ from opendata.models import (
     ResourceVersion,
     TransparencyDocument,
 )
+from openlima import viewcounts
 from openlima.errors import ApplicationError
 from openlima.tasks import publish_scheduled
 from tests.opendata.factories import DatasetFactory
@@ -177,6 +178,7 @@ def test_counters_are_daily_rows_without_people(dataset_with_file):
     for _ in range(3):
         services.resource_download_count(resource=resource)
     services.dataset_view_count(dataset_id=dataset_with_file.pk)
+    viewcounts.flush()  # with Redis the view waits there for the flush job
     row = DatasetDailyStat.objects.get()
     assert (row.views, row.downloads, row.day) == (1, 3, timezone.localdate())
     assert ResourceDailyStat.objects.get().downloads == 3

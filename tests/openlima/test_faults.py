@@ -196,3 +196,14 @@ def test_redis_killed_mid_run_pages_and_writes_go_on_and_the_outbox_drains(
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
     assert client.get("/").status_code == 200
     assert client.get("/readyz").status_code == 200
+
+
+def test_the_redis_cache_reuses_one_client_per_connection_pool():
+    """Django's RedisCache builds a redis.Redis for every call (≈0.1 ms of CPU each,
+    several a request); ours keeps one per pool (docs/performance.md)."""
+    from openlima.cache import ResilientRedisCache
+
+    backend = ResilientRedisCache("redis://127.0.0.1:1/0", {})
+    first = backend._cache.get_client(write=True)
+    assert backend._cache.get_client(write=True) is first
+    assert backend._cache.get_client("k") is first  # one server: reads use it too

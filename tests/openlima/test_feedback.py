@@ -250,3 +250,27 @@ def test_publishing_a_proposal_ends_with_the_rating(client):
     html = response.content.decode()
     assert "Su propuesta está publicada." in html
     assert 'name="moment" value="proposal"' in html
+
+
+@pytest.mark.django_db
+def test_the_footer_form_rendered_once_per_language_and_part_stays_right(
+    client, settings
+):
+    """The footer form's HTML is kept per process (openlima/templatetags/openlima.py):
+    each language and part of the portal still gets its own."""
+    settings.DEBUG = False
+    from openlima.templatetags import openlima as tags
+
+    tags._FEEDBACK_HTML.clear()
+    for _ in range(2):
+        spanish = client.get("/participa/propuestas/").content.decode()
+        english = client.get("/en/participa/propuestas/").content.decode()
+        data = client.get("/datos/").content.decode()
+        assert "¿Le fue útil esta página?" in spanish
+        assert "¿Le fue útil esta página?" not in english
+        assert 'hx-post="/en/valoracion/"' in english
+        assert 'hx-post="/valoracion/"' in spanish
+        part = 'name="part" value="{}"'
+        assert part.format("participation") in spanish
+        assert part.format("opendata") in data
+    assert len(tags._FEEDBACK_HTML) == 3

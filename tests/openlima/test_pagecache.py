@@ -352,3 +352,123 @@ def test_signed_in_list_caches_cards_and_filters_and_shows_writes_at_once(
     other = Client()
     other.force_login(UserFactory())
     assert "Usted la apoya" not in other.get(LIST).content.decode()
+
+
+def test_signed_in_list_reads_the_proposals_once_per_generation(
+    django_capture_on_commit_callbacks,
+):
+    """The page of proposals is the same for every signed-in visitor: read once, reused
+    until participation changes (openlima.pagecache.generation_memo)."""
+    from tests.participation.factories import ProposalFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ProposalFactory(title="Bancas en el parque")
+    visitors = [Client(), Client()]
+    for visitor in visitors:
+        visitor.force_login(UserFactory())
+    assert visitors[0].get(LIST).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        html = visitors[1].get(LIST).content.decode()
+    assert "Bancas en el parque" in html
+    reads = [
+        q["sql"] for q in ctx.captured_queries if "participation_proposal" in q["sql"]
+    ]
+    assert reads == []
+    others = [q for q in ctx.captured_queries if "django_session" not in q["sql"]]
+    assert len(others) <= 3  # user, their supports, their e-mail check
+    with django_capture_on_commit_callbacks(execute=True):
+        ProposalFactory(title="Veredas nuevas")
+    assert "Veredas nuevas" in visitors[1].get(LIST).content.decode()
+
+
+def test_signed_in_proposal_page_reads_the_proposal_once_per_generation(
+    django_capture_on_commit_callbacks,
+):
+    from participation import services
+    from tests.participation.factories import ProposalFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = ProposalFactory(title="Bancas en el parque")
+    url = f"/participa/propuestas/{proposal.pk}/"
+    visitors = [Client(), Client()]
+    for visitor in visitors:
+        visitor.force_login(UserFactory())
+    assert visitors[0].get(url).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        html = visitors[1].get(url).content.decode()
+    assert "Bancas en el parque" in html
+    reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "participation_proposal"' in q["sql"]
+        or 'FROM "participation_session"' in q["sql"]
+    ]
+    assert reads == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_update(
+            user=proposal.author,
+            proposal_id=proposal.pk,
+            title="Bancas nuevas en el parque",
+            summary="s",
+            body="cuerpo largo de texto",
+            topic="otros",
+        )
+    assert "Bancas nuevas en el parque" in visitors[1].get(url).content.decode()
+
+
+# --- View counters (openlima/viewcounts.py) ---------------------------------------------
+
+
+def test_a_dataset_view_does_not_empty_the_cached_catalogue(
+    client, django_capture_on_commit_callbacks
+):
+    from opendata.models import DatasetDailyStat
+    from openlima import viewcounts
+    from tests.opendata.factories import DatasetFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = DatasetFactory(slug="paraderos", title="Paraderos de Lima")
+    client.get("/datos/")
+    assert _get(client, "/datos/")[1] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert Client().get("/datos/paraderos/").status_code == 200
+        viewcounts.flush()
+    assert DatasetDailyStat.objects.get(dataset=dataset).views == 1
+    assert _get(client, "/datos/")[1] == 0  # still the cached catalogue
+
+
+def test_cached_hits_of_a_dataset_page_are_counted(
+    client, django_capture_on_commit_callbacks
+):
+    from opendata.models import DatasetDailyStat
+    from openlima import viewcounts
+    from tests.opendata.factories import DatasetFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = DatasetFactory(slug="paraderos", title="Paraderos de Lima")
+    first = client.get("/datos/paraderos/")
+    second, queries = _get(client, "/datos/paraderos/")
+    third = client.get("/datos/paraderos/", headers={"if-none-match": second["ETag"]})
+    assert second.content == first.content and third.status_code == 304
+    # The hit: no query with Redis (the count is an HINCRBY); the upsert without it.
+    assert queries == (0 if viewcounts._redis() else 1)
+    viewcounts.flush()
+    assert DatasetDailyStat.objects.get(dataset=dataset).views == 3
+
+
+def test_views_counted_in_redis_are_flushed_once(django_capture_on_commit_callbacks):
+    from opendata.models import DatasetDailyStat
+    from openlima import viewcounts
+    from tests.opendata.factories import DatasetFactory
+
+    if viewcounts._redis() is None:
+        pytest.skip("needs Redis as the cache (REDIS_URL)")
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = DatasetFactory(slug="paraderos", title="Paraderos de Lima")
+    for _ in range(5):
+        viewcounts.count("opendata", dataset.pk)
+    viewcounts.count("opendata", 10**9)  # a dataset deleted meanwhile: skipped
+    assert not DatasetDailyStat.objects.filter(dataset=dataset).exists()
+    assert viewcounts.flush() == 6
+    assert viewcounts.flush() == 0  # moved once
+    assert DatasetDailyStat.objects.get(dataset=dataset).views == 5
