@@ -6,7 +6,7 @@ from django.db import connection
 
 from budgets import services
 from budgets.models import Ballot, BudgetProcess, ResidentVerification
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Forbidden
 from openlima.models import AuditLog
 from tests.factories import StaffFactory, UserFactory
 
@@ -183,7 +183,7 @@ def test_web_ballot_then_paper_refused(resident, district_heading, budget_staff)
 def test_paper_ballot_needs_permission(resident, district_heading):
     project = ProjectFactory(heading=district_heading)
     for who in (None, UserFactory(), StaffFactory()):
-        with pytest.raises(ApplicationError) as exc:
+        with pytest.raises(Forbidden) as exc:
             submit(
                 resident, district_heading, [project], channel="paper", entered_by=who
             )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from budgets import selectors, services
 from budgets.models import Ballot, ResidentVerification
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Conflict
 from tests.factories import UserFactory
 
 from .factories import ProcessFactory, ProjectFactory, make_resident, valid_dni
@@ -212,5 +212,5 @@ def test_registrar_cannot_see_a_paper_voters_choices(
 def test_access_check_uses_the_clock(resident, city_heading):
     process = city_heading.process
     process.balloting_ends_at = timezone.now() - timedelta(seconds=1)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Conflict):
         selectors.access_ballot_for_heading(user=resident, heading=city_heading)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from budgets import services
 from budgets.models import ResidentVerification
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Invalid, Throttled
 from openlima.models import AuditLog
 from tests.factories import StaffFactory, UserFactory
 
@@ -36,7 +36,7 @@ def test_default_backend_leaves_claim_pending_and_stores_only_a_hash(districts):
 @pytest.mark.django_db
 def test_invalid_check_character_refused_nothing_stored(districts):
     user = UserFactory()
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Invalid) as exc:
         request(user, districts[0], dni="10117410-3")
     assert "dni" in exc.value.field_errors
     assert not ResidentVerification.objects.exists()
@@ -115,10 +115,10 @@ def test_attempts_are_rate_limited_per_account(districts, settings):
     settings.RESIDENT_VERIFICATION_MAX_ATTEMPTS = 3
     user = UserFactory()
     for _ in range(3):
-        with pytest.raises(ApplicationError) as exc:
+        with pytest.raises(Invalid) as exc:
             request(user, districts[0], dni="10117410-9")
         assert exc.value.status_code == 400
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Throttled) as exc:
         request(user, districts[0])  # even a right DNI waits now
     assert exc.value.status_code == 429
     assert not ResidentVerification.objects.exists()

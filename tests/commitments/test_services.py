@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from commitments import services
 from commitments.models import Evidence, Milestone, ProgressUpdate
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Invalid
+from openlima.uploads import UploadRefused
 
 from .conftest import EXE_BYTES, PDF_BYTES, PNG_BYTES, upload
 from .factories import MilestoneFactory
@@ -81,7 +82,7 @@ def test_completed_sets_full_progress(editor, milestone):
 def test_bad_milestone_input_is_refused_and_nothing_written(
     editor, milestone, data, field
 ):
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.milestone_update(user=editor, milestone=milestone, data=data)
     assert field in exc.value.field_errors
     assert exc.value.message
@@ -237,7 +238,7 @@ def test_evidence_photo_loses_its_gps_and_camera_metadata(editor, milestone):
 def test_bad_evidence_upload_is_refused_and_nothing_written(
     editor, milestone, name, content, message
 ):
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(UploadRefused) as exc:
         services.evidence_add(
             user=editor,
             milestone=milestone,

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from information import services
 from information.models import Message
-from openlima.errors import ApplicationError
+from openlima.uploads import UploadRefused
 
 from .conftest import pdf_bytes
 from .test_views import login
@@ -58,7 +58,7 @@ def test_requester_and_officer_attach_files(file_request, citizen, officer):
 )
 def test_refused_files_leave_nothing(file_request, citizen, upload):
     r = file_request()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(UploadRefused):
         services.message_post(actor=citizen, info_request=r, body="x", uploaded=upload)
     assert not Message.objects.exists() and stored() == []
 
@@ -66,7 +66,7 @@ def test_refused_files_leave_nothing(file_request, citizen, upload):
 def test_too_big_is_refused(file_request, citizen, settings):
     settings.INFORMATION_DOCUMENT_MAX_BYTES = 100
     r = file_request()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(UploadRefused):
         services.message_post(actor=citizen, info_request=r, body="x", uploaded=pdf())
     assert stored() == []
 

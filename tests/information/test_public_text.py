@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from information import selectors, services
 from information.models import InformationRequest
+from openlima.errors import Invalid
 from openlima.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -103,11 +104,9 @@ def test_only_the_officer_edits_the_published_text(request, file_request, who):
     ],
 )
 def test_bad_input_is_refused_and_nothing_written(file_request, officer, change):
-    from openlima.errors import ApplicationError
-
     r = _filed(file_request)
     data = {"public_title": "Contratos", "public_text": "Texto.", **change}
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Invalid):
         services.request_redact_text(actor=officer, info_request=r, **data)
     r.refresh_from_db()
     assert r.public_text == r.text

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from information import services
 from information.models import Channel, InformationRequest, State
-from openlima.errors import ApplicationError
+from openlima.errors import Invalid
 from openlima.models import AuditLog
 
 from .conftest import MARKER, MONDAY
@@ -77,7 +77,7 @@ def test_received_on_a_saturday_counts_from_monday(officer):
     ],
 )
 def test_bad_input_is_refused_and_nothing_written(officer, change):
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Invalid) as exc:
         register(officer, **change)
     assert exc.value.field_errors
     assert not InformationRequest.objects.exists()

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from information import selectors, services
 from information.models import InformationRequest, State
-from openlima.errors import ApplicationError
+from openlima.errors import Conflict, Forbidden, Invalid
 from openlima.models import AuditLog
+from openlima.uploads import UploadRefused
 
 from .conftest import MONDAY, pdf_bytes
 
@@ -58,7 +59,7 @@ def test_unverified_email_cannot_file(file_request):
     from tests.factories import UserFactory
 
     unverified = UserFactory(verified_email=False)
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Forbidden) as exc:
         file_request(user=unverified)
     assert exc.value.status_code == 403
     assert not InformationRequest.objects.exists()
@@ -78,13 +79,13 @@ def test_unverified_email_cannot_file(file_request):
     ],
 )
 def test_bad_input_is_refused_and_nothing_written(file_request, field, value):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Invalid):
         file_request(**{field: value})
     assert not InformationRequest.objects.exists()
 
 
 def test_an_address_or_email_is_required(file_request):
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Invalid) as exc:
         file_request(address="", contact_email="")
     assert "address" in exc.value.field_errors
 
@@ -136,7 +137,7 @@ def test_extension_within_limits(file_request, officer):
 
 def test_extension_is_declared_within_two_business_days(file_request, officer):
     r = file_request(now=MONDAY)
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Conflict) as exc:
         services.request_extend(
             actor=officer,
             info_request=r,
@@ -156,7 +157,7 @@ def test_extension_date_must_be_inside_the_legal_window(
     file_request, officer, new_due_on
 ):
     r = file_request(now=MONDAY)
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.request_extend(
             actor=officer, info_request=r, new_due_on=new_due_on, reason="x", now=MONDAY
         )
@@ -169,7 +170,7 @@ def test_extension_limit_is_a_setting(file_request, officer, settings):
     settings.INFORMATION_EXTENSION_MAX_BUSINESS_DAYS = 3
     r = file_request(now=MONDAY)
     assert services.extension_limits(info_request=r)["latest"] == D(2026, 3, 19)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Invalid):
         services.request_extend(
             actor=officer,
             info_request=r,
@@ -184,7 +185,7 @@ def test_only_one_extension(file_request, officer):
     services.request_extend(
         actor=officer, info_request=r, new_due_on=D(2026, 3, 20), reason="x", now=MONDAY
     )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Conflict):
         services.request_extend(
             actor=officer,
             info_request=r,
@@ -195,7 +196,7 @@ def test_only_one_extension(file_request, officer):
 
 
 def test_extension_needs_a_reason(file_request, officer):
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Invalid) as exc:
         services.request_extend(
             actor=officer,
             info_request=file_request(now=MONDAY),
@@ -255,7 +256,7 @@ def test_answer_twice_is_refused(file_request, officer):
     r = services.request_answer(
         actor=officer, info_request=file_request(), answer_text="a"
     )
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Conflict) as exc:
         services.request_answer(actor=officer, info_request=r, answer_text="b")
     assert exc.value.status_code == 409
 
@@ -273,7 +274,7 @@ def test_total_denial_with_exception(file_request, officer):
 
 
 def test_partial_denial_needs_what_is_delivered(file_request, officer):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Invalid):
         services.request_deny(
             actor=officer,
             info_request=file_request(),
@@ -295,7 +296,7 @@ def test_partial_denial_needs_what_is_delivered(file_request, officer):
 
 @pytest.mark.parametrize("exception", ["", "made_up", "secret; DROP TABLE"])
 def test_denial_needs_a_listed_exception(file_request, officer, exception):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Invalid):
         services.request_deny(
             actor=officer,
             info_request=file_request(),
@@ -333,14 +334,14 @@ def test_delivery_cost_bad_input(file_request, officer, cost):
     r = services.request_answer(
         actor=officer, info_request=file_request(), answer_text="a"
     )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Invalid):
         services.request_deliver(actor=officer, info_request=r, cost=cost)
     r.refresh_from_db()
     assert r.state == State.ANSWERED
 
 
 def test_cannot_deliver_a_denied_or_open_request(file_request, officer):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Conflict):
         services.request_deliver(actor=officer, info_request=file_request(), cost="0")
     r = services.request_deny(
         actor=officer,
@@ -349,7 +350,7 @@ def test_cannot_deliver_a_denied_or_open_request(file_request, officer):
         reasoning="x",
         partial=False,
     )
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Conflict):
         services.request_deliver(actor=officer, info_request=r, cost="0")
 
 
@@ -462,7 +463,7 @@ def test_strangers_cannot_post_messages(request, file_request, who):
 
 @pytest.mark.parametrize("body", ["", "x" * 5001, "a\x00"])
 def test_message_bad_input(file_request, citizen, body):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Invalid):
         services.message_post(actor=citizen, info_request=file_request(), body=body)
 
 
@@ -478,7 +479,7 @@ def test_document_redact_publish_flow(file_request, officer, unit, unit_editor):
         uploaded=pdf(text="original"),
     )
     assert not doc.is_public
-    with pytest.raises(ApplicationError):  # not redacted yet
+    with pytest.raises(Conflict):  # not redacted yet
         services.document_publish(actor=officer, document=doc)
     services.request_answer(actor=unit_editor, info_request=r, answer_text="Adjunto.")
     with pytest.raises(PermissionDenied):  # redaction is the officer's
@@ -496,7 +497,7 @@ def test_cannot_publish_before_the_answer(file_request, officer):
         actor=officer, info_request=r, title="x", uploaded=pdf()
     )
     services.document_redact(actor=officer, document=doc, same_as_original=True)
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Conflict):
         services.document_publish(actor=officer, document=doc)
 
 
@@ -514,7 +515,7 @@ def test_cannot_publish_before_the_answer(file_request, officer):
     ids=["empty", "exe", "html"],
 )
 def test_document_bad_files_are_refused(file_request, officer, upload):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(UploadRefused):
         services.document_add(
             actor=officer, info_request=file_request(), title="x", uploaded=upload
         )
@@ -522,7 +523,7 @@ def test_document_bad_files_are_refused(file_request, officer, upload):
 
 def test_document_too_big(file_request, officer, settings):
     settings.INFORMATION_DOCUMENT_MAX_BYTES = 100
-    with pytest.raises(ApplicationError):
+    with pytest.raises(UploadRefused):
         services.document_add(
             actor=officer,
             info_request=file_request(),
@@ -550,7 +551,7 @@ def test_promote_published_document_to_dataset(file_request, officer):
         actor=officer, info_request=r, title="Padrón", uploaded=pdf()
     )
     services.document_redact(actor=officer, document=doc, same_as_original=True)
-    with pytest.raises(ApplicationError):  # not yet published
+    with pytest.raises(Conflict):  # not yet published
         services.document_promote(
             actor=officer, document=doc, title="t", description="d"
         )
@@ -573,7 +574,7 @@ def test_promote_published_document_to_dataset(file_request, officer):
 
 def test_erasure_refused_while_a_request_is_open(file_request, citizen):
     file_request()
-    with pytest.raises(ApplicationError):
+    with pytest.raises(Invalid):
         services.erase_personal_data(user=citizen)
 
 

@@ -18,6 +18,7 @@ from opendata.models import (
 from openlima import viewcounts
 from openlima.errors import ApplicationError
 from openlima.tasks import publish_scheduled
+from openlima.uploads import UploadRefused
 from tests.opendata.factories import DatasetFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_file_sniff_accepts_open_formats_by_content(data, filename, expected):
     ],
 )
 def test_file_sniff_rejects_other_content_whatever_the_extension(data, filename):
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(UploadRefused) as exc:
         services.file_sniff(data=data, filename=filename)
     assert exc.value.field_errors["file"]
 

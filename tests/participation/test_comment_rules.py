@@ -4,7 +4,7 @@ voting on one's own comment is refused — in the service, the API and the pages
 import pytest
 from django.urls import reverse
 
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Invalid
 from participation import services
 from participation.models import Comment, CommentFlag, CommentVote
 from tests.factories import UserFactory
@@ -17,7 +17,7 @@ def test_flag_needs_a_known_reason_and_keeps_it():
     c = CommentFactory()
     u = UserFactory()
     for bad in ("", "lo-que-sea", "x" * 500, "spam\x00"):
-        with pytest.raises(ApplicationError) as exc:
+        with pytest.raises(Invalid) as exc:
             services.comment_flag(user=u, comment_id=c.pk, reason=bad)
         assert exc.value.status_code == 400
     assert not CommentFlag.objects.exists()

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from openlima import roles
-from openlima.errors import ApplicationError
+from openlima.errors import ApplicationError, Forbidden, Invalid, Throttled
 from openlima.models import OrgUnit
 from participation import services
 from participation.models import (
@@ -66,7 +66,7 @@ def test_create_sanitises_markdown_and_follows_own_proposal():
 
 def test_unverified_email_cannot_propose_support_or_comment():
     user = UserFactory(verified_email=False)
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Forbidden) as exc:
         _create(user)
     assert exc.value.status_code == 403
     p = ProposalFactory()
@@ -98,14 +98,14 @@ def test_unverified_email_cannot_propose_support_or_comment():
     ],
 )
 def test_create_rejects_bad_input_without_writing(field, value):
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Invalid) as exc:
         _create(UserFactory(), **{field: value})
     assert field in exc.value.field_errors
     assert Proposal.objects.count() == 0
 
 
 def test_too_long_title_is_a_field_error():
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Invalid) as exc:
         _create(UserFactory(), title="x" * 151)
     assert "title" in exc.value.field_errors
     assert Proposal.objects.count() == 0
@@ -116,7 +116,7 @@ def test_proposal_rate_limit_per_account(settings):
     author = UserFactory()
     _create(author)
     _create(author)
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(Throttled) as exc:
         _create(author)
     assert exc.value.status_code == 429
     assert Proposal.objects.count() == 2
