@@ -4,6 +4,7 @@ merge of releases into a compiled release with ocdsmerge."""
 
 import csv
 import json
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -110,3 +111,15 @@ def package_metadata(*, uri: str, published_date: str) -> dict:
         "license": settings.OCDS_LICENSE_URL,
         "publicationPolicy": f"{base}/contrataciones/politica-de-publicacion/",
     }
+
+
+def money(amount) -> dict | None:
+    """An OCDS/OC4IDS Value: the amount as a JSON number (whole amounts as integers) in the
+    city profile's currency (PEN for Lima, BOB for La Paz; docs/city-profile.md)."""
+    from openlima import city
+
+    if amount is None:
+        return None
+    amount = Decimal(amount)
+    number = int(amount) if amount == amount.to_integral_value() else float(amount)
+    return {"amount": number, "currency": city.raw()["currency"]["code"]}

@@ -29,11 +29,7 @@ def _oc4ids_status(stage: str, compiled: dict) -> str:
     return "active"
 
 
-def _money(amount) -> dict | None:
-    if amount is None:
-        return None
-    number = int(amount) if amount == amount.to_integral_value() else float(amount)
-    return {"amount": number, "currency": city.raw()["currency"]["code"]}
+_money = ocds.money
 
 
 def _process_summaries(processes: list, parties: dict) -> list[dict]:

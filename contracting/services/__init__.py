@@ -20,7 +20,6 @@ from .release_body import (
     _prune,
     _tag_for,
     buyer_party,
-    currency,
     local_stage,
     release_body,
 )
@@ -38,7 +37,6 @@ __all__ = [
     "bulk_export",
     "document_file_clean",
     "photo_clean",
-    "currency",
     "_money",
     "_iso",
     "_prune",

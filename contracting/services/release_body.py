@@ -2,35 +2,23 @@
 and records")."""
 
 from datetime import datetime, time
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openlima import city
 
-from .. import selectors
+from .. import ocds, selectors
 from ..models import (
     ContractingProcess,
     Stage,
     Supplier,
 )
 
-
-def currency() -> str:
-    """The ISO 4217 code of the city profile's currency (PEN for Lima, BOB for La Paz)."""
-    return city.raw()["currency"]["code"]
-
-
 # --- building a release from the tables ------------------------------------------------
 
 
-def _money(amount) -> dict | None:
-    if amount is None:
-        return None
-    amount = Decimal(amount)
-    number = int(amount) if amount == amount.to_integral_value() else float(amount)
-    return {"amount": number, "currency": currency()}
+_money = ocds.money
 
 
 def _iso(value) -> str | None:
