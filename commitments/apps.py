@@ -16,6 +16,7 @@ class CommitmentsConfig(AppConfig):
         "dataset:historial-de-avances",
         "indicators:commitments",
         "home_indicators:commitments",
+        "home_charts:commitments",
         "commitments.summary",
         "commitments.choices",
         "commitments.milestone_summary",
@@ -53,6 +54,7 @@ class CommitmentsConfig(AppConfig):
         registry.register_provider(
             "home_indicators:commitments", selectors.home_indicator_blocks
         )
+        registry.register_provider("home_charts:commitments", selectors.home_charts)
         registry.register_provider("commitments.summary", selectors.commitment_summary)
         registry.register_provider("commitments.choices", selectors.commitment_choices)
         registry.register_provider(

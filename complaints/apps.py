@@ -13,6 +13,7 @@ class ComplaintsConfig(AppConfig):
         "stored_files:complaints",
         "indicators:complaints",
         "home_indicators:complaints",
+        "home_charts:complaints",
         "dataset:estadisticas-denuncias",
         "personal_data:complaints",
         "erase_personal_data:complaints",
@@ -35,6 +36,7 @@ class ComplaintsConfig(AppConfig):
         registry.register_provider(
             "home_indicators:complaints", selectors.home_indicator_blocks
         )
+        registry.register_provider("home_charts:complaints", selectors.home_charts)
         registry.register_provider(
             "dataset:estadisticas-denuncias", selectors.statistics_dataset
         )

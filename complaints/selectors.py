@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima import city, roles
-from openlima.registry import HomeCard, HomeIndicatorBlock
+from openlima import charts, city, roles
+from openlima.registry import HomeCard, HomeCharts, HomeIndicatorBlock
 from openlima.selectors import access_staff_area, user_has_role
 from openlima.tableschema import schema_columns, table_schema
 
@@ -615,3 +615,9 @@ def home_indicator_blocks() -> list[HomeIndicatorBlock]:
         {"place": "figures", "template": "complaints/home/figures.html", "order": 20},
         {"place": "charts", "template": "complaints/home/charts.html", "order": 10},
     ]
+
+
+def home_charts(*, figures: dict[str, Any]) -> HomeCharts:
+    """`home_charts:complaints`: complaints by channel, drawn from `public_statistics`
+    (a suppressed count is drawn without a bar)."""
+    return {"channel_bars": charts.bars(figures.get("by_channel") or [])}

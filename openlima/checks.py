@@ -171,6 +171,31 @@ def home_indicator_blocks_exist(
     ]
 
 
+def home_chart_problems(app: str) -> list[str]:
+    """What is wrong with one app's `home_charts:` provider: no `indicators:` figures to
+    draw them from, or no `home_indicators:` block to show them (the core asks for the
+    charts only of an app whose figures the home page shows)."""
+    problems = []
+    if registry.provider(f"indicators:{app}") is None:
+        problems.append(f"no provider 'indicators:{app}' gives it figures")
+    if registry.provider(f"home_indicators:{app}") is None:
+        problems.append(f"no provider 'home_indicators:{app}' shows them")
+    return problems
+
+
+@checks.register()
+def home_charts_have_figures(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Every app's home charts are drawn and shown (without its figures or its blocks
+    the core would never ask for them)."""
+    return [
+        checks.Error(f"home_charts:{app}: {problem}", obj=func, id="openlima.E026")
+        for app, func in registry.providers("home_charts:").items()
+        for problem in home_chart_problems(app)
+    ]
+
+
 @register("backends", deploy=True)
 def production_backends_check(app_configs=None, **kwargs):
     if settings.DEBUG:

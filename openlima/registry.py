@@ -137,6 +137,30 @@ class HomeIndicatorBlock(TypedDict):
     order: int  # smaller first within its place
 
 
+class BarRow(TypedDict):
+    """One row of a bar chart drawn on the server (`openlima.charts.bars`)."""
+
+    label: str
+    short_label: str  # at most 24 characters
+    value: int | float | None  # None: a suppressed figure, drawn without a bar
+    width: int  # the bar's length, scaled to the largest value
+    y: int  # the row's top
+    text_y: int  # the label's baseline
+    value_x: int  # where the value is written, after the bar
+
+
+class BarChart(TypedDict):
+    """A horizontal bar chart (`openlima.charts.bars`), shown by
+    templates/openlima/includes/bar_chart.html as an SVG with a table beside it."""
+
+    rows: list[BarRow]
+    height: int
+
+
+# ``home_charts:<app>``: {chart name: chart}; the core adds them to the app's figures.
+HomeCharts = dict[str, BarChart]
+
+
 class PersonalData(TypedDict):
     """ARCO access (Ley 29733): `summary` is a list of [label, value] pairs shown on the
     account page; every other key is the full data, included in the JSON download."""
@@ -188,6 +212,17 @@ class HomeIndicatorsProvider(Protocol):
     templates and the indicator provider."""
 
     def __call__(self) -> list[HomeIndicatorBlock]: ...
+
+
+class HomeChartsProvider(Protocol):
+    """``home_charts:<app>``: the app's charts on the home page, drawn from its own
+    ``indicators:<app>`` figures (no query; `openlima.charts.bars` draws them), keyed
+    by a name of the app's choosing. The core adds them to the app's figures in the
+    indicator snapshot, so the app's ``home_indicators:`` templates read them as
+    ``data.<app>.<name>``; a name may not be one of the figures'. The system check
+    `openlima.E026` verifies that the app has figures to draw them from."""
+
+    def __call__(self, *, figures: dict[str, Any]) -> HomeCharts: ...
 
 
 class CommitmentSummaryProvider(Protocol):
@@ -404,6 +439,7 @@ CONTRACTS: tuple[Contract, ...] = (
     Contract("role_permissions:", RolePermissionsProvider),
     Contract("home_card:", HomeCardProvider),
     Contract("home_indicators:", HomeIndicatorsProvider),
+    Contract("home_charts:", HomeChartsProvider),
     Contract("commitments.summary", CommitmentSummaryProvider),
     Contract("commitments.choices", CommitmentChoicesProvider),
     Contract("commitments.milestone_summary", MilestoneSummaryProvider),

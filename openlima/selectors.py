@@ -240,7 +240,7 @@ def search_everything(*, query: str, limit: int = 50) -> list[dict]:
     return results[:limit]
 
 
-# --- Home page (every app's "home_card:" and "indicators:" providers) ------------------
+# --- Home page (every app's "home_card:", "indicators:", "home_charts:") --------------
 
 
 def home_cards() -> list[dict]:
@@ -270,48 +270,42 @@ def indicator_apps() -> tuple[str, ...]:
     return tuple(registry.providers("home_indicators:"))
 
 
+# The snapshot's shape: raise it whenever the keys the templates read change, so that a
+# snapshot made by an older release (a stored row, a cached copy) counts as absent and is
+# computed again instead of being shown without its charts after a deploy.
+INDICATORS_SHAPE = 2  # 2: each app's charts under its own figures (home_charts:)
+
+
 def _indicators_key() -> str:
-    return f"openlima:home_indicators:{translation.get_language() or 'es'}"
+    language = translation.get_language() or "es"
+    return f"openlima:home_indicators:{INDICATORS_SHAPE}:{language}"
 
 
-def _bars(items, *, value_key="count", label_key="label", width=260) -> dict:
-    """A horizontal bar chart drawn on the server: rows with bar widths scaled to the
-    largest value (None values, e.g. suppressed figures, draw no bar)."""
-    values = [i.get(value_key) or 0 for i in items]
-    top = max(values) if values and max(values) > 0 else 1
-    rows = []
-    for n, item in enumerate(items):
-        label = str(item.get(label_key) or "")
-        value = item.get(value_key)
-        bar = round((value or 0) * width / top)
-        rows.append(
-            {
-                "label": label,
-                "short_label": label if len(label) <= 24 else label[:23] + "…",
-                "value": value,
-                "width": bar,
-                "y": n * 30,
-                "text_y": n * 30 + 16,
-                "value_x": 190 + bar + 6,
-            }
-        )
-    return {"rows": rows, "height": max(len(rows) * 30, 30)}
+def _current(data) -> dict | None:
+    """`data` if it is a snapshot of the current shape, None otherwise."""
+    if isinstance(data, dict) and data.get("shape") == INDICATORS_SHAPE:
+        return data
+    return None
 
 
-def _participation_districts(participation: dict) -> list[dict]:
-    """The ten districts with most participations (proposals, supports, comments and
-    attendance added up)."""
-    districts = [dict(d) for d in participation.get("by_district") or []]
-    for d in districts:
-        d["participants"] = sum(
-            d.get(k) or 0 for k in ("proposals", "supports", "comments", "attendance")
-        )
-    return sorted(districts, key=lambda d: -d["participants"])[:10]
+def _app_charts(app: str, func, figures: dict) -> dict:
+    """The app's `home_charts:` drawn from its figures ({} when the provider fails);
+    a chart named as one of the figures is left out, the figures stay as they are."""
+    try:
+        charts = func(figures=figures)
+    except Exception:  # one app's charts must not break the home page
+        logger.exception("home charts provider %s failed", app)
+        return {}
+    clashes = sorted(set(charts) & set(figures))
+    if clashes:
+        logger.error("home charts of %s named as figures: %s", app, clashes)
+    return {name: chart for name, chart in charts.items() if name not in figures}
 
 
 def indicators_compute() -> dict:
-    """Fresh figures for the home page (providers that are absent or fail are None)."""
-    data: dict = {"computed_at": timezone.now().isoformat()}
+    """Fresh figures for the home page (providers that are absent or fail are None),
+    each app's charts added to its own figures."""
+    data: dict = {"shape": INDICATORS_SHAPE, "computed_at": timezone.now().isoformat()}
     data.update(dict.fromkeys(indicator_apps()))
     for key, func in registry.providers("indicators:").items():
         if key not in data:
@@ -320,19 +314,9 @@ def indicators_compute() -> dict:
             data[key] = func()
         except Exception:
             logger.exception("indicator provider %s failed", key)
-    if data["complaints"]:
-        c = data["complaints"]
-        data["complaints_channel_bars"] = _bars(c.get("by_channel") or [])
-    if data["participation"]:
-        districts = _participation_districts(data["participation"])
-        data["participation_districts"] = districts
-        data["participation_district_bars"] = _bars(
-            districts, value_key="participants", label_key="district"
-        )
-    if data["commitments"]:
-        data["commitments_bars"] = _bars(
-            data["commitments"].get("completion_summary") or []
-        )
+    for app, func in registry.providers("home_charts:").items():
+        if data.get(app):
+            data[app] = {**data[app], **_app_charts(app, func, data[app])}
     return data
 
 
@@ -365,7 +349,7 @@ def _indicators_stored() -> dict | None:
         .values_list("data", flat=True)
         .first()
     )
-    return row if isinstance(row, dict) else None
+    return _current(row)
 
 
 def home_indicators() -> dict:
@@ -374,10 +358,10 @@ def home_indicators() -> dict:
     the last snapshot, if it is less than an hour old (docs/performance.md)."""
     key = _indicators_key()
     found = cache.get_many([key, f"{key}:last"])
-    data = found.get(key)
+    data = _current(found.get(key))
     if data is not None:
         return data
-    last = found.get(f"{key}:last")
+    last = _current(found.get(f"{key}:last"))
     if last is None:  # an empty cache: the job's snapshot in the database, one query
         last = _indicators_stored()
         if last is not None and _age_seconds(last) < INDICATORS_TIMEOUT:

@@ -17,6 +17,7 @@ class ParticipationConfig(AppConfig):
         "dataset:resultados-consultas",
         "indicators:participation",
         "home_indicators:participation",
+        "home_charts:participation",
         "personal_data:participation",
         "erase_personal_data:participation",
     )
@@ -46,6 +47,7 @@ class ParticipationConfig(AppConfig):
         registry.register_provider(
             "home_indicators:participation", selectors.home_indicator_blocks
         )
+        registry.register_provider("home_charts:participation", selectors.home_charts)
         registry.register_provider(
             f"personal_data:{self.name}", selectors.personal_data
         )

@@ -1,13 +1,15 @@
 """What commitment tracking provides other apps through the registry: site search, datasets, indicators, summaries, personal data, staff tasks."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openlima.registry import HomeCard, HomeIndicatorBlock
+from openlima import charts
+from openlima.registry import HomeCard, HomeCharts, HomeIndicatorBlock
 from openlima.tableschema import schema_columns, table_schema
 
 from ..models import (
@@ -482,3 +484,8 @@ def home_indicator_blocks() -> list[HomeIndicatorBlock]:
         {"place": "figures", "template": "commitments/home/figures.html", "order": 60},
         {"place": "charts", "template": "commitments/home/charts.html", "order": 40},
     ]
+
+
+def home_charts(*, figures: dict[str, Any]) -> HomeCharts:
+    """`home_charts:commitments`: the current plan's commitments by completion level."""
+    return {"completion_bars": charts.bars(figures.get("completion_summary") or [])}

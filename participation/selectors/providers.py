@@ -1,11 +1,13 @@
 """What Lima Activa provides other apps through the registry: site search, datasets, indicators, personal data, staff tasks."""
 
+from typing import Any
+
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from openlima import city, roles
-from openlima.registry import HomeCard, HomeIndicatorBlock
+from openlima import charts, city, roles
+from openlima.registry import HomeCard, HomeCharts, HomeIndicatorBlock
 from openlima.search import text_search
 from openlima.selectors import user_has_role
 from openlima.tableschema import schema_columns, table_schema
@@ -450,3 +452,28 @@ def home_indicator_blocks() -> list[HomeIndicatorBlock]:
         },
         {"place": "charts", "template": "participation/home/charts.html", "order": 20},
     ]
+
+
+# The home page's chart shows the districts with most participations.
+HOME_DISTRICTS = 10
+
+
+def home_charts(*, figures: dict[str, Any]) -> HomeCharts:
+    """`home_charts:participation`: the districts with most participations (proposals,
+    supports, comments and attendance added up), drawn from `indicators`' by_district."""
+    districts = [
+        {
+            "district": d.get("district"),
+            "participants": sum(
+                d.get(k) or 0
+                for k in ("proposals", "supports", "comments", "attendance")
+            ),
+        }
+        for d in figures.get("by_district") or []
+    ]
+    districts.sort(key=lambda d: -d["participants"])
+    return {
+        "district_bars": charts.bars(
+            districts[:HOME_DISTRICTS], value_key="participants", label_key="district"
+        )
+    }

@@ -172,3 +172,16 @@ def test_milestone_summary_and_choices(data):
     choices = dict(registry.provider("commitments.milestone_choices")())
     assert late.pk in choices and hidden.pk not in choices
     assert "A. Lanzamiento de la plataforma" in choices[late.pk]
+
+
+def test_home_charts_draw_the_completion_summary(data):
+    """`home_charts:commitments` draws `indicators:commitments`' completion levels, in
+    their order, scaled to the largest."""
+    ind = registry.provider("indicators:commitments")()
+    charts = registry.provider("home_charts:commitments")(figures=ind)
+    assert set(charts) == {"completion_bars"}
+    rows = charts["completion_bars"]["rows"]
+    assert [(r["label"], r["value"]) for r in rows] == [
+        (r["label"], r["count"]) for r in ind["completion_summary"]
+    ]
+    assert {r["width"] for r in rows} == {0, 260}  # one commitment, at one level

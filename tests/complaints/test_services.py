@@ -404,3 +404,21 @@ def test_selectors_only_read_the_services_count_and_audit(member):
         request=request, complaint_id=complaint.pk, private_key=private
     )
     assert audits.count() == before + 1
+
+
+def test_home_charts_draw_the_channels_of_the_public_figures():
+    """`home_charts:complaints` draws what `public_statistics` publishes: a suppressed
+    channel is listed without a bar (the home page writes "suprimido")."""
+    from openlima import registry
+
+    for _ in range(6):
+        services.complaint_submit(body={"what": "x"})
+    stats = registry.provider("indicators:complaints")()
+    charts = registry.provider("home_charts:complaints")(figures=stats)
+    assert set(charts) == {"channel_bars"}
+    rows = {r["label"]: r for r in charts["channel_bars"]["rows"]}
+    assert list(rows) == [c["label"] for c in stats["by_channel"]]
+    web = next(c["label"] for c in stats["by_channel"] if c["channel"] == "web")
+    phone = next(c["label"] for c in stats["by_channel"] if c["channel"] == "phone")
+    assert rows[web]["value"] == 6 and rows[web]["width"] == 260
+    assert rows[phone]["value"] is None and rows[phone]["width"] == 0

@@ -159,6 +159,49 @@ def test_every_indicators_provider_through_the_home_figures():
 
 
 @pytest.mark.django_db
+def test_every_home_charts_provider_through_the_home_figures():
+    """Each app's real `home_charts:` provider, fed by its real `indicators:` figures
+    through the real consumer, adds its charts to its own figures; the core draws none
+    of its own."""
+    from openlima import selectors as core_selectors
+    from openlima.models import District
+    from tests.participation.factories import ProposalFactory
+
+    district = District.objects.order_by("name").first()
+    ProposalFactory(district=district, support_count=3)
+    assert set(registry.providers("home_charts:")) == {
+        "commitments",
+        "complaints",
+        "participation",
+    }
+    data = core_selectors.indicators_compute()
+    assert data["shape"] == core_selectors.INDICATORS_SHAPE
+    charts = {
+        "complaints": "channel_bars",
+        "participation": "district_bars",
+        "commitments": "completion_bars",
+    }
+    for app, name in charts.items():
+        chart = data[app][name]
+        assert set(chart) == set(registry.BarChart.__annotations__), app
+        for row in chart["rows"]:
+            assert set(row) == set(registry.BarRow.__annotations__), app
+    # The figures are still there, beside the charts drawn from them.
+    assert len(data["complaints"]["channel_bars"]["rows"]) == len(
+        data["complaints"]["by_channel"]
+    )
+    assert data["participation"]["district_bars"]["rows"][0]["label"] == district.name
+    assert data["participation"]["district_bars"]["rows"][0]["value"] == 4
+    assert [r["label"] for r in data["commitments"]["completion_bars"]["rows"]] == [
+        r["label"] for r in data["commitments"]["completion_summary"]
+    ]
+    # Nothing outside the apps' own figures but the snapshot's own keys.
+    assert set(data) == {"shape", "computed_at"} | set(
+        registry.providers("home_indicators:")
+    )
+
+
+@pytest.mark.django_db
 def test_every_home_indicators_block_through_the_real_home_page(client):
     """Each app's real `home_indicators:` blocks, fed by its real `indicators:`
     provider, are rendered by the real home page in their place and order."""
@@ -238,3 +281,54 @@ def test_the_check_fails_on_a_home_indicators_block_without_its_template():
     assert problems == [
         "home_indicators:commitments: no provider 'indicators:commitments' gives it figures"
     ]
+
+
+def test_the_check_fails_on_a_missing_or_mismatched_home_charts_provider(monkeypatch):
+    """`home_charts:` is checked like every contract: a promised provider that is
+    missing (E021), one whose keyword differs (E022), one with nothing to draw or no
+    block to show it (E026)."""
+    from openlima.checks import home_charts_have_figures
+
+    with registry.override("home_charts:participation", None):
+        problems = check_ids()
+    assert problems == [
+        (
+            "openlima.E021",
+            "participation promises the provider 'home_charts:participation' but "
+            "does not register it",
+        )
+    ]
+
+    def charts(*, stats):  # the contract says figures
+        return {}
+
+    monkeypatch.setitem(registry._providers, "home_charts:complaints", charts)
+    problems = check_ids()
+    assert [p[0] for p in problems] == ["openlima.E022"]
+    assert "lacks the parameter 'figures'" in problems[0][1]
+    assert "requires the extra parameter 'stats'" in problems[0][1]
+    monkeypatch.undo()
+
+    assert home_charts_have_figures() == []
+    with registry.override("indicators:commitments", None):
+        problems = [(m.id, m.msg) for m in home_charts_have_figures()]
+    assert problems == [
+        (
+            "openlima.E026",
+            "home_charts:commitments: no provider 'indicators:commitments' gives it "
+            "figures",
+        )
+    ]
+    with registry.override("home_indicators:complaints", None):
+        problems = [m.msg for m in home_charts_have_figures()]
+    assert problems == [
+        "home_charts:complaints: no provider 'home_indicators:complaints' shows them"
+    ]
+
+
+def test_a_home_charts_fake_with_another_keyword_is_refused_by_override():
+    with (
+        pytest.raises(registry.ContractMismatch, match="figures"),
+        registry.override("home_charts:complaints", lambda *, data: {}),
+    ):
+        pass  # pragma: no cover

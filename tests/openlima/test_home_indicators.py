@@ -190,3 +190,93 @@ def test_expired_home_indicators_are_recomputed_by_one_request_only(
     cache.add(f"{key}:lock", 1, 60)
     assert core_selectors.home_indicators()["computed_at"] != old["computed_at"]
     cache.delete(f"{key}:lock")
+
+
+def test_each_app_draws_its_charts_from_its_own_figures(fake_providers):
+    """The core stores each app's `home_charts:` under that app's figures; the charts
+    drawn from the fixed figures are the ones the home page always drew."""
+    fake_providers("indicators:commitments", lambda: COMMITMENTS)
+    fake_providers("indicators:complaints", lambda: COMPLAINTS)
+    fake_providers("indicators:participation", lambda: PARTICIPATION)
+    data = core_selectors.indicators_compute()
+
+    def drawn(app, name):
+        return [(r["label"], r["value"], r["width"]) for r in data[app][name]["rows"]]
+
+    assert drawn("complaints", "channel_bars") == [
+        ("Web", 100, 260),
+        ("Teléfono", None, 0),
+    ]
+    assert drawn("participation", "district_bars") == [
+        ("Comas", 245, 260),
+        ("Miraflores", 55, 58),
+    ]
+    assert drawn("commitments", "completion_bars") == [
+        ("Completo", 4, 260),
+        ("Sustancial", 3, 195),
+        ("Limitado", 3, 195),
+    ]
+    assert data["complaints"]["by_channel"] == COMPLAINTS["by_channel"]  # untouched
+    assert "channel_bars" not in COMPLAINTS  # the provider's dict is not changed
+
+
+def test_a_failing_or_clashing_home_charts_provider_leaves_the_figures(
+    fake_providers, caplog
+):
+    """An app's charts that fail are left out (its figures stay, the page says there
+    is nothing to draw); a chart named as one of the figures does not replace it."""
+    from openlima import registry
+    from openlima.charts import bars
+
+    fake_providers("indicators:complaints", lambda: COMPLAINTS)
+
+    def failing(*, figures):
+        raise ZeroDivisionError
+
+    with registry.override("home_charts:complaints", failing):
+        data = core_selectors.indicators_compute()
+        cache.clear()
+        html = render_tag()
+    assert data["complaints"] == COMPLAINTS
+    assert "denuncias atendidas" in html and "Aún no hay cifras publicables" in html
+    assert "home charts provider complaints failed" in caplog.text
+
+    def clashing(*, figures):
+        return {"by_stage": bars([]), "channel_bars": bars(figures["by_channel"])}
+
+    with registry.override("home_charts:complaints", clashing):
+        data = core_selectors.indicators_compute()
+    assert data["complaints"]["by_stage"] == [] and data["complaints"]["channel_bars"]
+    assert "home charts of complaints named as figures: ['by_stage']" in caplog.text
+
+
+def test_a_snapshot_of_another_shape_is_recomputed_not_shown(fake_providers, client):
+    """After a deploy that changed the snapshot's keys, what the older release left (its
+    row in the database, its cached copies) counts as absent: the figures are computed
+    again, so the charts are not lost until the job's next run."""
+    from openlima.models import IndicatorSnapshot
+    from openlima.tasks import indicators_refresh
+
+    fake_providers("indicators:complaints", lambda: COMPLAINTS)
+    indicators_refresh.apply().get()
+    current = IndicatorSnapshot.objects.get(language="es").data
+    assert current["shape"] == core_selectors.INDICATORS_SHAPE
+    # The older release's snapshot: no shape, the charts beside the figures.
+    old = {key: value for key, value in current.items() if key != "shape"} | {
+        "complaints": COMPLAINTS,
+        "complaints_channel_bars": {"rows": [], "height": 0},
+    }
+    IndicatorSnapshot.objects.filter(language="es").update(data=old)
+    cache.clear()
+    cache.set("openlima:home_indicators:es", old, None)  # the older release's keys
+    cache.set("openlima:home_indicators:es:last", old, None)
+    data = core_selectors.home_indicators()
+    assert data["shape"] == core_selectors.INDICATORS_SHAPE
+    assert data["complaints"]["channel_bars"]["rows"]
+    assert 'id="chart-channels-title"' in client.get("/").content.decode()
+    # A copy of another shape under the current keys is not served either.
+    key = core_selectors._indicators_key()
+    cache.set(key, old, 60)
+    cache.set(f"{key}:last", old, None)
+    assert core_selectors.home_indicators()["shape"] == core_selectors.INDICATORS_SHAPE
+    assert cache.get(key)["shape"] == core_selectors.INDICATORS_SHAPE

@@ -114,3 +114,31 @@ def test_proposal_summary_only_for_what_the_public_sees():
     assert provider(proposal_id=withdrawn.pk) is None
     assert provider(proposal_id=explained.pk) is not None
     assert provider(proposal_id=999999) is None
+
+
+def test_home_charts_rank_the_ten_districts_with_most_participations():
+    """`home_charts:participation` adds each district's proposals, supports, comments
+    and attendance, and draws the ten largest, largest first."""
+    figures = {
+        "by_district": [
+            {
+                "district": f"Distrito {n:02}",
+                "ubigeo": f"1501{n:02}",
+                "proposals": n,
+                "supports": 2 * n,
+                "comments": None,  # a missing count adds nothing
+                "attendance": 1,
+            }
+            for n in range(12)
+        ]
+    }
+    charts = registry.provider("home_charts:participation")(figures=figures)
+    assert set(charts) == {"district_bars"}
+    rows = charts["district_bars"]["rows"]
+    assert [(r["label"], r["value"]) for r in rows] == [
+        (f"Distrito {n:02}", 3 * n + 1) for n in range(11, 1, -1)
+    ]
+    assert rows[0]["width"] == 260 and rows[-1]["width"] == round(7 * 260 / 34)
+    assert registry.provider("home_charts:participation")(figures={}) == {
+        "district_bars": {"rows": [], "height": 30}
+    }
