@@ -220,7 +220,8 @@ class HomeChartsProvider(Protocol):
     by a name of the app's choosing. The core adds them to the app's figures in the
     indicator snapshot, so the app's ``home_indicators:`` templates read them as
     ``data.<app>.<name>``; a name may not be one of the figures'. The system check
-    `openlima.E026` verifies that the app has figures to draw them from."""
+    `openlima.E026` verifies that the app has figures to draw them from and blocks to
+    show them."""
 
     def __call__(self, *, figures: dict[str, Any]) -> HomeCharts: ...
 
