@@ -6,7 +6,7 @@ from openlima.demo import DEMO_PASSWORD
 from openlima.models import AuditLog
 
 from . import conf, crypto, services
-from .models import Category, Channel, MemberKey, RecoveryKey, Stage
+from .models import Category, Channel, KeyGrant, MemberKey, RecoveryKey, Stage
 
 DEMO_MEMBER = "integridad@demo.openlima.pe"
 CATEGORIES = [
@@ -56,8 +56,6 @@ def load(*, stdout=None) -> None:
         channel=Channel.PHONE,
         registered_by=member,
     )
-    from .selectors import KeyGrant
-
     key = crypto.unseal(
         private, bytes(KeyGrant.objects.get(complaint=first, member=member).sealed_key)
     )

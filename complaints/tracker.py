@@ -1,6 +1,6 @@
 """Inter-institutional tracker (docs/complaints-tracker.md): partner institutions, their
 HMAC credentials, referrals with an opaque reference and the stage events institutions
-report back. Writes here; reads in selectors.py."""
+report back. Writes here; reads in selectors/referrals.py."""
 
 import datetime
 import hashlib

@@ -139,9 +139,25 @@ def backup_take(*, dest: Path) -> dict[str, Any]:
         raise DrillError("backups are made of PostgreSQL (pg_dump); this is not")
     dest.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, Any] = {"files": {}}
-    # Counts, referenced objects and dump from one exported snapshot: they describe the
-    # same moment. A connection of its own, under an alias only this function uses, so
-    # the ORM reads the referenced names inside the snapshot's transaction.
+    manifest["tables"], referenced = _snapshot_dump(default, dest=dest)
+    manifest["referenced"] = {k: sorted(v) for k, v in referenced.items()}
+    missing = _copy_referenced(referenced, dest=dest, sha256=manifest["files"])
+    (dest / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    if missing:
+        raise DrillError(
+            f"{len(missing)} stored objects named by the database snapshot are gone "
+            f"from storage (deleted after the snapshot?): {', '.join(missing[:20])}"
+        )
+    return manifest
+
+
+def _snapshot_dump(
+    default, *, dest: Path
+) -> tuple[dict[str, int], dict[str, set[str]]]:
+    """Dump the database into `dest` and return the row counts and referenced objects,
+    all three from one exported snapshot: they describe the same moment."""
+    # A connection of its own, under an alias only this function uses, so the ORM reads
+    # the referenced names inside the snapshot's transaction.
     alias = f"backup_snapshot_{uuid.uuid4().hex[:8]}"
     connections[alias] = type(default)({**default.settings_dict}, alias)
     snapshot_conn = connections[alias]
@@ -150,7 +166,7 @@ def backup_take(*, dest: Path) -> dict[str, Any]:
             cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
-            manifest["tables"] = _counts(cursor)
+            counts = _counts(cursor)
             referenced = referenced_files(using=alias)
             subprocess.run(  # noqa: S603 (our own arguments, no shell)
                 [
@@ -171,7 +187,14 @@ def backup_take(*, dest: Path) -> dict[str, Any]:
     finally:
         snapshot_conn.close()
         del connections[alias]
-    manifest["referenced"] = {k: sorted(v) for k, v in referenced.items()}
+    return counts, referenced
+
+
+def _copy_referenced(
+    referenced: dict[str, set[str]], *, dest: Path, sha256: dict[str, str]
+) -> list[str]:
+    """Copy each referenced object to `dest/files/<storage>/`, recording its SHA-256 in
+    `sha256`; the objects that are gone, as `<storage>/<name>`."""
     missing = []
     for storage_name in STORAGE_NAMES:
         storage = configured_storages[storage_name]
@@ -187,14 +210,8 @@ def backup_take(*, dest: Path) -> dict[str, Any]:
                 missing.append(f"{storage_name}/{name}")
                 continue
             with path.open("rb") as copied:
-                manifest["files"][f"{storage_name}/{name}"] = _sha256_file(copied)
-    (dest / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
-    if missing:
-        raise DrillError(
-            f"{len(missing)} stored objects named by the database snapshot are gone "
-            f"from storage (deleted after the snapshot?): {', '.join(missing[:20])}"
-        )
-    return manifest
+                sha256[f"{storage_name}/{name}"] = _sha256_file(copied)
+    return missing
 
 
 def _fresh_storages(target: str) -> dict[str, Any]:

@@ -48,33 +48,15 @@ def complaint_transition(
     if complaint.purged_at:
         raise Invalid(_("El contenido de este caso fue eliminado."))
     current = Stage(complaint.stage)
-    if to_stage not in Stage.values or Stage(to_stage) not in TRANSITIONS[current]:
-        raise Invalid(
-            _("No se puede pasar de «%(from)s» a «%(to)s».")
-            % {
-                "from": current.label,
-                "to": dict(Stage.choices).get(to_stage, to_stage),
-            },
-            field_errors={"to_stage": [_("Transición no permitida.")]},
-        )
+    _transition_check_allowed(current, to_stage)
     note = _text_required(note, "note")
-    update = ["stage", "stage_changed_at"]
-    if to_stage == Stage.REFERRED:
-        if destination not in Destination.values:
-            raise Invalid(
-                _("Indique a qué entidad se deriva."),
-                field_errors={"destination": [_("Obligatorio.")]},
-            )
-        complaint.destination = destination
-        update.append("destination")
-    if to_stage == Stage.ARCHIVED:
-        if archive_reason not in ArchiveReason.values:
-            raise Invalid(
-                _("Indique el motivo del archivo."),
-                field_errors={"archive_reason": [_("Obligatorio.")]},
-            )
-        complaint.archive_reason = archive_reason
-        update.append("archive_reason")
+    outcome = _transition_set_outcome(
+        complaint,
+        to_stage=to_stage,
+        destination=destination,
+        archive_reason=archive_reason,
+    )
+    update = ["stage", "stage_changed_at", *outcome]
     now = timezone.now()
     complaint.stage = to_stage
     complaint.stage_changed_at = now
@@ -102,6 +84,44 @@ def complaint_transition(
         details={"from": current.value, "to": to_stage},
     )
     return entry
+
+
+def _transition_check_allowed(current: Stage, to_stage: str) -> None:
+    """Refuse a stage the case cannot go to from where it is."""
+    if to_stage not in Stage.values or Stage(to_stage) not in TRANSITIONS[current]:
+        raise Invalid(
+            _("No se puede pasar de «%(from)s» a «%(to)s».")
+            % {
+                "from": current.label,
+                "to": dict(Stage.choices).get(to_stage, to_stage),
+            },
+            field_errors={"to_stage": [_("Transición no permitida.")]},
+        )
+
+
+def _transition_set_outcome(
+    complaint: Complaint, *, to_stage: str, destination: str, archive_reason: str
+) -> list[str]:
+    """Record where a referred case goes or why an archived one is archived (both
+    required there); the fields this changed."""
+    update = []
+    if to_stage == Stage.REFERRED:
+        if destination not in Destination.values:
+            raise Invalid(
+                _("Indique a qué entidad se deriva."),
+                field_errors={"destination": [_("Obligatorio.")]},
+            )
+        complaint.destination = destination
+        update.append("destination")
+    if to_stage == Stage.ARCHIVED:
+        if archive_reason not in ArchiveReason.values:
+            raise Invalid(
+                _("Indique el motivo del archivo."),
+                field_errors={"archive_reason": [_("Obligatorio.")]},
+            )
+        complaint.archive_reason = archive_reason
+        update.append("archive_reason")
+    return update
 
 
 @transaction.atomic

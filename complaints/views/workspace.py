@@ -109,7 +109,7 @@ def _case_context(request, private, complaint, key, **forms):
             }
         ),
         "allowed": allowed,
-        "partners": (partners := list(selectors.partner_list().filter(is_active=True))),
+        "partners": (partners := list(_active_partners())),
         "refer_form": forms.get("refer_form") or ReferForm(partners=partners),
     }
 
@@ -138,63 +138,16 @@ def case_action(request, private, complaint_id, action):
         private_key=private,
         action=f"write.{action}",
     )
-    forms = {}
+    form_name, form = _action_form(request, complaint, action)
     try:
-        if action == "transition":
-            allowed = sorted(TRANSITIONS[Stage(complaint.stage)], key=list(Stage).index)
-            form = TransitionForm(request.POST, allowed=allowed)
-            forms["transition_form"] = form
-            if form.is_valid():
-                services.complaint_transition(
-                    complaint=complaint,
-                    key=key,
-                    actor=request.user,
-                    **form.cleaned_data,
-                )
-        elif action == "message":
-            form = TextForm(request.POST, prefix="message")
-            forms["message_form"] = form
-            if form.is_valid():
-                services.complaint_message_send(
-                    complaint=complaint,
-                    key=key,
-                    actor=request.user,
-                    text=form.cleaned_data["text"],
-                )
-        elif action == "note":
-            form = TextForm(request.POST, prefix="note")
-            forms["note_form"] = form
-            if form.is_valid():
-                services.complaint_note_add(
-                    complaint=complaint,
-                    key=key,
-                    actor=request.user,
-                    text=form.cleaned_data["text"],
-                )
-        elif action == "refer":
-            partners = selectors.partner_list().filter(is_active=True)
-            form = ReferForm(request.POST, partners=partners)
-            forms["refer_form"] = form
-            if form.is_valid():
-                tracker.referral_create(
-                    complaint=complaint,
-                    key=key,
-                    institution=partners.get(pk=form.cleaned_data["institution"]),
-                    actor=request.user,
-                )
-        elif action == "handling":
-            form = HandlingForm(request.POST)
-            forms["handling_form"] = form
-            if form.is_valid():
-                services.complaint_update_handling(
-                    complaint=complaint,
-                    actor=request.user,
-                    assignee_id=form.cleaned_data["assignee"],
-                    category_id=form.cleaned_data["category"],
-                    priority=form.cleaned_data["priority"],
-                )
-        else:
-            raise PermissionDenied
+        if form.is_valid():
+            _action_apply(
+                action,
+                form.cleaned_data,
+                complaint=complaint,
+                key=key,
+                actor=request.user,
+            )
     except ApplicationError as exc:
         form_add_application_error(form, exc)
     if form.errors:
@@ -202,11 +155,62 @@ def case_action(request, private, complaint_id, action):
         return _render(
             request,
             "complaints/workspace/case.html",
-            _case_context(request, private, complaint, key, **forms),
+            _case_context(request, private, complaint, key, **{form_name: form}),
             status=400,
         )
     messages.success(request, _SUCCESS[action])
     return redirect("complaints:case", complaint_id=complaint.pk)
+
+
+def _action_form(request, complaint, action):
+    """The posted form of a case action, with the name the case page shows it under;
+    an unknown action is refused."""
+    if action == "transition":
+        allowed = sorted(TRANSITIONS[Stage(complaint.stage)], key=list(Stage).index)
+        return "transition_form", TransitionForm(request.POST, allowed=allowed)
+    if action == "message":
+        return "message_form", TextForm(request.POST, prefix="message")
+    if action == "note":
+        return "note_form", TextForm(request.POST, prefix="note")
+    if action == "refer":
+        return "refer_form", ReferForm(request.POST, partners=_active_partners())
+    if action == "handling":
+        return "handling_form", HandlingForm(request.POST)
+    raise PermissionDenied
+
+
+def _action_apply(action, data, *, complaint, key, actor):
+    """The write a valid case-action form asks for."""
+    if action == "transition":
+        services.complaint_transition(complaint=complaint, key=key, actor=actor, **data)
+    elif action == "message":
+        services.complaint_message_send(
+            complaint=complaint, key=key, actor=actor, text=data["text"]
+        )
+    elif action == "note":
+        services.complaint_note_add(
+            complaint=complaint, key=key, actor=actor, text=data["text"]
+        )
+    elif action == "refer":
+        tracker.referral_create(
+            complaint=complaint,
+            key=key,
+            institution=_active_partners().get(pk=data["institution"]),
+            actor=actor,
+        )
+    elif action == "handling":
+        services.complaint_update_handling(
+            complaint=complaint,
+            actor=actor,
+            assignee_id=data["assignee"],
+            category_id=data["category"],
+            priority=data["priority"],
+        )
+
+
+def _active_partners():
+    """The partner institutions a case can be referred to."""
+    return selectors.partner_list().filter(is_active=True)
 
 
 _SUCCESS = {

@@ -81,29 +81,51 @@ def annual_report(*, year: int) -> dict:
         by_unit[r["unit"]].append(r)
 
     def line(label, items, months):
-        out = {"periodo": label}
         answer_days = [d for m in months for d in days.get(m, [])]
-        for column, key in _SUMMED.items():
-            out[column] = sum(i[key] for i in items)
-        out["en_tramite"] = sum(i["pending"] - i["overdue"] for i in items)
-        out["mediana_dias_habiles_respuesta"] = (
-            statistics.median(answer_days) if answer_days else None
-        )
-        reasons = Counter()
-        for i in items:
-            for part in filter(None, (i["exceptions"] or "").split(";")):
-                code, _sep, n = part.partition(":")
-                reasons[code] += int(n or 0)
-        overdue = out["no_atendidas_plazo_vencido"]
-        text = _reasons(reasons)
-        if overdue:
-            silence = _("Sin respuesta en el plazo: %(n)s") % {"n": overdue}
-            text = f"{text}; {silence}" if text else silence
-        out["motivos_de_no_atencion"] = text
-        return out
+        return _report_line(label, items, answer_days)
 
     table = [line(month, items, [month]) for month, items in sorted(by_month.items())]
     table.append(line(_("Total %(year)s") % {"year": year}, rows, list(by_month)))
+    return {
+        "year": year,
+        "entity": _entity_fields(year),
+        "columns": ANNUAL_COLUMNS,
+        "rows": table,
+        "unit_columns": UNIT_COLUMNS,
+        "units": _unit_lines(by_unit),
+    }
+
+
+def _report_line(label, items: list[dict], answer_days: list) -> dict:
+    """One line of the annual table (a month or the total) from its statistics rows."""
+    out = {"periodo": label}
+    for column, key in _SUMMED.items():
+        out[column] = sum(i[key] for i in items)
+    out["en_tramite"] = sum(i["pending"] - i["overdue"] for i in items)
+    out["mediana_dias_habiles_respuesta"] = (
+        statistics.median(answer_days) if answer_days else None
+    )
+    overdue = out["no_atendidas_plazo_vencido"]
+    text = _reasons(_exception_counts(items))
+    if overdue:
+        silence = _("Sin respuesta en el plazo: %(n)s") % {"n": overdue}
+        text = f"{text}; {silence}" if text else silence
+    out["motivos_de_no_atencion"] = text
+    return out
+
+
+def _exception_counts(items: list[dict]) -> Counter:
+    """The denials per exception, summed over rows whose `exceptions` read "code:n;..."."""
+    reasons: Counter = Counter()
+    for i in items:
+        for part in filter(None, (i["exceptions"] or "").split(";")):
+            code, _sep, n = part.partition(":")
+            reasons[code] += int(n or 0)
+    return reasons
+
+
+def _unit_lines(by_unit: dict[str, list[dict]]) -> list[dict]:
+    """Requests per unit that holds the information, the most requested first."""
     units = [
         {
             "unidad_organica": unit,
@@ -114,9 +136,15 @@ def annual_report(*, year: int) -> dict:
         for unit, items in sorted(by_unit.items(), key=lambda kv: kv[0])
     ]
     units.sort(key=lambda u: -u["solicitudes_recibidas"])
+    return units
+
+
+def _entity_fields(year: int) -> list[tuple]:
+    """The entity's general data ("Formato N.° 1"); what the portal does not hold is left
+    for the entity to fill in."""
     to_fill = _("(a completar por la entidad)")
     profile = city.city()
-    entity = [
+    return [
         (_("Periodo informado"), str(year)),
         (_("Nombre de la entidad pública"), profile["municipality_name"]),
         (_("Norma"), law_info().get("law", "")),
@@ -132,11 +160,3 @@ def annual_report(*, year: int) -> dict:
         (_("Nombre, cargo, correo y teléfono del FRAI"), to_fill),
         (_("Fecha de designación del FRAI"), to_fill),
     ]
-    return {
-        "year": year,
-        "entity": entity,
-        "columns": ANNUAL_COLUMNS,
-        "rows": table,
-        "unit_columns": UNIT_COLUMNS,
-        "units": units,
-    }

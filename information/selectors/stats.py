@@ -138,16 +138,8 @@ def statistics_summary() -> dict:
         if calendar.local_date(r["answered_at"])
         <= (r["extended_due_on"] or r["due_on"])
     )
-    labels = dict(exception_choices())
-    exceptions = Counter(r["denial_exception"] for r in rows if r["denial_exception"])
-    by_unit = list(
-        InformationRequest.objects.values("unit__name")
-        .annotate(
-            received=Count("id"),
-            answered=Count("id", filter=Q(answered_at__isnull=False)),
-        )
-        .order_by("-received", "unit__name")
-    )
+    by_exception = _summary_by_exception(rows)
+    by_unit = _summary_by_unit()
     by_month = Counter(
         calendar.local_date(r["received_at"]).strftime("%Y-%m") for r in rows
     )
@@ -164,19 +156,39 @@ def statistics_summary() -> dict:
         "overdue": sum(1 for r in rows if r["state"] == State.OVERDUE),
         "median_business_days": (statistics.median(days.values()) if days else None),
         "by_month": sorted(by_month.items()),
-        "by_unit": [
-            {
-                "unit": u["unit__name"] or _("Sin asignar"),
-                "received": u["received"],
-                "answered": u["answered"],
-            }
-            for u in by_unit
-        ],
-        "by_exception": [
-            {"code": k, "label": labels.get(k, k), "count": v}
-            for k, v in exceptions.most_common()
-        ],
+        "by_unit": by_unit,
+        "by_exception": by_exception,
     }
+
+
+def _summary_by_exception(rows: list[dict]) -> list[dict]:
+    """Denials per legal exception, the most used first."""
+    labels = dict(exception_choices())
+    exceptions = Counter(r["denial_exception"] for r in rows if r["denial_exception"])
+    return [
+        {"code": k, "label": labels.get(k, k), "count": v}
+        for k, v in exceptions.most_common()
+    ]
+
+
+def _summary_by_unit() -> list[dict]:
+    """Requests received and answered per unit, the busiest first."""
+    by_unit = (
+        InformationRequest.objects.values("unit__name")
+        .annotate(
+            received=Count("id"),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+        )
+        .order_by("-received", "unit__name")
+    )
+    return [
+        {
+            "unit": u["unit__name"] or _("Sin asignar"),
+            "received": u["received"],
+            "answered": u["answered"],
+        }
+        for u in by_unit
+    ]
 
 
 STAT_COLUMNS = [

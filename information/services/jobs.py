@@ -73,6 +73,31 @@ def _staff_recipients(info_request) -> list[str]:
     )
 
 
+def _staff_subjects() -> dict[str, str]:
+    """The subject of each event the officer and the unit must act on."""
+    return {
+        "filed": _("Solicitud de información %(number)s: nueva, vence el %(due)s"),
+        "assigned": _(
+            "Solicitud de información %(number)s: asignada, vence el %(due)s"
+        ),
+        "message_requester": _("Solicitud de información %(number)s: mensaje nuevo"),
+        "reminder": _("Solicitud de información %(number)s: vence el %(due)s"),
+        "overdue": _("Solicitud de información %(number)s: venció el %(due)s"),
+    }
+
+
+def _requester_subjects() -> dict[str, str]:
+    """The subject of each event the requester is told about."""
+    return {
+        "filed": _("Su solicitud %(number)s fue recibida; plazo: %(due)s"),
+        "extended": _("Su solicitud %(number)s: plazo prorrogado hasta el %(due)s"),
+        "answered": _("Su solicitud %(number)s fue respondida"),
+        "delivered": _("Su solicitud %(number)s: entrega registrada"),
+        "message_city": _("Su solicitud %(number)s: la municipalidad le escribió"),
+        "overdue": _("Su solicitud %(number)s venció sin respuesta: sus opciones"),
+    }
+
+
 def notify(*, request_id: int, event: str) -> int:
     """E-mail whoever must act: a link, the number and the dates; never the identity."""
     info_request = (
@@ -88,23 +113,8 @@ def notify(*, request_id: int, event: str) -> int:
     own_link = absolute_url(
         info_request.get_absolute_url().rstrip("/") + "/seguimiento/"
     )
-    to_staff = {
-        "filed": _("Solicitud de información %(number)s: nueva, vence el %(due)s"),
-        "assigned": _(
-            "Solicitud de información %(number)s: asignada, vence el %(due)s"
-        ),
-        "message_requester": _("Solicitud de información %(number)s: mensaje nuevo"),
-        "reminder": _("Solicitud de información %(number)s: vence el %(due)s"),
-        "overdue": _("Solicitud de información %(number)s: venció el %(due)s"),
-    }
-    to_requester = {
-        "filed": _("Su solicitud %(number)s fue recibida; plazo: %(due)s"),
-        "extended": _("Su solicitud %(number)s: plazo prorrogado hasta el %(due)s"),
-        "answered": _("Su solicitud %(number)s fue respondida"),
-        "delivered": _("Su solicitud %(number)s: entrega registrada"),
-        "message_city": _("Su solicitud %(number)s: la municipalidad le escribió"),
-        "overdue": _("Su solicitud %(number)s venció sin respuesta: sus opciones"),
-    }
+    to_staff = _staff_subjects()
+    to_requester = _requester_subjects()
     params = {"number": number, "due": due}
     messages = []
     if event in to_staff:

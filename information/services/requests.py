@@ -71,6 +71,31 @@ def _build(
     contact_email = _clean_text(
         contact_email, field="contact_email", max_length=254, required=False
     )
+    _check_document(document_type, document_number)
+    _check_contact_and_delivery(
+        address=address,
+        contact_email=contact_email,
+        delivery_form=delivery_form,
+        unit=unit,
+    )
+    return InformationRequest(
+        title=title,
+        text=text,
+        public_title=title,
+        public_text=text,
+        requester_name=requester_name,
+        document_type=document_type,
+        document_number=document_number,
+        address=address,
+        contact_email=contact_email,
+        show_anonymous=bool(show_anonymous),
+        unit=unit,
+        delivery_form=delivery_form,
+    )
+
+
+def _check_document(document_type: str, document_number: str) -> None:
+    """An identity document of a known type (a DNI has 8 digits)."""
     if document_type not in dict(selectors.document_type_choices()):
         raise Invalid(
             _("Elija un tipo de documento."),
@@ -83,6 +108,13 @@ def _build(
             _("El DNI tiene 8 dígitos."),
             field_errors={"document_number": [_("El DNI tiene 8 dígitos.")]},
         )
+
+
+def _check_contact_and_delivery(
+    *, address: str, contact_email: str, delivery_form: str, unit
+) -> None:
+    """Somewhere to notify the requester, a known delivery form and, when a unit is
+    named, an active one."""
     if not address and not contact_email:
         raise Invalid(
             _("Indique un domicilio o un correo electrónico para notificarle."),
@@ -102,20 +134,6 @@ def _build(
             _("Esa unidad ya no está activa."),
             field_errors={"unit": [_("Esa unidad ya no está activa.")]},
         )
-    return InformationRequest(
-        title=title,
-        text=text,
-        public_title=title,
-        public_text=text,
-        requester_name=requester_name,
-        document_type=document_type,
-        document_number=document_number,
-        address=address,
-        contact_email=contact_email,
-        show_anonymous=bool(show_anonymous),
-        unit=unit,
-        delivery_form=delivery_form,
-    )
 
 
 def _save_numbered(info_request, *, received_at) -> InformationRequest:
@@ -205,22 +223,8 @@ def request_register(
     (docs/information-requests.md, "Requests received on paper or by e-mail")."""
     _require_officer(actor)
     now = now or timezone.now()
-    if channel not in (Channel.PAPER, Channel.EMAIL):
-        raise Invalid(
-            _("Elija cómo se recibió la solicitud."),
-            field_errors={"channel": [_("Elija cómo se recibió la solicitud.")]},
-        )
     today = calendar.local_date(now)
-    if not isinstance(received_on, datetime.date) or isinstance(
-        received_on, datetime.datetime
-    ):
-        message = _("Indique la fecha de recepción.")
-        raise Invalid(message, field_errors={"received_on": [message]})
-    if received_on > today or (today - received_on).days > REGISTER_MAX_AGE_DAYS:
-        message = _(
-            "La fecha de recepción no puede ser futura ni de hace más de %(days)s días."
-        ) % {"days": REGISTER_MAX_AGE_DAYS}
-        raise Invalid(message, field_errors={"received_on": [message]})
+    _check_reception(channel=channel, received_on=received_on, today=today)
     info_request = _build(
         title=title,
         text=text,
@@ -235,13 +239,9 @@ def request_register(
     )
     info_request.requester = None
     info_request.channel = channel
-    if received_on == today:
-        received_at = now
-    else:  # noon of the reception day, in the city's time zone
-        received_at = timezone.make_aware(
-            datetime.datetime.combine(received_on, datetime.time(12, 0))
-        )
-    _save_numbered(info_request, received_at=received_at)
+    _save_numbered(
+        info_request, received_at=_received_at(received_on, today=today, now=now)
+    )
     _audit(
         actor,
         "register",
@@ -252,6 +252,36 @@ def request_register(
     )
     _notify(info_request, "filed")
     return info_request
+
+
+def _check_reception(*, channel: str, received_on, today: datetime.date) -> None:
+    """Received on paper or by e-mail, on a date neither in the future nor more than
+    REGISTER_MAX_AGE_DAYS ago."""
+    if channel not in (Channel.PAPER, Channel.EMAIL):
+        raise Invalid(
+            _("Elija cómo se recibió la solicitud."),
+            field_errors={"channel": [_("Elija cómo se recibió la solicitud.")]},
+        )
+    if not isinstance(received_on, datetime.date) or isinstance(
+        received_on, datetime.datetime
+    ):
+        message = _("Indique la fecha de recepción.")
+        raise Invalid(message, field_errors={"received_on": [message]})
+    if received_on > today or (today - received_on).days > REGISTER_MAX_AGE_DAYS:
+        message = _(
+            "La fecha de recepción no puede ser futura ni de hace más de %(days)s días."
+        ) % {"days": REGISTER_MAX_AGE_DAYS}
+        raise Invalid(message, field_errors={"received_on": [message]})
+
+
+def _received_at(received_on: datetime.date, *, today: datetime.date, now):
+    """The moment the deadline runs from: now for a request received today, else noon of
+    the reception day, in the city's time zone."""
+    if received_on == today:
+        return now
+    return timezone.make_aware(
+        datetime.datetime.combine(received_on, datetime.time(12, 0))
+    )
 
 
 @transaction.atomic

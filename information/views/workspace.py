@@ -260,59 +260,9 @@ def work_document(request, role, number, document_id, action):
         document_id=document_id, info_request=info_request
     )
     if request.method == "GET":
-        if action == "original":
-            audit_log_record(
-                actor=request.user,
-                action="information.document.read_original",
-                object_type="information.informationrequest",
-                object_id=info_request.number,
-                details={"document": document.pk},
-            )
-            return _file_response(
-                storage.read(document.original_name),
-                media_type=document.original_media_type,
-                filename=document.original_filename,
-            )
-        if action == "redactado" and document.redacted_name:
-            return _file_response(
-                storage.read(document.redacted_name),
-                media_type=document.redacted_media_type,
-                filename=document.redacted_filename,
-            )
-        raise Http404
+        return _document_file(request, info_request, document, action)
     try:
-        if action == "redactar":
-            form = RedactForm(request.POST, request.FILES)
-            form.is_valid()
-            services.document_redact(
-                actor=request.user,
-                document=document,
-                uploaded=request.FILES.get("file"),
-                same_as_original=bool(form.cleaned_data.get("same_as_original")),
-            )
-        elif action == "publicar":
-            services.document_publish(actor=request.user, document=document)
-        elif action == "retirar":
-            services.document_unpublish(actor=request.user, document=document)
-        elif action == "catalogo":
-            form = PromoteForm(request.POST)
-            if not form.is_valid():
-                raise Invalid(
-                    _("Indique el título y la descripción del conjunto de datos.")
-                )
-            url = services.document_promote(
-                actor=request.user,
-                document=document,
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-            )
-            messages.success(
-                request,
-                _("El documento ya está en el catálogo: %(url)s") % {"url": url},
-            )
-            return redirect("information:work_detail", number=info_request.number)
-        else:
-            raise Http404
+        done = _document_change(request, document, action)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         response = render(
@@ -322,5 +272,62 @@ def work_document(request, role, number, document_id, action):
             status=exc.status_code,
         )
         return response
-    messages.success(request, _("Hecho."))
+    messages.success(request, done)
     return redirect("information:work_detail", number=info_request.number)
+
+
+def _document_file(request, info_request, document, action):
+    """The original (its reading audit-logged) or the redacted version of a document."""
+    if action == "original":
+        audit_log_record(
+            actor=request.user,
+            action="information.document.read_original",
+            object_type="information.informationrequest",
+            object_id=info_request.number,
+            details={"document": document.pk},
+        )
+        return _file_response(
+            storage.read(document.original_name),
+            media_type=document.original_media_type,
+            filename=document.original_filename,
+        )
+    if action == "redactado" and document.redacted_name:
+        return _file_response(
+            storage.read(document.redacted_name),
+            media_type=document.redacted_media_type,
+            filename=document.redacted_filename,
+        )
+    raise Http404
+
+
+def _document_change(request, document, action) -> str:
+    """Redact, publish, withdraw or catalogue a document; the message saying it is done."""
+    if action == "redactar":
+        form = RedactForm(request.POST, request.FILES)
+        form.is_valid()
+        services.document_redact(
+            actor=request.user,
+            document=document,
+            uploaded=request.FILES.get("file"),
+            same_as_original=bool(form.cleaned_data.get("same_as_original")),
+        )
+    elif action == "publicar":
+        services.document_publish(actor=request.user, document=document)
+    elif action == "retirar":
+        services.document_unpublish(actor=request.user, document=document)
+    elif action == "catalogo":
+        form = PromoteForm(request.POST)
+        if not form.is_valid():
+            raise Invalid(
+                _("Indique el título y la descripción del conjunto de datos.")
+            )
+        url = services.document_promote(
+            actor=request.user,
+            document=document,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+        )
+        return _("El documento ya está en el catálogo: %(url)s") % {"url": url}
+    else:
+        raise Http404
+    return _("Hecho.")
