@@ -6,6 +6,8 @@ from .comments import (
     access_comment_by_id,
     comment_target,
     comment_thread,
+    comment_thread_for_viewer,
+    comment_thread_shareable,
     moderation_log,
 )
 from .common import (
@@ -128,6 +130,8 @@ __all__ = [
     "comment_target",
     "CommentNode",
     "comment_thread",
+    "comment_thread_for_viewer",
+    "comment_thread_shareable",
     "access_comment_by_id",
     "moderation_log",
     "consultation_list",

@@ -165,3 +165,57 @@ def access_comment_by_id(*, comment_id) -> Comment:
 
 def moderation_log(*, limit: int = 200):
     return list(ModerationAction.objects.order_by("-id")[:limit])
+
+
+def comment_thread_for_viewer(
+    *, thread: dict, user, can_comment: bool, is_moderator: bool
+) -> dict:
+    """A thread read for anyone (`comment_thread` without a user, which a page may keep
+    per content generation: docs/performance.md) made this viewer's: their own votes —
+    one query, only when the thread has comments —, whether they may comment or
+    moderate, and which comments are theirs."""
+    votes: dict[int, int] = {}
+    if thread["nodes"] and getattr(user, "is_authenticated", False):
+        ids: list[int] = []
+        pending = list(thread["nodes"])
+        while pending:
+            node = pending.pop()
+            ids.append(node.comment.pk)
+            pending.extend(node.children)
+        votes = dict(
+            CommentVote.objects.filter(user=user, comment_id__in=ids).values_list(
+                "comment_id", "value"
+            )
+        )
+
+    def mine(node: CommentNode) -> CommentNode:
+        return CommentNode(
+            comment=node.comment,
+            author_label=node.author_label,
+            my_vote=votes.get(node.comment.pk, 0),
+            children=[mine(child) for child in node.children],
+        )
+
+    return {
+        **thread,
+        "nodes": [mine(node) for node in thread["nodes"]],
+        "can_comment": can_comment,
+        "is_moderator": is_moderator,
+        "user_id": getattr(user, "pk", None),
+    }
+
+
+def comment_thread_shareable(*, target_type: str, target_id: int) -> dict:
+    """`comment_thread` read for anyone, fit to be kept in the shared cache: the authors'
+    rows it loaded to make their labels are dropped from the comments, so no password
+    hash or e-mail address is copied into the cache (pages show `author_label` and
+    compare `author_id` only)."""
+    thread = comment_thread(
+        target_type=target_type, target_id=target_id, user=None, can_comment=False
+    )
+    pending = list(thread["nodes"])
+    while pending:
+        node = pending.pop()
+        node.comment._state.fields_cache.pop("author", None)
+        pending.extend(node.children)
+    return thread

@@ -102,32 +102,43 @@ def _support_context(request, proposal):
     }
 
 
-def _proposal_and_sessions(pk):
+def _proposal_page_shared(pk):
+    """What the proposal page shows every visitor alike: the proposal, its sessions, its
+    author's label and the comment thread read for anyone."""
     proposal = selectors.access_proposal_by_id(proposal_id=pk)
-    return proposal, list(proposal.sessions.all()[:10])
+    return {
+        "proposal": proposal,
+        "sessions": list(proposal.sessions.all()[:10]),
+        "author_label": selectors.author_label(user=proposal.author),
+        "thread": selectors.comment_thread_shareable(
+            target_type="participation.proposal", target_id=proposal.pk
+        ),
+    }
 
 
 def proposal_detail(request, pk):
     # The same for every visitor: read once per content generation (docs/performance.md).
-    (proposal, sessions), _stamp = generation_memo(
+    shared, stamp = generation_memo(
         ("openlima", "participation"),
-        f"participation.proposal_detail:{int(pk)}",
-        lambda: _proposal_and_sessions(pk),
+        f"participation.proposal_page:{int(pk)}",
+        lambda: _proposal_page_shared(pk),
     )
+    proposal = shared["proposal"]
     if proposal.status == Proposal.Status.WITHDRAWN and not proposal.withdrawn_reason:
         raise Http404
-    context = _support_context(request, proposal)
+    context = {**shared, **_support_context(request, proposal)}
+    # Another app's figures (its progress) change without a write here: read each time.
+    context["commitment"] = selectors.commitment_summary(
+        commitment_id=proposal.commitment_id
+    )
+    is_moderator = selectors.user_is_moderator(user=request.user)
     context.update(
         {
-            "author_label": selectors.author_label(user=proposal.author),
-            "commitment": selectors.commitment_summary(
-                commitment_id=proposal.commitment_id
-            ),
-            "thread": selectors.comment_thread(
-                target_type="participation.proposal",
-                target_id=proposal.pk,
+            "thread": selectors.comment_thread_for_viewer(
+                thread=shared["thread"],
                 user=request.user,
                 can_comment=context["can_participate"],
+                is_moderator=is_moderator,
             ),
             "following": selectors.user_follows(
                 user=request.user, kind=Follow.Kind.PROPOSAL, target_id=proposal.pk
@@ -137,8 +148,10 @@ def proposal_detail(request, pk):
             "can_answer": selectors.user_can_answer(
                 user=request.user, proposal=proposal
             ),
-            "is_moderator": selectors.user_is_moderator(user=request.user),
-            "sessions": sessions,
+            "is_moderator": is_moderator,
+            # The proposal's own text is one cached fragment per content generation.
+            "fragment_seconds": page_cache_seconds(),
+            "fragment_stamp": stamp,
         }
     )
     return render(request, "participation/proposal_detail.html", context)

@@ -472,3 +472,75 @@ def test_views_counted_in_redis_are_flushed_once(django_capture_on_commit_callba
     assert viewcounts.flush() == 6
     assert viewcounts.flush() == 0  # moved once
     assert DatasetDailyStat.objects.get(dataset=dataset).views == 5
+
+
+def test_signed_in_proposal_page_shares_the_thread_but_shows_each_visitor_their_votes(
+    django_capture_on_commit_callbacks,
+):
+    """The comment thread is read once per content generation for every visitor; each
+    visitor's own votes, and whether the comment is theirs, are added per request
+    (participation.selectors.comment_thread_for_viewer). A new comment shows at once."""
+    from participation import services
+    from tests.participation.factories import CommentFactory, ProposalFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = ProposalFactory(title="Bancas en el parque")
+        root = CommentFactory(target_id=proposal.pk, body_html="<p>Raíz</p>")
+    url = f"/participa/propuestas/{proposal.pk}/"
+    voter, other = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_vote(user=voter, comment_id=root.pk, value=1)
+    visitors = {}
+    for user in (voter, other, root.author):
+        visitors[user.pk] = Client()
+        visitors[user.pk].force_login(user)
+    pressed = f'data-focus-key="up-{root.pk}" aria-pressed="true"'
+    assert pressed in visitors[voter.pk].get(url).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        html = visitors[other.pk].get(url).content.decode()
+    assert "Raíz" in html and pressed not in html
+    assert f'data-focus-key="up-{root.pk}"' in html  # the other visitor may vote
+    assert not [q for q in ctx.captured_queries if 'participation_comment"' in q["sql"]]
+    # The author sees no vote buttons on their own comment.
+    assert (
+        f'data-focus-key="up-{root.pk}"'
+        not in visitors[root.author.pk].get(url).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_create(
+            author=other,
+            target_type="participation.proposal",
+            target_id=proposal.pk,
+            body="Una respuesta nueva",
+        )
+    assert "Una respuesta nueva" in visitors[voter.pk].get(url).content.decode()
+
+
+def test_the_shared_proposal_page_memo_holds_no_password_hash_or_email(client):
+    """What the signed-in proposal page keeps in the shared cache for every visitor has
+    the comment authors' labels, not their rows (no password hash, no e-mail)."""
+    from django.core.cache import cache
+
+    from tests.participation.factories import CommentFactory, ProposalFactory
+
+    proposal = ProposalFactory()
+    comment = CommentFactory(target_id=proposal.pk)
+    author = comment.author
+    client.force_login(UserFactory())
+    assert client.get(f"/participa/propuestas/{proposal.pk}/").status_code == 200
+    stored = _raw_cached_values(cache, "genmemo:")
+    assert stored, "the page kept nothing in the cache"
+    blob = b"".join(stored)
+    assert author.password.encode() not in blob
+    assert author.email.encode() not in blob
+    assert proposal.author.password.encode() not in blob
+
+
+def _raw_cached_values(cache, marker: str) -> list[bytes]:
+    """The stored (pickled) bytes of every cache entry whose key contains `marker`, from
+    Redis or from the in-process cache."""
+    backend = getattr(cache, "_cache", None)
+    if hasattr(backend, "get_client"):
+        client = backend.get_client()
+        return [client.get(key) for key in client.keys(f"*{marker}*")]
+    return [value for key, value in cache._cache.items() if marker in key]

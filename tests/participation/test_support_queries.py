@@ -80,3 +80,23 @@ def test_unverified_user_support_refused_and_nothing_written(client):
     assert response.status_code == 403
     assert not Support.objects.filter(proposal=proposal).exists()
     assert Proposal.objects.get(pk=proposal.pk).support_count == 0
+
+
+def test_support_answer_is_the_documented_support_state(client):
+    """The POST answer is built as a plain dict (no serializer pass on the hot path); it
+    must stay exactly what the schema documents (SupportStateSerializer)."""
+    from participation.apis import SupportStateSerializer
+
+    proposal = ProposalFactory()
+    _signed_in(client)
+    answer = client.post(f"/api/v1/proposals/{proposal.pk}/support/").json()
+    assert answer == dict(SupportStateSerializer(answer).data)
+    assert list(answer) == list(SupportStateSerializer().fields)
+    assert answer == {
+        "proposal": proposal.pk,
+        "supported": True,
+        "support_count": 1,
+        "status": "published",
+    }
+    again = client.post(f"/api/v1/proposals/{proposal.pk}/support/").json()
+    assert again == answer

@@ -1,0 +1,281 @@
+"""CPU per request, in-process: the portal's hot paths and the calibration views, each
+called through Django's WSGI handler N times in one process, timed with
+`time.process_time()` (this process's CPU only: PostgreSQL's and Redis's share is not in
+it) and wall time. On a machine shared with other work wrk's throughput moves with the
+load; the CPU a request costs in the portal's own process moves much less, so this is the
+tool for choosing levers and checking each one (docs/performance.md, "Profiling").
+
+    .venv/bin/python bench/cpu.py                      # every probe, 400 requests each
+    .venv/bin/python bench/cpu.py --probe support_new --requests 1000 --profile 25
+
+Needs the bench database seeded by `bench/run.py` (`ol_bench`, `--keep-db` afterwards) and
+the same REDIS_URL as the bench. `--profile N` prints cProfile's N most expensive
+functions (cumulative) for each probe. Each probe runs in a fresh process with the
+bench's server environment, the calibration views with the calibration app's settings.
+"""
+
+import argparse
+import io
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# name: (app, method, path builder key, pool, compare)
+PROBES = {
+    "bare": ("calibration", "GET", "/bare/", None),
+    "list": ("calibration", "GET", "/list/", None),
+    "insert": ("calibration", "POST", "/vote/{item}/", "voter"),
+    "healthz": ("portal", "GET", "/healthz", None),
+    "support_new": (
+        "portal",
+        "POST",
+        "/api/v1/proposals/{proposal}/support/",
+        "unique",
+    ),
+    "proposal_page_signed_in": (
+        "portal",
+        "GET",
+        "/participa/propuestas/{proposal}/",
+        "cycle",
+    ),
+    "proposal_list_signed_in": ("portal", "GET", "/participa/propuestas/", "cycle"),
+    "proposal_page": ("portal", "GET", "/participa/propuestas/{proposal}/", None),
+}
+COMPARE = {
+    "healthz": "bare",
+    "support_new": "insert",
+    "proposal_page_signed_in": "list",
+    "proposal_list_signed_in": "list",
+    "proposal_page": "list",
+}
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--probe", action="append", default=[], choices=sorted(PROBES))
+    p.add_argument("--requests", type=int, default=400)
+    p.add_argument("--profile", type=int, default=0, help="print the top N functions")
+    p.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ol_bench"
+        ),
+    )
+    p.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""))
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def child_env(args, app: str) -> dict:
+    from bench.run import server_env
+
+    ns = argparse.Namespace(
+        database_url=args.database_url,
+        workers=1,
+        port=8765,
+        worker_class="sync",
+        redis_url=args.redis_url,
+    )
+    env = server_env(ns)
+    env["DJANGO_SECRET_KEY"] = "bench-cpu-" + secrets.token_urlsafe(40)
+    if app == "calibration":
+        env["DJANGO_SETTINGS_MODULE"] = "bench.calibration.settings"
+    return env
+
+
+def run_child(args, name: str) -> dict:
+    app = PROBES[name][0]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        name,
+        "--requests",
+        str(args.requests),
+        "--profile",
+        str(args.profile),
+    ]
+    done = subprocess.run(
+        cmd,
+        env=child_env(args, app),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"probe {name} failed:\n{done.stderr[-3000:]}")
+    *text, last = done.stdout.rstrip("\n").split("\n")
+    if text:
+        print("\n".join(text), file=sys.stderr)
+    return json.loads(last)
+
+
+# --- inside the child process ------------------------------------------------------------
+
+
+def _targets() -> dict:
+    from django.conf import settings
+
+    if "bench.calibration" in settings.INSTALLED_APPS:
+        from bench.calibration.models import Item
+
+        return {"item": Item.objects.order_by("-id").values_list("pk", flat=True)[0]}
+    from participation.models import Proposal
+
+    return {
+        "proposal": Proposal.objects.order_by("-id").values_list("pk", flat=True)[0]
+    }
+
+
+def _sessions(kind: str | None, count: int) -> list[tuple[str, str]]:
+    if kind not in ("unique", "cycle"):
+        return []
+    import tempfile
+
+    from bench.sessions import session_pool
+    from openlima.models import User
+
+    users = User.objects.filter(email__startswith="apoyo-").order_by("pk")
+    if kind == "unique":  # users who have not supported the newest proposal yet
+        from participation.models import Support
+
+        target = _targets()["proposal"]
+        supported = Support.objects.filter(proposal_id=target).values("user_id")
+        users = users.exclude(pk__in=supported)
+    chosen = list(users[: count if kind == "unique" else 200])
+    if kind == "unique" and len(chosen) < count:
+        raise SystemExit(f"only {len(chosen)} supporters left: re-seed the bench")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = session_pool(chosen, "cpu", Path(tmp))
+        return [tuple(line.split()) for line in path.read_text().splitlines()]
+
+
+def _environ(method: str, path: str, session, voter: int | None) -> dict:
+    from django.test.client import FakePayload, RequestFactory
+
+    query = ""
+    if voter is not None:
+        query = f"voter={voter}"
+    extra = {
+        "HTTP_HOST": "127.0.0.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_REFERER": "http://127.0.0.1/participa/",
+    }
+    if session:
+        extra["HTTP_COOKIE"] = f"sessionid={session[0]}; csrftoken={session[1]}"
+        if method != "GET":
+            extra["HTTP_X_CSRFTOKEN"] = session[1]
+    return RequestFactory()._base_environ(
+        PATH_INFO=path,
+        QUERY_STRING=query,
+        REQUEST_METHOD=method,
+        CONTENT_LENGTH="0",
+        **{"wsgi.input": FakePayload(b"")},
+        **extra,
+    )
+
+
+def child(args) -> None:
+    import cProfile
+    import pstats
+
+    import django
+
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+
+    app, method, template, pool = PROBES[args.child]
+    path = template.format(**_targets()) if "{" in template else template
+    sessions = _sessions(pool, args.requests + 20)
+    handler = WSGIHandler()
+    statuses: dict[str, int] = {}
+
+    def start_response(status, headers, exc_info=None):
+        statuses[status] = statuses.get(status, 0) + 1
+
+    def call(n: int) -> None:
+        session = sessions[n % len(sessions)] if sessions else None
+        voter = (
+            10_000_000 + n + int(time.time()) % 1_000_000 * 100
+            if pool == "voter"
+            else None
+        )
+        response = handler(_environ(method, path, session, voter), start_response)
+        for _ in response:
+            pass
+        response.close()
+
+    for n in range(20):  # warm-up: imports, template and URL caches, connections
+        call(n)
+    statuses.clear()
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
+    wall, cpu = time.perf_counter(), time.process_time()
+    if profiler:
+        profiler.enable()
+    for n in range(20, 20 + args.requests):
+        call(n)
+    if profiler:
+        profiler.disable()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
+            args.profile
+        )
+        print(out.getvalue())
+    print(
+        json.dumps(
+            {
+                "probe": args.child,
+                "requests": args.requests,
+                "cpu_ms": round(cpu * 1000 / args.requests, 3),
+                "wall_ms": round(wall * 1000 / args.requests, 3),
+                "statuses": statuses,
+            }
+        )
+    )
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.child:
+        child(args)
+        return 0
+    names = args.probe or [n for n in PROBES if n in COMPARE]
+    needed = list(dict.fromkeys([*(COMPARE[n] for n in names if n in COMPARE), *names]))
+    results = {name: run_child(args, name) for name in needed}
+    print(
+        "| probe | CPU ms/request | wall ms | vs | ratio (calibration CPU / probe CPU) | statuses |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name in needed:
+        r = results[name]
+        base = COMPARE.get(name)
+        ratio = (
+            f"{results[base]['cpu_ms'] / r['cpu_ms']:.2f}" if base in results else ""
+        )
+        print(
+            f"| {name} | {r['cpu_ms']} | {r['wall_ms']} | {base or ''} | {ratio} | "
+            f"{r['statuses']} |"
+        )
+    bad = [
+        n
+        for n, r in results.items()
+        if any(not s.startswith("2") for s in r["statuses"])
+    ]
+    if bad:
+        print(f"non-2xx answers in: {', '.join(bad)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
