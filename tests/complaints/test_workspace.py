@@ -1,5 +1,6 @@
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from complaints import crypto, services, unlock
 from complaints.models import Category, Complaint, Entry, KeyGrant
@@ -391,7 +392,9 @@ def test_case_list_shows_received_unread_and_stage(member_client, member):
     services.reporter_message_add(complaint=complaint, key=key, text="uno")
     services.reporter_message_add(complaint=complaint, key=key, text="dos")
     html = member_client.get("/denuncias/unidad/").content.decode()
-    assert complaint.received_at.strftime("%Y-%m-%d") in html
+    # The list shows the city's local date (from 00:00 to 05:00 UTC it is still the day
+    # before in Lima: comparing with the UTC date failed in those hours).
+    assert timezone.localtime(complaint.received_at).strftime("%Y-%m-%d") in html
     assert (
         "Mensajes sin responder" in html and '<strong class="badge">2</strong>' in html
     )
