@@ -145,28 +145,17 @@ def ballot(request, slug, heading_slug):
         access_error = exc.message
     if request.method == "POST" and "back" in request.POST:
         # "Volver a la cédula" from the summary: the same choices, nothing written.
-        chosen = {int(x) for x in request.POST.getlist("projects") if str(x).isdigit()}
+        chosen = _ballot_project_ids(request.POST.getlist("projects"))
     elif request.method == "POST":
         raw = request.POST.getlist("projects")
         confirmed = request.POST.get("confirm") == "1"
         try:
-            if access_error:
-                raise Forbidden(access_error)
-            if confirmed:
-                services.ballot_submit(
-                    user=request.user, heading_id=heading.pk, project_ids=raw
-                )
-            else:
-                # Summary before casting (issue 12): every rule of the real submission is
-                # checked, then rolled back; nothing is written until "Confirmar".
-                with transaction.atomic():
-                    services.ballot_submit(
-                        user=request.user, heading_id=heading.pk, project_ids=raw
-                    )
-                    transaction.set_rollback(True)
+            _ballot_submit(
+                request, heading, raw, confirmed=confirmed, access_error=access_error
+            )
         except ApplicationError as exc:
             error, status = exc.message, http_status(exc)
-            chosen = {int(x) for x in raw if str(x).isdigit()}
+            chosen = _ballot_project_ids(raw)
         else:
             if not confirmed:
                 return _ballot_summary(request, heading, raw)
@@ -178,6 +167,42 @@ def ballot(request, slug, heading_slug):
                 extra_tags="feedback-ballot",  # "¿Le fue útil?" follows (docs/feedback.md)
             )
             return redirect("budgets:ballot", slug=slug, heading_slug=heading_slug)
+    return _ballot_page(
+        request,
+        heading,
+        chosen=chosen,
+        error=error,
+        access_error=access_error,
+        status=status,
+    )
+
+
+def _ballot_project_ids(raw) -> set[int]:
+    """The project ids sent with the ballot form; anything not a number is left out."""
+    return {int(x) for x in raw if str(x).isdigit()}
+
+
+def _ballot_submit(request, heading, raw, *, confirmed: bool, access_error) -> None:
+    """Cast the ballot on "Confirmar"; before that, check it without writing anything."""
+    if access_error:
+        raise Forbidden(access_error)
+    if confirmed:
+        services.ballot_submit(
+            user=request.user, heading_id=heading.pk, project_ids=raw
+        )
+    else:
+        # Summary before casting (issue 12): every rule of the real submission is
+        # checked, then rolled back; nothing is written until "Confirmar".
+        with transaction.atomic():
+            services.ballot_submit(
+                user=request.user, heading_id=heading.pk, project_ids=raw
+            )
+            transaction.set_rollback(True)
+
+
+def _ballot_page(request, heading, *, chosen, error, access_error, status):
+    """The ballot with the chosen projects ticked (by default the ballot already cast),
+    what they cost and what is left of the heading's amount."""
     existing = selectors.ballot_get(user=request.user, heading=heading)
     if not chosen and existing is not None:
         chosen = {p.pk for p in existing.projects.all()}
@@ -257,7 +282,7 @@ def verification(request):
 
 def _ballot_summary(request, heading, raw):
     """The choices, their total and what is left, with "Confirmar mi voto" (no JS)."""
-    ids = {int(x) for x in raw if str(x).isdigit()}
+    ids = _ballot_project_ids(raw)
     projects = [
         p
         for p in selectors.project_list(heading=heading, ballot_only=True)

@@ -80,15 +80,9 @@ def resident_verification_request(
         raise
 
 
-@transaction.atomic
-def _resident_verification_request(
-    *, user, dni: str, birth_date: date, district
-) -> ResidentVerification:
-    existing = (
-        ResidentVerification.objects.select_for_update().filter(user=user).first()
-    )
-    if existing is not None and existing.status == ResidentVerification.Status.VERIFIED:
-        raise Invalid(_("Su cuenta ya está verificada como residente."))
+def _verification_identity_clean(*, dni: str, birth_date: date) -> str:
+    """The identity document's number, with a plausible date of birth of someone old
+    enough to take part."""
     number = identity_parse(dni)  # the city profile's document (identity.py)
     if number is None:
         raise Invalid(identity_invalid(), field_errors={"dni": [identity_invalid()]})
@@ -104,7 +98,12 @@ def _resident_verification_request(
             _("Debe tener al menos %(age)s años para participar.") % {"age": min_age},
             field_errors={"birth_date": [_("Edad menor a la mínima.")]},
         )
-    fingerprint = dni_hmac(number)
+    return number
+
+
+def _verification_decide(
+    *, user, number: str, fingerprint: str, birth_date: date, district
+) -> backends.Decision:
     # The answer must not reveal whether this DNI is claimed or verified elsewhere, and a
     # (possibly false) pending claim must not block the real owner: a DNI already
     # verified on another account is simply left pending, for the office to decide with
@@ -117,21 +116,15 @@ def _resident_verification_request(
         .exists()
     )
     if verified_elsewhere:
-        decision = backends.Decision("pending")
-    else:
-        decision = backends.verification_backend().check(
-            dni=number, birth_date=birth_date, district=district
-        )
-    verification = existing or ResidentVerification(user=user)
-    verification.dni_hmac = fingerprint
-    verification.birth_date = birth_date
-    verification.district = district
-    verification.backend = backends.backend_name()[:200]
-    verification.status = decision.status
-    verification.created_at = timezone.now()
-    verification.rejection_reason = decision.reason[:300]
-    verification.decided_at = None if decision.status == "pending" else timezone.now()
-    verification.decided_by = None
+        return backends.Decision("pending")
+    return backends.verification_backend().check(
+        dni=number, birth_date=birth_date, district=district
+    )
+
+
+def _verification_save(verification: ResidentVerification) -> None:
+    """Check and save; the same DNI verified concurrently on another account leaves this
+    one pending."""
     try:
         verification.full_clean(exclude=["user"])
     except ValidationError:
@@ -144,6 +137,37 @@ def _resident_verification_request(
         verification.decided_at = None
         verification.rejection_reason = ""
         verification.save()
+
+
+@transaction.atomic
+def _resident_verification_request(
+    *, user, dni: str, birth_date: date, district
+) -> ResidentVerification:
+    existing = (
+        ResidentVerification.objects.select_for_update().filter(user=user).first()
+    )
+    if existing is not None and existing.status == ResidentVerification.Status.VERIFIED:
+        raise Invalid(_("Su cuenta ya está verificada como residente."))
+    number = _verification_identity_clean(dni=dni, birth_date=birth_date)
+    fingerprint = dni_hmac(number)
+    decision = _verification_decide(
+        user=user,
+        number=number,
+        fingerprint=fingerprint,
+        birth_date=birth_date,
+        district=district,
+    )
+    verification = existing or ResidentVerification(user=user)
+    verification.dni_hmac = fingerprint
+    verification.birth_date = birth_date
+    verification.district = district
+    verification.backend = backends.backend_name()[:200]
+    verification.status = decision.status
+    verification.created_at = timezone.now()
+    verification.rejection_reason = decision.reason[:300]
+    verification.decided_at = None if decision.status == "pending" else timezone.now()
+    verification.decided_by = None
+    _verification_save(verification)
     if verification.status == ResidentVerification.Status.VERIFIED:
         _mark_resident(verification=verification)
         _release_other_claims(verification=verification, actor=user)

@@ -34,23 +34,9 @@ MILESTONE_EDITABLE_FIELDS = [
 ]
 
 
-@transaction.atomic
-def milestone_update(
-    *,
-    user,
-    milestone: Milestone,
-    data: dict,
-    note: str = "",
-    publish_at=None,
-    check_permission: bool = True,
-) -> ProgressUpdate | None:
-    """Apply `data` to the milestone and record what changed as a ProgressUpdate.
-
-    Returns the update, or None when nothing changed (nothing is written then)."""
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    commitment = milestone.commitment
-    if check_permission:
-        _require_edit(user=user, commitment=commitment)
+def _milestone_apply(*, milestone: Milestone, data: dict) -> dict:
+    """Set `data` on the milestone (editable fields only) and check it; returns the
+    fields' values before."""
     unknown = set(data) - set(MILESTONE_EDITABLE_FIELDS)
     if unknown:
         raise Invalid(
@@ -73,11 +59,37 @@ def milestone_update(
         raise Invalid(
             _validation_message(exc), field_errors=getattr(exc, "message_dict", {})
         ) from exc
-    changes = {
+    return before
+
+
+def _milestone_changes(*, milestone: Milestone, before: dict) -> dict:
+    """`{field: [before, after]}` (JSON values) for each field that changed."""
+    return {
         f: [_json_value(before[f]), _json_value(getattr(milestone, f))]
         for f in MILESTONE_EDITABLE_FIELDS
         if before[f] != getattr(milestone, f)
     }
+
+
+@transaction.atomic
+def milestone_update(
+    *,
+    user,
+    milestone: Milestone,
+    data: dict,
+    note: str = "",
+    publish_at=None,
+    check_permission: bool = True,
+) -> ProgressUpdate | None:
+    """Apply `data` to the milestone and record what changed as a ProgressUpdate.
+
+    Returns the update, or None when nothing changed (nothing is written then)."""
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    commitment = milestone.commitment
+    if check_permission:
+        _require_edit(user=user, commitment=commitment)
+    before = _milestone_apply(milestone=milestone, data=data)
+    changes = _milestone_changes(milestone=milestone, before=before)
     note = (note or "").strip()
     if not changes and not note:
         return None

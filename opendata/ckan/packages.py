@@ -3,7 +3,7 @@
 import hashlib
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 
 from ..models import (
     Dataset,
@@ -80,34 +80,10 @@ def package_search(params, base):
     fq = _text(params, "fq")
     fq_list = _list(params, "fq_list")
     sort = _text(params, "sort").strip() or "score desc, metadata_modified desc"
-    qs = Dataset.objects.filter(state=Dataset.State.PUBLISHED)
-    q_condition, terms = _query(q)
-    for text in (q_condition, *(_query(f)[0] for f in [fq, *fq_list])):
-        if text is not None:
-            qs = qs.filter(text)
-    has_query = bool(terms)
-    order = _order(sort, has_query)
-    if has_query and settings.IS_POSTGRES:
-        from django.contrib.postgres.search import SearchRank
-
-        from openlima.search import spanish_query
-
-        qs = qs.annotate(
-            rank=SearchRank(F("search_vector"), spanish_query(" ".join(terms)[:200]))
-        )
-    # The page's ids and the total in one query (a window count over the matches);
-    # a separate COUNT only when the page is empty (rows=0 or past the end).
-    page = (
-        list(
-            qs.order_by(*order)
-            .annotate(total=Window(Count("id")))
-            .values_list("id", "total")[start : start + rows]
-        )
-        if rows
-        else []
+    qs, terms = _search_matches(q, [fq, *fq_list])
+    ordered_ids, count = _search_page(
+        qs, _order(sort, bool(terms)), start=start, rows=rows
     )
-    ordered_ids = [pk for pk, _total in page]
-    count = page[0][1] if page else qs.count()
     ids = qs.order_by().values("id")
     results = cached_package_dicts(ordered_ids, base)
 
@@ -122,6 +98,47 @@ def package_search(params, base):
         "search_facets": search_facets,
         "results": results,
     }
+
+
+def _search_matches(
+    q: str, filter_queries: list[str]
+) -> tuple[QuerySet[Dataset], list[str]]:
+    """The published datasets matching `q` and every filter query, and `q`'s terms;
+    ranked against the terms on PostgreSQL."""
+    qs = Dataset.objects.filter(state=Dataset.State.PUBLISHED)
+    q_condition, terms = _query(q)
+    for text in (q_condition, *(_query(f)[0] for f in filter_queries)):
+        if text is not None:
+            qs = qs.filter(text)
+    if terms and settings.IS_POSTGRES:
+        from django.contrib.postgres.search import SearchRank
+
+        from openlima.search import spanish_query
+
+        qs = qs.annotate(
+            rank=SearchRank(F("search_vector"), spanish_query(" ".join(terms)[:200]))
+        )
+    return qs, terms
+
+
+def _search_page(
+    qs: QuerySet[Dataset], order: list[str], *, start: int, rows: int
+) -> tuple[list[int], int]:
+    """The ids of the page's datasets, in order, and the number of matches."""
+    # The page's ids and the total in one query (a window count over the matches);
+    # a separate COUNT only when the page is empty (rows=0 or past the end).
+    page = (
+        list(
+            qs.order_by(*order)
+            .annotate(total=Window(Count("id")))
+            .values_list("id", "total")[start : start + rows]
+        )
+        if rows
+        else []
+    )
+    ordered_ids = [pk for pk, _total in page]
+    count = page[0][1] if page else qs.count()
+    return ordered_ids, count
 
 
 def _search_facets(params, ids, *, facet_key: list) -> tuple[dict, dict]:

@@ -81,6 +81,57 @@ class CommentNode:
     children: list = field(default_factory=list)
 
 
+def _thread_comments(
+    *, target_type: str, target_id: int, roots_limit: int, after_id: int
+) -> tuple[list[Comment], list[Comment], bool]:
+    """A page of roots (keyset after `after_id`), all of their replies, and whether
+    more roots follow the page: two queries."""
+    roots = list(
+        Comment.objects.filter(
+            target_type=target_type, target_id=target_id, depth=0, id__gt=after_id
+        )
+        .select_related("author", "author__district")
+        .order_by("id")[: roots_limit + 1]
+    )
+    more = len(roots) > roots_limit
+    roots = roots[:roots_limit]
+    replies = list(
+        Comment.objects.filter(root_id__in=[c.pk for c in roots], depth__gt=0)
+        .select_related("author", "author__district")
+        .order_by("id")
+    )
+    return roots, replies, more
+
+
+def _my_votes(*, user, comments: list[Comment]) -> dict[int, int]:
+    """The user's vote on each of these comments: one query, none when anonymous."""
+    if not getattr(user, "is_authenticated", False) or not comments:
+        return {}
+    return dict(
+        CommentVote.objects.filter(
+            user=user, comment_id__in=[c.pk for c in comments]
+        ).values_list("comment_id", "value")
+    )
+
+
+def _thread_tree(*, comments: list[Comment], votes: dict) -> list[CommentNode]:
+    """Nest each reply under its parent; comments without a parent are the roots."""
+    nodes = {}
+    for c in comments:
+        nodes[c.pk] = CommentNode(
+            comment=c,
+            author_label=user_public_label(user=c.author),
+            my_vote=votes.get(c.pk, 0),
+        )
+    tree = []
+    for c in comments:
+        if c.parent_id and c.parent_id in nodes:
+            nodes[c.parent_id].children.append(nodes[c.pk])
+        elif not c.parent_id:
+            tree.append(nodes[c.pk])
+    return tree
+
+
 def comment_thread(
     *,
     target_type: str,
@@ -93,41 +144,14 @@ def comment_thread(
     """Threads of a target in a fixed number of queries: roots, their replies, my votes.
     Roots are keyset-paginated (`after_id`), each with all of its replies. A caller that
     already knows whether the user may comment passes `can_comment` (one query less)."""
-    roots = list(
-        Comment.objects.filter(
-            target_type=target_type, target_id=target_id, depth=0, id__gt=after_id
-        )
-        .select_related("author", "author__district")
-        .order_by("id")[: roots_limit + 1]
+    roots, replies, more = _thread_comments(
+        target_type=target_type,
+        target_id=target_id,
+        roots_limit=roots_limit,
+        after_id=after_id,
     )
-    more = len(roots) > roots_limit
-    roots = roots[:roots_limit]
-    root_ids = [c.pk for c in roots]
-    replies = list(
-        Comment.objects.filter(root_id__in=root_ids, depth__gt=0)
-        .select_related("author", "author__district")
-        .order_by("id")
-    )
-    votes = {}
-    if getattr(user, "is_authenticated", False) and (roots or replies):
-        votes = dict(
-            CommentVote.objects.filter(
-                user=user, comment_id__in=root_ids + [c.pk for c in replies]
-            ).values_list("comment_id", "value")
-        )
-    nodes = {}
-    for c in roots + replies:
-        nodes[c.pk] = CommentNode(
-            comment=c,
-            author_label=user_public_label(user=c.author),
-            my_vote=votes.get(c.pk, 0),
-        )
-    tree = []
-    for c in roots + replies:
-        if c.parent_id and c.parent_id in nodes:
-            nodes[c.parent_id].children.append(nodes[c.pk])
-        elif not c.parent_id:
-            tree.append(nodes[c.pk])
+    votes = _my_votes(user=user, comments=roots + replies)
+    tree = _thread_tree(comments=roots + replies, votes=votes)
     if after_id == 0 and not more:
         # The whole thread is loaded: every root and every reply of each root.
         total = len(roots) + len(replies)

@@ -1,5 +1,7 @@
 """Writes of comments: create, vote, flag, moderate."""
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -22,14 +24,7 @@ from .common import _locked, _rate_limit, _validate
 from .notifications import followers, notify
 
 
-@transaction.atomic
-def comment_create(
-    *, author, target_type: str, target_id, body: str, parent_id=None
-) -> Comment:
-    selectors.access_participation(user=author)
-    target = selectors.comment_target(target_type=target_type, target_id=target_id)
-    if not target["open"]:
-        raise Conflict(_("No se puede comentar aquí."))
+def _comment_body_clean(body: str) -> str:
     body = (body or "").strip()
     if not body:
         raise Invalid(
@@ -40,16 +35,62 @@ def comment_create(
             _("El comentario es demasiado largo (máximo 3000 caracteres)."),
             field_errors={"body": [_("Máximo 3000 caracteres.")]},
         )
-    parent = None
-    if parent_id not in (None, ""):
-        try:
-            parent = Comment.objects.get(
-                pk=int(parent_id), target_type=target_type, target_id=target["id"]
-            )
-        except (Comment.DoesNotExist, ValueError, TypeError) as exc:
-            raise Invalid(_("El comentario al que respondes no existe.")) from exc
-        if parent.depth >= Comment.MAX_DEPTH:
-            raise Conflict(_("No se puede responder a más de tres niveles."))
+    return body
+
+
+def _comment_parent(*, parent_id, target_type: str, target_id: int) -> Comment | None:
+    """The comment replied to: on the same target and not already at the deepest level."""
+    if parent_id in (None, ""):
+        return None
+    try:
+        parent = Comment.objects.get(
+            pk=int(parent_id), target_type=target_type, target_id=target_id
+        )
+    except (Comment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Invalid(_("El comentario al que respondes no existe.")) from exc
+    if parent.depth >= Comment.MAX_DEPTH:
+        raise Conflict(_("No se puede responder a más de tres niveles."))
+    return parent
+
+
+def _comment_notify(*, author, target_type: str, target: dict) -> None:
+    """Tell the target's followers (and a proposal's author) of a new comment."""
+    user_ids: Sequence[int | None]
+    if target_type == "participation.proposal":
+        owner = (
+            Proposal.objects.filter(pk=target["id"])
+            .values_list("author_id", flat=True)
+            .first()
+        )
+        user_ids = [
+            *followers(kind=Follow.Kind.PROPOSAL, target_id=target["id"]),
+            owner,
+        ]
+    elif target_type == "participation.consultation":
+        user_ids = followers(kind=Follow.Kind.CONSULTATION, target_id=target["id"])
+    else:
+        return
+    notify(
+        user_ids=user_ids,
+        kind="comment.new",
+        text=_("Nuevo comentario en «%(title)s».") % {"title": target["title"]},
+        url=target["url"],
+        exclude=[author.pk],
+    )
+
+
+@transaction.atomic
+def comment_create(
+    *, author, target_type: str, target_id, body: str, parent_id=None
+) -> Comment:
+    selectors.access_participation(user=author)
+    target = selectors.comment_target(target_type=target_type, target_id=target_id)
+    if not target["open"]:
+        raise Conflict(_("No se puede comentar aquí."))
+    body = _comment_body_clean(body)
+    parent = _comment_parent(
+        parent_id=parent_id, target_type=target_type, target_id=target["id"]
+    )
     _rate_limit(
         user=author,
         kind="comment",
@@ -73,27 +114,7 @@ def comment_create(
         Proposal.objects.filter(pk=target["id"]).update(
             comment_count=F("comment_count") + 1
         )
-        owner = (
-            Proposal.objects.filter(pk=target["id"])
-            .values_list("author_id", flat=True)
-            .first()
-        )
-        notify(
-            user_ids=followers(kind=Follow.Kind.PROPOSAL, target_id=target["id"])
-            + [owner],
-            kind="comment.new",
-            text=_("Nuevo comentario en «%(title)s».") % {"title": target["title"]},
-            url=target["url"],
-            exclude=[author.pk],
-        )
-    elif target_type == "participation.consultation":
-        notify(
-            user_ids=followers(kind=Follow.Kind.CONSULTATION, target_id=target["id"]),
-            kind="comment.new",
-            text=_("Nuevo comentario en «%(title)s».") % {"title": target["title"]},
-            url=target["url"],
-            exclude=[author.pk],
-        )
+    _comment_notify(author=author, target_type=target_type, target=target)
     return comment
 
 

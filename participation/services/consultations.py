@@ -119,20 +119,8 @@ def consultation_rate(
     )
 
 
-@transaction.atomic
-def consultation_rate_many(
-    *, user, consultation_id: int, ratings: Sequence[Mapping]
-) -> list[ConsultationRating]:
-    """Rate several options of one consultation in one action (issue 12).
-
-    Each item is ``{"option": id, "level": str, "contribution": str}``. Every item is
-    checked before anything is written, and all are written in one transaction: a bad
-    item (unknown or repeated option, unknown level, a text too long or with NUL) refuses
-    the whole submission and leaves the participant's earlier ratings as they were.
-    Field errors are keyed ``level-<option id>`` / ``contribution-<option id>``, the
-    names of the page's form fields.
-    """
-    selectors.access_participation(user=user)
+def _open_consultation(consultation_id) -> Consultation:
+    """The consultation to rate: published (drafts do not exist) and open now."""
     cid = _parse_id(consultation_id)
     consultation = (
         Consultation.objects.filter(pk=cid).first() if cid is not None else None
@@ -141,7 +129,14 @@ def consultation_rate_many(
         raise NotFound(_("La consulta no existe."))
     if not consultation.is_open:
         raise Conflict(_("La consulta no está abierta."))
-    options = {o.pk: o for o in consultation.options.all()}
+    return consultation
+
+
+def _ratings_clean(
+    ratings, *, options: dict[int, ConsultationOption]
+) -> list[tuple[ConsultationOption, str, str]]:
+    """Every item checked (option of this consultation, once each; level; text) before
+    anything is written: the first bad item refuses the whole submission."""
     if not isinstance(ratings, Sequence) or isinstance(ratings, str | bytes):
         raise Invalid(_("Califique al menos una opción."))
     if not ratings:
@@ -168,6 +163,26 @@ def consultation_rate_many(
                 ),
             )
         )
+    return cleaned
+
+
+@transaction.atomic
+def consultation_rate_many(
+    *, user, consultation_id: int, ratings: Sequence[Mapping]
+) -> list[ConsultationRating]:
+    """Rate several options of one consultation in one action (issue 12).
+
+    Each item is ``{"option": id, "level": str, "contribution": str}``. Every item is
+    checked before anything is written, and all are written in one transaction: a bad
+    item (unknown or repeated option, unknown level, a text too long or with NUL) refuses
+    the whole submission and leaves the participant's earlier ratings as they were.
+    Field errors are keyed ``level-<option id>`` / ``contribution-<option id>``, the
+    names of the page's form fields.
+    """
+    selectors.access_participation(user=user)
+    consultation = _open_consultation(consultation_id)
+    options = {o.pk: o for o in consultation.options.all()}
+    cleaned = _ratings_clean(ratings, options=options)
     now = timezone.now()
     # One upsert for every item: the unique (option, user) constraint turns a double
     # submit into an update, never a duplicate; created_at keeps the first rating's time.

@@ -397,15 +397,18 @@ def proposal_unsupport(*, user, proposal_id: int) -> Proposal:
     return proposal
 
 
-@transaction.atomic
-def proposal_answer(
-    *, user, proposal_id: int, outcome: str, answer: str, commitment_id=None
-) -> Proposal:
-    proposal = _locked(Proposal.objects).get(pk=proposal_id)
-    if not selectors.user_can_answer(user=user, proposal=proposal):
-        raise PermissionDenied
-    if proposal.status not in (Proposal.Status.EVALUATION, Proposal.Status.ANSWERED):
-        raise Conflict(_("Solo se responden propuestas en evaluación."))
+# Outcomes whose answer may name the commitment that carries the proposal out.
+_COMMITMENT_OUTCOMES = (
+    Proposal.Outcome.ACCEPTED,
+    Proposal.Outcome.PARTIAL,
+    Proposal.Outcome.PLANNED,
+)
+
+
+def _answer_clean(
+    *, outcome: str, answer: str, commitment_id
+) -> tuple[str, int | None]:
+    """The answer's text and commitment id, or every field's refusal at once."""
     errors = {}
     if outcome not in Proposal.Outcome.values:
         errors["outcome"] = [_("Elija una respuesta.")]
@@ -420,11 +423,7 @@ def proposal_answer(
         except (TypeError, ValueError):
             errors["commitment_id"] = [_("Compromiso no válido.")]
         else:
-            if outcome not in (
-                Proposal.Outcome.ACCEPTED,
-                Proposal.Outcome.PARTIAL,
-                Proposal.Outcome.PLANNED,
-            ):
+            if outcome not in _COMMITMENT_OUTCOMES:
                 errors["commitment_id"] = [
                     _(
                         "Solo una propuesta aceptada o planificada se vincula a un compromiso."
@@ -434,6 +433,39 @@ def proposal_answer(
                 errors["commitment_id"] = [_("Ese compromiso no existe.")]
     if errors:
         raise Invalid(_("Revise los datos enviados."), field_errors=errors)
+    return answer, commitment_id
+
+
+def _answer_notify(*, proposal: Proposal, first_answer: bool) -> None:
+    """Tell the author and the followers that the municipality answered (or re-answered)."""
+    notify(
+        user_ids=followers(kind=Follow.Kind.PROPOSAL, target_id=proposal.pk)
+        + [proposal.author_id],
+        kind="proposal.answer",
+        text=(
+            _("La municipalidad respondió la propuesta «%(title)s»: %(outcome)s.")
+            if first_answer
+            else _(
+                "La municipalidad actualizó la respuesta a «%(title)s»: %(outcome)s."
+            )
+        )
+        % {"title": proposal.title, "outcome": proposal.get_outcome_display()},
+        url=reverse("participation:proposal_detail", args=[proposal.pk]),
+    )
+
+
+@transaction.atomic
+def proposal_answer(
+    *, user, proposal_id: int, outcome: str, answer: str, commitment_id=None
+) -> Proposal:
+    proposal = _locked(Proposal.objects).get(pk=proposal_id)
+    if not selectors.user_can_answer(user=user, proposal=proposal):
+        raise PermissionDenied
+    if proposal.status not in (Proposal.Status.EVALUATION, Proposal.Status.ANSWERED):
+        raise Conflict(_("Solo se responden propuestas en evaluación."))
+    answer, commitment_id = _answer_clean(
+        outcome=outcome, answer=answer, commitment_id=commitment_id
+    )
     first_answer = proposal.status != Proposal.Status.ANSWERED
     proposal.status = Proposal.Status.ANSWERED
     proposal.outcome = outcome
@@ -458,20 +490,7 @@ def proposal_answer(
         obj=proposal,
         details={"outcome": outcome, "commitment_id": commitment_id},
     )
-    notify(
-        user_ids=followers(kind=Follow.Kind.PROPOSAL, target_id=proposal.pk)
-        + [proposal.author_id],
-        kind="proposal.answer",
-        text=(
-            _("La municipalidad respondió la propuesta «%(title)s»: %(outcome)s.")
-            if first_answer
-            else _(
-                "La municipalidad actualizó la respuesta a «%(title)s»: %(outcome)s."
-            )
-        )
-        % {"title": proposal.title, "outcome": proposal.get_outcome_display()},
-        url=reverse("participation:proposal_detail", args=[proposal.pk]),
-    )
+    _answer_notify(proposal=proposal, first_answer=first_answer)
     return proposal
 
 
