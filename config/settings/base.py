@@ -499,7 +499,7 @@ _DOMAIN_SETTINGS = {
     "INFORMATION_REMINDER_BUSINESS_DAYS": int,
     "INFORMATION_COPY_COST_PER_PAGE": str,
     "INFORMATION_DOCUMENT_MAX_BYTES": int,
-    # shared uploads (openlima/uploads.py): largest image accepted, in pixels
+    # shared uploads (openlima/uploads.py, images.py): largest image accepted, in pixels
     "UPLOAD_MAX_IMAGE_PIXELS": int,
     # ... and ZIP-based files (OOXML/ODF): largest member and total, uncompressed, in bytes
     "UPLOAD_ZIP_MAX_MEMBER_BYTES": int,

@@ -367,6 +367,36 @@ def test_image_pixel_limit_setting(settings):
     assert exc.value.reason == "too_many_pixels"
 
 
+def test_image_names_stay_importable_from_uploads():
+    """`openlima.images` holds the code; `openlima.uploads` stays the public path."""
+    from openlima import images
+
+    assert uploads.image_clean is images.image_clean
+    assert uploads.CleanImage is images.CleanImage
+    assert uploads.max_image_pixels is images.max_image_pixels
+    with pytest.raises(AttributeError):
+        uploads.not_a_name  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "first", ["openlima.images", "openlima.uploads"], ids=["images", "uploads"]
+)
+def test_either_module_may_be_imported_first(first):
+    """No import cycle: a fresh interpreter imports either module first."""
+    import subprocess
+    import sys
+
+    other = {"openlima.images": "openlima.uploads"}.get(first, "openlima.images")
+    code = (
+        f"import {first}, {other}; from openlima.uploads import image_clean; "
+        "import openlima.images as i; assert image_clean is i.image_clean"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+
+
 # --- names ------------------------------------------------------------------------------
 
 
