@@ -144,15 +144,13 @@ def _sessions(kind: str | None, count: int) -> list[tuple[str, str]]:
     from openlima.models import User
 
     users = User.objects.filter(email__startswith="apoyo-").order_by("pk")
-    if kind == "unique":  # users who have not supported the newest proposal yet
-        from participation.models import Support
+    if kind == "unique":  # like the bench's storm: nobody supports the hot proposal yet
+        from bench.scenarios.participation import _hot_reset
 
-        target = _targets()["proposal"]
-        supported = Support.objects.filter(proposal_id=target).values("user_id")
-        users = users.exclude(pk__in=supported)
+        _hot_reset(_targets()["proposal"])()
     chosen = list(users[: count if kind == "unique" else 200])
     if kind == "unique" and len(chosen) < count:
-        raise SystemExit(f"only {len(chosen)} supporters left: re-seed the bench")
+        raise SystemExit(f"only {len(chosen)} supporters: use fewer --requests")
     with tempfile.TemporaryDirectory() as tmp:
         path = session_pool(chosen, "cpu", Path(tmp))
         return [tuple(line.split()) for line in path.read_text().splitlines()]

@@ -26,12 +26,16 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _isolated_files_and_cache(settings, tmp_path):
-    """Every test gets its own media/private storage and an empty cache."""
+    """Every test gets its own media/private storage, an empty cache and no page-frame
+    parts kept from an earlier test ({% memo %}, openlima/templatetags/openlima.py)."""
     from django.core.cache import cache
+
+    from openlima.templatetags.openlima import memo_clear
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     cache.clear()
+    memo_clear()
     yield
     cache.clear()
 

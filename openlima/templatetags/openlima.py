@@ -149,3 +149,58 @@ def contact_href(context) -> str:
     contact = (context.get("city") or {}).get("contact") or {}
     email = contact.get("email")
     return f"mailto:{email}" if email else "#contacto"
+
+
+# --- {% memo %}: parts of the page frame rendered once per process ----------------------
+
+_MEMO_HTML: dict[tuple, str] = {}
+_MEMO_MAX = 4096  # entries (a few hundred bytes each); emptied when full
+
+
+class MemoNode(template.Node):
+    def __init__(self, nodelist, name: str, vary: list):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary = vary
+
+    def render(self, context):
+        from django.urls import get_script_prefix
+
+        from openlima import conf
+
+        key = (
+            self.name,
+            get_language(),
+            get_script_prefix(),
+            conf.city_profile_name(),
+            *(str(value.resolve(context)) for value in self.vary),
+        )
+        html = _MEMO_HTML.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if not settings.DEBUG:
+                if len(_MEMO_HTML) >= _MEMO_MAX:
+                    _MEMO_HTML.clear()
+                _MEMO_HTML[key] = html
+        return html
+
+
+@register.tag
+def memo(parser, token):
+    """`{% memo "name" value … %}…{% endmemo %}`: the enclosed part rendered once per
+    process for each language, URL prefix, city profile and the values named, then reused
+    (docs/performance.md, "The page frame"). Only for parts that depend on nothing else:
+    no user, no CSRF token, no database content. Not kept with DEBUG, so an edited
+    template shows at once (like `feedback_form`)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% memo %} needs a name")
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return MemoNode(nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+def memo_clear() -> None:
+    """Forget the memoised parts (tests that change templates' inputs in-process)."""
+    _MEMO_HTML.clear()
