@@ -198,19 +198,7 @@ def comment_thread_for_viewer(
     per content generation: docs/performance.md) made this viewer's: their own votes —
     one query, only when the thread has comments —, whether they may comment or
     moderate, and which comments are theirs."""
-    votes: dict[int, int] = {}
-    if thread["nodes"] and getattr(user, "is_authenticated", False):
-        ids: list[int] = []
-        pending = list(thread["nodes"])
-        while pending:
-            node = pending.pop()
-            ids.append(node.comment.pk)
-            pending.extend(node.children)
-        votes = dict(
-            CommentVote.objects.filter(user=user, comment_id__in=ids).values_list(
-                "comment_id", "value"
-            )
-        )
+    votes = _my_votes(user=user, comments=_every_comment(thread["nodes"]))
 
     def mine(node: CommentNode) -> CommentNode:
         return CommentNode(
@@ -237,9 +225,17 @@ def comment_thread_shareable(*, target_type: str, target_id: int) -> dict:
     thread = comment_thread(
         target_type=target_type, target_id=target_id, user=None, can_comment=False
     )
-    pending = list(thread["nodes"])
+    for comment in _every_comment(thread["nodes"]):
+        comment._state.fields_cache.pop("author", None)
+    return thread
+
+
+def _every_comment(nodes: list[CommentNode]) -> list[Comment]:
+    """The comments of a thread's nodes and of all their replies."""
+    comments: list[Comment] = []
+    pending = list(nodes)
     while pending:
         node = pending.pop()
-        node.comment._state.fields_cache.pop("author", None)
+        comments.append(node.comment)
         pending.extend(node.children)
-    return thread
+    return comments
