@@ -22,7 +22,19 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# The master imports the portal once and forks workers from it (docs/operations.md,
+# "Workers"): a worker recycled by max_requests then costs a fork, not a second start of
+# Django and every app (≈ 1 s of CPU each; under load the recycling ate half of the
+# /healthz throughput, docs/performance.md). The master closes its database and cache
+# connections before each fork (gunicorn_hooks.pre_fork). A code change needs a restart
+# of the service (HUP reloads the settings of gunicorn, not the portal's code).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() not in (
+    "0",
+    "false",
+    "no",
+    "off",
+)
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn 25+ opens a control socket (for `gunicornc`) at one fixed path per user
@@ -38,6 +50,7 @@ on_starting = gunicorn_hooks.on_starting
 child_exit = gunicorn_hooks.child_exit
 pre_request = gunicorn_hooks.pre_request
 post_worker_init = gunicorn_hooks.post_worker_init
+pre_fork = gunicorn_hooks.pre_fork
 worker_abort = gunicorn_hooks.worker_abort
 
 # "-" (stdout, the default), a file path, or "off".

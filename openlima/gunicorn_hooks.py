@@ -56,6 +56,24 @@ def child_exit(server, worker) -> None:
         multiprocess.mark_process_dead(worker.pid)
 
 
+# --- Preloading (gunicorn.conf.py preload_app) ------------------------------------------
+
+
+def pre_fork(server, worker) -> None:
+    """With the portal preloaded in the master, no connection the master may have opened
+    (a check at import, a cache read) may be shared with a worker: closed before each
+    fork, so every worker opens its own. Without preloading Django is not loaded here."""
+    import sys
+
+    if "django.db" not in sys.modules:
+        return
+    from django.core.cache import caches
+    from django.db import connections
+
+    connections.close_all()
+    caches.close_all()
+
+
 # --- Request ids on gunicorn's own log lines ---------------------------------------------
 
 

@@ -244,3 +244,41 @@ def test_pre_request_keeps_a_valid_id_and_replaces_a_forged_one():
     assert len(ids) == 1 and re.fullmatch(r"[0-9a-f]{32}", ids[0])
     assert request_id_var.get() == ids[0]
     request_id_var.set("-")
+
+
+# --- Preloaded portal, recycled workers ----------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_recycled_workers_of_the_preloaded_portal_answer_from_the_database(
+    transactional_db, tmp_path
+):
+    """gunicorn.conf.py preloads the portal in the master and forks workers from it; a
+    worker recycled by max_requests is a fork, and each worker opens its own database and
+    cache connections (gunicorn_hooks.pre_fork closes the master's). Every request of a
+    run that recycles the workers many times answers from the database."""
+    env = portal_env(
+        DJANGO_SETTINGS_MODULE=TEST_SETTINGS,
+        DATABASE_URL=migrated_database_url(),
+        REDIS_URL=settings.REDIS_URL,
+        GUNICORN_MAX_REQUESTS="3",
+        GUNICORN_MAX_REQUESTS_JITTER="0",
+        METRICS_TOKEN="recycle-" + "k" * 32,
+    )
+    node = WebNode(env, tmp_path / "web.log", workers=2)
+    try:
+        # /metrics reads its job and outbox gauges from the database at every scrape.
+        auth = {"Authorization": "Bearer recycle-" + "k" * 32}
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(
+                pool.map(lambda i: node.get("/metrics", headers=auth), range(30))
+            )
+        assert [a.status for a in answers] == [200] * 30, node.log()
+        assert all("openlima_outbox_pending" in a.text for a in answers), answers[
+            0
+        ].text
+        booted = re.findall(r"Booting worker with pid: (\d+)", node.log())
+        assert len(set(booted)) >= 6, node.log()  # 30 requests, 3 per worker
+    finally:
+        node.stop()
