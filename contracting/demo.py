@@ -139,6 +139,10 @@ def _release(process):
     services.release_write(process=process)
 
 
+VALID = Bid.Status.VALID
+DISQUALIFIED = Bid.Status.DISQUALIFIED
+
+
 @transaction.atomic
 def load(*, stdout=None) -> None:
     if ContractingProcess.objects.filter(is_demo=True).exists():
@@ -152,15 +156,35 @@ def load(*, stdout=None) -> None:
         return
     now = timezone.now()
     today = timezone.localdate()
+    unit = _logistics_unit()
+    commitment_id = _commitment_id()
+    proposal_id = _proposal_id()
+    milestone_id = _milestone_id()
+    projects = _lima_projects(
+        unit=unit, today=today, proposal_id=proposal_id, milestone_id=milestone_id
+    )
+    buyer = _LimaBuyer(unit=unit, commitment_id=commitment_id, now=now, today=today)
+    for step in LIMA_PROCESSES:
+        step(buyer, projects)
+    if stdout:
+        stdout.write(
+            f"contracting: {ContractingProcess.objects.filter(is_demo=True).count()} "
+            f"procesos y {len(projects)} obras de demostración"
+        )
+
+
+def _logistics_unit() -> OrgUnit:
     unit = OrgUnit.objects.filter(slug="logistica").first()
     if unit is None:
         unit = OrgUnit.objects.create(
             name="Oficina General de Logística", slug="logistica", acronym="OGL"
         )
-    commitment_id = _commitment_id()
-    proposal_id = _proposal_id()
-    milestone_id = _milestone_id()
+    return unit
 
+
+def _lima_projects(*, unit, today, proposal_id, milestone_id) -> dict:
+    """Lima's demo works (PROJECTS) by slug, each with its progress reports; a work whose
+    district is not loaded is left out."""
     projects = {}
     for slug, title, district, status, progress, sector, budget in PROJECTS:
         d = _district(district)
@@ -187,24 +211,43 @@ def load(*, stdout=None) -> None:
             is_published=True,
             is_demo=True,
         )
-        for step, pct in enumerate(range(0, progress + 1, 25) if progress else []):
-            ProgressReport.objects.create(
-                project=project,
-                date=today - timedelta(days=90 - step * 20),
-                progress=min(pct, progress),
-                note="Informe de avance de obra (demo).",
-            )
+        _progress_reports(project, progress=progress, today=today)
         projects[slug] = project
+    return projects
 
-    def process(title, *, district, category="works", method="open", budget, **extra):
+
+def _progress_reports(project, *, progress, today) -> None:
+    """One report per 25 % step reached, twenty days apart."""
+    for step, pct in enumerate(range(0, progress + 1, 25) if progress else []):
+        ProgressReport.objects.create(
+            project=project,
+            date=today - timedelta(days=90 - step * 20),
+            progress=min(pct, progress),
+            note="Informe de avance de obra (demo).",
+        )
+
+
+class _LimaBuyer:
+    """Lima's demo buyer: the logistics unit, the plan's commitment and one clock, with
+    a step for each stage of a process; every stage writes its OCDS release."""
+
+    def __init__(self, *, unit, commitment_id, now, today):
+        self.unit = unit
+        self.commitment_id = commitment_id
+        self.now = now
+        self.today = today
+
+    def process(
+        self, title, *, district, category="works", method="open", budget, **extra
+    ):
         data = {
             "title": title,
             "description": f"{title}. Proceso de demostración con datos inventados.",
-            "buyer_unit": unit,
+            "buyer_unit": self.unit,
             "district": _district(district),
             "budget_amount": Decimal(budget),
             "budget_rationale": "Programado en el Plan Anual de Contrataciones (demo).",
-            "commitment_id": commitment_id,
+            "commitment_id": self.commitment_id,
             "is_published": True,
             "is_demo": True,
             **extra,
@@ -214,16 +257,16 @@ def load(*, stdout=None) -> None:
         p.method = method
         return p
 
-    def tender(p, *, amount, days_ago, days_open, enquiry=True):
+    def tender(self, p, *, amount, days_ago, days_open, enquiry=True):
         p.tender_amount = Decimal(amount)
-        p.tender_start = now - timedelta(days=days_ago)
+        p.tender_start = self.now - timedelta(days=days_ago)
         p.tender_end = p.tender_start + timedelta(days=days_open)
         if enquiry:
             p.enquiry_end = p.tender_start + timedelta(days=days_open // 2)
         p.save()
         _release(p)
 
-    def bids(p, offers):
+    def bids(self, p, offers):
         for n, amount, status in offers:
             Bid.objects.create(
                 process=p,
@@ -233,7 +276,7 @@ def load(*, stdout=None) -> None:
                 status=status,
             )
 
-    def award(p, n, amount):
+    def award(self, p, n, amount):
         a = Award.objects.create(
             process=p,
             supplier=_supplier(n),
@@ -243,172 +286,204 @@ def load(*, stdout=None) -> None:
         _release(p)
         return a
 
-    def contract(p, a, *, amount, start_days_ago):
+    def contract(self, p, a, *, amount, start_days_ago):
         c = Contract.objects.create(
             process=p,
             award=a,
             amount=Decimal(amount),
-            signed_on=today - timedelta(days=start_days_ago + 3),
-            start_on=today - timedelta(days=start_days_ago),
-            end_on=today + timedelta(days=200),
+            signed_on=self.today - timedelta(days=start_days_ago + 3),
+            start_on=self.today - timedelta(days=start_days_ago),
+            end_on=self.today + timedelta(days=200),
         )
         _release(p)
         return c
 
-    v = Bid.Status.VALID
-    x = Bid.Status.DISQUALIFIED
+    def milestone_met(self, c, title, *, due_days_ago, met_days_ago):
+        ImplementationMilestone.objects.create(
+            contract=c,
+            title=title,
+            due_on=self.today - timedelta(days=due_days_ago),
+            met_on=self.today - timedelta(days=met_days_ago),
+            status=ImplementationMilestone.Status.MET,
+        )
 
-    # 1. Planning only.
-    process(
+    def payment(self, c, *, days_ago, amount):
+        Payment.objects.create(
+            contract=c,
+            date=self.today - timedelta(days=days_ago),
+            amount=Decimal(amount),
+        )
+
+
+# Lima's twelve demo processes, in this order (their ids follow it): every stage is
+# present and each red flag is raised by exactly one of them.
+
+
+def _planning_only(buyer: _LimaBuyer, projects: dict) -> None:
+    buyer.process(
         "Mantenimiento de áreas verdes del Cercado de Lima 2027",
         district="150101",
         category="services",
         budget="640000",
     )
-    # 2. Open call, deadline ahead (Comas).
-    p = process(
+
+
+def _open_call(buyer: _LimaBuyer, projects: dict) -> None:
+    """Open call, deadline ahead (Comas)."""
+    p = buyer.process(
         "Construcción de losa deportiva en Collique, Comas",
         district="150110",
         budget="1850000",
         project=projects.get("losa-deportiva-comas"),
     )
-    tender(p, amount="1800000", days_ago=5, days_open=25)
-    # 3. Open call with a short submission period (flag short_submission_period).
-    p = process(
+    buyer.tender(p, amount="1800000", days_ago=5, days_open=25)
+
+
+def _short_submission_period(buyer: _LimaBuyer, projects: dict) -> None:
+    """Open call with a short submission period (flag short_submission_period)."""
+    p = buyer.process(
         "Adquisición de uniformes para el serenazgo",
         district="150101",
         category="goods",
         method="selective",
         budget="350000",
     )
-    tender(p, amount="340000", days_ago=2, days_open=6, enquiry=False)
-    # 4. Single bidder (flag single_bidder).
-    p = process(
+    buyer.tender(p, amount="340000", days_ago=2, days_open=6, enquiry=False)
+
+
+def _single_bidder(buyer: _LimaBuyer, projects: dict) -> None:
+    """Flag single_bidder."""
+    p = buyer.process(
         "Rehabilitación de pistas en Canto Grande, San Juan de Lurigancho",
         district="150132",
         budget="4200000",
         project=projects.get("pistas-sjl-canto-grande"),
     )
-    tender(p, amount="4100000", days_ago=60, days_open=22)
-    bids(p, [(1, "3950000", v)])
-    award(p, 1, "3950000")
-    # 5. Winner's price close to the estimate (flag price_close_to_estimate).
-    p = process(
+    buyer.tender(p, amount="4100000", days_ago=60, days_open=22)
+    buyer.bids(p, [(1, "3950000", VALID)])
+    buyer.award(p, 1, "3950000")
+
+
+def _price_close_to_estimate(buyer: _LimaBuyer, projects: dict) -> None:
+    """The winner's price close to the estimate (flag price_close_to_estimate)."""
+    p = buyer.process(
         "Servicio de limpieza pública del Centro Histórico",
         district="150101",
         category="services",
         budget="1250000",
     )
-    tender(p, amount="1200000", days_ago=50, days_open=20)
-    bids(p, [(3, "1196000", v), (0, "1230000", v), (2, "1260000", v)])
-    award(p, 3, "1196000")
-    # 6. Lowest bid disqualified (flag lowest_bid_disqualified), work completed.
-    p = process(
+    buyer.tender(p, amount="1200000", days_ago=50, days_open=20)
+    buyer.bids(p, [(3, "1196000", VALID), (0, "1230000", VALID), (2, "1260000", VALID)])
+    buyer.award(p, 3, "1196000")
+
+
+def _lowest_bid_disqualified(buyer: _LimaBuyer, projects: dict) -> None:
+    """Lowest bid disqualified (flag lowest_bid_disqualified), work completed."""
+    p = buyer.process(
         "Mejoramiento del parque zonal de Ate",
         district="150103",
         budget="980000",
         project=projects.get("parque-zonal-ate"),
     )
-    tender(p, amount="1000000", days_ago=150, days_open=20)
-    bids(p, [(0, "850000", x), (2, "910000", v), (1, "990000", v)])
-    a = award(p, 2, "910000")
-    c = contract(p, a, amount="910000", start_days_ago=40)
-    ImplementationMilestone.objects.create(
-        contract=c,
-        title="Entrega de la obra",
-        due_on=today - timedelta(days=20),
-        met_on=today - timedelta(days=15),
-        status=ImplementationMilestone.Status.MET,
+    buyer.tender(p, amount="1000000", days_ago=150, days_open=20)
+    buyer.bids(
+        p, [(0, "850000", DISQUALIFIED), (2, "910000", VALID), (1, "990000", VALID)]
     )
-    Payment.objects.create(
-        contract=c, date=today - timedelta(days=10), amount=Decimal("910000")
-    )
+    a = buyer.award(p, 2, "910000")
+    c = buyer.contract(p, a, amount="910000", start_days_ago=40)
+    buyer.milestone_met(c, "Entrega de la obra", due_days_ago=20, met_days_ago=15)
+    buyer.payment(c, days_ago=10, amount="910000")
     _release(p)
-    # 7. Contract signed (Villa El Salvador).
-    p = process(
+
+
+def _contract_signed(buyer: _LimaBuyer, projects: dict) -> None:
+    """Contract signed (Villa El Salvador)."""
+    p = buyer.process(
         "Construcción de puente peatonal en la avenida Pachacútec",
         district="150142",
         budget="2600000",
         project=projects.get("puente-peatonal-ves"),
     )
-    tender(p, amount="2500000", days_ago=70, days_open=25)
-    bids(p, [(5, "2380000", v), (2, "2450000", v)])
-    a = award(p, 5, "2380000")
-    contract(p, a, amount="2380000", start_days_ago=5)
-    # 8. Contract amended +25 % (flag contract_amended_above_threshold).
-    p = process(
+    buyer.tender(p, amount="2500000", days_ago=70, days_open=25)
+    buyer.bids(p, [(5, "2380000", VALID), (2, "2450000", VALID)])
+    a = buyer.award(p, 5, "2380000")
+    buyer.contract(p, a, amount="2380000", start_days_ago=5)
+
+
+def _contract_amended(buyer: _LimaBuyer, projects: dict) -> None:
+    """Contract amended +25 % (flag contract_amended_above_threshold)."""
+    p = buyer.process(
         "Ampliación del mercado municipal de La Victoria",
         district="150115",
         budget="2500000",
         project=projects.get("mercado-la-victoria"),
     )
-    tender(p, amount="2100000", days_ago=140, days_open=25)
-    bids(p, [(0, "2000000", v), (1, "2080000", v)])
-    a = award(p, 0, "2000000")
-    c = contract(p, a, amount="2000000", start_days_ago=90)
+    buyer.tender(p, amount="2100000", days_ago=140, days_open=25)
+    buyer.bids(p, [(0, "2000000", VALID), (1, "2080000", VALID)])
+    a = buyer.award(p, 0, "2000000")
+    c = buyer.contract(p, a, amount="2000000", start_days_ago=90)
     c.amount = Decimal("2500000")
     c.save(update_fields=["amount"])
     Amendment.objects.create(
         contract=c,
-        date=today - timedelta(days=30),
+        date=buyer.today - timedelta(days=30),
         rationale="Adicional de obra por reforzamiento estructural (demo).",
         new_amount=Decimal("2500000"),
     )
     _release(p)
-    # 9. Implementation on time (Comas paving).
-    p = process(
+
+
+def _implementation_on_time(buyer: _LimaBuyer, projects: dict) -> None:
+    """Implementation on time (Comas paving)."""
+    p = buyer.process(
         "Pavimentación de calles en el pueblo joven Collique, Comas",
         district="150110",
         budget="900000",
         project=projects.get("losa-deportiva-comas"),
     )
-    tender(p, amount="880000", days_ago=120, days_open=22)
-    bids(p, [(2, "845000", v), (0, "870000", v), (1, "860000", v)])
-    a = award(p, 2, "845000")
-    c = contract(p, a, amount="845000", start_days_ago=80)
-    ImplementationMilestone.objects.create(
-        contract=c,
-        title="Movimiento de tierras concluido",
-        due_on=today - timedelta(days=70),
-        met_on=today - timedelta(days=68),
-        status=ImplementationMilestone.Status.MET,
+    buyer.tender(p, amount="880000", days_ago=120, days_open=22)
+    buyer.bids(p, [(2, "845000", VALID), (0, "870000", VALID), (1, "860000", VALID)])
+    a = buyer.award(p, 2, "845000")
+    c = buyer.contract(p, a, amount="845000", start_days_ago=80)
+    buyer.milestone_met(
+        c, "Movimiento de tierras concluido", due_days_ago=70, met_days_ago=68
     )
-    Payment.objects.create(
-        contract=c, date=today - timedelta(days=60), amount=Decimal("253500")
-    )
+    buyer.payment(c, days_ago=60, amount="253500")
     _release(p)
-    # 10. Late start (flag late_start).
-    p = process(
+
+
+def _late_start(buyer: _LimaBuyer, projects: dict) -> None:
+    """Flag late_start."""
+    p = buyer.process(
         "Mantenimiento de pistas en la avenida Próceres, San Juan de Lurigancho",
         district="150132",
         budget="1300000",
         project=projects.get("pistas-sjl-canto-grande"),
     )
-    tender(p, amount="1250000", days_ago=160, days_open=22)
-    bids(p, [(1, "1190000", v), (0, "1220000", v)])
-    a = award(p, 1, "1190000")
-    c = contract(p, a, amount="1190000", start_days_ago=100)
-    ImplementationMilestone.objects.create(
-        contract=c,
-        title="Inicio efectivo de obra",
-        due_on=today - timedelta(days=95),
-        met_on=today - timedelta(days=40),
-        status=ImplementationMilestone.Status.MET,
-    )
+    buyer.tender(p, amount="1250000", days_ago=160, days_open=22)
+    buyer.bids(p, [(1, "1190000", VALID), (0, "1220000", VALID)])
+    a = buyer.award(p, 1, "1190000")
+    c = buyer.contract(p, a, amount="1190000", start_days_ago=100)
+    buyer.milestone_met(c, "Inicio efectivo de obra", due_days_ago=95, met_days_ago=40)
     _release(p)
-    # 11. Cancelled call.
-    p = process(
+
+
+def _cancelled_call(buyer: _LimaBuyer, projects: dict) -> None:
+    p = buyer.process(
         "Adquisición de cámaras de videovigilancia",
         district="150101",
         category="goods",
         budget="780000",
     )
-    tender(p, amount="760000", days_ago=30, days_open=20)
+    buyer.tender(p, amount="760000", days_ago=30, days_open=20)
     p.tender_cancelled = True
     p.save(update_fields=["tender_cancelled"])
     _release(p)
-    # 12. Second open call (services), deadline ahead.
-    p = process(
+
+
+def _second_open_call(buyer: _LimaBuyer, projects: dict) -> None:
+    """Second open call (services), deadline ahead."""
+    p = buyer.process(
         "Servicio de supervisión de obra del puente peatonal de Villa El Salvador",
         district="150142",
         category="services",
@@ -416,12 +491,23 @@ def load(*, stdout=None) -> None:
         budget="180000",
         project=projects.get("puente-peatonal-ves"),
     )
-    tender(p, amount="175000", days_ago=3, days_open=18)
-    if stdout:
-        stdout.write(
-            f"contracting: {ContractingProcess.objects.filter(is_demo=True).count()} "
-            f"procesos y {len(projects)} obras de demostración"
-        )
+    buyer.tender(p, amount="175000", days_ago=3, days_open=18)
+
+
+LIMA_PROCESSES = (
+    _planning_only,
+    _open_call,
+    _short_submission_period,
+    _single_bidder,
+    _price_close_to_estimate,
+    _lowest_bid_disqualified,
+    _contract_signed,
+    _contract_amended,
+    _implementation_on_time,
+    _late_start,
+    _cancelled_call,
+    _second_open_call,
+)
 
 
 def load_profile(spec: dict, *, stdout=None) -> None:
@@ -434,88 +520,110 @@ def load_profile(spec: dict, *, stdout=None) -> None:
     unit = OrgUnit.objects.filter(slug=spec["buyer_unit"]).first()
     if unit is None:
         return
+    suppliers = _profile_suppliers(spec.get("suppliers", []))
+    works = {}
+    for item in spec.get("works", []):
+        work = _profile_work(item, unit=unit, today=today)
+        if work is not None:
+            works[item["slug"]] = work
+    for item in spec.get("processes", []):
+        p = _profile_process(item, unit=unit, works=works, now=now)
+        _profile_bids_and_award(p, item, suppliers=suppliers)
+    if stdout:
+        stdout.write(
+            f"contracting: {ContractingProcess.objects.filter(is_demo=True).count()} "
+            f"procesos y {len(works)} obras de demostración"
+        )
+
+
+def _profile_suppliers(items: list) -> list:
     suppliers = []
-    for item in spec.get("suppliers", []):
+    for item in items:
         supplier = Supplier(ruc=item["id"], name=item["name"])
         supplier.full_clean(validate_unique=False)  # the profile's scheme (a NIT)
         supplier, _created = Supplier.objects.get_or_create(
             ruc=item["id"], defaults={"name": item["name"]}
         )
         suppliers.append(supplier)
-    works = {}
-    for item in spec.get("works", []):
-        district = _district(item["district_code"])
-        if district is None:
-            continue
-        progress = item.get("progress", 0)
-        budget = Decimal(item["budget"])
-        works[item["slug"]] = InfrastructureProject.objects.create(
-            slug=item["slug"],
-            title=item["title"],
-            description=(
-                f"{item['title']}. Obra de demostración: datos inventados para probar "
-                "el portal."
+    return suppliers
+
+
+def _profile_work(item: dict, *, unit, today):
+    """One demo work of the profile; None when its territorial unit is not loaded."""
+    district = _district(item["district_code"])
+    if district is None:
+        return None
+    progress = item.get("progress", 0)
+    budget = Decimal(item["budget"])
+    return InfrastructureProject.objects.create(
+        slug=item["slug"],
+        title=item["title"],
+        description=(
+            f"{item['title']}. Obra de demostración: datos inventados para probar "
+            "el portal."
+        ),
+        district=district,
+        unit=unit,
+        status=item["status"],
+        sector=item.get("sector", ""),
+        budget_amount=budget,
+        cost_amount=budget * progress / 100 if progress else None,
+        progress=progress,
+        start_on=today - timedelta(days=60),
+        end_on=today + timedelta(days=240),
+        is_published=True,
+        is_demo=True,
+    )
+
+
+def _profile_process(item: dict, *, unit, works: dict, now):
+    """One demo process of the profile, open, with its call when it lists one."""
+    p = services.process_create(
+        user=None,
+        data={
+            "title": item["title"],
+            "description": (
+                f"{item['title']}. Proceso de demostración con datos inventados."
             ),
-            district=district,
-            unit=unit,
-            status=item["status"],
-            sector=item.get("sector", ""),
-            budget_amount=budget,
-            cost_amount=budget * progress / 100 if progress else None,
-            progress=progress,
-            start_on=today - timedelta(days=60),
-            end_on=today + timedelta(days=240),
-            is_published=True,
-            is_demo=True,
+            "buyer_unit": unit,
+            "district": _district(item["district_code"]),
+            "budget_amount": Decimal(item["budget"]),
+            "budget_rationale": "Programado en el plan anual de contrataciones "
+            "(demostración).",
+            "project": works.get(item.get("work", "")),
+            "is_published": True,
+            "is_demo": True,
+        },
+    )
+    p.category = item["category"]
+    p.method = "open"
+    tender = item.get("tender")
+    if tender:
+        p.tender_amount = Decimal(tender["amount"])
+        p.tender_start = now - timedelta(days=tender["days_ago"])
+        p.tender_end = p.tender_start + timedelta(days=tender["days_open"])
+        p.enquiry_end = p.tender_start + timedelta(days=tender["days_open"] // 2)
+    p.save()
+    _release(p)
+    return p
+
+
+def _profile_bids_and_award(p, item: dict, *, suppliers: list) -> None:
+    for bid in item.get("bids", []):
+        Bid.objects.create(
+            process=p,
+            supplier=suppliers[bid["supplier"]],
+            amount=Decimal(bid["amount"]),
+            submitted_at=p.tender_end - timedelta(hours=2),
+            status=bid.get("status", Bid.Status.VALID),
         )
-    for item in spec.get("processes", []):
-        p = services.process_create(
-            user=None,
-            data={
-                "title": item["title"],
-                "description": (
-                    f"{item['title']}. Proceso de demostración con datos inventados."
-                ),
-                "buyer_unit": unit,
-                "district": _district(item["district_code"]),
-                "budget_amount": Decimal(item["budget"]),
-                "budget_rationale": "Programado en el plan anual de contrataciones "
-                "(demostración).",
-                "project": works.get(item.get("work", "")),
-                "is_published": True,
-                "is_demo": True,
-            },
+    award = item.get("award")
+    if award:
+        Award.objects.create(
+            process=p,
+            supplier=suppliers[award["supplier"]],
+            amount=Decimal(award["amount"]),
+            date=p.tender_end + timedelta(days=5),
         )
-        p.category = item["category"]
-        p.method = "open"
-        tender = item.get("tender")
-        if tender:
-            p.tender_amount = Decimal(tender["amount"])
-            p.tender_start = now - timedelta(days=tender["days_ago"])
-            p.tender_end = p.tender_start + timedelta(days=tender["days_open"])
-            p.enquiry_end = p.tender_start + timedelta(days=tender["days_open"] // 2)
-        p.save()
+    if item.get("bids") or award:
         _release(p)
-        for bid in item.get("bids", []):
-            Bid.objects.create(
-                process=p,
-                supplier=suppliers[bid["supplier"]],
-                amount=Decimal(bid["amount"]),
-                submitted_at=p.tender_end - timedelta(hours=2),
-                status=bid.get("status", Bid.Status.VALID),
-            )
-        award = item.get("award")
-        if award:
-            Award.objects.create(
-                process=p,
-                supplier=suppliers[award["supplier"]],
-                amount=Decimal(award["amount"]),
-                date=p.tender_end + timedelta(days=5),
-            )
-        if item.get("bids") or award:
-            _release(p)
-    if stdout:
-        stdout.write(
-            f"contracting: {ContractingProcess.objects.filter(is_demo=True).count()} "
-            f"procesos y {len(works)} obras de demostración"
-        )
