@@ -131,44 +131,11 @@ def demo_load_profile(spec: dict, *, stdout=None) -> None:
     """A city profile's demo budget (its demo_content.budget, docs/city-profile.md):
     headings per territorial unit, a verification office and demo residents verified with
     the profile's identity document. Idempotent."""
-    from django.contrib.auth import get_user_model
-
-    from .dni import dni_hmac
-    from .identity import identity_parse
-    from .models import ResidentVerification, VerificationOffice
-
-    def district(code):
-        return District.objects.filter(ubigeo=code).first() if code else None
-
     for item in spec.get("residents", []):
-        user = get_user_model().objects.filter(email=item["email"]).first()
-        number = identity_parse(item["document"])
-        if user is None or user.district_id is None or number is None:
-            continue
-        ResidentVerification.objects.get_or_create(
-            user=user,
-            defaults={
-                "dni_hmac": dni_hmac(number),
-                "birth_date": date(1990, 1, 1),
-                "district": user.district,
-                "status": item["status"],
-                "backend": "demo",
-            },
-        )
-        if item["status"] == "verified" and not user.is_verified_resident:
-            user.is_verified_resident = True
-            user.save(update_fields=["is_verified_resident"])
-        if stdout:
-            stdout.write(f"  budgets: {item['email']} {item['status']} ({number})")
+        _profile_resident(item, stdout=stdout)
     office = spec.get("office")
-    if office and not VerificationOffice.objects.filter(name=office["name"]).exists():
-        VerificationOffice.objects.create(
-            name=office["name"],
-            address=office["address"],
-            district=district(office.get("district_code")),
-            hours=office["hours"],
-            notes=office.get("notes", ""),
-        )
+    if office:
+        _profile_office(office)
     if BudgetProcess.objects.filter(slug=spec["slug"]).exists():
         return
     now = timezone.now()
@@ -187,27 +154,82 @@ def demo_load_profile(spec: dict, *, stdout=None) -> None:
     unit = OrgUnit.objects.filter(slug="participacion-vecinal").first()
     count = 0
     for item in spec["headings"]:
-        unit_district = district(item.get("district_code"))
-        if item.get("district_code") and unit_district is None:
-            continue
-        heading = Heading.objects.create(
-            process=process,
-            name=item["name"],
-            slug=item.get("slug") or unit_district.slug,
-            district=unit_district,
-            amount=Decimal(item["amount"]),
-        )
-        count += 1
-        for project in item["projects"]:
-            Project.objects.create(
-                heading=heading,
-                title=project["title"],
-                description=project["description"],
-                location=unit_district.name if unit_district else "",
-                estimated_cost=Decimal(project["cost"]),
-                unit=unit,
-                feasibility=Project.Feasibility.FEASIBLE,
-                is_selected=True,
-            )
+        if _profile_heading(item, process=process, unit=unit):
+            count += 1
     if stdout:
         stdout.write(f"  budgets: 1 process in balloting, {count} headings")
+
+
+def _district_by_code(code):
+    return District.objects.filter(ubigeo=code).first() if code else None
+
+
+def _profile_resident(item: dict, *, stdout=None) -> None:
+    """A demo resident checked with the profile's identity document (a verified one can
+    vote); skipped without an account, a district or a valid document."""
+    from django.contrib.auth import get_user_model
+
+    from .dni import dni_hmac
+    from .identity import identity_parse
+    from .models import ResidentVerification
+
+    user = get_user_model().objects.filter(email=item["email"]).first()
+    number = identity_parse(item["document"])
+    if user is None or user.district_id is None or number is None:
+        return
+    ResidentVerification.objects.get_or_create(
+        user=user,
+        defaults={
+            "dni_hmac": dni_hmac(number),
+            "birth_date": date(1990, 1, 1),
+            "district": user.district,
+            "status": item["status"],
+            "backend": "demo",
+        },
+    )
+    if item["status"] == "verified" and not user.is_verified_resident:
+        user.is_verified_resident = True
+        user.save(update_fields=["is_verified_resident"])
+    if stdout:
+        stdout.write(f"  budgets: {item['email']} {item['status']} ({number})")
+
+
+def _profile_office(office: dict) -> None:
+    from .models import VerificationOffice
+
+    if VerificationOffice.objects.filter(name=office["name"]).exists():
+        return
+    VerificationOffice.objects.create(
+        name=office["name"],
+        address=office["address"],
+        district=_district_by_code(office.get("district_code")),
+        hours=office["hours"],
+        notes=office.get("notes", ""),
+    )
+
+
+def _profile_heading(item: dict, *, process, unit) -> bool:
+    """One heading of the profile with its selected projects; False (nothing created)
+    when its territorial unit is not loaded."""
+    unit_district = _district_by_code(item.get("district_code"))
+    if item.get("district_code") and unit_district is None:
+        return False
+    heading = Heading.objects.create(
+        process=process,
+        name=item["name"],
+        slug=item.get("slug") or unit_district.slug,
+        district=unit_district,
+        amount=Decimal(item["amount"]),
+    )
+    for project in item["projects"]:
+        Project.objects.create(
+            heading=heading,
+            title=project["title"],
+            description=project["description"],
+            location=unit_district.name if unit_district else "",
+            estimated_cost=Decimal(project["cost"]),
+            unit=unit,
+            feasibility=Project.Feasibility.FEASIBLE,
+            is_selected=True,
+        )
+    return True

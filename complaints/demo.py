@@ -41,6 +41,12 @@ def load(*, stdout=None) -> None:
     _demo_recovery_key(stdout=stdout)
     if AuditLog.objects.filter(action="complaints.demo").exists():
         return
+    _two_complaints(member=member, private=private, stdout=stdout)
+
+
+def _two_complaints(*, member, private, stdout=None) -> None:
+    """A web complaint, under evaluation with a message to its reporter, and a phone
+    complaint registered by the member; their codes are printed once."""
     first, code1 = services.complaint_submit(
         body={
             "what": "Un inspector pidió dinero para no multar un puesto de mercado.",
@@ -51,28 +57,12 @@ def load(*, stdout=None) -> None:
             "amount": "S/ 300",
         }
     )
-    second, code2 = services.complaint_submit(
+    _second, code2 = services.complaint_submit(
         body={"what": "Se usan camionetas municipales para fines particulares."},
         channel=Channel.PHONE,
         registered_by=member,
     )
-    key = crypto.unseal(
-        private, bytes(KeyGrant.objects.get(complaint=first, member=member).sealed_key)
-    )
-    services.complaint_transition(
-        complaint=first,
-        key=key,
-        actor=member,
-        to_stage=Stage.EVALUATION,
-        note="Recibimos su denuncia y la estamos evaluando.",
-        is_public=True,
-    )
-    services.complaint_message_send(
-        complaint=first,
-        key=key,
-        actor=member,
-        text="Gracias. ¿Recuerda el día exacto?",
-    )
+    _first_answer(first, member=member, private=private)
     from openlima.services import audit_log_record
 
     audit_log_record(actor=None, action="complaints.demo")
@@ -81,6 +71,30 @@ def load(*, stdout=None) -> None:
             f"  demo complaints: web {crypto.code_format(code1)}, "
             f"phone {crypto.code_format(code2)} (must be replaced at first use)"
         )
+
+
+def _first_answer(complaint, *, member, private) -> None:
+    """The member opens the complaint with their key, moves it to evaluation with a
+    public note and asks the reporter a question."""
+
+    key = crypto.unseal(
+        private,
+        bytes(KeyGrant.objects.get(complaint=complaint, member=member).sealed_key),
+    )
+    services.complaint_transition(
+        complaint=complaint,
+        key=key,
+        actor=member,
+        to_stage=Stage.EVALUATION,
+        note="Recibimos su denuncia y la estamos evaluando.",
+        is_public=True,
+    )
+    services.complaint_message_send(
+        complaint=complaint,
+        key=key,
+        actor=member,
+        text="Gracias. ¿Recuerda el día exacto?",
+    )
 
 
 def _demo_recovery_key(*, stdout=None) -> None:

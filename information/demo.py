@@ -190,16 +190,7 @@ def _profile_requests():
 
 
 def load(*, stdout=None) -> None:
-    officer = user_create_staff(
-        email=DEMO_OFFICER,
-        password=DEMO_PASSWORD,
-        org_unit=OrgUnit.objects.get(
-            slug=roles.role_unit_slug(roles.TRANSPARENCY_OFFICER)
-        ),
-        roles=[roles.TRANSPARENCY_OFFICER],
-        display_name="Funcionario responsable de transparencia",
-    )
-    totp_activate(user=officer, secret=DEMO_TOTP_SECRET)
+    officer = _demo_officer()
     if InformationRequest.objects.exists():
         return
     User = get_user_model()
@@ -212,75 +203,105 @@ def load(*, stdout=None) -> None:
     now = timezone.now()
     created = 0
     spec = _profile_requests()
-    for who, days_ago, title, text, unit_slug, state in spec["requests"]:
-        filed_at = now - dt.timedelta(days=days_ago)
-        citizen = citizens[who]
-        r = services.request_file(
-            user=citizen,
-            title=title,
-            text=text,
-            requester_name=f"{citizen.display_name} (demo)",
-            document_type=spec["document_type"],
-            document_number=spec["number"](who),
-            contact_email=citizen.email,
-            delivery_form="email" if who != 3 else "copy",
-            show_anonymous=who != 1,
-            now=filed_at,
-        )
+    for row in spec["requests"]:
+        _demo_request(row, citizens=citizens, officer=officer, spec=spec, now=now)
         created += 1
-        unit = OrgUnit.objects.filter(slug=unit_slug).first() if unit_slug else None
-        if unit is not None:
-            r = services.request_assign(actor=officer, info_request=r, unit=unit)
-        if state == "extended":
-            limits = services.extension_limits(info_request=r)
-            services.request_extend(
-                actor=officer,
-                info_request=r,
-                new_due_on=min(
-                    calendar.add_business_days(r.due_on, 5), limits["latest"]
-                ),
-                reason="Los contratos están en el archivo central y deben digitalizarse "
-                "(más de 400 folios).",
-                now=filed_at,
-            )
-        elif state in ("answered", "delivered"):
-            r = services.request_answer(
-                actor=officer,
-                info_request=r,
-                answer_text="Adjuntamos la información solicitada.",
-            )
-            doc = services.document_add(
-                actor=officer,
-                info_request=r,
-                title=title,
-                uploaded=SimpleUploadedFile("respuesta.pdf", DEMO_PDF),
-            )
-            services.document_redact(actor=officer, document=doc, same_as_original=True)
-            services.document_publish(actor=officer, document=doc)
-            if state == "delivered":
-                services.request_deliver(
-                    actor=officer, info_request=r, cost="0", note="Enviado por correo"
-                )
-        elif state == "partially_denied":
-            services.request_deny(
-                actor=officer,
-                info_request=r,
-                exception=spec["personal_data"],
-                reasoning="Las declaraciones juradas se entregan sin domicilios, "
-                "teléfonos ni datos de familiares, que afectan la intimidad personal.",
-                partial=True,
-                answer_text="Se entregan las declaraciones juradas con los datos "
-                "personales protegidos tachados.",
-            )
-        elif state == "denied":
-            services.request_deny(
-                actor=officer,
-                info_request=r,
-                exception=spec["reserved"],
-                reasoning="La ubicación de las cámaras forma parte del plan de seguridad "
-                "del local; su difusión pondría en riesgo su protección.",
-                partial=False,
-            )
     services.deadlines_process(now=now)
     if stdout:
         stdout.write(f"  information: {created} access-to-information requests")
+
+
+def _demo_officer():
+    """The transparency officer's demo account, with the demo TOTP secret."""
+    officer = user_create_staff(
+        email=DEMO_OFFICER,
+        password=DEMO_PASSWORD,
+        org_unit=OrgUnit.objects.get(
+            slug=roles.role_unit_slug(roles.TRANSPARENCY_OFFICER)
+        ),
+        roles=[roles.TRANSPARENCY_OFFICER],
+        display_name="Funcionario responsable de transparencia",
+    )
+    totp_activate(user=officer, secret=DEMO_TOTP_SECRET)
+    return officer
+
+
+def _demo_request(row: tuple, *, citizens: dict, officer, spec: dict, now) -> None:
+    """One demo request filed `days ago` by a demo citizen, assigned to its unit and
+    taken to its state by the officer."""
+    who, days_ago, title, text, unit_slug, state = row
+    filed_at = now - dt.timedelta(days=days_ago)
+    citizen = citizens[who]
+    r = services.request_file(
+        user=citizen,
+        title=title,
+        text=text,
+        requester_name=f"{citizen.display_name} (demo)",
+        document_type=spec["document_type"],
+        document_number=spec["number"](who),
+        contact_email=citizen.email,
+        delivery_form="email" if who != 3 else "copy",
+        show_anonymous=who != 1,
+        now=filed_at,
+    )
+    unit = OrgUnit.objects.filter(slug=unit_slug).first() if unit_slug else None
+    if unit is not None:
+        r = services.request_assign(actor=officer, info_request=r, unit=unit)
+    if state == "extended":
+        _extend(r, officer=officer, now=filed_at)
+    elif state in ("answered", "delivered"):
+        _answer(r, officer=officer, title=title, deliver=state == "delivered")
+    elif state == "partially_denied":
+        services.request_deny(
+            actor=officer,
+            info_request=r,
+            exception=spec["personal_data"],
+            reasoning="Las declaraciones juradas se entregan sin domicilios, "
+            "teléfonos ni datos de familiares, que afectan la intimidad personal.",
+            partial=True,
+            answer_text="Se entregan las declaraciones juradas con los datos "
+            "personales protegidos tachados.",
+        )
+    elif state == "denied":
+        services.request_deny(
+            actor=officer,
+            info_request=r,
+            exception=spec["reserved"],
+            reasoning="La ubicación de las cámaras forma parte del plan de seguridad "
+            "del local; su difusión pondría en riesgo su protección.",
+            partial=False,
+        )
+
+
+def _extend(r, *, officer, now) -> None:
+    """Extend by five business days, or to the latest date the law allows."""
+    limits = services.extension_limits(info_request=r)
+    services.request_extend(
+        actor=officer,
+        info_request=r,
+        new_due_on=min(calendar.add_business_days(r.due_on, 5), limits["latest"]),
+        reason="Los contratos están en el archivo central y deben digitalizarse "
+        "(más de 400 folios).",
+        now=now,
+    )
+
+
+def _answer(r, *, officer, title: str, deliver: bool) -> None:
+    """Answer with one published document (DEMO_PDF), then deliver it if asked."""
+    r = services.request_answer(
+        actor=officer,
+        info_request=r,
+        answer_text="Adjuntamos la información solicitada.",
+    )
+    doc = services.document_add(
+        actor=officer,
+        info_request=r,
+        title=title,
+        uploaded=SimpleUploadedFile("respuesta.pdf", DEMO_PDF),
+    )
+    services.document_redact(actor=officer, document=doc, same_as_original=True)
+    services.document_publish(actor=officer, document=doc)
+    if deliver:
+        services.request_deliver(
+            actor=officer, info_request=r, cost="0", note="Enviado por correo"
+        )

@@ -159,56 +159,75 @@ def load(*, stdout=None) -> None:
     rng = random.Random(2022)
     citizens = _citizens(12)
     now = timezone.now()
-    for idx, (title, summary, body, topic, district_name) in enumerate(DEMO_PROPOSALS):
-        district = (
-            District.objects.filter(name=district_name).first()
-            if district_name
-            else None
-        )
-        author = citizens[idx]
-        proposal, created = Proposal.objects.get_or_create(
-            title=title,
-            defaults={
-                "author": author,
-                "summary": summary,
-                "body": body,
-                "body_html": render_markdown(body),
-                "topic": topic,
-                "district": district,
-                "published_at": now - timedelta(days=20 - idx),
-                "support_ends_at": now + timedelta(days=340 + idx),
-            },
-        )
-        if not created:
-            continue
-        supporters = rng.sample(citizens, k=min(len(citizens), 3 + idx * 2))
-        Support.objects.bulk_create(
-            [Support(proposal=proposal, user=u) for u in supporters],
-            ignore_conflicts=True,
-        )
-        proposal.support_count = Support.objects.filter(proposal=proposal).count()
-        parent = None
-        for j, text in enumerate(DEMO_COMMENTS[: 1 + idx % 3]):
-            c = Comment.objects.create(
-                target_type="participation.proposal",
-                target_id=proposal.pk,
-                author=citizens[(idx + j + 1) % len(citizens)],
-                body=text,
-                body_html=render_plain(text),
-                parent=parent,
-                depth=parent.depth + 1 if parent else 0,
-            )
-            c.root_id = parent.root_id if parent else c.pk
-            c.save(update_fields=["root_id"])
-            parent = c
-        proposal.comment_count = Comment.objects.filter(
-            target_type="participation.proposal", target_id=proposal.pk
-        ).count()
-        proposal.save(update_fields=["support_count", "comment_count"])
+    for idx, row in enumerate(DEMO_PROPOSALS):
+        _demo_proposal(idx, row, citizens=citizens, rng=rng, now=now)
 
     from .services import proposal_search_index
 
     proposal_search_index()
+    _second_consultation(now=now)
+    _demo_session(now=now)
+    if stdout:
+        stdout.write("participation: demo proposals, consultation and session ready\n")
+
+
+def _demo_proposal(idx: int, row: tuple, *, citizens: list, rng, now) -> None:
+    """The idx-th demo proposal, by the idx-th citizen, with supporters drawn from `rng`
+    and a thread of comments; nothing when it exists already."""
+    title, summary, body, topic, district_name = row
+    district = (
+        District.objects.filter(name=district_name).first() if district_name else None
+    )
+    author = citizens[idx]
+    proposal, created = Proposal.objects.get_or_create(
+        title=title,
+        defaults={
+            "author": author,
+            "summary": summary,
+            "body": body,
+            "body_html": render_markdown(body),
+            "topic": topic,
+            "district": district,
+            "published_at": now - timedelta(days=20 - idx),
+            "support_ends_at": now + timedelta(days=340 + idx),
+        },
+    )
+    if not created:
+        return
+    supporters = rng.sample(citizens, k=min(len(citizens), 3 + idx * 2))
+    Support.objects.bulk_create(
+        [Support(proposal=proposal, user=u) for u in supporters],
+        ignore_conflicts=True,
+    )
+    proposal.support_count = Support.objects.filter(proposal=proposal).count()
+    _comment_thread(proposal, idx, citizens=citizens)
+    proposal.comment_count = Comment.objects.filter(
+        target_type="participation.proposal", target_id=proposal.pk
+    ).count()
+    proposal.save(update_fields=["support_count", "comment_count"])
+
+
+def _comment_thread(proposal, idx: int, *, citizens: list) -> None:
+    """One to three comments, each answering the previous one."""
+    parent = None
+    for j, text in enumerate(DEMO_COMMENTS[: 1 + idx % 3]):
+        c = Comment.objects.create(
+            target_type="participation.proposal",
+            target_id=proposal.pk,
+            author=citizens[(idx + j + 1) % len(citizens)],
+            body=text,
+            body_html=render_plain(text),
+            parent=parent,
+            depth=parent.depth + 1 if parent else 0,
+        )
+        c.root_id = parent.root_id if parent else c.pk
+        c.save(update_fields=["root_id"])
+        parent = c
+
+
+def _second_consultation(*, now) -> None:
+    """The plan's second public consultation, closed, with its options and ratings
+    (DEMO_RATINGS) carrying the citizen contributions of the plan's Fig. 15."""
     plan = _plan_data()
     co = plan.get("co_creation", {})
     scale = co.get("priority_scale", {})
@@ -237,46 +256,59 @@ def load(*, stdout=None) -> None:
         },
     )
     if created:
-        choices = {}
-        provider = registry.provider("commitments.choices")
-        if provider:
-            try:
-                choices = {title.lower(): pk for pk, title in provider()}
-            except Exception:
-                choices = {}
-        options = {}
-        for pos, (code, title, description) in enumerate(SECOND_CONSULTATION_OPTIONS):
-            commitment_id = next(
-                (pk for t, pk in choices.items() if t.startswith(title.lower() + ":")),
-                None,
-            )
-            options[code] = ConsultationOption.objects.create(
-                consultation=consultation,
-                title=title,
-                description=description,
-                position=pos,
-                commitment_id=commitment_id,
-            )
-        contributions = {}
-        for item in plan.get("citizen_contributions_second_consultation", []):
-            contributions.setdefault(item["commitment"], []).append(item["text"])
-        raters = _citizens(12)
-        rows = []
-        for code, (high, medium, low) in DEMO_RATINGS.items():
-            levels = [Level.HIGH] * high + [Level.MEDIUM] * medium + [Level.LOW] * low
-            texts = contributions.get(code, [])
-            for k, level in enumerate(levels):
-                rows.append(
-                    ConsultationRating(
-                        consultation=consultation,
-                        option=options[code],
-                        user=raters[k],
-                        level=level,
-                        contribution=texts[k] if k < len(texts) else "",
-                    )
-                )
-        ConsultationRating.objects.bulk_create(rows, ignore_conflicts=True)
+        options = _consultation_options(consultation)
+        _consultation_ratings(consultation, options=options, plan=plan)
 
+
+def _consultation_options(consultation) -> dict:
+    """The five commitments as options by code, each linked to the plan's commitment of
+    that title when the commitments app provides it."""
+    choices = {}
+    provider = registry.provider("commitments.choices")
+    if provider:
+        try:
+            choices = {title.lower(): pk for pk, title in provider()}
+        except Exception:
+            choices = {}
+    options = {}
+    for pos, (code, title, description) in enumerate(SECOND_CONSULTATION_OPTIONS):
+        commitment_id = next(
+            (pk for t, pk in choices.items() if t.startswith(title.lower() + ":")),
+            None,
+        )
+        options[code] = ConsultationOption.objects.create(
+            consultation=consultation,
+            title=title,
+            description=description,
+            position=pos,
+            commitment_id=commitment_id,
+        )
+    return options
+
+
+def _consultation_ratings(consultation, *, options: dict, plan: dict) -> None:
+    contributions: dict[str, list] = {}
+    for item in plan.get("citizen_contributions_second_consultation", []):
+        contributions.setdefault(item["commitment"], []).append(item["text"])
+    raters = _citizens(12)
+    rows = []
+    for code, (high, medium, low) in DEMO_RATINGS.items():
+        levels = [Level.HIGH] * high + [Level.MEDIUM] * medium + [Level.LOW] * low
+        texts = contributions.get(code, [])
+        for k, level in enumerate(levels):
+            rows.append(
+                ConsultationRating(
+                    consultation=consultation,
+                    option=options[code],
+                    user=raters[k],
+                    level=level,
+                    contribution=texts[k] if k < len(texts) else "",
+                )
+            )
+    ConsultationRating.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _demo_session(*, now) -> None:
     unit = OrgUnit.objects.filter(slug="participacion-vecinal").first()
     Session.objects.get_or_create(
         title="Lima Activa Físicamente: mesa de propuestas vecinales",
@@ -293,8 +325,6 @@ def load(*, stdout=None) -> None:
             "organiser_unit": unit,
         },
     )
-    if stdout:
-        stdout.write("participation: demo proposals, consultation and session ready\n")
 
 
 def city_demo_proposal(
