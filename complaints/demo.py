@@ -76,7 +76,6 @@ def _two_complaints(*, member, private, stdout=None) -> None:
 def _first_answer(complaint, *, member, private) -> None:
     """The member opens the complaint with their key, moves it to evaluation with a
     public note and asks the reporter a question."""
-
     key = crypto.unseal(
         private,
         bytes(KeyGrant.objects.get(complaint=complaint, member=member).sealed_key),
