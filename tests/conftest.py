@@ -1,12 +1,37 @@
 """Fixtures shared by every test module. App-specific fixtures live in tests/<app>/conftest.py."""
 
+import atexit
 import contextlib
+import sys
 import time
 
 import pytest
 from django.conf import settings
 
 from tests.factories import StaffFactory, UserFactory
+
+
+class _Discard:
+    """A stderr without a lock: whatever is written to it is dropped."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def _quiet_stderr_at_exit() -> None:
+    """After pytest has finished and printed its summary: a request thread of Django's
+    threaded live server (a daemon; the frictionless and ckanapi clients leave connections
+    open) can still fail while the interpreter shuts down. Its traceback, written to the
+    real stderr then, made Python abort with "could not acquire lock for <stderr> at
+    interpreter shutdown" (exit status 134) after every test had passed — the README's
+    test command on SQLite did. Such late writes now go nowhere."""
+    sys.stderr = _Discard()
+
+
+atexit.register(_quiet_stderr_at_exit)
 
 
 def pytest_collection_modifyitems(config, items):
