@@ -1,7 +1,9 @@
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_script_prefix, translate_url
 from django.utils.translation import get_language, get_language_info
+
+from openlima import conf
 
 register = template.Library()
 
@@ -94,9 +96,6 @@ def code_groups(code) -> str:
     )
 
 
-_FEEDBACK_HTML: dict[tuple, str] = {}
-
-
 @register.simple_tag(takes_context=True)
 def feedback_form(context, moment: str = "page"):
     """`{% feedback_form %}` in the footer, `{% feedback_form "complaint" %}` at the end of
@@ -105,17 +104,15 @@ def feedback_form(context, moment: str = "page"):
     it is rendered once per process for each (docs/performance.md); not with DEBUG, so
     an edited template shows at once."""
     from django.template.loader import render_to_string
-    from django.urls import get_script_prefix
     from django.utils.safestring import mark_safe
 
     from openlima.feedback import part_for
 
     request = context.get("request")
     part = part_for(getattr(request, "resolver_match", None))
-    key = (get_language(), get_script_prefix(), part, moment)
-    html = _FEEDBACK_HTML.get(key)
-    if html is None:
-        html = render_to_string(
+    html = _memoised(
+        ("feedback", get_language(), get_script_prefix(), part, moment),
+        lambda: render_to_string(
             "openlima/includes/feedback_form.html",
             {
                 "part": part,
@@ -123,11 +120,8 @@ def feedback_form(context, moment: str = "page"):
                 "journey": moment != "page",
                 "scores": range(1, 6),
             },
-        )
-        if not settings.DEBUG:
-            if len(_FEEDBACK_HTML) > 256:  # a handful of parts × moments × languages
-                _FEEDBACK_HTML.clear()
-            _FEEDBACK_HTML[key] = html
+        ),
+    )
     return mark_safe(html)  # noqa: S308 (our own template, autoescaped)
 
 
@@ -157,6 +151,19 @@ _MEMO_HTML: dict[tuple, str] = {}
 _MEMO_MAX = 4096  # entries (a few hundred bytes each); emptied when full
 
 
+def _memoised(key: tuple, render) -> str:
+    """The HTML kept for `key` in this process, or `render()` kept from now on (not with
+    DEBUG, so an edited template shows at once): the footer form and `{% memo %}`."""
+    html = _MEMO_HTML.get(key)
+    if html is None:
+        html = render()
+        if not settings.DEBUG:
+            if len(_MEMO_HTML) >= _MEMO_MAX:
+                _MEMO_HTML.clear()
+            _MEMO_HTML[key] = html
+    return html
+
+
 class MemoNode(template.Node):
     def __init__(self, nodelist, name: str, vary: list):
         self.nodelist = nodelist
@@ -164,25 +171,14 @@ class MemoNode(template.Node):
         self.vary = vary
 
     def render(self, context):
-        from django.urls import get_script_prefix
-
-        from openlima import conf
-
         key = (
-            self.name,
+            "memo:" + self.name,
             get_language(),
             get_script_prefix(),
             conf.city_profile_name(),
             *(str(value.resolve(context)) for value in self.vary),
         )
-        html = _MEMO_HTML.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            if not settings.DEBUG:
-                if len(_MEMO_HTML) >= _MEMO_MAX:
-                    _MEMO_HTML.clear()
-                _MEMO_HTML[key] = html
-        return html
+        return _memoised(key, lambda: self.nodelist.render(context))
 
 
 @register.tag
