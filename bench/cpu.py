@@ -224,10 +224,11 @@ def child(args) -> None:
         profiler.disable()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     if profiler:
+        if os.environ.get("CPU_PROFILE_DUMP"):  # for pstats / snakeviz
+            profiler.dump_stats(os.environ["CPU_PROFILE_DUMP"])
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
-            args.profile
-        )
+        order = os.environ.get("CPU_PROFILE_SORT", "cumulative")
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.profile)
         print(out.getvalue())
     print(
         json.dumps(

@@ -41,6 +41,7 @@ DATABASES = {"default": env.db_url_config(_database_url)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["ENGINE"] = "openlima.db.postgresql"  # see settings/base.py
 IS_POSTGRES = True
 
 REDIS_URL = _required("REDIS_URL", "must be set (redis://...).")

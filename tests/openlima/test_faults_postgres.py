@@ -116,6 +116,24 @@ def test_postgres_restart_under_load_answers_503_then_recovers(
     assert web.proc.poll() is None
 
 
+@pytest.mark.postgres
+def test_a_restart_between_requests_costs_no_request(own_postgres, web_on_own_postgres):
+    """A restart while the workers sit idle on their kept connections: the health check
+    (openlima/db/postgresql/base.py polls the socket, then sends `SELECT 1` only when
+    the server has said something) finds each dead connection before the request's first
+    query and opens a new one, so not one request fails."""
+    web = web_on_own_postgres
+    for path in PAGES + APIS:  # warm: every worker keeps a persistent connection
+        for _ in range(2):
+            assert web.get(path).status == 200, (path, web.log())
+
+    own_postgres.stop("fast")
+    own_postgres.start()  # no request in between
+
+    statuses = [(path, web.get(path).status) for path in (PAGES + APIS) * 2]
+    assert {status for _path, status in statuses} == {200}, (statuses, web.log())
+
+
 # --- The same answers in process, without a cluster of its own -----------------------
 
 

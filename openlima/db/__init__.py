@@ -1,0 +1,1 @@
+"""Database backends of the portal (docs/performance.md, "Levers used")."""
