@@ -38,6 +38,11 @@ urlpatterns = [
         name="follow",
     ),
     path(
+        "<slug:plan_slug>/<slug:commitment_slug>/seguir-por-correo/",
+        views.follow_email,
+        name="follow_email",
+    ),
+    path(
         "<slug:plan_slug>/<slug:commitment_slug>/dejar-de-seguir/",
         views.unfollow,
         name="unfollow",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from openlima import exports
 from openlima.errors import ApplicationError
+from openlima.sameorigin import token_free_form
 
 from . import charts, selectors, services
 from .forms import EmailFollowForm, PlanFilterForm
@@ -231,6 +232,22 @@ def follow(request, plan_slug, commitment_slug):
         services.subscription_follow(user=request.user, commitment=commitment)
         messages.success(request, _("Ahora sigue este compromiso."))
         return redirect(commitment.get_absolute_url())
+    return _follow_by_email(request, commitment)
+
+
+@require_POST
+@token_free_form
+def follow_email(request, plan_slug, commitment_slug):
+    """The anonymous form of the commitment page: no CSRF token, so the page can be shared
+    by the anonymous page cache (openlima/sameorigin.py). It never reads the session: the
+    address gets a confirmation link (double opt-in), whoever is signed in."""
+    commitment = selectors.commitment_get_public(
+        plan_slug=plan_slug, commitment_slug=commitment_slug
+    )
+    return _follow_by_email(request, commitment)
+
+
+def _follow_by_email(request, commitment):
     form = EmailFollowForm(request.POST)
     if form.is_valid():
         try:
