@@ -163,6 +163,10 @@ def server_env(args) -> dict:
         GUNICORN_LOGLEVEL="warning",
         LOG_LEVEL="WARNING",
     )
+    # The complaint scenario's proof-of-work bypass (config/settings/bench.py reads it;
+    # complaints/antiabuse.py bench_bypass wants 24+ characters). Without it the scenario
+    # solved one ALTCHA challenge and replayed it, and every replay was refused.
+    env.setdefault("COMPLAINT_BENCH_TOKEN", secrets.token_urlsafe(32))
     if args.worker_class == "gthread":
         env["GUNICORN_THREADS"] = str(args.worker_threads)
     env.pop("REDIS_URL", None)

@@ -53,6 +53,26 @@ def test_complaints_scenario_seeds_twice():
     assert Complaint.objects.count() == 4
 
 
+def test_the_bench_server_gets_a_complaint_bypass_token(monkeypatch):
+    """Without it the complaint scenario replayed one solved proof of work, and the
+    portal refused every replay: a storm of 400s (seen in the bench run)."""
+    import argparse
+
+    from bench.run import server_env
+
+    monkeypatch.delenv("COMPLAINT_BENCH_TOKEN", raising=False)
+    ns = argparse.Namespace(
+        database_url="postgres://x/y",
+        workers=1,
+        port=1,
+        worker_class="sync",
+        redis_url="",
+    )
+    first, second = server_env(ns), server_env(ns)
+    assert len(first["COMPLAINT_BENCH_TOKEN"]) >= 24
+    assert first["COMPLAINT_BENCH_TOKEN"] != second["COMPLAINT_BENCH_TOKEN"]
+
+
 def test_bench_cli_flags():
     import sys
 
