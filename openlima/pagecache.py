@@ -274,7 +274,10 @@ class AnonymousPageCacheMiddleware:
         if stored is not None:
             return self._serve(request, stored, key)
         if found.get(NOSTORE_KEY.format(page)):
-            return self.get_response(request)
+            # Built without the lock (nobody waits for a page that sets a cookie); if it
+            # no longer does (a release moved its form's token away, say), it is stored
+            # and the mark dropped at once rather than when it expires.
+            return self._build(request, key, page, marked_nostore=True)
         lock = LOCK_KEY.format(page)
         if not cache.add(lock, key, timeout=REBUILD_LOCK_SECONDS):
             # Someone is rebuilding this page: the previous copy now, else wait for it.
@@ -314,7 +317,7 @@ class AnonymousPageCacheMiddleware:
         _public(response, key)
         return response
 
-    def _build(self, request, key, page):
+    def _build(self, request, key, page, marked_nostore=False):
         response = self.get_response(request)
         if (
             response.status_code == 200
@@ -337,6 +340,8 @@ class AnonymousPageCacheMiddleware:
             )
             cache.set(PAGE_KEY.format(key), entry, page_cache_seconds())
             cache.set(STALE_KEY.format(page), (key, entry), stale_seconds())
+            if marked_nostore:
+                cache.delete(NOSTORE_KEY.format(page))
             _public(response, key)
         elif response.status_code == 200 and (
             response.cookies or response.has_header("Set-Cookie")

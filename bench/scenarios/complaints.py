@@ -138,6 +138,7 @@ def endpoints(*, base_url: str) -> list[dict]:
             "path": "/denuncias/nueva/",
             "headers": headers,
             "body": body,
+            "expect": 302,  # to the receipt page (post/redirect/get)
         },
         {
             "name": "complaints_open_case_with_code",

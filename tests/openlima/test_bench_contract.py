@@ -73,6 +73,16 @@ def test_the_bench_server_gets_a_complaint_bypass_token(monkeypatch):
     assert first["COMPLAINT_BENCH_TOKEN"] != second["COMPLAINT_BENCH_TOKEN"]
 
 
+def test_a_form_that_redirects_on_success_is_not_a_failed_run():
+    from bench.run import unexpected_answers
+
+    raw = {"non2xx": 60, "statuses": {"302": 60}}
+    assert unexpected_answers(raw, None) == 60
+    assert unexpected_answers(raw, 302) == 0
+    assert unexpected_answers({"non2xx": 3, "statuses": {"302": 5, "400": 3}}, 302) == 3
+    assert unexpected_answers({"non2xx": 0, "statuses": {"200": 9}}, 302) == 9
+
+
 def test_bench_cli_flags():
     import sys
 

@@ -7,7 +7,7 @@ runs what a commit would."""
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory
@@ -187,6 +187,26 @@ def test_pages_that_set_a_cookie_are_not_stored(client):
     response = Client().get("/participa/propuestas/nueva/")
     assert response.status_code in (200, 302)
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_page_that_stopped_setting_a_cookie_is_stored_at_once(client):
+    """The "sets a cookie" mark outlived the reason: a page an older release rendered
+    with a CSRF token (the commitment page's follow form) stayed uncached for
+    PAGE_CACHE_SECONDS after the release that removed the token."""
+    from django.core.cache import cache
+
+    from openlima.pagecache import NOSTORE_KEY, _apps_for, _keys
+    from tests.participation.factories import ProposalFactory
+
+    ProposalFactory(title="Parque en Comas")
+    request = RequestFactory().get(LIST)
+    _key, page = _keys(request, _apps_for(LIST))
+    cache.set(NOSTORE_KEY.format(page), 1, 300)  # left by the older release
+    first, queries = _get(client, LIST)
+    assert first.status_code == 200 and queries > 0
+    assert cache.get(NOSTORE_KEY.format(page)) is None
+    second, queries = _get(client, LIST)
+    assert queries == 0 and second.content == first.content
 
 
 def test_off_without_a_shared_cache(client, settings):
