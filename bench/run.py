@@ -18,16 +18,17 @@ through a template) or `insert` (insert under a unique constraint + counter).
 5. after a write storm, runs the endpoint's exactness check (supports rows = counter,
    ballots counted = ballots stored); the calibration's insert is checked the same way;
 6. prints JSON on stdout and a Markdown table on stderr. Exit status 1 when any request
-   answered other than 2xx (or than the endpoint's "expect"), a socket error or timeout happened, a unique-user pool ran out,
-   an exactness check failed or a scenario could not be seeded: such a run is a failure,
-   not a figure.
+   answered other than 2xx (or than the endpoint's "expect"), a socket error or timeout
+   happened, a unique-user pool ran out, an exactness check failed or a scenario could
+   not be seeded: such a run is a failure, not a figure.
 
 Scenario contract: NAME, seed(*, scale), endpoints(*, base_url) -> list of {"name",
 "method", "path", "headers", "body"} plus, optionally, "compare" ("bare", "list",
 "insert"; default "list"), "expect" (the one status that counts as success, for a
-form's post/redirect/get: 302; default any 2xx), "pool" (a session pool file from bench.sessions), "mode"
-("cycle": signed-in visitors, round robin; "unique": each session once, a different user
-each request) and "check" (a callable run after the storm, returning {"ok": bool, ...}).
+form's post/redirect/get: 302; default any 2xx), "pool" (a session pool file from
+bench.sessions), "mode" ("cycle": signed-in visitors, round robin; "unique": each session
+once, a different user each request) and "check" (a callable run after the storm,
+returning {"ok": bool, ...}).
 
     .venv/bin/python bench/run.py --scale 1 --duration 4 [--only participation]
 """

@@ -40,29 +40,36 @@ DEMO_RESIDENTS = [
 ]
 
 
+def _resident_verified(user, *, number: str, status: str) -> None:
+    """A demo resident's identity check (once per account); a verified one may vote."""
+    from .dni import dni_hmac
+    from .models import ResidentVerification
+
+    ResidentVerification.objects.get_or_create(
+        user=user,
+        defaults={
+            "dni_hmac": dni_hmac(number),
+            "birth_date": date(1990, 1, 1),
+            "district": user.district,
+            "status": status,
+            "backend": "demo",
+        },
+    )
+    if status == "verified" and not user.is_verified_resident:
+        user.is_verified_resident = True
+        user.save(update_fields=["is_verified_resident"])
+
+
 def demo_residents(*, stdout=None) -> None:
     from django.contrib.auth import get_user_model
 
-    from .dni import dni_check_characters, dni_hmac
-    from .models import ResidentVerification
+    from .dni import dni_check_characters
 
     for email, number, status in DEMO_RESIDENTS:
         user = get_user_model().objects.filter(email=email).first()
         if user is None or user.district_id is None:
             continue
-        ResidentVerification.objects.get_or_create(
-            user=user,
-            defaults={
-                "dni_hmac": dni_hmac(number),
-                "birth_date": date(1990, 1, 1),
-                "district": user.district,
-                "status": status,
-                "backend": "demo",
-            },
-        )
-        if status == "verified" and not user.is_verified_resident:
-            user.is_verified_resident = True
-            user.save(update_fields=["is_verified_resident"])
+        _resident_verified(user, number=number, status=status)
         if stdout:
             stdout.write(
                 f"  budgets: {email} {status} (DNI {number}-{dni_check_characters(number)[0]})"
@@ -169,27 +176,13 @@ def _profile_resident(item: dict, *, stdout=None) -> None:
     vote); skipped without an account, a district or a valid document."""
     from django.contrib.auth import get_user_model
 
-    from .dni import dni_hmac
     from .identity import identity_parse
-    from .models import ResidentVerification
 
     user = get_user_model().objects.filter(email=item["email"]).first()
     number = identity_parse(item["document"])
     if user is None or user.district_id is None or number is None:
         return
-    ResidentVerification.objects.get_or_create(
-        user=user,
-        defaults={
-            "dni_hmac": dni_hmac(number),
-            "birth_date": date(1990, 1, 1),
-            "district": user.district,
-            "status": item["status"],
-            "backend": "demo",
-        },
-    )
-    if item["status"] == "verified" and not user.is_verified_resident:
-        user.is_verified_resident = True
-        user.save(update_fields=["is_verified_resident"])
+    _resident_verified(user, number=number, status=item["status"])
     if stdout:
         stdout.write(f"  budgets: {item['email']} {item['status']} ({number})")
 
