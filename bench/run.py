@@ -50,6 +50,10 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: bench/ is not a package on the path
+    sys.path.insert(0, str(ROOT))
+from bench import cpusplit  # noqa: E402
+
 SCENARIOS = ROOT / "bench" / "scenarios"
 LUA = ROOT / "bench" / "wrk" / "request.lua"
 CALIBRATION_ROWS = 100_000
@@ -286,8 +290,16 @@ def calibration_check(result: dict) -> dict:
     }
 
 
-def run_wrk(wrk: str, base_url: str, endpoint: dict, args, workdir: Path) -> dict:
-    """One wrk run (plus a one-second warm-up that is not counted)."""
+def run_wrk(
+    wrk: str,
+    base_url: str,
+    endpoint: dict,
+    args,
+    workdir: Path,
+    server_session: int | None = None,
+) -> dict:
+    """One wrk run (plus a one-second warm-up that is not counted). With the server's
+    session id, the run's CPU per request is split by process group (bench/cpusplit.py)."""
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", endpoint["name"])
     headers = workdir / f"{name}.headers"
     headers.write_text(
@@ -319,6 +331,7 @@ def run_wrk(wrk: str, base_url: str, endpoint: dict, args, workdir: Path) -> dic
         )
     if endpoint.get("reset"):
         endpoint["reset"]()
+    cpu_before = cpusplit.snapshot(server_session) if server_session else None
     proc = subprocess.run(
         [
             wrk,
@@ -337,6 +350,7 @@ def run_wrk(wrk: str, base_url: str, endpoint: dict, args, workdir: Path) -> dic
         text=True,
         timeout=args.duration + 60,
     )
+    cpu_after = cpusplit.snapshot(server_session) if server_session else None
     match = re.search(r"^WRKJSON (.*)$", proc.stdout, re.M)
     if not match:
         raise RuntimeError(f"wrk gave no result: {proc.stdout}\n{proc.stderr}")
@@ -358,6 +372,7 @@ def run_wrk(wrk: str, base_url: str, endpoint: dict, args, workdir: Path) -> dic
         "timeouts": raw["timeouts"],
         "exhausted": raw["exhausted"],
         "statuses": raw["statuses"],
+        "cpu_ms": cpusplit.split(cpu_before, cpu_after, raw["requests"]),
     }
     result["unexpected"] = unexpected_answers(raw, endpoint.get("expect"))
     result["settle_s"] = settle(endpoint.get("settle_url") or base_url + "/healthz")
@@ -465,6 +480,21 @@ def stop(server, out) -> None:
     out.close()
 
 
+def cpu_cell(cpu: dict | None) -> str:
+    """ "server 1.2 + pg 0.5 + redis 0.1 + wrk 0.1 = 1.9" (bench/cpusplit.py)."""
+    if not cpu:
+        return ""
+    parts = [
+        ("server", "server"),
+        ("pg", "postgres"),
+        ("redis", "redis"),
+        ("wrk", "client"),
+    ]
+    return " + ".join(f"{label} {cpu[key]:.2f}" for label, key in parts) + (
+        f" = {cpu['busy']:.2f}"
+    )
+
+
 def markdown(report: dict) -> str:
     config = report["config"]
     lines = [
@@ -473,8 +503,8 @@ def markdown(report: dict) -> str:
         f"cache {config['cache']}, load average at the end {config['load_average_at_end']}",
         "",
         "| endpoint | req/s | calibration | calibration req/s | ratio | p50 ms | p99 ms "
-        "| unexpected status | exact |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| unexpected status | exact | CPU ms/request: portal | calibration |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["results"]:
         exact = ""
@@ -484,7 +514,8 @@ def markdown(report: dict) -> str:
         lines.append(
             f"| {r['scenario']}/{r['name']}{status} | {r['rps']:,.1f} | {r['compare']} | "
             f"{r['calibration_rps']:,.1f} | {r['ratio']} | {r['p50_ms']} | {r['p99_ms']} "
-            f"| {r['unexpected']} | {exact} |"
+            f"| {r['unexpected']} | {exact} | {cpu_cell(r.get('cpu_ms'))} "
+            f"| {cpu_cell(r.get('calibration_cpu_ms'))} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -551,7 +582,9 @@ def main(argv=None) -> int:
 
         def measure_calibration(key: str) -> dict:
             log(f"bench: calibration/{key}")
-            result = run_wrk(wrk, cal_url, calibration_plan[key], args, workdir)
+            result = run_wrk(
+                wrk, cal_url, calibration_plan[key], args, workdir, calib.pid
+            )
             log(
                 f"bench:   {result['rps']} req/s p50 {result['p50_ms']} ms "
                 f"unexpected {result['unexpected']} {result.get('exact', '')}"
@@ -564,8 +597,9 @@ def main(argv=None) -> int:
             # same machine (on a shared machine the load moves within minutes).
             paired = measure_calibration(endpoint.get("compare", "list"))
             log(f"bench: {scenario}/{endpoint['name']} {endpoint['path']}")
-            result = run_wrk(wrk, base_url, endpoint, args, workdir)
+            result = run_wrk(wrk, base_url, endpoint, args, workdir, portal.pid)
             result["scenario"] = scenario
+            result["calibration_cpu_ms"] = paired.get("cpu_ms")
             result["calibration_rps"] = paired["rps"]
             result["ratio"] = (
                 round(result["rps"] / paired["rps"], 3)

@@ -83,6 +83,40 @@ def test_a_form_that_redirects_on_success_is_not_a_failed_run():
     assert unexpected_answers({"non2xx": 0, "statuses": {"200": 9}}, 302) == 9
 
 
+def test_cpu_split_per_request_by_process_group():
+    """bench/cpusplit.py: the CPU of a wrk run split into server, PostgreSQL, Redis and
+    wrk, per request; the sum leaves idle time out."""
+    import os
+    import sys
+
+    from bench import cpusplit
+    from bench.run import cpu_cell
+
+    before = {"server": 1.0, "postgres": 2.0, "redis": 0.5, "client": 0.1, "idle": 10.0}
+    after = {"server": 3.0, "postgres": 2.5, "redis": 0.6, "client": 0.3, "idle": 11.0}
+    per = cpusplit.split(before, after, 1000)
+    assert per == {
+        "server": 2.0,
+        "postgres": 0.5,
+        "redis": 0.1,
+        "client": 0.2,
+        "idle": 1.0,
+        "busy": 2.8,
+    }
+    assert cpusplit.split(before, after, 0) is None
+    assert cpusplit.split(None, after, 10) is None
+    assert cpu_cell(per) == "server 2.00 + pg 0.50 + redis 0.10 + wrk 0.20 = 2.80"
+    assert cpu_cell(None) == ""
+    if sys.platform.startswith("linux"):
+        # This process's own session counts as the server: its CPU is in the group.
+        sid = os.getsid(0)
+        first = cpusplit.snapshot(sid)
+        sum(i * i for i in range(300_000))
+        second = cpusplit.snapshot(sid)
+        assert set(first) == {"server", "postgres", "redis", "client", "idle"}
+        assert second["server"] > first["server"]
+
+
 def test_bench_cli_flags():
     import sys
 
