@@ -52,6 +52,7 @@ pre_request = gunicorn_hooks.pre_request
 post_worker_init = gunicorn_hooks.post_worker_init
 pre_fork = gunicorn_hooks.pre_fork
 worker_abort = gunicorn_hooks.worker_abort
+worker_exit = gunicorn_hooks.worker_exit
 
 # "-" (stdout, the default), a file path, or "off".
 _access = os.environ.get("GUNICORN_ACCESSLOG", "-")

@@ -190,6 +190,10 @@ def child(args) -> None:
     django.setup()
     from django.core.handlers.wsgi import WSGIHandler
 
+    from openlima.warmup import warm_up
+
+    warm_up()  # as gunicorn's master does before forking (openlima/gunicorn_hooks.py)
+
     app, method, template, pool = PROBES[args.child]
     path = template.format(**_targets()) if "{" in template else template
     sessions = _sessions(pool, args.requests + 20)
@@ -211,9 +215,25 @@ def child(args) -> None:
             pass
         response.close()
 
-    for n in range(20):  # warm-up: imports, template and URL caches, connections
+    first = time.process_time()
+    call(0)
+    first = time.process_time() - first
+    for n in range(1, 20):  # warm-up: imports, template and URL caches, connections
         call(n)
     statuses.clear()
+    gc_time = [0.0, 0.0]
+    gc_counts = [0, 0, 0]
+
+    def gc_watch(phase, info):
+        if phase == "start":
+            gc_time[1] = time.process_time()
+        else:
+            gc_time[0] += time.process_time() - gc_time[1]
+            gc_counts[info["generation"]] += 1
+
+    import gc
+
+    gc.callbacks.append(gc_watch)
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     wall, cpu = time.perf_counter(), time.process_time()
     if profiler:
@@ -223,6 +243,7 @@ def child(args) -> None:
     if profiler:
         profiler.disable()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    gc.callbacks.remove(gc_watch)
     if profiler:
         if os.environ.get("CPU_PROFILE_DUMP"):  # for pstats / snakeviz
             profiler.dump_stats(os.environ["CPU_PROFILE_DUMP"])
@@ -237,6 +258,9 @@ def child(args) -> None:
                 "requests": args.requests,
                 "cpu_ms": round(cpu * 1000 / args.requests, 3),
                 "wall_ms": round(wall * 1000 / args.requests, 3),
+                "first_request_ms": round(first * 1000, 1),
+                "gc_ms": round(gc_time[0] * 1000 / args.requests, 3),
+                "gc_collections": gc_counts,
                 "statuses": statuses,
             }
         )
@@ -252,9 +276,10 @@ def main(argv=None) -> int:
     needed = list(dict.fromkeys([*(COMPARE[n] for n in names if n in COMPARE), *names]))
     results = {name: run_child(args, name) for name in needed}
     print(
-        "| probe | CPU ms/request | wall ms | vs | ratio (calibration CPU / probe CPU) | statuses |"
+        "| probe | CPU ms/request | wall ms | vs | ratio (calibration CPU / probe CPU) "
+        "| of it in gc, ms | gc runs (gen 0/1/2) | first request, ms | statuses |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name in needed:
         r = results[name]
         base = COMPARE.get(name)
@@ -263,7 +288,8 @@ def main(argv=None) -> int:
         )
         print(
             f"| {name} | {r['cpu_ms']} | {r['wall_ms']} | {base or ''} | {ratio} | "
-            f"{r['statuses']} |"
+            f"{r['gc_ms']} | {'/'.join(map(str, r['gc_collections']))} "
+            f"| {r['first_request_ms']} | {r['statuses']} |"
         )
     bad = [
         n

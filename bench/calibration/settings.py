@@ -2,9 +2,14 @@
 hot paths do (docs/performance.md). No middleware, one app, the portal's database
 (DATABASE_URL, same PostgreSQL server and database, its own `calib_*` tables)."""
 
+from pathlib import Path
+
 import environ
 
 env = environ.Env()
+# The repository: gunicorn's warm-up (openlima/warmup.py) compiles the templates of apps
+# under it before forking, for the calibration as for the portal.
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="calibration-only-not-a-secret")
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

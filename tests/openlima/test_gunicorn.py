@@ -282,3 +282,89 @@ def test_recycled_workers_of_the_preloaded_portal_answer_from_the_database(
         assert len(set(booted)) >= 6, node.log()  # 30 requests, 3 per worker
     finally:
         node.stop()
+
+
+# --- A worker's life: warmed in the master, no interpreter teardown at exit ---------------
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_recycled_workers_leave_without_tearing_down_the_portal(
+    transactional_db, tmp_path
+):
+    """A worker recycled by max_requests (or stopped with the server) runs its atexit
+    handlers and leaves with os._exit: Python's teardown of the preloaded portal (about a
+    second of CPU per exit, docs/performance.md "A worker's life") never runs, and the
+    server keeps answering while its workers come and go."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    env = portal_env(
+        DJANGO_SETTINGS_MODULE=TEST_SETTINGS,
+        DATABASE_URL=migrated_database_url(),
+        REDIS_URL=settings.REDIS_URL,
+        GUNICORN_MAX_REQUESTS="3",
+        GUNICORN_MAX_REQUESTS_JITTER="0",
+        EXIT_MARKS_DIR=str(marks),
+    )
+    node = WebNode(env, tmp_path / "web.log", workers=2)
+    try:
+        answers = [node.get("/_test/exit-marks/") for _ in range(12)]
+        assert [a.status for a in answers] == [200] * 12, node.log()
+        assert node.get("/_test/warmed/").text == "en es", node.log()
+    finally:
+        node.stop()
+    served = {a.text for a in answers}
+    assert len(served) >= 4, served  # 12 requests, 3 per worker: workers were recycled
+    exited = {p.name.split("-", 1)[1] for p in marks.glob("atexit-*")}
+    assert served <= exited, (served, exited, node.log())  # every worker ran atexit
+    assert not list(marks.glob("teardown-*")), node.log()  # and none was torn down
+
+
+def _leave_through_worker_exit(tmp_path, leave: str) -> subprocess.CompletedProcess:
+    code = (
+        "import atexit, sys\n"
+        "from openlima import gunicorn_hooks\n"
+        f"atexit.register(open({str(tmp_path / 'atexit')!r}, 'w').write, 'ran')\n"
+        "print('buffered line', end='')\n"  # a pipe is block-buffered: lost unless flushed
+        "try:\n"
+        f"    {leave}\n"
+        "finally:\n"
+        "    gunicorn_hooks.worker_exit(None, None)\n"
+        "print('never reached')\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONUNBUFFERED": ""},
+    )
+
+
+@pytest.mark.parametrize(
+    ("leave", "status"),
+    [
+        ("sys.exit(0)", 0),
+        ("sys.exit(None)", 0),
+        ("sys.exit(3)", 3),  # gunicorn's WORKER_BOOT_ERROR: the master halts on it
+        ("sys.exit(4)", 4),  # APP_LOAD_ERROR
+        ("sys.exit(-1)", 255),
+        ("sys.exit('a message')", 1),
+        ("raise RuntimeError('boom')", 1),
+    ],
+)
+def test_worker_exit_keeps_the_status_runs_atexit_and_flushes(tmp_path, leave, status):
+    done = _leave_through_worker_exit(tmp_path, leave)
+    assert done.returncode == status, done.stderr
+    assert (tmp_path / "atexit").read_text() == "ran"
+    assert done.stdout == "buffered line"
+
+
+def test_pre_fork_warms_the_master_once(monkeypatch):
+    calls = []
+    monkeypatch.setattr(gunicorn_hooks, "_warmed", False)
+    monkeypatch.setattr("openlima.warmup.warm_up", lambda: calls.append(1))
+    gunicorn_hooks.pre_fork(None, None)
+    gunicorn_hooks.pre_fork(None, None)
+    assert calls == [1]
