@@ -194,6 +194,7 @@ class Heading(models.Model):
         verbose_name=_("proceso"),
         on_delete=models.CASCADE,
         related_name="headings",
+        db_index=False,
     )
     name = models.CharField(_("nombre"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
@@ -392,7 +393,10 @@ class Support(models.Model):
     """A resident's support for a project in the selecting phase (to shortlist it)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="supports"
@@ -424,6 +428,7 @@ class Ballot(models.Model):
         verbose_name=_("vecino/a"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     heading = models.ForeignKey(
         Heading,

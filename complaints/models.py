@@ -242,7 +242,7 @@ class KeyGrant(models.Model):
     """The complaint key sealed to one member (or to the recovery key when member is null)."""
 
     complaint = models.ForeignKey(
-        Complaint, on_delete=models.CASCADE, related_name="grants"
+        Complaint, on_delete=models.CASCADE, related_name="grants", db_index=False
     )
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -412,7 +412,7 @@ class Referral(models.Model):
 
 class ReferralEvent(models.Model):
     referral = models.ForeignKey(
-        Referral, on_delete=models.CASCADE, related_name="events"
+        Referral, on_delete=models.CASCADE, related_name="events", db_index=False
     )
     institution_event_id = models.CharField(max_length=64)
     stage = models.CharField(max_length=24, choices=ReferralStage.choices)

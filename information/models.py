@@ -147,7 +147,6 @@ class InformationRequest(models.Model):
         max_length=20,
         choices=State.choices,
         default=State.RECEIVED,
-        db_index=True,
     )
     received_at = models.DateTimeField(_("recibida el"), default=timezone.now)
     due_on = models.DateField(_("vence el"))

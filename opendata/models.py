@@ -261,6 +261,7 @@ class ResourceVersion(models.Model):
         verbose_name=_("recurso"),
         on_delete=models.CASCADE,
         related_name="versions",
+        db_index=False,
     )
     number = models.PositiveIntegerField(_("versión"))
     file = models.FileField(
@@ -293,7 +294,9 @@ class DatasetDailyStat(models.Model):
 
     page_cache_unwatched = True  # counters, not content (openlima/viewcounts.py)
 
-    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="stats")
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.CASCADE, related_name="stats", db_index=False
+    )
     day = models.DateField()
     views = models.PositiveIntegerField(default=0)
     downloads = models.PositiveIntegerField(default=0)
@@ -315,7 +318,7 @@ class ResourceDailyStat(models.Model):
     page_cache_unwatched = True  # counters, not content (openlima/viewcounts.py)
 
     resource = models.ForeignKey(
-        Resource, on_delete=models.CASCADE, related_name="stats"
+        Resource, on_delete=models.CASCADE, related_name="stats", db_index=False
     )
     day = models.DateField()
     downloads = models.PositiveIntegerField(default=0)

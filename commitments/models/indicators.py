@@ -12,6 +12,7 @@ class Indicator(models.Model):
         verbose_name=_("compromiso"),
         on_delete=models.CASCADE,
         related_name="indicators",
+        db_index=False,
     )
     name = models.CharField(_("nombre"), max_length=300)
     unit_label = models.CharField(_("unidad de medida"), max_length=50, blank=True)
@@ -37,6 +38,7 @@ class Measurement(models.Model):
         verbose_name=_("indicador"),
         on_delete=models.CASCADE,
         related_name="measurements",
+        db_index=False,
     )
     measured_on = models.DateField(_("fecha"))
     value = models.DecimalField(_("valor"), max_digits=14, decimal_places=2)

@@ -21,6 +21,7 @@ class Milestone(models.Model):
         verbose_name=_("compromiso"),
         on_delete=models.CASCADE,
         related_name="milestones",
+        db_index=False,
     )
     code = models.CharField(_("código"), max_length=10)
     title = models.CharField(_("título"), max_length=300)
@@ -174,6 +175,7 @@ class ProgressUpdate(models.Model):
         verbose_name=_("compromiso"),
         on_delete=models.CASCADE,
         related_name="updates",
+        db_index=False,
     )
     milestone = models.ForeignKey(
         Milestone,

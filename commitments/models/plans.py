@@ -88,6 +88,7 @@ class Commitment(models.Model):
         verbose_name=_("plan de acción"),
         on_delete=models.CASCADE,
         related_name="commitments",
+        db_index=False,
     )
     number = models.PositiveSmallIntegerField(
         _("número"), validators=[MinValueValidator(1)]

@@ -16,7 +16,10 @@ class Bid(models.Model):
         DISQUALIFIED = "disqualified", _("Descalificada")
 
     process = models.ForeignKey(
-        ContractingProcess, on_delete=models.CASCADE, related_name="bids"
+        ContractingProcess,
+        on_delete=models.CASCADE,
+        related_name="bids",
+        db_index=False,
     )
     supplier = models.ForeignKey(
         Supplier, on_delete=models.PROTECT, verbose_name=_("postor")

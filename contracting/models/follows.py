@@ -8,7 +8,10 @@ class Follow(models.Model):
     """An e-mail subscription to new processes matching a search (query string)."""
 
     user = models.ForeignKey(
-        "openlima.User", on_delete=models.CASCADE, related_name="contracting_follows"
+        "openlima.User",
+        on_delete=models.CASCADE,
+        related_name="contracting_follows",
+        db_index=False,
     )
     query = models.CharField(max_length=500)
     label = models.CharField(max_length=300)

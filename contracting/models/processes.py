@@ -188,7 +188,10 @@ class ProcessParty(models.Model):
         SUPPLIER = "supplier", _("Ganador")
 
     process = models.ForeignKey(
-        ContractingProcess, on_delete=models.CASCADE, related_name="parties"
+        ContractingProcess,
+        on_delete=models.CASCADE,
+        related_name="parties",
+        db_index=False,
     )
     supplier = models.ForeignKey(
         Supplier, on_delete=models.CASCADE, related_name="process_parties"
@@ -213,7 +216,10 @@ class RedFlag(models.Model):
     """A red flag computed from the compiled release (contracting/flags.py)."""
 
     process = models.ForeignKey(
-        ContractingProcess, on_delete=models.CASCADE, related_name="red_flags"
+        ContractingProcess,
+        on_delete=models.CASCADE,
+        related_name="red_flags",
+        db_index=False,
     )
     code = models.CharField(max_length=40)
 

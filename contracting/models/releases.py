@@ -15,7 +15,7 @@ class Release(models.Model):
     )
     ocid = models.CharField(max_length=128)
     release_id = models.CharField(max_length=255)
-    date = models.DateTimeField(db_index=True)
+    date = models.DateTimeField()
     tag = models.JSONField(default=list)
     data = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)

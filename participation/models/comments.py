@@ -70,7 +70,9 @@ class Comment(models.Model):
 
 
 class CommentVote(models.Model):
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -95,7 +97,9 @@ class CommentFlag(models.Model):
         OFF_TOPIC = "off_topic", _("No tiene relación con el tema")
         OTHER = "other", _("Otro motivo")
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )

@@ -117,10 +117,13 @@ class ConsultationOption(models.Model):
 
 class ConsultationRating(models.Model):
     consultation = models.ForeignKey(
-        Consultation, on_delete=models.CASCADE, related_name="ratings"
+        Consultation, on_delete=models.CASCADE, related_name="ratings", db_index=False
     )
     option = models.ForeignKey(
-        ConsultationOption, on_delete=models.CASCADE, related_name="ratings"
+        ConsultationOption,
+        on_delete=models.CASCADE,
+        related_name="ratings",
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

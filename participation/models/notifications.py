@@ -12,7 +12,10 @@ class Follow(models.Model):
         CONSULTATION = "consultation", _("Consulta")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     target_id = models.PositiveBigIntegerField()

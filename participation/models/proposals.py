@@ -45,6 +45,7 @@ class Proposal(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         related_name="proposals",
+        db_index=False,
     )
     title = models.CharField(_("título"), max_length=150)
     summary = models.CharField(_("resumen"), max_length=300)
@@ -61,6 +62,7 @@ class Proposal(models.Model):
         blank=True,
         related_name="+",
         help_text=_("Vacío: toda la ciudad."),
+        db_index=False,
     )
     image = models.ImageField(
         _("imagen"), upload_to="participation/proposals/", blank=True
@@ -164,10 +166,13 @@ class Proposal(models.Model):
 
 class Support(models.Model):
     proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="supports"
+        Proposal, on_delete=models.CASCADE, related_name="supports", db_index=False
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -88,7 +88,7 @@ class SessionRegistration(models.Model):
         CANCELLED = "cancelled", _("Cancelada")
 
     session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, related_name="registrations"
+        Session, on_delete=models.CASCADE, related_name="registrations", db_index=False
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
