@@ -104,24 +104,27 @@ def _transition_set_outcome(
 ) -> list[str]:
     """Record where a referred case goes or why an archived one is archived (both
     required there); the fields this changed."""
-    update = []
-    if to_stage == Stage.REFERRED:
-        if destination not in Destination.values:
-            raise Invalid(
-                _("Indique a qué entidad se deriva."),
-                field_errors={"destination": [_("Obligatorio.")]},
-            )
-        complaint.destination = destination
-        update.append("destination")
-    if to_stage == Stage.ARCHIVED:
-        if archive_reason not in ArchiveReason.values:
-            raise Invalid(
-                _("Indique el motivo del archivo."),
-                field_errors={"archive_reason": [_("Obligatorio.")]},
-            )
-        complaint.archive_reason = archive_reason
-        update.append("archive_reason")
-    return update
+    required = {
+        Stage.REFERRED: (
+            "destination",
+            destination,
+            Destination.values,
+            _("Indique a qué entidad se deriva."),
+        ),
+        Stage.ARCHIVED: (
+            "archive_reason",
+            archive_reason,
+            ArchiveReason.values,
+            _("Indique el motivo del archivo."),
+        ),
+    }
+    if to_stage not in required:
+        return []
+    field, value, allowed, message = required[to_stage]
+    if value not in allowed:
+        raise Invalid(message, field_errors={field: [_("Obligatorio.")]})
+    setattr(complaint, field, value)
+    return [field]
 
 
 @transaction.atomic
