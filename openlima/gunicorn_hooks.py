@@ -87,7 +87,7 @@ def pre_fork(server, worker) -> None:
 
 def worker_exit(server, worker) -> None:
     """A worker leaves without tearing down its interpreter (docs/performance.md, "A
-    worker's exit").
+    worker's life").
 
     A worker that served `max_requests` requests (or got SIGTERM) ends in `sys.exit`,
     and Python's shutdown then collects and frees every object of the preloaded portal:
@@ -102,11 +102,11 @@ def worker_exit(server, worker) -> None:
     import sys
 
     leaving = sys.exc_info()[1]
-    code = leaving.code if isinstance(leaving, SystemExit) else 1
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        code = 1
+    code: object = 0 if leaving is None else 1
+    if isinstance(leaving, SystemExit):
+        code = 0 if leaving.code is None else leaving.code
+    if not isinstance(code, int):
+        code = 1  # sys.exit("a message") leaves with 1, as Python does
     try:
         if "django.db" in sys.modules:
             from django.core.cache import caches

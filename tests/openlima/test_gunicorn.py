@@ -249,6 +249,22 @@ def test_pre_request_keeps_a_valid_id_and_replaces_a_forged_one():
 # --- Preloaded portal, recycled workers ----------------------------------------------------
 
 
+def _recycling_node(tmp_path, **env) -> WebNode:
+    """The preloaded portal under gunicorn, 2 workers each recycled after 3 requests."""
+    return WebNode(
+        portal_env(
+            DJANGO_SETTINGS_MODULE=TEST_SETTINGS,
+            DATABASE_URL=migrated_database_url(),
+            REDIS_URL=settings.REDIS_URL,
+            GUNICORN_MAX_REQUESTS="3",
+            GUNICORN_MAX_REQUESTS_JITTER="0",
+            **env,
+        ),
+        tmp_path / "web.log",
+        workers=2,
+    )
+
+
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_recycled_workers_of_the_preloaded_portal_answer_from_the_database(
@@ -258,15 +274,7 @@ def test_recycled_workers_of_the_preloaded_portal_answer_from_the_database(
     worker recycled by max_requests is a fork, and each worker opens its own database and
     cache connections (gunicorn_hooks.pre_fork closes the master's). Every request of a
     run that recycles the workers many times answers from the database."""
-    env = portal_env(
-        DJANGO_SETTINGS_MODULE=TEST_SETTINGS,
-        DATABASE_URL=migrated_database_url(),
-        REDIS_URL=settings.REDIS_URL,
-        GUNICORN_MAX_REQUESTS="3",
-        GUNICORN_MAX_REQUESTS_JITTER="0",
-        METRICS_TOKEN="recycle-" + "k" * 32,
-    )
-    node = WebNode(env, tmp_path / "web.log", workers=2)
+    node = _recycling_node(tmp_path, METRICS_TOKEN="recycle-" + "k" * 32)
     try:
         # /metrics reads its job and outbox gauges from the database at every scrape.
         auth = {"Authorization": "Bearer recycle-" + "k" * 32}
@@ -298,15 +306,7 @@ def test_recycled_workers_leave_without_tearing_down_the_portal(
     server keeps answering while its workers come and go."""
     marks = tmp_path / "marks"
     marks.mkdir()
-    env = portal_env(
-        DJANGO_SETTINGS_MODULE=TEST_SETTINGS,
-        DATABASE_URL=migrated_database_url(),
-        REDIS_URL=settings.REDIS_URL,
-        GUNICORN_MAX_REQUESTS="3",
-        GUNICORN_MAX_REQUESTS_JITTER="0",
-        EXIT_MARKS_DIR=str(marks),
-    )
-    node = WebNode(env, tmp_path / "web.log", workers=2)
+    node = _recycling_node(tmp_path, EXIT_MARKS_DIR=str(marks))
     try:
         answers = [node.get("/_test/exit-marks/") for _ in range(12)]
         assert [a.status for a in answers] == [200] * 12, node.log()
@@ -352,6 +352,7 @@ def _leave_through_worker_exit(tmp_path, leave: str) -> subprocess.CompletedProc
         ("sys.exit(-1)", 255),
         ("sys.exit('a message')", 1),
         ("raise RuntimeError('boom')", 1),
+        ("pass", 0),  # nothing in flight: a clean exit
     ],
 )
 def test_worker_exit_keeps_the_status_runs_atexit_and_flushes(tmp_path, leave, status):
