@@ -91,12 +91,13 @@ def worker_exit(server, worker) -> None:
 
     A worker that served `max_requests` requests (or got SIGTERM) ends in `sys.exit`,
     and Python's shutdown then collects and frees every object of the preloaded portal:
-    about a second of CPU per exit, which with recycling every few seconds cost each
-    request more than its own work on `/healthz`. The work shutdown does that matters is
-    done here instead (atexit handlers, the database and cache connections closed with
-    their protocols' goodbye, logs and standard streams flushed); then `os._exit` with
-    the code the worker was leaving with (gunicorn's master tells a boot error from a
-    normal exit by it). Runs in gunicorn's `finally`, with the `SystemExit` in flight."""
+    0.6-0.7 s of CPU per exit, more with the copies of the pages it shared with the
+    master; with recycling every few seconds that cost each `/healthz` request more than
+    its own work. The work shutdown does that matters is done here instead (atexit
+    handlers, the database and cache connections closed with their protocols' goodbye,
+    logs and standard streams flushed); then `os._exit` with the code the worker was
+    leaving with (gunicorn's master tells a boot error from a normal exit by it). Runs
+    in gunicorn's `finally`, with the `SystemExit` in flight."""
     import atexit
     import contextlib
     import sys
