@@ -16,6 +16,7 @@ before each fork anyway: openlima.gunicorn_hooks.pre_fork).
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +50,14 @@ def warm_up() -> dict[str, float | int]:
 
 
 def _urls_and_translations() -> int:
-    from django.conf import settings
+    from django.conf import global_settings, settings
     from django.urls import get_resolver
     from django.utils import translation
 
     # The project's languages (Django's default list of a hundred only when the
     # project names none: then its LANGUAGE_CODE alone).
     codes = [settings.LANGUAGE_CODE]
-    if settings.is_overridden("LANGUAGES"):
+    if settings.LANGUAGES != global_settings.LANGUAGES:
         codes = [code for code, _name in settings.LANGUAGES]
     resolver = get_resolver()
     for code in codes:
@@ -81,7 +82,8 @@ def _portal_template_folders() -> list[Path]:
     from django.apps import apps
     from django.conf import settings
 
-    folders = [Path(d) for t in settings.TEMPLATES for d in t.get("DIRS", [])]
+    engines: list[dict[str, Any]] = settings.TEMPLATES
+    folders = [Path(d) for engine in engines for d in engine.get("DIRS", [])]
     base = getattr(settings, "BASE_DIR", None)
     if base:
         base = Path(base).resolve()

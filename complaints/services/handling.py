@@ -104,7 +104,7 @@ def _transition_set_outcome(
 ) -> list[str]:
     """Record where a referred case goes or why an archived one is archived (both
     required there); the fields this changed."""
-    required = {
+    required: dict[str, tuple[str, str, list[str], str]] = {
         Stage.REFERRED: (
             "destination",
             destination,
