@@ -82,15 +82,13 @@ def _portal_template_folders() -> list[Path]:
     from django.apps import apps
     from django.conf import settings
 
+    from openlima.pagecache import project_apps
+
     engines: list[dict[str, Any]] = settings.TEMPLATES
     folders = [Path(d) for engine in engines for d in engine.get("DIRS", [])]
-    base = getattr(settings, "BASE_DIR", None)
-    if base:
-        base = Path(base).resolve()
-        for config in apps.get_app_configs():
-            path = Path(config.path).resolve()
-            if base in path.parents and ".venv" not in path.parts:
-                folders.append(path / "templates")
+    folders += [
+        Path(apps.get_app_config(label).path) / "templates" for label in project_apps()
+    ]
     return [f for f in folders if f.is_dir()]
 
 
@@ -101,15 +99,15 @@ def _templates() -> tuple[int, int]:
     from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
 
     compiled = broken = 0
+    names = [
+        n for folder in _portal_template_folders() for n in _template_names(folder)
+    ]
     for engine in engines.all():
-        for folder in _portal_template_folders():
-            for name in _template_names(folder):
-                try:
-                    engine.get_template(name)
-                    compiled += 1
-                except (TemplateDoesNotExist, TemplateSyntaxError):
-                    broken += 1
-                    log.warning(
-                        "warm-up: template %s did not compile", name, exc_info=True
-                    )
+        for name in names:
+            try:
+                engine.get_template(name)
+                compiled += 1
+            except (TemplateDoesNotExist, TemplateSyntaxError):
+                broken += 1
+                log.warning("warm-up: template %s did not compile", name, exc_info=True)
     return compiled, broken

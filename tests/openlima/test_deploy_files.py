@@ -207,7 +207,6 @@ def test_every_setting_an_app_reads_can_be_set_from_the_environment():
         "COMPLAINT_ARGON2",
         "ANONYMOUS_PATH_PREFIXES",
         "ACCOUNT_EMAIL_SUBJECT_PREFIX",  # allauth's, made from the city profile
-        "BASE_DIR",  # where the code is (openlima/warmup.py), not a deployment choice
     }
     env_example = (ROOT / ".env.example").read_text()
     settings_text = "".join(

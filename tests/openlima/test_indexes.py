@@ -7,21 +7,11 @@ one such index for every foreign key, so a model that also declares an index or 
 unique constraint starting with that key says `db_index=False` on it. Each support, for
 example, wrote five index entries where three serve every query."""
 
-from pathlib import Path
-
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.db import connection
 
-
-def _portal_app(config) -> bool:
-    """An app of this repository, not Django's or a third party's."""
-    path = Path(config.path).resolve()
-    return (
-        Path(settings.BASE_DIR).resolve() in path.parents and ".venv" not in path.parts
-    )
-
+from openlima.pagecache import project_apps
 
 REDUNDANT = """
 SELECT s.indrelid::regclass::text, s.indexrelid::regclass::text
@@ -46,10 +36,11 @@ ORDER BY 1, 2
 @pytest.mark.django_db
 def test_no_single_column_index_that_a_longer_index_covers():
     # Django's own many-to-many tables are left as Django makes them.
+    own = set(project_apps())
     tables = [
         m._meta.db_table
         for m in apps.get_models(include_auto_created=True)
-        if _portal_app(m._meta.app_config) and not m._meta.auto_created
+        if m._meta.app_label in own and not m._meta.auto_created
     ]
     with connection.cursor() as cursor:
         cursor.execute(REDUNDANT, [tables])
