@@ -2,13 +2,16 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import CursorPagination as DrfCursorPagination
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import jsonfast
 from .errors import ApplicationError, http_status
 
 
@@ -56,3 +59,67 @@ def exception_handler(exc, context):
     if response is None and isinstance(exc, exceptions.APIException):
         response = Response({"detail": str(exc)}, status=exc.status_code)
     return response
+
+
+# Accept headers under which DRF's negotiation picks the JSON renderer with no options.
+_PLAIN_JSON_ACCEPT = frozenset(("", "*/*", "application/json"))
+
+
+class LeanPostMixin:
+    """A hot JSON write answered without DRF's request machinery (docs/performance.md,
+    "The support path"): for the common case only, the same checks and the same answer.
+
+    The common case is a POST with no query string and no `Authorization` header, that
+    accepts plain JSON, from an active user signed in with the session. Then the view's
+    `lean_post(request, **kwargs)` runs on Django's own request after the very check
+    DRF's SessionAuthentication makes (CSRF), and its dict is answered as
+    ORJSONRenderer would, with the headers DRF adds (`Allow`, `Vary: Accept`). Anything
+    else (a token, another method, `?format=`, an `Accept` that could pick another
+    renderer, a CSRF failure, an anonymous visitor) goes through DRF's `dispatch`,
+    which answers it exactly as before; an exception `lean_post` raises is turned into
+    DRF's answer by the view's own exception handling.
+
+    Put it before APIView in the bases; the class must still declare everything DRF
+    and the schema need (permission classes, `post`)."""
+
+    def lean_post(self, request, **kwargs) -> dict:
+        raise NotImplementedError
+
+    def _lean_applies(self, request) -> bool:
+        meta = request.META
+        if (
+            request.method != "POST"
+            or meta.get("QUERY_STRING")
+            or "HTTP_AUTHORIZATION" in meta
+            or meta.get("HTTP_ACCEPT", "") not in _PLAIN_JSON_ACCEPT
+        ):
+            return False
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        try:
+            SessionAuthentication().enforce_csrf(request)
+        except exceptions.PermissionDenied:
+            return False  # DRF's dispatch answers it with its own message
+        return True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self._lean_applies(request):
+            return super().dispatch(request, *args, **kwargs)
+        self.args, self.kwargs = args, kwargs
+        self.headers = self.default_response_headers
+        try:
+            data = self.lean_post(request, **kwargs)
+        except Exception as exc:  # noqa: BLE001 (handed to DRF's own handling)
+            self.request = self.initialize_request(request, *args, **kwargs)
+            response = self.handle_exception(exc)
+            self.response = self.finalize_response(
+                self.request, response, *args, **kwargs
+            )
+            return self.response
+        response = HttpResponse(
+            jsonfast.dumps_api(data), content_type="application/json"
+        )
+        for key, value in self.headers.items():
+            response[key] = value
+        return response

@@ -19,6 +19,12 @@ def dumps(obj) -> bytes:
     return orjson.dumps(obj, default=_django.default, option=OPTIONS)
 
 
+def dumps_api(obj) -> bytes:
+    """What ORJSONRenderer writes for `obj` (the REST API's JSON, DRF's encoder for
+    what orjson does not know)."""
+    return orjson.dumps(obj, default=_drf.default, option=OPTIONS)
+
+
 class ORJSONRenderer(JSONRenderer):
     """DRF's JSONRenderer through orjson; an indented answer (`; indent=`) and the
     browsable API still go through DRF's own path."""
@@ -29,4 +35,4 @@ class ORJSONRenderer(JSONRenderer):
         renderer_context = renderer_context or {}
         if self.get_indent(accepted_media_type, renderer_context):
             return super().render(data, accepted_media_type, renderer_context)
-        return orjson.dumps(data, default=_drf.default, option=OPTIONS)
+        return dumps_api(data)
