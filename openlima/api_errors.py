@@ -14,7 +14,6 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template import loader
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -111,12 +110,8 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if is_api_path(request.path):
-            # The API has no language prefix, so LocaleMiddleware pins it to Spanish;
-            # its messages follow Accept-Language instead (Spanish by default).
-            language = translation.get_language_from_request(request, check_path=False)
-            translation.activate(language)
-            request.LANGUAGE_CODE = translation.get_language()
+        # The API's language (Accept-Language, Spanish by default) is picked by
+        # openlima.middleware.LocaleMiddleware.
         if _has_nul(request):
             if is_api_path(request.path):
                 return api_error(

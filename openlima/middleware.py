@@ -5,6 +5,9 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from . import conf
 
@@ -170,3 +173,32 @@ class NullOriginMiddleware:
         ):
             request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
         return self.get_response(request)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, where the API picks its language once.
+
+    Pages take their language from the path (`/en/...`). The API has no language prefix:
+    Django's middleware would pin it to Spanish and openlima.api_errors would then pick
+    the language again from `Accept-Language`; under `/api/` this middleware does that
+    itself (Spanish by default), and answers with the same `Vary: Accept-Language` and
+    `Content-Language` (docs/performance.md, "The support path")."""
+
+    def process_request(self, request):
+        if not _is_api_path(request.path_info):
+            return super().process_request(request)
+        language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(self, request, response):
+        if not _is_api_path(request.path_info):
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+def _is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")

@@ -64,7 +64,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "openlima.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, with the API's language picked once (openlima/middleware.py).
+    "openlima.middleware.LocaleMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "openlima.api_errors.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -86,3 +86,18 @@ def test_api_errors_follow_accept_language(client):
     assert r.status_code == 404 and r.json()["detail"] == "Not found."
     r = client.get("/api/v1/nada/")
     assert r.json()["detail"] == "No encontrado."
+
+
+def test_api_language_headers_and_pages_unchanged(client):
+    """The API picks its language once (openlima.middleware.LocaleMiddleware) and still
+    says so to caches; pages keep Django's behaviour (language from the path)."""
+    r = client.get("/api/v1/proposals/", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 200
+    assert r["Content-Language"] == "en"
+    assert "Accept-Language" in r["Vary"]
+    r = client.get("/api/v1/proposals/")
+    assert r["Content-Language"] == "es"
+    r = client.get("/en/participa/propuestas/", HTTP_ACCEPT_LANGUAGE="es")
+    assert r.status_code == 200 and r["Content-Language"] == "en"
+    r = client.get("/participa/propuestas/", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 200 and r["Content-Language"] == "es"
