@@ -7,11 +7,15 @@ tool for choosing levers and checking each one (docs/performance.md, "Profiling"
 
     .venv/bin/python bench/cpu.py                      # every probe, 400 requests each
     .venv/bin/python bench/cpu.py --probe support_new --requests 1000 --profile 25
+    .venv/bin/python bench/cpu.py --instructions --probe support_new   # under valgrind
 
 Needs the bench database seeded by `bench/run.py` (`ol_bench`, `--keep-db` afterwards) and
 the same REDIS_URL as the bench. `--profile N` prints cProfile's N most expensive
 functions (cumulative) for each probe. Each probe runs in a fresh process with the
 bench's server environment, the calibration views with the calibration app's settings.
+On this shared machine process CPU time still moved by a factor of two between runs;
+`--instructions` counts instructions under valgrind instead (about 1 % apart run to
+run), which is how each lever of the support path was chosen and checked.
 """
 
 import argparse
@@ -69,6 +73,12 @@ def parse_args(argv=None):
         ),
     )
     p.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""))
+    p.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions per request under valgrind instead of timing "
+        "(slow, but the same figure on a busy machine)",
+    )
     p.add_argument("--child", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -90,15 +100,57 @@ def child_env(args, app: str) -> dict:
     return env
 
 
-def run_child(args, name: str) -> dict:
+def instructions_per_request(short_total: int, long_total: int, extra: int) -> float:
+    """Millions of instructions a request, from two runs of the same probe that differ
+    only by `extra` requests (start-up, warm-up and exit cancel out)."""
+    return round((long_total - short_total) / extra / 1e6, 3)
+
+
+def valgrind_total(log: str) -> int:
+    """The `I refs` total of a cachegrind log."""
+    for line in reversed(log.splitlines()):
+        if "I   refs:" in line:
+            return int(line.rsplit(":", 1)[1].strip().replace(",", ""))
+    raise ValueError("no instruction total in the valgrind log")
+
+
+def count_instructions(args, name: str) -> dict:
+    """Instructions a request (docs/performance.md, "Profiling"): the probe run under
+    cachegrind twice, with 20 and 20 + N requests. On a machine shared with other work
+    CPU time moves by a factor of two from one run to the next; this count moves by
+    about 1 %, so a lever worth a few per cent can be seen."""
+    import shutil
+    import tempfile
+
+    if not shutil.which("valgrind"):
+        raise SystemExit("--instructions needs valgrind (apt-get install -y valgrind)")
+    totals, last = [], {}
+    for requests in (20, 20 + args.requests):
+        with tempfile.TemporaryDirectory() as tmp:
+            log = Path(tmp) / "valgrind.log"
+            prefix = [
+                "valgrind",
+                "--tool=cachegrind",
+                "--cache-sim=no",
+                "--cachegrind-out-file=/dev/null",
+                f"--log-file={log}",
+            ]
+            last = run_child(args, name, requests=requests, prefix=prefix)
+            totals.append(valgrind_total(log.read_text()))
+    last["instructions_m"] = instructions_per_request(*totals, args.requests)
+    return last
+
+
+def run_child(args, name: str, *, requests: int | None = None, prefix=()) -> dict:
     app = PROBES[name][0]
     cmd = [
+        *prefix,
         sys.executable,
         __file__,
         "--child",
         name,
         "--requests",
-        str(args.requests),
+        str(requests or args.requests),
         "--profile",
         str(args.profile),
     ]
@@ -274,7 +326,27 @@ def main(argv=None) -> int:
         return 0
     names = args.probe or [n for n in PROBES if n in COMPARE]
     needed = list(dict.fromkeys([*(COMPARE[n] for n in names if n in COMPARE), *names]))
-    results = {name: run_child(args, name) for name in needed}
+    measure = count_instructions if args.instructions else run_child
+    results = {name: measure(args, name) for name in needed}
+    if args.instructions:
+        print("| probe | million instructions/request | vs | ratio | statuses |")
+        print("|---|---|---|---|---|")
+        for name in needed:
+            r, base = results[name], COMPARE.get(name)
+            ratio = (
+                f"{results[base]['instructions_m'] / r['instructions_m']:.2f}"
+                if base in results
+                else ""
+            )
+            print(
+                f"| {name} | {r['instructions_m']} | {base or ''} | {ratio} "
+                f"| {r['statuses']} |"
+            )
+        return (
+            0
+            if all(s.startswith("2") for r in results.values() for s in r["statuses"])
+            else 1
+        )
     print(
         "| probe | CPU ms/request | wall ms | vs | ratio (calibration CPU / probe CPU) "
         "| of it in gc, ms | gc runs (gen 0/1/2) | first request, ms | statuses |"

@@ -192,3 +192,17 @@ def test_lua_script_and_calibration_app_are_in_place():
     views = (ROOT / "bench" / "calibration" / "views.py").read_text()
     for view in ("def bare(", "def item_list(", "def vote("):
         assert view in views
+
+
+def test_instruction_count_per_request():
+    """bench/cpu.py --instructions: the valgrind total of a cachegrind log, and the
+    difference of two runs divided by the extra requests."""
+    from bench.cpu import instructions_per_request, valgrind_total
+
+    log = "==1== Cachegrind\n==1== \n==1== I   refs:      7,809,567,318\n"
+    assert valgrind_total(log) == 7_809_567_318
+    assert instructions_per_request(1_000_000_000, 1_900_000_000, 200) == 4.5
+    import pytest
+
+    with pytest.raises(ValueError):
+        valgrind_total("==1== nothing here\n")
