@@ -67,7 +67,7 @@ _PLAIN_JSON_ACCEPT = frozenset(("", "*/*", "application/json"))
 
 class LeanPostMixin:
     """A hot JSON write answered without DRF's request machinery (docs/performance.md,
-    "The support path"): for the common case only, the same checks and the same answer.
+    "Levers used"): for the common case only, the same checks and the same answer.
 
     The common case is a POST with no query string and no `Authorization` header, that
     accepts plain JSON, from an active user signed in with the session. Then the view's
@@ -79,11 +79,9 @@ class LeanPostMixin:
     which answers it exactly as before; an exception `lean_post` raises is turned into
     DRF's answer by the view's own exception handling.
 
-    Put it before APIView in the bases; the class must still declare everything DRF
-    and the schema need (permission classes, `post`)."""
-
-    def lean_post(self, request, **kwargs) -> dict:
-        raise NotImplementedError
+    Put it before APIView in the bases. The view defines `lean_post(request, **kwargs)`
+    returning the answer's dict, and still declares everything DRF and the schema need
+    (permission classes, a `post` that answers `Response(self.lean_post(...))`)."""
 
     def _lean_applies(self, request) -> bool:
         meta = request.META

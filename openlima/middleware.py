@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from . import conf
+from .api_errors import is_api_path
 
 DEFAULT_CSP = {
     "default-src": "'self'",
@@ -182,10 +183,10 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     Django's middleware would pin it to Spanish and openlima.api_errors would then pick
     the language again from `Accept-Language`; under `/api/` this middleware does that
     itself (Spanish by default), and answers with the same `Vary: Accept-Language` and
-    `Content-Language` (docs/performance.md, "The support path")."""
+    `Content-Language` (docs/performance.md, "Levers used")."""
 
     def process_request(self, request):
-        if not _is_api_path(request.path_info):
+        if not is_api_path(request.path_info):
             return super().process_request(request)
         language = translation.get_language_from_request(request, check_path=False)
         translation.activate(language)
@@ -193,12 +194,8 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         return None
 
     def process_response(self, request, response):
-        if not _is_api_path(request.path_info):
+        if not is_api_path(request.path_info):
             return super().process_response(request, response)
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
-
-
-def _is_api_path(path: str) -> bool:
-    return path == "/api" or path.startswith("/api/")
