@@ -21,6 +21,7 @@ from .notifications import (
 )
 from .proposals import (
     Proposal,
+    ProposalSearchDocument,
     Support,
     Topic,
 )
@@ -32,6 +33,7 @@ from .sessions import (
 __all__ = [
     "Topic",
     "Proposal",
+    "ProposalSearchDocument",
     "Support",
     "Comment",
     "CommentVote",

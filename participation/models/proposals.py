@@ -112,8 +112,6 @@ class Proposal(models.Model):
         _("motivo de moderación"), max_length=300, blank=True
     )
     updated_at = models.DateTimeField(_("actualizada el"), auto_now=True)
-    # PostgreSQL only: Spanish, unaccented tsvector kept by services (GIN index in 0002).
-    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-id"]
@@ -127,8 +125,6 @@ class Proposal(models.Model):
                 fields=["status", "-support_count", "-id"], name="prop_status_sup"
             ),
             models.Index(fields=["-support_count", "-id"], name="prop_sup"),
-            # Full-text search (GIN on PostgreSQL; migrations 0002 and 0003).
-            SearchGinIndex(fields=["search_vector"], name="prop_search_gin"),
             models.Index(fields=["district", "-id"], name="prop_district_id"),
             models.Index(
                 fields=["district", "-support_count", "-id"], name="prop_district_sup"
@@ -162,6 +158,36 @@ class Proposal(models.Model):
             and not self.is_hidden
             and self.support_ends_at > timezone.now()
         )
+
+
+class ProposalSearchDocument(models.Model):
+    """A proposal's stored search vector (PostgreSQL; Spanish, unaccented, title A,
+    summary B, body C), kept by `services.proposal_search_index`.
+
+    In a table of its own, not on the proposal's row (docs/performance.md, "Ninth
+    session"): every support updates that row, and an update PostgreSQL cannot make in
+    place adds an entry to every index of the table, which for a GIN index is one entry
+    per word of the proposal. Here the vector is rewritten only when the text changes."""
+
+    proposal = models.OneToOneField(
+        Proposal,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_document",
+        verbose_name=_("propuesta"),
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("texto de búsqueda de una propuesta")
+        verbose_name_plural = _("textos de búsqueda de las propuestas")
+        indexes = [
+            # Full-text search (GIN on PostgreSQL, a plain index elsewhere).
+            SearchGinIndex(fields=["search_vector"], name="prop_doc_search_gin"),
+        ]
+
+    def __str__(self):
+        return str(self.proposal_id)
 
 
 class Support(models.Model):

@@ -107,8 +107,9 @@ def _cursor_decode(cursor: str, n: int) -> list[int] | None:
 
 
 def proposal_search(qs, *, query: str):
-    """Ranked text search. PostgreSQL: the stored vector (GIN-indexed) with the same
-    Spanish + unaccent websearch query as openlima.search; elsewhere text_search itself."""
+    """Ranked text search. PostgreSQL: the stored vector (GIN-indexed, in the proposals'
+    search documents) with the same Spanish + unaccent websearch query as openlima.search;
+    elsewhere text_search itself."""
     query = (query or "").strip()[:200]
     if not query:
         return qs.none()
@@ -122,10 +123,14 @@ def proposal_search(qs, *, query: str):
     search_query = spanish_query(query)
     # Rank at most the SEARCH_RANK_WINDOW newest matches, so a very common word costs
     # the same at 100,000 proposals as at 1,000.
-    window = qs.filter(search_vector=search_query).order_by("-id").values("id")
+    window = (
+        qs.filter(search_document__search_vector=search_query)
+        .order_by("-id")
+        .values("id")
+    )
     return (
         qs.filter(id__in=window[:SEARCH_RANK_WINDOW])
-        .annotate(rank=SearchRank(F("search_vector"), search_query))
+        .annotate(rank=SearchRank(F("search_document__search_vector"), search_query))
         .order_by("-rank", "-id")
     )
 

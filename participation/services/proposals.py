@@ -20,6 +20,7 @@ from ..models import (
     Follow,
     ModerationAction,
     Proposal,
+    ProposalSearchDocument,
     Support,
     Topic,
 )
@@ -28,16 +29,30 @@ from .notifications import followers, notification_settings_get, notify
 
 
 def proposal_search_index(*, proposal_ids=None) -> int:
-    """Refresh the stored Spanish, unaccented search vector (PostgreSQL; no-op elsewhere)."""
+    """Refresh the stored Spanish, unaccented search vector of these proposals (all when
+    None), in their own table (`ProposalSearchDocument`); call it after any change of
+    title, summary or body. PostgreSQL only; a no-op elsewhere."""
     if connection.vendor != "postgresql":
         return 0
-    from openlima.search import spanish_vector
+    from openlima.search import spanish_vector_sql
 
-    vector = spanish_vector(["title", "summary", "body"], ["A", "B", "C"])
-    qs = Proposal.objects.all()
+    sql = (
+        f"INSERT INTO {ProposalSearchDocument._meta.db_table} "  # noqa: S608 (constants)
+        "(proposal_id, search_vector) SELECT p.id, "
+        f"{spanish_vector_sql(['p.title', 'p.summary', 'p.body'], ['A', 'B', 'C'])} "
+        f"FROM {Proposal._meta.db_table} AS p"
+    )
+    params = []
     if proposal_ids is not None:
-        qs = qs.filter(pk__in=list(proposal_ids))
-    return qs.update(search_vector=vector)
+        ids = [int(i) for i in proposal_ids]
+        if not ids:
+            return 0
+        sql += " WHERE p.id = ANY(%s)"
+        params.append(ids)
+    sql += " ON CONFLICT (proposal_id) DO UPDATE SET search_vector = EXCLUDED.search_vector"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def _proposal_fields_clean(*, title, summary, body, topic):
