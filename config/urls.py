@@ -11,9 +11,10 @@ api_v1 = [
     path(
         "docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"
     ),
+    # Supports are the API's busiest write: their patterns are tried first.
+    path("", include("participation.api_urls")),
     path("", include("commitments.api_urls")),
     path("", include("complaints.api_urls")),
-    path("", include("participation.api_urls")),
     path("", include("opendata.api_urls")),
     path("", include("budgets.api_urls")),
     path("", include("information.api_urls")),
@@ -21,13 +22,15 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # The API first: its busiest requests resolve without trying the other prefixes
+    # (HealthzMiddleware answers /healthz before any URL is resolved).
+    path("api/v1/", include((api_v1, "api"))),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("perfil/tema.css", views.city_theme_css, name="city_theme_css"),
     path("perfil/logo", views.city_logo, name="city_logo"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include((api_v1, "api"))),
     path("gestion/", admin.site.urls),
     # Non-localised machine endpoints of opendata (CKAN API, DCAT catalogue).
     path("", include("opendata.root_urls")),
