@@ -21,7 +21,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+# Recycling bounds a slow leak; each recycle still costs a fork of the preloaded master
+# and the copy of every shared page the new worker writes. At 2,000 that was a fifth of
+# /healthz's throughput at bench rates (docs/performance.md, "A worker's life").
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 # The master imports the portal once and forks workers from it (docs/operations.md,
 # "Workers"): a worker recycled by max_requests then costs a fork, not a second start of
 # Django and every app (≈ 1 s of CPU each; under load the recycling ate half of the
@@ -34,7 +37,7 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() not in (
     "no",
     "off",
 )
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "1000"))
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn 25+ opens a control socket (for `gunicornc`) at one fixed path per user

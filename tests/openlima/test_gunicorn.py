@@ -369,3 +369,20 @@ def test_pre_fork_warms_the_master_once(monkeypatch):
     gunicorn_hooks.pre_fork(None, None)
     gunicorn_hooks.pre_fork(None, None)
     assert calls == [1]
+
+
+def test_workers_are_recycled_rarely_by_default(monkeypatch):
+    """Each recycle is a fork of the preloaded master whose new worker copies every
+    shared page it writes: at 2,000 requests that was a fifth of /healthz's throughput
+    at bench rates (docs/performance.md, "A worker's life"). The environment still
+    overrides it."""
+    import runpy
+
+    from tests.servers import ROOT
+
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS_JITTER", raising=False)
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (conf["max_requests"], conf["max_requests_jitter"]) == (10000, 1000)
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "0")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["max_requests"] == 0
