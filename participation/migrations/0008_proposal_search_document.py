@@ -9,23 +9,25 @@ from django.db import migrations, models
 import openlima.indexes
 
 
-def copy_vectors(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        "INSERT INTO participation_proposalsearchdocument (proposal_id, search_vector) "
-        "SELECT id, search_vector FROM participation_proposal "
-        "WHERE search_vector IS NOT NULL"
-    )
+COPY_TO_DOCUMENTS = (
+    "INSERT INTO participation_proposalsearchdocument (proposal_id, search_vector) "
+    "SELECT id, search_vector FROM participation_proposal "
+    "WHERE search_vector IS NOT NULL"
+)
+COPY_BACK = (
+    "UPDATE participation_proposal AS p SET search_vector = d.search_vector "
+    "FROM participation_proposalsearchdocument AS d WHERE d.proposal_id = p.id"
+)
 
 
-def copy_vectors_back(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        "UPDATE participation_proposal AS p SET search_vector = d.search_vector "
-        "FROM participation_proposalsearchdocument AS d WHERE d.proposal_id = p.id"
-    )
+def on_postgresql(sql: str):
+    """A data step for PostgreSQL only (SQLite stores no vectors)."""
+
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql)
+
+    return run
 
 
 class Migration(migrations.Migration):
@@ -63,7 +65,9 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(copy_vectors, copy_vectors_back),
+        migrations.RunPython(
+            on_postgresql(COPY_TO_DOCUMENTS), on_postgresql(COPY_BACK)
+        ),
         migrations.RemoveIndex(model_name="proposal", name="prop_search_gin"),
         migrations.RemoveField(model_name="proposal", name="search_vector"),
     ]
